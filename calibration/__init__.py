@@ -1,0 +1,1 @@
+"""Calibration targets, the calibration routine, calibrated defaults and scenario presets."""

@@ -1,0 +1,1 @@
+"""Experiments: single runs, batches, analysis, the workshop report and the CLI."""

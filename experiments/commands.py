@@ -1,0 +1,7 @@
+"""The list of sub-command modules of the CLI (each exposes ``register(subparsers)``)."""
+
+from __future__ import annotations
+
+from experiments import cmd_params, cmd_run
+
+MODULES = [cmd_run, cmd_params]

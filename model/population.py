@@ -1,0 +1,193 @@
+"""The synthetic Hauts-de-France population of industrial establishments and their network.
+
+At ``population_scale`` 1.0: 9,740 establishments, 60% with 1-9 employees, 38% with 10-249 and
+2% with 250 or more (INSEE, 10 ans d'industrie), employing 292,914 people in 2017 (seed
+document) less three years of the -1%/yr trend, i.e. about 284,000 in 2020.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from model.state import LARGE, SME, SUPPLIER, FirmState
+
+ESTABLISHMENTS_2022 = 9740
+JOBS_2017 = 292_914
+JOBS_TREND = -0.01  # per year, 2017-2020
+SIZE_SHARES = (0.60, 0.38, 0.02)  # 1-9, 10-249, >= 250 employees
+REVENUE_PER_JOB = 200_000.0  # EUR per year, French manufacturing turnover per employee
+SERVICE_REVENUE_PER_JOB = 250_000.0  # EUR per year for the service offer (labour intensive)
+REFERENCE_SME_EMPLOYEES = 20.0
+N_SECTORS = 14  # professional domains of the 2017 jobs table
+
+
+def initial_jobs(scale: float) -> float:
+    """Regional industrial jobs at the start of 2020 for a population scale."""
+    return JOBS_2017 * (1 + JOBS_TREND) ** 3 * scale
+
+
+def firm_count(scale: float) -> int:
+    """Number of establishments at a population scale (at least 20)."""
+    return max(20, int(round(ESTABLISHMENTS_2022 * scale)))
+
+
+def draw_employees(rng: np.random.Generator, n: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Draw employees per establishment by size class, summing to the 2020 jobs anchor.
+
+    Args:
+        rng: the model's generator.
+        n: number of establishments.
+        scale: population scale (sets the jobs total).
+
+    Returns:
+        (employees, size_class) with size_class 0 = 1-9, 1 = 10-249, 2 = >= 250.
+    """
+    n_large = max(1, int(round(SIZE_SHARES[2] * n)))
+    n_micro = int(round(SIZE_SHARES[0] * n))
+    n_mid = n - n_large - n_micro
+    micro = rng.integers(1, 10, n_micro).astype(float)
+    mid = np.clip(np.exp(rng.normal(np.log(28.0), 0.85, n_mid)), 10, 249)
+    large = 250.0 * (1 - rng.random(n_large)) ** (-1 / 1.6)  # Pareto tail from 250
+    large = np.minimum(large, 5000.0)
+    # Large establishments absorb what the size classes leave of the jobs total, so the
+    # region's employment anchor holds exactly at every scale.
+    rest = initial_jobs(scale) - micro.sum() - mid.sum()
+    large *= max(rest, 250.0 * n_large) / large.sum()
+    large = np.maximum(large, 250.0)
+    employees = np.concatenate([micro, mid, large])
+    size_class = np.repeat([0, 1, 2], [n_micro, n_mid, n_large])
+    order = rng.permutation(n)
+    return employees[order], size_class[order]
+
+
+def populate(state: FirmState, rng: np.random.Generator, params: dict) -> None:
+    """Fill the initial population, and draw who the future entrants will be.
+
+    Rows ``:n`` are the 2020 establishments; the rows after them are the pool of entrants
+    (small SMEs and suppliers), drawn now so that the network can include them.
+
+    Args:
+        state: preallocated firm state (``n`` is set here).
+        rng: the model's generator.
+        params: resolved parameters.
+    """
+    n = firm_count(params["population_scale"])
+    employees, size_class = draw_employees(rng, n, params["population_scale"])
+    large = size_class == 2
+    kind = np.where(large, LARGE, SME)
+    kind[~large & (rng.random(n) < params["supplier_share"])] = SUPPLIER
+    m = state.capacity - n
+    entrant_employees = np.where(rng.random(m) < 0.8, rng.integers(1, 10, m),
+                                 rng.integers(10, 50, m)).astype(float)
+    state.kind[n:] = np.where(rng.random(m) < params["supplier_share"], SUPPLIER, SME)
+    state.employees[n:] = entrant_employees
+    state.cluster[:] = rng.random(state.capacity) < params["cluster_share"]
+    state.n = n
+    add_firms(state, rng, params, np.arange(n), kind, employees, quarter=0)
+    # Initial capability: the adopters of 2020 (INSEE IoT shares) start past the mark.
+    mark = params["adoption_mark"]
+    share = np.where(large, params["initial_adoption_large"], params["initial_adoption_sme"])
+    adopted = rng.random(n) < share
+    state.digital[:n] = np.where(
+        adopted, mark + (1 - mark) * rng.uniform(0.0, 0.5, n), mark * rng.uniform(0.1, 0.7, n)
+    )
+    state.adopted[:n] = adopted
+    state.service[:n] = np.clip(
+        np.where(large, 0.45, 0.2) + 0.25 * state.digital[:n] + rng.normal(0, 0.08, n), 0, 1
+    )
+
+
+def add_firms(
+    state: FirmState,
+    rng: np.random.Generator,
+    params: dict,
+    rows: np.ndarray,
+    kind: np.ndarray,
+    employees: np.ndarray,
+    quarter: int,
+) -> None:
+    """Initialise the economic state of new establishments (at start-up or as entrants).
+
+    Args:
+        state: firm state; ``rows`` must be below ``state.n``.
+        rng: the model's generator.
+        params: resolved parameters.
+        rows: row indices to fill.
+        kind: kind per new row.
+        employees: employees per new row.
+        quarter: the step at which they enter.
+    """
+    m = len(rows)
+    is_large = kind == LARGE
+    state.kind[rows] = kind
+    state.alive[rows] = True
+    state.employees[rows] = employees
+    state.production_jobs[rows] = employees
+    state.service_jobs[rows] = 0.0
+    state.base_demand[rows] = employees * REVENUE_PER_JOB / 4
+    # Service potential of the installed base: lognormal across firms (machinery makers
+    # have large installed bases); suppliers' is small ("not central" to their business).
+    potential = params["aftermarket_ratio"] * np.exp(rng.normal(0.0, 1.0, m))
+    potential *= np.select([kind == SUPPLIER, is_large], [0.6, 2.4], 1.0)
+    state.service_potential[rows] = potential
+    state.cash[rows] = 0.08 * employees * REVENUE_PER_JOB
+    state.digital[rows] = params["adoption_mark"] * rng.uniform(0.1, 0.7, m)
+    state.service[rows] = np.clip(np.where(is_large, 0.45, 0.2) + rng.normal(0, 0.08, m), 0, 1)
+    state.security[rows] = np.where(is_large, 0.5, 0.15)
+    state.trust[rows] = 1.0
+    state.strategic[rows] = is_large | (rng.random(m) >= params["myopic_share"])
+    state.insured[rows] = rng.random(m) < np.where(is_large, 0.9, np.where(employees >= 50,
+                                                                           0.03, 0.002))
+    state.entry_quarter[rows] = quarter
+
+
+def build_network(
+    rng: np.random.Generator, state: FirmState, degree: int
+) -> sp.csr_matrix:
+    """Build the supply-chain / sector / cluster network over all rows (entrants included).
+
+    Each firm links to ``degree/2`` firms of its sector; each supplier links to a client
+    (weighted by size); cluster members link to other cluster members. Links are undirected.
+
+    Args:
+        rng: the model's generator.
+        state: firm state with ``capacity`` rows already typed (entrant rows included).
+        degree: mean number of neighbours.
+
+    Returns:
+        A symmetric 0/1 CSR adjacency matrix of shape (capacity, capacity), no self-links.
+    """
+    c = state.capacity
+    sector = rng.integers(0, N_SECTORS, c)
+    half = max(1, degree // 2)
+    order = np.argsort(sector, kind="stable")
+    sorted_sector = sector[order]
+    starts = np.searchsorted(sorted_sector, np.arange(N_SECTORS))
+    ends = np.searchsorted(sorted_sector, np.arange(N_SECTORS), side="right")
+    src, dst = [], []
+    # Sector links: each firm draws partners uniformly within its own sector.
+    lo, hi = starts[sector], ends[sector]
+    for _ in range(half):
+        pick = order[lo + (rng.random(c) * (hi - lo)).astype(np.int64)]
+        src.append(np.arange(c))
+        dst.append(pick)
+    # Supply-chain links: suppliers sell to clients, large clients more often.
+    clients = np.flatnonzero(state.kind != SUPPLIER)
+    weights = np.sqrt(np.maximum(state.employees[clients], 1.0))
+    weights /= weights.sum()
+    suppliers = np.flatnonzero(state.kind == SUPPLIER)
+    src.append(suppliers)
+    dst.append(rng.choice(clients, size=len(suppliers), p=weights))
+    # Cluster links: members meet in labs and cluster events.
+    members = np.flatnonzero(state.cluster)
+    if len(members) > 1:
+        src.append(members)
+        dst.append(members[rng.integers(0, len(members), len(members))])
+    s = np.concatenate(src)
+    d = np.concatenate(dst)
+    keep = s != d
+    s, d = s[keep], d[keep]
+    adj = sp.coo_matrix((np.ones(2 * len(s)), (np.r_[s, d], np.r_[d, s])), shape=(c, c)).tocsr()
+    adj.data[:] = 1.0  # duplicates summed: back to 0/1
+    return adj
