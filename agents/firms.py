@@ -79,7 +79,8 @@ class Firm(mesa.Agent):
         own = capex * (1 - ctx.subsidy_rate[:, None])
         financing = self.model.financing_capacity(rows)
         choice = decisions.choose_option(npv, own, financing,
-                                         self.model.p["adopt_when_considering"])
+                                         self.model.p["adopt_when_considering"],
+                                         ctx.servitizing)
         return decisions.OPTION_NAMES[int(choice[0])]
 
     def __repr__(self) -> str:

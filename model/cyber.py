@@ -34,8 +34,8 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, quarter: i
             dt: float) -> CyberOutcome:
     """Draw attacks and their consequences for every live firm (rows ``:n``).
 
-    Random numbers are drawn for every row in use, alive or not, so that the stream does not
-    depend on who is alive (and headless runs equal runs with agents).
+    One uniform per row in use decides the attacks; severity, exit and loss are then drawn
+    for the attacked firms only (the stream depends on the state, never on agent objects).
     """
     n = firms.n
     alive = firms.alive[:n]
@@ -44,25 +44,26 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, quarter: i
                       yearly_hazard(params["attack_prob_sme"]))
     rate = attack_rate(hazard, firms.digital[:n], firms.security[:n],
                        params["digital_exposure"], params["secure_framework"])
-    u_attack, u_severe, u_exit = rng.random(n), rng.random(n), rng.random(n)
-    draws = rng.normal(0.0, 1.0, n)
-    attacked = alive & (u_attack < -np.expm1(-rate * dt))
-    severe = attacked & (u_severe < params["severe_share"])
-    size = (np.maximum(firms.employees[:n], 1.0) / REFERENCE_SME_EMPLOYEES) ** LOSS_SIZE_EXPONENT
-    loss = params["cyber_loss_median"] * np.exp(params["cyber_loss_sigma"] * draws) * size
-    loss += np.where(severe, params["severe_loss_days"] / 91.25 * firms.goods_revenue[:n], 0.0)
-    loss = np.where(attacked, loss, 0.0)
-    paid = np.where(firms.insured[:n], INSURANCE_COVER * loss, 0.0)
+    attacked = alive & (rng.random(n) < -np.expm1(-rate * dt))
+    rows = np.flatnonzero(attacked)
+    k = len(rows)
+    severe = rng.random(k) < params["severe_share"]
+    size = (np.maximum(firms.employees[rows], 1.0) / REFERENCE_SME_EMPLOYEES) ** LOSS_SIZE_EXPONENT
+    loss = params["cyber_loss_median"] * np.exp(params["cyber_loss_sigma"]
+                                                * rng.standard_normal(k)) * size
+    loss += np.where(severe, params["severe_loss_days"] / 91.25 * firms.goods_revenue[rows], 0.0)
+    insured = firms.insured[rows]
+    paid = np.where(insured, INSURANCE_COVER * loss, 0.0)
     borne = loss - paid
-    firms.cash[:n] -= borne
-    firms.trust[:n] = np.where(severe, firms.trust[:n] * (1 - TRUST_LOSS),
-                               np.minimum(1.0, firms.trust[:n] + TRUST_RECOVERY))
-    firms.severe_incidents[:n] += severe
-    exit_prob = params["severe_exit_prob"] * np.where(firms.insured[:n], 0.5, 1.0)
-    exits = severe & (u_exit < exit_prob)
-    firms.alive[:n] &= ~exits
-    firms.exit_cause[:n][exits] = EXIT_CYBER
-    firms.exit_quarter[:n][exits] = quarter
+    firms.cash[rows] -= borne
+    firms.trust[:n] = np.minimum(1.0, firms.trust[:n] + TRUST_RECOVERY)
+    hit = rows[severe]
+    firms.trust[hit] *= 1 - TRUST_LOSS
+    firms.severe_incidents[hit] += 1
+    exit_prob = params["severe_exit_prob"] * np.where(insured[severe], 0.5, 1.0)
+    gone = hit[rng.random(len(hit)) < exit_prob]
+    firms.alive[gone] = False
+    firms.exit_cause[gone] = EXIT_CYBER
+    firms.exit_quarter[gone] = quarter
     firms.security[:n] *= math.exp(-SECURITY_DECAY * dt)
-    return CyberOutcome(int(attacked.sum()), int(severe.sum()), int(exits.sum()),
-                        float(borne.sum()), float(paid.sum()))
+    return CyberOutcome(k, len(hit), len(gone), float(borne.sum()), float(paid.sum()))

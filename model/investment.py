@@ -96,6 +96,7 @@ def decision_context(model, rows: np.ndarray, subsidy_open: bool,
         service=f.service[rows],
         security=f.security[rows],
         adopted=f.adopted[rows],
+        servitizing=f.servitizing[rows],
     )
 
 
@@ -142,7 +143,8 @@ def invest(model, considering: np.ndarray, neighbour_share: np.ndarray,
     npv, capex = rules.option_values(ctx)
     financing = financing_capacity(f, considering, p["cash_constraint"])
     own = capex * (1 - ctx.subsidy_rate[:, None])
-    choice = rules.choose_option(npv, own, financing, p["adopt_when_considering"])
+    choice = rules.choose_option(npv, own, financing, p["adopt_when_considering"],
+                                 ctx.servitizing)
     chosen = np.arange(len(considering))
     cost = capex[chosen, choice]
     wants_subsidy = (choice != rules.NONE) & (ctx.subsidy_rate > 0)
@@ -157,7 +159,8 @@ def invest(model, considering: np.ndarray, neighbour_share: np.ndarray,
         if len(refused):
             retry = rules.choose_option(
                 npv[refused] - capex[refused] * ctx.subsidy_rate[refused, None],
-                capex[refused], financing[refused], p["adopt_when_considering"])
+                capex[refused], financing[refused], p["adopt_when_considering"],
+                ctx.servitizing[refused])
             choice[refused] = retry
             cost[refused] = capex[refused, retry]
         npv_without = npv[chosen, choice] - cost * ctx.subsidy_rate

@@ -212,13 +212,15 @@ class ServitizationModel(mesa.Model):
         """
         f = self.firms
         n = f.n
-        alive = f.alive.astype(float)
-        adopted = (f.alive & f.adopted).astype(float)
         if self.p["complete_network"]:
-            return np.full(n, adopted[:n].sum() / max(alive[:n].sum(), 1.0))
-        links = self.network @ alive
-        return np.divide(self.network @ adopted, links, out=np.zeros_like(links),
-                         where=links > 0)[:n]
+            alive = f.alive[:n]
+            return np.full(n, (alive & f.adopted[:n]).sum() / max(alive.sum(), 1))
+        both = np.empty((f.capacity, 2))
+        both[:, 0] = f.alive
+        both[:, 1] = f.alive & f.adopted
+        counts = self.network @ both  # one sparse product for links and adopters
+        links, adopters = counts[:n, 0], counts[:n, 1]
+        return np.divide(adopters, links, out=np.zeros(n), where=links > 0)
 
     def _attention(self, share: np.ndarray) -> np.ndarray:
         f, p = self.firms, self.p
@@ -228,9 +230,10 @@ class ServitizationModel(mesa.Model):
         if self.policy.is_open():  # a subsidy call draws eligible firms' attention
             bass_p = bass_p + np.where(large, 0.0, p["subsidy_attention"])
         multiplier = np.where(f.cluster[:n], p["cluster_imitation_multiplier"], 1.0)
-        prob = rules.attention_probability(bass_p, p["bass_q"], share, multiplier, DT)
+        mid = rules.mid_step_share(bass_p, p["bass_q"], share, multiplier, DT)
+        prob = rules.attention_probability(bass_p, p["bass_q"], mid, multiplier, DT)
         draw = self.rng.random(n)
-        pool = f.alive[:n] & ~f.servitizing[:n]
+        pool = f.alive[:n] & ~(f.adopted[:n] & f.servitizing[:n])  # something left to adopt
         return np.flatnonzero(pool & (draw < prob))
 
     def _clear_market(self, demand_index: float) -> None:

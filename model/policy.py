@@ -19,6 +19,7 @@ class SubsidyPolicy:
         released: total budget made available so far.
         spent: total granted so far.
         requested: total asked for (incl. requests refused for lack of budget).
+        lapsed: budget left unspent at the end of a yearly call.
     """
 
     relance_budget: float
@@ -27,13 +28,15 @@ class SubsidyPolicy:
     released: float = 0.0
     spent: float = 0.0
     requested: float = 0.0
+    lapsed: float = 0.0
 
     def open_window(self, year: int, quarter: int) -> None:
         """Release budget at the start of a window: relaunch in 2020Q3, then every Q1 after."""
         if (year, quarter) == RELANCE_OPENS:
             self._release(self.relance_budget)
         elif year > RELANCE_LAST_YEAR and quarter == 0:
-            self.budget_left = 0.0  # a year's unspent budget lapses
+            self.lapsed += self.budget_left  # a year's unspent budget lapses
+            self.budget_left = 0.0
             self._release(self.yearly_budget_after)
 
     def _release(self, amount: float) -> None:
