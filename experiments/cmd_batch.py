@@ -1,0 +1,53 @@
+"""``servisim batch``: run or resume an experiment file on this machine or a Dask cluster."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from experiments.engines import ENGINES
+from experiments.progress import MODES
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``batch`` sub-command."""
+    p = sub.add_parser(
+        "batch", help="run an experiment file (grid, LHS, Sobol, Morris) in parallel; resumable",
+        description="Run every run of EXPERIMENT.toml and store the results as Parquet in "
+                    "--out. Rerunning the same command on the same folder resumes: finished "
+                    "runs are skipped.")
+    p.add_argument("experiment", type=Path, metavar="EXPERIMENT.toml",
+                   help="the experiment file (see experiments/quick.toml)")
+    p.add_argument("--out", type=Path,
+                   help="result folder (default ./results/<experiment name>)")
+    p.add_argument("--engine", choices=ENGINES, default=None,
+                   help="local: process pool on this machine (default); dask: a Dask "
+                        "cluster (--scheduler) or a LocalCluster; sequential: this process")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes on this machine (default: the cores available)")
+    p.add_argument("--progress", choices=MODES, default="auto",
+                   help="bar on a terminal, one line per chunk otherwise, none in CI (auto)")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the batch and print its summary."""
+    from experiments.batch import run_batch
+    from experiments.spec import load_experiment
+
+    engine = args.engine or ("dask" if args.scheduler else "local")
+    out = args.out
+    if out is None:
+        out = Path("results") / load_experiment(args.experiment).name
+    try:
+        summary = run_batch(args.experiment, out, engine=engine, scheduler=args.scheduler,
+                            workers=args.workers, progress=args.progress)
+    except KeyboardInterrupt:
+        print(f"servisim batch: stopped; finished runs are saved in {out}. Run the same "
+              "command again to resume.", file=sys.stderr)
+        raise
+    print(summary)
+    return 0

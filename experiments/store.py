@@ -1,0 +1,221 @@
+"""The result store: one folder per experiment, Parquet parts, atomic writes.
+
+``DIR/`` holds ``experiment.toml`` (the user's file, byte for byte), ``spec.json`` (the resolved
+experiment with its fingerprint), ``samples.parquet`` (the design), ``runs.parquet`` (the run
+plan with every seed), ``results/part-*.parquet`` (one row per finished run) and, if asked for,
+``trajectories/part-*.parquet``. Every file is written to a temporary name and renamed into
+place, so a crash never leaves half a file; a run counts as done once its row is in a part.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from experiments.errors import UsageError
+
+SPEC, SAMPLES, RUNS, SOURCE = "spec.json", "samples.parquet", "runs.parquet", "experiment.toml"
+RESULTS, TRAJECTORIES = "results", "trajectories"
+_OURS = {SPEC, SAMPLES, RUNS, SOURCE, RESULTS, TRAJECTORIES}
+_ARROW = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write bytes to ``path`` through a temporary file and a rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def atomic_parquet(table: pa.Table, path: Path) -> None:
+    """Write a Parquet file through a temporary file and a rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def results_schema(spec: dict[str, Any], outcomes: Iterable[str] | None = None) -> pa.Schema:
+    """Return the Arrow schema of an experiment's result table (from ``spec.json``)."""
+    fields = [pa.field("run_id", pa.string()), pa.field("point_id", pa.int64()),
+              pa.field("replicate", pa.int64()), pa.field("seed", pa.int64())]
+    fields += [pa.field(n, _ARROW[k]) for n, k in spec["kinds"].items()]
+    names = spec.get("outcomes") if outcomes is None else outcomes
+    fields += [pa.field(n, pa.float64()) for n in names or ()]
+    fields += [pa.field("scenario", pa.string()), pa.field("status", pa.string()),
+               pa.field("error", pa.string()), pa.field("runtime_s", pa.float64())]
+    return pa.schema(fields)
+
+
+class Store:
+    """A result folder.
+
+    Args:
+        root: the folder (``--out``).
+
+    """
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    @property
+    def spec_path(self) -> Path:
+        """``DIR/spec.json``."""
+        return self.root / SPEC
+
+    def exists(self) -> bool:
+        """Whether the folder already holds an experiment."""
+        return self.spec_path.is_file()
+
+    def spec(self) -> dict[str, Any]:
+        """Read the resolved experiment (``spec.json``)."""
+        if not self.exists():
+            raise UsageError(f"{self.root}: not a servisim batch folder (no {SPEC}); run "
+                             "`servisim batch EXPERIMENT.toml --out DIR` first")
+        return json.loads(self.spec_path.read_text())
+
+    def check_compatible(self, resolved: dict[str, Any], experiment_file: str) -> None:
+        """Refuse a folder that holds another experiment or files of its own.
+
+        Raises:
+            UsageError: the folder holds a different experiment, or is not a result folder.
+
+        """
+        if not self.root.exists():
+            return
+        if not self.root.is_dir():
+            raise UsageError(f"--out {self.root}: exists and is not a folder")
+        if not self.exists():
+            foreign = [p.name for p in self.root.iterdir()
+                       if p.name not in _OURS and not p.name.startswith(".")]
+            if foreign:
+                raise UsageError(f"--out {self.root}: the folder exists and is not a servisim "
+                                 f"batch folder (it holds {', '.join(sorted(foreign)[:3])}); "
+                                 "choose a new or empty folder")
+            return
+        old = self.spec()
+        if old.get("fingerprint") != resolved["fingerprint"]:
+            differs = [k for k in resolved["fingerprinted"]
+                       if old.get(k) != resolved.get(k)] or ["fingerprint"]
+            raise UsageError(
+                f"--out {self.root}: holds results of a different experiment "
+                f"('{old.get('name')}' from {old.get('experiment_file')}, fingerprint "
+                f"{old.get('fingerprint')}); {experiment_file} differs in: "
+                f"{', '.join(differs)}. Use another --out folder, or delete {self.root} "
+                "to start over")
+
+    def create(self, resolved: dict[str, Any], source: bytes, samples: pd.DataFrame,
+               plan: pd.DataFrame) -> None:
+        """Write the experiment's files once (``spec.json`` last: it marks a valid store)."""
+        (self.root / RESULTS).mkdir(parents=True, exist_ok=True)
+        if resolved.get("trajectories"):
+            (self.root / TRAJECTORIES).mkdir(exist_ok=True)
+        if self.exists():
+            return
+        atomic_write(self.root / SOURCE, source)
+        atomic_parquet(pa.Table.from_pandas(samples, preserve_index=False), self.root / SAMPLES)
+        atomic_parquet(pa.Table.from_pandas(plan, preserve_index=False), self.root / RUNS)
+        self.write_spec(resolved)
+
+    def write_spec(self, resolved: dict[str, Any]) -> None:
+        """(Re)write ``spec.json`` atomically."""
+        public = {k: v for k, v in resolved.items() if k != "fingerprinted"}
+        atomic_write(self.spec_path, (json.dumps(public, indent=2) + "\n").encode())
+
+    def parts(self, kind: str = RESULTS) -> list[Path]:
+        """List the committed part files, oldest first."""
+        folder = self.root / kind
+        return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+
+    def done(self) -> pd.DataFrame:
+        """``run_id`` and ``status`` of every stored run (first copy of each)."""
+        frames = [pq.read_table(p, columns=["run_id", "status"]).to_pandas()
+                  for p in self.parts()]
+        if not frames:
+            return pd.DataFrame({"run_id": pd.Series([], dtype="str"),
+                                 "status": pd.Series([], dtype="str")})
+        return pd.concat(frames, ignore_index=True).drop_duplicates("run_id")
+
+    def write_part(self, rows: list[dict[str, Any]], schema: pa.Schema,
+                   trajectories: pa.Table | None = None) -> Path:
+        """Append runs: trajectories first, then the result part that marks them done."""
+        stem = f"part-{time.time_ns():020d}-{os.getpid()}"
+        if trajectories is not None and trajectories.num_rows:
+            atomic_parquet(trajectories, self.root / TRAJECTORIES / f"{stem}.parquet")
+        path = self.root / RESULTS / f"{stem}.parquet"
+        atomic_parquet(pa.Table.from_pylist(rows, schema=schema), path)
+        return path
+
+
+def load_spec(root: str | Path) -> dict[str, Any]:
+    """Read the resolved experiment of a result folder (``spec.json``)."""
+    return Store(root).spec()
+
+
+def load_samples(root: str | Path) -> pd.DataFrame:
+    """Read the sample matrix: ``point_id`` and the design values, in SALib row order."""
+    store = Store(root)
+    store.spec()
+    return pd.read_parquet(store.root / SAMPLES)
+
+
+def load_plan(root: str | Path) -> pd.DataFrame:
+    """Read the run plan: ``run_id, point_id, replicate, seed``."""
+    store = Store(root)
+    store.spec()
+    return pd.read_parquet(store.root / RUNS)
+
+
+def load_results(root: str | Path) -> pd.DataFrame:
+    """Every finished run, one row each, ordered by ``point_id`` then ``replicate``.
+
+    Columns: ``run_id, point_id, replicate, seed``, the varied parameters (typed), the
+    outcomes (float), ``scenario`` (str or missing), ``status`` (``ok``/``failed``), ``error``,
+    ``runtime_s``. A run stored twice (a part written again after a crash) appears once.
+    """
+    store = Store(root)
+    spec = store.spec()
+    schema = results_schema(spec)
+    tables = [pq.read_table(p) for p in store.parts()]
+    tables = [t.select([n for n in schema.names if n in t.column_names]) for t in tables]
+    if tables:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    else:
+        table = schema.empty_table()
+    frame = table.to_pandas()
+    frame = frame.drop_duplicates("run_id", keep="first")
+    frame = frame.sort_values(["point_id", "replicate"], kind="stable").reset_index(drop=True)
+    return frame[[n for n in schema.names if n in frame.columns]]
+
+
+def load_trajectories(root: str | Path) -> pd.DataFrame | None:
+    """Quarterly trajectories (``run_id, quarter``, indicators), or ``None`` if not stored.
+
+    Only runs that have a row in the results are included, each once, ordered like
+    :func:`load_results` and by quarter.
+    """
+    store = Store(root)
+    spec = store.spec()
+    if not spec.get("trajectories"):
+        return None
+    parts = store.parts(TRAJECTORIES)
+    if not parts:
+        return None
+    frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    frame = frame.drop_duplicates(["run_id", "quarter"], keep="first")
+    order = load_results(root)[["run_id"]].reset_index(names="_order")
+    frame = frame.merge(order, on="run_id", how="inner")
+    frame = frame.sort_values(["_order", "quarter"], kind="stable").drop(columns="_order")
+    return frame.reset_index(drop=True)
