@@ -50,6 +50,7 @@ def attention_probability(
 
     Returns:
         Probabilities in [0, 1).
+
     """
     return -np.expm1(-(p + q * imitation_multiplier * neighbour_share) * dt)
 
@@ -77,6 +78,7 @@ def mid_step_share(
 
     Returns:
         The expected share at mid-step, in [0, 1].
+
     """
     a = np.asarray(neighbour_share, dtype=float)
     return a + (1 - a) * attention_probability(p, q, a, imitation_multiplier, dt / 2)
@@ -120,6 +122,7 @@ class DecisionContext:
         digital, service, security: current capabilities.
         adopted: digital capability already past the mark.
         servitizing: service transition already started.
+
     """
 
     hurdle: np.ndarray
@@ -185,6 +188,7 @@ def option_values(ctx: DecisionContext) -> tuple[np.ndarray, np.ndarray]:
 
     Returns:
         (npv, capex), both of shape (rows, 4), columns ``OPTION_NAMES``.
+
     """
     d0, s0, k0 = ctx.digital, ctx.service, ctx.security
     d_new = np.where(ctx.adopted, d0, d0 + DIGITAL_GAIN * (1 - d0))
@@ -249,6 +253,7 @@ def choose_option(
 
     Returns:
         (rows,) chosen option codes.
+
     """
     if adopt_always:
         started = np.zeros(npv.shape[0], bool) if servitizing is None else servitizing

@@ -23,6 +23,7 @@ class Firm(mesa.Agent):
 
     Attributes:
         row: index of this firm in the model's state arrays.
+
     """
 
     alive = _firm(bool, "still operating in the region")
@@ -97,10 +98,16 @@ class SME(Firm):
 
 
 class LargeFirm(Firm):
-    """ETI or large establishment (>= 250 employees): means to invest, low hurdle rate,
-    high initial capability, usually insured against cyber losses."""
+    """ETI or large establishment (>= 250 employees).
+
+    Means to invest, low hurdle rate, high initial capability, usually insured against cyber
+    losses.
+    """
 
 
 class UpstreamSupplier(Firm):
-    """SME positioned upstream (intermediate goods, subcontracting): a small service potential
-    on its installed base; servitization is 'not central' to its business."""
+    """SME positioned upstream (intermediate goods, subcontracting).
+
+    A small service potential on its installed base: servitization is 'not central' to its
+    business.
+    """

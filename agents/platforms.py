@@ -16,6 +16,7 @@ class PlatformEntrant(mesa.Agent):
 
     Attributes:
         row: index of this platform in the model's platform arrays.
+
     """
 
     alive = _platform(bool, "still active in the region's service market")

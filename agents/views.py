@@ -15,6 +15,7 @@ class StateField:
         store: the model attribute holding the arrays (``firms`` or ``platforms``).
         cast: Python type returned (so agents hand out plain floats, ints and bools).
         doc: what the attribute means.
+
     """
 
     def __init__(self, store: str, cast: type, doc: str) -> None:

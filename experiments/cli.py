@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
     Returns:
         The process exit code (0 success, 2 bad input).
+
     """
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -27,6 +27,7 @@ def plot_trajectory(trajectory: pd.DataFrame, path: Path, title: str = "") -> No
         trajectory: one row per quarter with a ``quarter`` column and indicator columns.
         path: PNG file to write.
         title: figure title.
+
     """
     years = 2019.75 + trajectory.index.to_numpy() / 4
     fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), sharex=True)

@@ -36,6 +36,7 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
 
     Raises:
         ParameterError: an assignment without ``=`` or with an empty name.
+
     """
     out: dict[str, str] = {}
     for item in assignments:
@@ -51,6 +52,7 @@ def build_parameters(preset: str | None, assignments: list[str], scale: float | 
 
     Raises:
         ParameterError: unknown preset or parameter, wrong type, value out of range.
+
     """
     overrides: dict = dict(load_preset(preset)) if preset else {}
     overrides.update(parse_assignments(assignments))

@@ -26,6 +26,7 @@ def update(firms: FirmState, params: dict, quarter: int, dt: float) -> int:
 
     Returns:
         The number of firms that passed the adoption mark this quarter.
+
     """
     n = firms.n
     alive = firms.alive[:n]

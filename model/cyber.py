@@ -8,9 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.decisions import attack_rate
-from model.investment import yearly_hazard
 from model.population import REFERENCE_SME_EMPLOYEES
-from model.state import EXIT_CYBER, LARGE, FirmState
+from model.state import EXIT_CYBER, FirmState
 
 INSURANCE_COVER = 0.7  # share of a loss paid by the insurer of an insured firm
 TRUST_LOSS = 0.15  # share of customers' trust lost in a severe incident
@@ -30,19 +29,25 @@ class CyberOutcome:
     insured_losses: float = 0.0  # EUR paid by insurers
 
 
-def attacks(rng: np.random.Generator, firms: FirmState, params: dict, quarter: int,
-            dt: float) -> CyberOutcome:
+def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np.ndarray,
+            quarter: int, dt: float) -> CyberOutcome:
     """Draw attacks and their consequences for every live firm (rows ``:n``).
 
     One uniform per row in use decides the attacks; severity, exit and loss are then drawn
     for the attacked firms only (the stream depends on the state, never on agent objects).
+
+    Args:
+        rng: the model's generator.
+        firms: firm state, updated in place.
+        params: resolved parameters.
+        hazard: yearly attack hazard per row, by size class (before exposure and security).
+        quarter: current step.
+        dt: step length in years.
+
     """
     n = firms.n
     alive = firms.alive[:n]
-    large = firms.kind[:n] == LARGE
-    hazard = np.where(large, yearly_hazard(params["attack_prob_large"]),
-                      yearly_hazard(params["attack_prob_sme"]))
-    rate = attack_rate(hazard, firms.digital[:n], firms.security[:n],
+    rate = attack_rate(hazard[:n], firms.digital[:n], firms.security[:n],
                        params["digital_exposure"], params["secure_framework"])
     attacked = alive & (rng.random(n) < -np.expm1(-rate * dt))
     rows = np.flatnonzero(attacked)

@@ -11,7 +11,6 @@ from model.state import (
     EXIT_BASELINE,
     EXIT_CASH,
     EXIT_TRANSITION,
-    LARGE,
     FirmState,
 )
 
@@ -27,6 +26,7 @@ def update_jobs(firms: FirmState, productivity: float, offshored: np.ndarray) ->
         firms: firm state, updated in place.
         productivity: labour productivity of production relative to 2020.
         offshored: per firm, share of its service jobs located outside the region.
+
     """
     n = firms.n
     alive = firms.alive[:n]
@@ -37,24 +37,34 @@ def update_jobs(firms: FirmState, productivity: float, offshored: np.ndarray) ->
     firms.employees[:n] = np.where(alive, firms.production_jobs[:n] + firms.service_jobs[:n], 0)
 
 
-def exits(rng: np.random.Generator, firms: FirmState, params: dict, quarter: int,
-          dt: float) -> dict[str, int]:
-    """Draw exits: baseline hazard, higher while servitizing below the threshold or at a
-    loss; firms whose cash is exhausted close.
+def exits(rng: np.random.Generator, firms: FirmState, params: dict, base_hazard: np.ndarray,
+          quarter: int, dt: float) -> dict[str, int]:
+    """Draw exits; firms whose cash is exhausted close.
+
+    The baseline hazard is higher while servitizing below the threshold or at a loss, and
+    lower once servitized.
+
+    Args:
+        rng: the model's generator.
+        firms: firm state, updated in place.
+        params: resolved parameters.
+        base_hazard: yearly baseline exit hazard per row, by size class.
+        quarter: current step.
+        dt: step length in years.
 
     Returns:
         Exits this quarter by cause.
+
     """
     n = firms.n
     alive = firms.alive[:n]
     u = rng.random(n)
-    base = np.where(firms.kind[:n] == LARGE, params["exit_hazard_large"],
-                    params["exit_hazard_sme"])
-    transition = firms.servitizing[:n] & ~firms.servitized[:n]
-    hazard = base * np.select([transition, firms.servitized[:n]],
-                              [params["transition_exit_multiplier"],
-                               params["servitized_exit_multiplier"]], 1.0)
-    hazard = hazard * np.where(firms.margin[:n] < 0, LOSS_HAZARD_MULTIPLIER, 1.0)
+    servitized = firms.servitized[:n]
+    transition = firms.servitizing[:n] & ~servitized
+    multiplier = (1.0 + (params["transition_exit_multiplier"] - 1.0) * transition
+                  + (params["servitized_exit_multiplier"] - 1.0) * servitized)
+    multiplier *= 1.0 + (LOSS_HAZARD_MULTIPLIER - 1.0) * (firms.margin[:n] < 0)
+    hazard = base_hazard[:n] * multiplier
     hazard_exit = alive & (u < -np.expm1(-hazard * dt))
     cash_exit = alive & ~hazard_exit & (firms.cash[:n] < 0)
     cause = np.where(cash_exit, EXIT_CASH, np.where(transition, EXIT_TRANSITION, EXIT_BASELINE))

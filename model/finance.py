@@ -22,6 +22,7 @@ def settle_quarter(firms: FirmState, ledger: dict[str, float], unlimited_credit:
         firms: firm state, updated in place.
         ledger: the model's money ledger, updated in place.
         unlimited_credit: no cash limit (Bass docking): any shortfall is borrowed.
+
     """
     n = firms.n
     alive = firms.alive[:n]

@@ -44,6 +44,7 @@ def compute(model) -> dict[str, float]:
 
     Returns:
         Indicator name -> value.
+
     """
     f, p = model.firms, model.platforms
     n = f.n

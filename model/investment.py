@@ -59,6 +59,7 @@ def decision_context(model, rows: np.ndarray, subsidy_open: bool,
         rows: row indices of the considering firms.
         subsidy_open: whether a subsidy can be expected this quarter.
         platform_u: current platform utilities.
+
     """
     f, p = model.firms, model.p
     large = f.kind[rows] == LARGE
@@ -101,8 +102,11 @@ def decision_context(model, rows: np.ndarray, subsidy_open: bool,
 
 
 def borrowing_capacity(firms: FirmState, rows) -> np.ndarray:
-    """What a firm can still borrow: two years of positive EBIT or a credit line of 10% of
-    yearly sales, whichever is larger, less its debt."""
+    """What a firm can still borrow, less its debt.
+
+    The limit is two years of positive EBIT or a credit line of 10% of yearly sales,
+    whichever is larger.
+    """
     limit = np.maximum(8.0 * np.maximum(firms.margin[rows], 0.0),
                        0.4 * (firms.goods_revenue[rows] + firms.service_revenue[rows]))
     return np.maximum(limit - firms.debt[rows], 0.0)
@@ -129,6 +133,7 @@ def invest(model, considering: np.ndarray, neighbour_share: np.ndarray,
         neighbour_share: adopter share among each row's neighbours (aligned with ``considering``).
         policy: the subsidy book.
         platform_u: current platform utilities.
+
     """
     f, p = model.firms, model.p
     result = InvestmentRound(considering=len(considering))

@@ -28,6 +28,7 @@ def usage_share(t_years: float | np.ndarray, usage_share_2040: float) -> float |
     Args:
         t_years: years since the start of 2020 (scalar or array).
         usage_share_2040: the 2040 value.
+
     """
     ceiling = max(0.8, usage_share_2040 + 0.1)
     lo = math.log(USAGE_SHARE_2020 / (ceiling - USAGE_SHARE_2020))

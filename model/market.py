@@ -55,6 +55,7 @@ def service_demand(firms: FirmState, goods_demand: np.ndarray, usage: float, par
         usage: usage-based share of demand.
         params: resolved parameters.
         rows: the rows concerned (default: all rows in use).
+
     """
     rows = slice(0, firms.n) if rows is None else rows
     usage_factor = np.where(firms.kind[rows] == SUPPLIER, 0.6, 1.0)
@@ -86,6 +87,7 @@ def clear(firms: FirmState, platforms: PlatformState, params: dict, demand_index
 
     Returns:
         The quarter's market aggregates.
+
     """
     n = firms.n
     alive = firms.alive[:n]

@@ -18,6 +18,7 @@ from agents import FIRM_CLASSES, PlatformEntrant
 from agents import decisions as rules
 from model import capabilities, cyber, demography, finance, investment, market, platforms
 from model import indicators as indicator_defs
+from model.investment import yearly_hazard
 from model.macro import DemandIndex, usage_share
 from model.parameters import resolve
 from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
@@ -29,7 +30,7 @@ from model.population import (
     populate,
 )
 from model.scenarios import classify
-from model.state import LARGE, FirmState, PlatformState
+from model.state import FirmState, PlatformState
 
 DT = 0.25  # years per step
 INITIAL_PLATFORMS = 1
@@ -60,6 +61,7 @@ class ServitizationModel(mesa.Model):
         firms: the firm state arrays.
         platforms: the platform state arrays.
         datacollector: one row per quarter, one column per indicator.
+
     """
 
     def __init__(self, rng: Any = None, headless: bool = False, **parameters: Any) -> None:
@@ -91,7 +93,16 @@ class ServitizationModel(mesa.Model):
         self.cluster_adoptions = 0
         self.additional_capex = 0.0
         self.severe_history: list[int] = []
-        self.hurdle = hurdle_rates(self.firms.kind == LARGE, p, p["start_year"])
+        self.hurdle = hurdle_rates(self.firms.large, p, p["start_year"])
+        self._hurdle_year = p["start_year"]
+        # Per-row rates by size class, fixed for the run (kinds never change).
+        large = self.firms.large
+        self.bass_p = np.where(large, p["bass_p_large"], p["bass_p_sme"])
+        self.attack_hazard = np.where(large, yearly_hazard(p["attack_prob_large"]),
+                                      yearly_hazard(p["attack_prob_sme"]))
+        self.exit_hazard = np.where(large, p["exit_hazard_large"], p["exit_hazard_sme"])
+        self.subsidy_attention = np.where(large, 0.0, p["subsidy_attention"])
+        self.imitation = np.where(self.firms.cluster, p["cluster_imitation_multiplier"], 1.0)
         platforms.add_platforms(self.platforms, np.full(INITIAL_PLATFORMS, 0.5), 0)
         # Clear twice: the second clearing sees the platforms' 2020 shares, so that the jobs
         # coefficients below absorb the 2020 squeeze and 2020Q1 matches the jobs anchor.
@@ -140,7 +151,9 @@ class ServitizationModel(mesa.Model):
                                         p["covid_shock"])
         # 2. Policy: subsidy windows, hurdles, support programmes, secure framework (in rules).
         self.policy.open_window(year, qy)
-        self.hurdle = hurdle_rates(f.kind == LARGE, p, year)
+        if year != self._hurdle_year:
+            self.hurdle = hurdle_rates(f.large, p, year)
+            self._hurdle_year = year
         convert_myopic(rng, f.strategic[:n], f.alive[:n], p["support_conversion_rate"], DT)
         # 3. Attention: Bass hazard in agent form.
         share = self.neighbour_adopter_share()
@@ -158,7 +171,7 @@ class ServitizationModel(mesa.Model):
             self.cumulative_adoptions, self.initial_adoptions, p["learning_rate"])
         # 6. Cyber.
         alive_before = int(f.alive[:n].sum())
-        attacks = cyber.attacks(rng, f, p, self.quarter, DT)
+        attacks = cyber.attacks(rng, f, p, self.attack_hazard, self.quarter, DT)
         self.ledger["cyber"] += attacks.losses
         self.severe_history.append(attacks.severe)
         # 7. Market.
@@ -173,7 +186,7 @@ class ServitizationModel(mesa.Model):
         offshored = self._offshored_share()
         demography.update_jobs(f, demography.productivity_index(
             self.t_years + DT, p["labour_productivity_growth"]), offshored)
-        demography.exits(rng, f, p, self.quarter, DT)
+        demography.exits(rng, f, p, self.exit_hazard, self.quarter, DT)
         self.exits_since_start += alive_before - int(f.alive[:n].sum())
         self._enter_firms(demand_index)
         if entered and not self.headless:
@@ -215,7 +228,7 @@ class ServitizationModel(mesa.Model):
         if self.p["complete_network"]:
             alive = f.alive[:n]
             return np.full(n, (alive & f.adopted[:n]).sum() / max(alive.sum(), 1))
-        both = np.empty((f.capacity, 2))
+        both = np.empty((f.capacity, 2), dtype=np.float32)
         both[:, 0] = f.alive
         both[:, 1] = f.alive & f.adopted
         counts = self.network @ both  # one sparse product for links and adopters
@@ -225,11 +238,10 @@ class ServitizationModel(mesa.Model):
     def _attention(self, share: np.ndarray) -> np.ndarray:
         f, p = self.firms, self.p
         n = f.n
-        large = f.kind[:n] == LARGE
-        bass_p = np.where(large, p["bass_p_large"], p["bass_p_sme"])
+        bass_p = self.bass_p[:n]
         if self.policy.is_open():  # a subsidy call draws eligible firms' attention
-            bass_p = bass_p + np.where(large, 0.0, p["subsidy_attention"])
-        multiplier = np.where(f.cluster[:n], p["cluster_imitation_multiplier"], 1.0)
+            bass_p = bass_p + self.subsidy_attention[:n]
+        multiplier = self.imitation[:n]
         mid = rules.mid_step_share(bass_p, p["bass_q"], share, multiplier, DT)
         prob = rules.attention_probability(bass_p, p["bass_q"], mid, multiplier, DT)
         draw = self.rng.random(n)

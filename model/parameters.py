@@ -26,6 +26,7 @@ class ParameterError(ValueError):
 
     Attributes:
         field: the parameter (or option) at fault.
+
     """
 
     def __init__(self, field: str, message: str):
@@ -48,6 +49,7 @@ class Parameter:
         source: where the default and range come from.
         group: ``lever`` (workshop levers, shown first), ``market``, ``firms``, ``cyber``,
             ``demography``, ``run`` or ``docking``.
+
     """
 
     name: str
@@ -71,6 +73,7 @@ class Parameter:
 
         Raises:
             ParameterError: wrong type or outside the accepted bounds.
+
         """
         value = _coerce_type(self, value)
         if self.bounds is not None:
@@ -317,6 +320,7 @@ def defaults() -> dict[str, Number]:
 
     Returns:
         A new dict name -> default.
+
     """
     return {p.name: p.default for p in PARAMETERS}
 
@@ -338,6 +342,7 @@ def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Number]:
     Raises:
         ParameterError: an unknown name, a wrong type, a value out of its bounds, or an
             inconsistent combination (e.g. ``end_year`` before ``start_year``).
+
     """
     params = defaults()
     for name, value in (overrides or {}).items():

@@ -30,6 +30,7 @@ def enter_and_exit(rng: np.random.Generator, platforms: PlatformState, params: d
 
     Returns:
         The number of entries this quarter.
+
     """
     n = platforms.n
     alive = platforms.alive[:n]

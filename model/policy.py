@@ -20,6 +20,7 @@ class SubsidyPolicy:
         spent: total granted so far.
         requested: total asked for (incl. requests refused for lack of budget).
         lapsed: budget left unspent at the end of a yearly call.
+
     """
 
     relance_budget: float
@@ -55,6 +56,7 @@ class SubsidyPolicy:
 
         Returns:
             Boolean mask of the requests granted in full (a request is never split).
+
         """
         self.requested += float(requests.sum())
         granted = np.cumsum(requests) <= self.budget_left

@@ -42,6 +42,7 @@ def draw_employees(rng: np.random.Generator, n: int, scale: float) -> tuple[np.n
 
     Returns:
         (employees, size_class) with size_class 0 = 1-9, 1 = 10-249, 2 = >= 250.
+
     """
     n_large = max(1, int(round(SIZE_SHARES[2] * n)))
     n_micro = int(round(SIZE_SHARES[0] * n))
@@ -71,6 +72,7 @@ def populate(state: FirmState, rng: np.random.Generator, params: dict) -> None:
         state: preallocated firm state (``n`` is set here).
         rng: the model's generator.
         params: resolved parameters.
+
     """
     n = firm_count(params["population_scale"])
     employees, size_class = draw_employees(rng, n, params["population_scale"])
@@ -85,6 +87,7 @@ def populate(state: FirmState, rng: np.random.Generator, params: dict) -> None:
     state.cluster[:] = rng.random(state.capacity) < params["cluster_share"]
     state.n = n
     add_firms(state, rng, params, np.arange(n), kind, employees, quarter=0)
+    state.large[:] = state.kind == LARGE
     # Initial capability: the adopters of 2020 (INSEE IoT shares) start past the mark.
     mark = params["adoption_mark"]
     share = np.where(large, params["initial_adoption_large"], params["initial_adoption_sme"])
@@ -117,6 +120,7 @@ def add_firms(
         kind: kind per new row.
         employees: employees per new row.
         quarter: the step at which they enter.
+
     """
     m = len(rows)
     is_large = kind == LARGE
@@ -157,6 +161,7 @@ def build_network(
 
     Returns:
         A symmetric 0/1 CSR adjacency matrix of shape (capacity, capacity), no self-links.
+
     """
     c = state.capacity
     sector = rng.integers(0, N_SECTORS, c)
@@ -188,6 +193,7 @@ def build_network(
     d = np.concatenate(dst)
     keep = s != d
     s, d = s[keep], d[keep]
-    adj = sp.coo_matrix((np.ones(2 * len(s)), (np.r_[s, d], np.r_[d, s])), shape=(c, c)).tocsr()
+    adj = sp.coo_matrix((np.ones(2 * len(s), dtype=np.float32), (np.r_[s, d], np.r_[d, s])),
+                        shape=(c, c)).tocsr()
     adj.data[:] = 1.0  # duplicates summed: back to 0/1
     return adj

@@ -1,4 +1,4 @@
-"""Scenario presets (``low``, ``trend``, ``high``, ``bass``), read from ``calibration/presets.toml``.
+"""Scenario presets (``low``, ``trend``, ``high``, ``bass``) from ``calibration/presets.toml``.
 
 The data file lives with the calibration (it encodes the workshop's hypotheses on calibrated
 defaults); reading it here keeps the import direction: nothing in ``model`` imports
@@ -32,6 +32,7 @@ def load_preset(name: str) -> dict[str, Any]:
 
     Raises:
         ParameterError: unknown preset (the field is ``preset``).
+
     """
     table = _read()
     if name not in table:

@@ -94,6 +94,7 @@ def classify(indicators: dict[str, float]) -> str:
 
     Returns:
         The scenario class.
+
     """
     cast = votes(indicators)
     count = {c: sum(v == c for v in cast.values()) for c in SCENARIOS}

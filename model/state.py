@@ -47,6 +47,7 @@ class FirmState:
     capacity: int
     n: int = 0
     kind: np.ndarray = field(init=False)  # SME / SUPPLIER / LARGE
+    large: np.ndarray = field(init=False)  # kind == LARGE (kinds never change)
     alive: np.ndarray = field(init=False)
     employees: np.ndarray = field(init=False)  # regional jobs in the firm
     production_jobs: np.ndarray = field(init=False)
@@ -89,7 +90,7 @@ class FirmState:
             if f.name in {"kind", "transition_quarters", "entry_quarter", "adoption_quarter",
                           "exit_quarter", "exit_cause", "severe_incidents", "last_option"}:
                 setattr(self, f.name, _i(c))
-            elif f.name in {"alive", "adopted", "servitizing", "servitized", "strategic",
+            elif f.name in {"alive", "large", "adopted", "servitizing", "servitized", "strategic",
                             "cluster", "insured"}:
                 setattr(self, f.name, _b(c))
             else:

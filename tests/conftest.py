@@ -26,3 +26,40 @@ def finished_run():
         return _finished(seed, scale, preset, tuple(sorted(params.items())))
 
     return make
+
+
+# --- batches: a toy model with a known answer, importable as "servisim_toy:toy" ----------------
+TOY_MODEL = '''
+"""A toy model for batch tests: y = a + 2 b (+ noise), fails or dies on request."""
+import os
+import time
+
+import numpy as np
+
+
+def toy(params, seed):
+    a, b = params["a"], params["b"]
+    if params.get("sleep"):
+        time.sleep(params["sleep"])
+    if a > params.get("fail_above", 1e9):
+        raise ValueError(f"a={a:.3f} is too big")
+    if a == params.get("die_at", None):
+        os._exit(3)
+    y = a + 2 * b + params.get("noise", 0.0) * np.random.default_rng(seed).normal()
+    return {"y": y, "z": a * b, "scenario": "high" if y > 2 else ("trend" if y > 1 else "low")}
+'''
+
+
+@pytest.fixture(scope="session")
+def toy_dir(tmp_path_factory):
+    """A folder holding ``servisim_toy.py`` (the toy model)."""
+    folder = tmp_path_factory.mktemp("toy")
+    (folder / "servisim_toy.py").write_text(TOY_MODEL)
+    return folder
+
+
+@pytest.fixture
+def in_toy_dir(toy_dir, monkeypatch):
+    """Work from the toy model's folder (custom models import from the working directory)."""
+    monkeypatch.chdir(toy_dir)
+    return toy_dir

@@ -4,7 +4,8 @@ import numpy as np
 from agents import SME, LargeFirm, PlatformEntrant, UpstreamSupplier
 from agents import decisions as rules
 from model import ServitizationModel
-from model.state import LARGE, SME as SME_KIND, SUPPLIER
+from model.state import LARGE, SUPPLIER
+from model.state import SME as SME_KIND
 
 
 def _model():

@@ -3,15 +3,19 @@ import pytest
 from model import PARAMETERS, REGISTRY, ParameterError, defaults, resolve
 from model.parameters import sa_parameters
 
-SPEC_NAMES = """population_scale start_year end_year supplier_share myopic_share cluster_share
-bass_p_sme bass_p_large bass_q cluster_imitation_multiplier hurdle_rate_sme hurdle_rate_large
-covid_hurdle_premium covid_hurdle_until investment_cost_sme learning_rate transition_quarters
-service_margin product_margin servitization_threshold usage_share_2040 demand_growth covid_shock
-subsidy_rate subsidy_budget_relance subsidy_budget_after support_conversion_rate secure_framework
-attack_prob_sme attack_prob_large severe_share digital_exposure cyber_loss_median cyber_loss_sigma
-severe_exit_prob platform_entry_rate platform_cost_advantage platform_network_effect
-installed_base_bonus exit_hazard_sme exit_hazard_large transition_exit_multiplier entry_rate
-offshorable_service_share""".split()
+SPEC_NAMES = [
+    "population_scale", "start_year", "end_year", "supplier_share", "myopic_share",
+    "cluster_share", "bass_p_sme", "bass_p_large", "bass_q", "cluster_imitation_multiplier",
+    "hurdle_rate_sme", "hurdle_rate_large", "covid_hurdle_premium", "covid_hurdle_until",
+    "investment_cost_sme", "learning_rate", "transition_quarters", "service_margin",
+    "product_margin", "servitization_threshold", "usage_share_2040", "demand_growth",
+    "covid_shock", "subsidy_rate", "subsidy_budget_relance", "subsidy_budget_after",
+    "support_conversion_rate", "secure_framework", "attack_prob_sme", "attack_prob_large",
+    "severe_share", "digital_exposure", "cyber_loss_median", "cyber_loss_sigma",
+    "severe_exit_prob", "platform_entry_rate", "platform_cost_advantage",
+    "platform_network_effect", "installed_base_bonus", "exit_hazard_sme", "exit_hazard_large",
+    "transition_exit_multiplier", "entry_rate", "offshorable_service_share",
+]
 
 
 def test_registry_holds_every_parameter_of_the_spec():

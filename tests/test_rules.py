@@ -6,8 +6,8 @@ import pytest
 from agents import decisions as rules
 from model.capabilities import wright_multiplier
 from model.macro import covid_loss, usage_share
-from model.policy import SubsidyPolicy, hurdle_rates
 from model.parameters import defaults
+from model.policy import SubsidyPolicy, hurdle_rates
 
 
 def test_attention_probability_is_the_bass_hazard_over_a_quarter():
