@@ -20,6 +20,7 @@ from model import capabilities, cyber, demography, finance, investment, market, 
 from model import indicators as indicator_defs
 from model.investment import yearly_hazard
 from model.macro import DemandIndex, usage_share
+from model.network import AdopterNetwork
 from model.parameters import resolve
 from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
 from model.population import (
@@ -77,7 +78,8 @@ class ServitizationModel(mesa.Model):
         self.firms = FirmState(capacity)
         self.platforms = PlatformState(p["max_platforms"] * 8 + INITIAL_PLATFORMS + 8)
         populate(self.firms, self.rng, p)
-        self.network = build_network(self.rng, self.firms, p["network_degree"])
+        self.network = AdopterNetwork(build_network(self.rng, self.firms, p["network_degree"]),
+                                      self.firms.alive, self.firms.adopted)
         self.initial_firms = n0
         self.demand = DemandIndex()
         self.policy = SubsidyPolicy(p["subsidy_budget_relance"] * p["population_scale"],
@@ -228,25 +230,21 @@ class ServitizationModel(mesa.Model):
         if self.p["complete_network"]:
             alive = f.alive[:n]
             return np.full(n, (alive & f.adopted[:n]).sum() / max(alive.sum(), 1))
-        both = np.empty((f.capacity, 2), dtype=np.float32)
-        both[:, 0] = f.alive
-        both[:, 1] = f.alive & f.adopted
-        counts = self.network @ both  # one sparse product for links and adopters
-        links, adopters = counts[:n, 0], counts[:n, 1]
-        return np.divide(adopters, links, out=np.zeros(n), where=links > 0)
+        self.network.update(f.alive, f.adopted)
+        return self.network.adopter_share(n)
 
     def _attention(self, share: np.ndarray) -> np.ndarray:
         f, p = self.firms, self.p
         n = f.n
-        bass_p = self.bass_p[:n]
-        if self.policy.is_open():  # a subsidy call draws eligible firms' attention
-            bass_p = bass_p + self.subsidy_attention[:n]
-        multiplier = self.imitation[:n]
-        mid = rules.mid_step_share(bass_p, p["bass_q"], share, multiplier, DT)
-        prob = rules.attention_probability(bass_p, p["bass_q"], mid, multiplier, DT)
         draw = self.rng.random(n)
-        pool = f.alive[:n] & ~(f.adopted[:n] & f.servitizing[:n])  # something left to adopt
-        return np.flatnonzero(pool & (draw < prob))
+        pool = np.flatnonzero(f.alive[:n] & ~(f.adopted[:n] & f.servitizing[:n]))
+        bass_p = self.bass_p[pool]  # the pool: firms with something left to adopt
+        if self.policy.is_open():  # a subsidy call draws eligible firms' attention
+            bass_p = bass_p + self.subsidy_attention[pool]
+        multiplier = self.imitation[pool]
+        mid = rules.mid_step_share(bass_p, p["bass_q"], share[pool], multiplier, DT)
+        prob = rules.attention_probability(bass_p, p["bass_q"], mid, multiplier, DT)
+        return pool[draw[pool] < prob]
 
     def _clear_market(self, demand_index: float) -> None:
         f, p = self.firms, self.p

@@ -39,3 +39,11 @@ def test_run_covers_2020q1_to_2040q4():
     traj = m.trajectory()
     assert m.quarter == 84 and not m.running
     assert traj["quarter"].iloc[1] == "2020Q1" and traj["quarter"].iloc[-1] == "2040Q4"
+
+
+def test_incremental_neighbour_counts_equal_a_full_recount():
+    m = ServitizationModel(rng=4, headless=True, population_scale=0.05)
+    for _ in range(30):
+        m.step()
+    m.neighbour_adopter_share()
+    np.testing.assert_array_equal(m.network.counts, m.network.recount())
