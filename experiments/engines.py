@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import time
+import warnings
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -113,9 +114,17 @@ class LocalEngine(Engine):
         self.pool = self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self.context,
+        pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self.context,
                                       initializer=local_worker_init,
                                       initargs=(self.model, self.cwd))
+        # With fork, every worker starts at the first submit: start them here. The only other
+        # threads of this process are C library pools (OpenBLAS, Arrow's jemalloc), which
+        # register at-fork handlers, so Python's "multi-threaded fork" warning does not apply.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks",
+                                    category=DeprecationWarning)
+            pool.submit(os.getpid).result()
+        return pool
 
     def submit(self, chunk: Chunk) -> cf.Future:
         """Queue the chunk on the pool."""

@@ -8,6 +8,7 @@ A run that raises is returned as a ``failed`` row with its error; the chunk goes
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import math
 import os
@@ -130,7 +131,9 @@ def local_worker_init(model: str, cwd: str) -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PDEATHSIG
         except OSError:  # pragma: no cover - no glibc
             pass
-    warm_up(model, cwd)
+    # a failed import is reported per run by run_chunk, not as a broken pool
+    with contextlib.suppress(Exception):
+        warm_up(model, cwd)
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:

@@ -7,6 +7,7 @@ the ``CI`` environment variable is set, and ``lines`` otherwise.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -74,8 +75,10 @@ class _Bar:
 
         tqdm.tqdm.monitor_interval = 0  # no monitor thread (workers are forked)
         self.failed = 0
+        # a terminal of unknown size (0 x 0, e.g. a fresh pty) gets 80 x 24, or tqdm hides
+        size = {"dynamic_ncols": True} if _width(stream) > 0 else {"ncols": 80, "nrows": 24}
         self.bar = tqdm.tqdm(total=total, initial=done, unit="run", desc=label, file=stream,
-                             dynamic_ncols=True, mininterval=0.25, smoothing=0.1)
+                             mininterval=0.25, smoothing=0.1, **size)
 
     def update(self, runs: int, failed: int = 0) -> None:
         if failed:
@@ -107,6 +110,13 @@ class _Lines:
 
     def close(self) -> None:
         pass
+
+
+def _width(stream: IO[str]) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return 0
 
 
 def _clock(seconds: float) -> str:

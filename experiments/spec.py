@@ -408,9 +408,7 @@ def _varied_values(design: str, key: str, value: Any, where: _Where, prm: Any) -
             try:
                 item = prm.coerce(item)
             except ParameterError as err:
-                bounds = "" if prm.bounds is None else (
-                    f" (registry bounds {prm.bounds[0]:g} to {prm.bounds[1]:g})")
-                raise where.fail("parameters", key, _reason(err) + bounds) from None
+                raise where.fail("parameters", key, _reason(err)) from None
         out.append(item)
     if design != "grid" and not out[0] < out[1]:
         raise where.fail("parameters", key, f"low {out[0]!r} is not below high {out[1]!r}; "

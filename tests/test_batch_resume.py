@@ -1,0 +1,98 @@
+"""Resume after ``kill -9`` of a real ``servisim batch`` process: only the rest is run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+from experiments import load_results, run_batch
+from experiments.store import Store
+
+SERVISIM_BIN = Path(sys.executable).with_name("servisim")
+
+TOY = """\
+[experiment]
+name = "resume"
+design = "lhs"
+samples = 60
+replicates = 2
+seed = 3
+model = "servisim_toy:toy"
+outcomes = ["y", "z"]
+
+[parameters]
+a = [0.0, 1.0]
+b = [0.0, 1.0]
+
+[fixed]
+sleep = 0.06
+noise = 0.1
+"""
+
+
+def _batch(path, out, *extra):
+    return [str(SERVISIM_BIN), "batch", str(path), "--out", str(out), "--workers", "2",
+            "--progress", "none", *extra]
+
+
+def _raw_ids(out) -> list[str]:
+    return [rid for p in Store(out).parts() for rid in pd.read_parquet(p)["run_id"]]
+
+
+def test_resume_after_kill_gives_identical_table(tmp_path, in_toy_dir):
+    path = tmp_path / "resume.toml"
+    path.write_text(TOY)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_batch(path, out), cwd=in_toy_dir, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not Store(out).parts() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, f"the batch ended before it could be killed: {proc.stderr}"
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    assert len(workers) == 2
+    os.kill(proc.pid, signal.SIGKILL)  # kill -9 of the batch, mid-batch
+    proc.wait(timeout=10)
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, "pool workers outlived their killed parent"
+
+    stored = len(set(_raw_ids(out)))
+    assert 0 < stored < 120
+    rerun = subprocess.run(_batch(path, out), cwd=in_toy_dir, capture_output=True, text=True,
+                           timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert (f"resume: 120/120 runs stored ({120 - stored} now, {stored} before), 0 failed"
+            in rerun.stdout)
+
+    # no run missing, none twice, and the same table as an uninterrupted batch
+    ids = _raw_ids(out)
+    assert len(ids) == len(set(ids)) == 120
+    reference = tmp_path / "reference"
+    run_batch(path, reference, engine="local", workers=2, progress="none")
+    pd.testing.assert_frame_equal(load_results(out).drop(columns="runtime_s"),
+                                  load_results(reference).drop(columns="runtime_s"))
+
+    # a third run has nothing left to do
+    again = run_batch(path, out, progress="none")
+    assert (again.n_new, again.n_before) == (0, 120)
+    assert "nothing left to run" in str(again)
+
+
+def test_interrupted_store_creation_is_completed(tmp_path, in_toy_dir):
+    """A folder left with the plan but no spec.json (killed while creating) is reused."""
+    path = tmp_path / "resume.toml"
+    path.write_text(TOY.replace("samples = 60", "samples = 5").replace("sleep = 0.06", ""))
+    out = tmp_path / "out"
+    run_batch(path, out, engine="sequential", progress="none")
+    (out / "spec.json").unlink()
+    shutil.rmtree(out / "results")
+    summary = run_batch(path, out, engine="sequential", progress="none")
+    assert summary.complete and summary.n_new == 10
