@@ -12,6 +12,7 @@ _LAZY = {
     "load_samples": "experiments.store",
     "load_plan": "experiments.store",
     "load_trajectories": "experiments.store",
+    "analyze": "experiments.analysis",
 }
 
 __all__ = sorted(_LAZY)

@@ -1,0 +1,241 @@
+"""Analyse a batch folder: sensitivity indices, scenario discovery, tables and figures.
+
+``analyze(DIR)`` reads the batch through the store, runs :mod:`experiments.sensitivity` and
+:mod:`experiments.discovery`, and writes ``DIR/analysis/``:
+
+- ``sobol.csv``, ``sobol_s2.csv``, ``sobol_convergence.csv`` (Sobol designs), ``morris.csv``,
+  ``morris_convergence.csv`` (Morris designs) or ``pawn.csv`` (LHS and grid designs);
+- ``seed_variance.csv``: the share of each outcome's variance due to the seed alone;
+- ``scenario_shares.csv``, ``discovery.csv`` (box limits), ``discovery_boxes.csv`` (one row per
+  box with its sentence in English and French), ``discovery_tree.csv`` (the tree's rules);
+- ``discovery.md`` (the sentences), ``notes.csv``, ``summary.json`` (method, run counts,
+  notes, top parameters, figures with captions) and ``figures/*.png``.
+
+The folder is built aside and swapped into place, so a reader never sees half an analysis.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from experiments import analysis_figures as figs
+from experiments.discovery import CLASSES, classified_runs, discover, parameter_ranges
+from experiments.errors import UsageError
+from experiments.sensitivity import METHODS, SCENARIO_SCORE, ranking, sensitivity
+
+ANALYSIS = "analysis"
+
+
+def load_batch(directory: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Read a batch folder's spec, design and results through the store.
+
+    Raises:
+        UsageError: not a batch folder, unreadable files, no finished run, or only failed runs.
+
+    """
+    from experiments.store import load_results, load_samples, load_spec
+
+    root = Path(directory)
+    if not root.is_dir():
+        raise UsageError(f"{root}: no such folder")
+    spec = load_spec(root)
+    try:
+        samples = load_samples(root)
+        results = load_results(root)
+    except (OSError, ValueError, KeyError) as err:
+        raise UsageError(f"{root}: cannot read the batch ({type(err).__name__}: "
+                         f"{str(err).splitlines()[0] if str(err) else 'unreadable'})") from err
+    planned = spec.get("n_runs", "?")
+    source = spec.get("experiment_file") or "EXPERIMENT.toml"
+    if results.empty:
+        raise UsageError(f"{root}: no run has finished yet (0 of {planned}); run "
+                         f"`servisim batch {source} --out {root}` to finish the batch")
+    ok = results["status"].eq("ok")
+    if not ok.any():
+        errors = results["error"].dropna().astype(str)
+        first = errors.iloc[0].splitlines()[-1][:200] if len(errors) else "no error recorded"
+        raise UsageError(f"{root}: all {len(results)} finished runs failed (first error: "
+                         f"{first}); nothing to analyse")
+    return spec, samples, results
+
+
+def choose_outcomes(spec: dict, results: pd.DataFrame, wanted: list[str] | None) -> list[str]:
+    """Pick the outcomes to analyse: the batch's, plus the scenario score when runs have a class.
+
+    Raises:
+        UsageError: an outcome that the batch does not have.
+
+    """
+    available = [o for o in spec.get("outcomes") or [] if o in results]
+    if "scenario" in results and results["scenario"].isin(CLASSES).any():
+        available.append(SCENARIO_SCORE)
+    if not wanted:
+        return available
+    unknown = [o for o in wanted if o not in available]
+    if unknown:
+        raise UsageError(f"--outcomes: unknown outcome {unknown[0]!r}; allowed: "
+                         f"{', '.join(available) or '(none)'}")
+    return list(dict.fromkeys(wanted))
+
+
+def batch_notes(spec: dict, results: pd.DataFrame) -> list[str]:
+    """Describe how complete the batch is, in plain sentences."""
+    planned = int(spec.get("n_runs") or len(results))
+    failed = int(results["status"].ne("ok").sum())
+    notes = []
+    if len(results) < planned:
+        notes.append(f"the batch is partly finished: {len(results)} of {planned} runs done; "
+                     "this analysis uses the finished runs only")
+    if failed:
+        notes.append(f"{failed} of {len(results)} finished runs failed and are left out")
+    return notes
+
+
+def analyze(directory: str | Path, outcomes: list[str] | None = None,
+            figures: bool = True) -> dict[str, pd.DataFrame]:
+    """Analyse a finished or partly finished batch and write ``DIR/analysis/``.
+
+    Args:
+        directory: The batch folder (``servisim batch ... --out DIR``).
+        outcomes: Outcomes to analyse; default every outcome of the batch and, when runs have
+            a scenario class, ``scenario_score`` (low = -1, trend = 0, high = 1).
+        figures: Also draw the figures.
+
+    Returns:
+        The tables by name (the CSV file stems, plus ``notes``).
+
+    Raises:
+        UsageError: the folder is not a batch, has no finished or only failed runs, or an
+            outcome is unknown.
+
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # small matrices: threads only add contention
+        return _analyze(Path(directory), outcomes, figures)
+
+
+def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str, pd.DataFrame]:
+    spec, samples, results = load_batch(root)
+    chosen = choose_outcomes(spec, results, outcomes)
+    notes = [("batch", n) for n in batch_notes(spec, results)]
+    tables: dict[str, pd.DataFrame] = {}
+    sens = None
+    if chosen:
+        sens = sensitivity(spec, samples, results, chosen)
+        tables.update(sens.tables)
+        notes += [("sensitivity", n) for n in sens.notes]
+    else:
+        notes.append(("sensitivity", "the batch has no numeric outcome: no sensitivity index"))
+    found = discover(spec, samples, results)
+    notes += [("discovery", n) for n in found.notes]
+    tables.update({"scenario_shares": found.shares, "discovery": found.boxes,
+                   "discovery_boxes": found.summary, "discovery_tree": found.tree})
+    tables["notes"] = pd.DataFrame(notes, columns=["topic", "note"])
+
+    order = ranking(sens) if sens else []
+    top = {o: ranking(sens, o)[:5] for o in chosen} if sens else {}
+    summary = {
+        "experiment": spec.get("name"), "design": spec.get("design"),
+        "method": sens.method if sens else None,
+        "method_text": METHODS[sens.method] if sens else None,
+        "outcomes": chosen,
+        "runs": {"planned": int(spec.get("n_runs") or len(results)),
+                 "finished": len(results), "ok": int(results["status"].eq("ok").sum()),
+                 "failed": int(results["status"].ne("ok").sum())},
+        "top_parameters": top,
+        "tree_accuracy": None if pd.isna(found.tree_accuracy) else found.tree_accuracy,
+        "notes": [n for _, n in notes],
+        "tables": sorted(k for k, v in tables.items() if v is not None),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    with tempfile.TemporaryDirectory(prefix=".analysis-", dir=root) as tmp:
+        work = Path(tmp) / ANALYSIS
+        (work / "figures").mkdir(parents=True)
+        for name, table in tables.items():
+            table.to_csv(work / f"{name}.csv", index=False)
+        (work / "discovery.md").write_text(discovery_markdown(found, spec), encoding="utf-8")
+        summary["figures"] = ([{"file": f"figures/{f}", "caption": c} for f, c in
+                               draw(spec, samples, results, tables, sens, order,
+                                    work / "figures")] if figures else [])
+        (work / "summary.json").write_text(json.dumps(summary, indent=2, default=_json) + "\n",
+                                           encoding="utf-8")
+        _swap(work, root / ANALYSIS)
+    tables["summary"] = pd.json_normalize(summary, max_level=0)
+    return tables
+
+
+def draw(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
+         tables: dict[str, pd.DataFrame], sens, order: list[str], folder: Path) -> list:
+    """Draw every figure that the tables allow; return ``(file, caption)`` pairs."""
+    out = []
+    if sens is not None:
+        main = tables.get(sens.method)
+        if main is not None and not main.empty:
+            out += (figs.morris_plots(main, folder) if sens.method == "morris" else [])
+            out += figs.index_bars(main, sens.method, folder)
+        if sens.method == "sobol" and not tables["sobol_s2"].empty:
+            out += figs.s2_heatmaps(tables["sobol_s2"], folder)
+        conv = tables.get(f"{sens.method}_convergence")
+        if conv is not None and not conv.empty:
+            out += figs.convergence_lines(conv, sens.method, folder)
+    x, classes = classified_runs(spec, samples, results)
+    ranges = parameter_ranges(spec, x)
+    boxes, summary = tables["discovery"], tables["discovery_boxes"]
+    if not order:
+        order = list(dict.fromkeys(boxes["parameter"])) + [p for p in x if p not in
+                                                           set(boxes["parameter"])]
+    out += figs.share_bars(tables["scenario_shares"], folder)
+    out += figs.scenario_map(x, classes, order[:2], boxes, folder)
+    out += figs.box_limits(boxes, summary, ranges, folder)
+    regime = list(dict.fromkeys([*boxes["parameter"], *order]))
+    out += figs.regime_boxplots(x, classes, regime, ranges, folder)
+    return out
+
+
+def discovery_markdown(found, spec: dict) -> str:
+    """Write the discovered regimes as Markdown: one sentence per box, then the tree's rules."""
+    lines = [f"# Scenario discovery: {spec.get('name', '')}", ""]
+    if found.summary.empty:
+        lines += [*(f"- {n}" for n in found.notes), ""]
+        return "\n".join(lines)
+    overall = found.shares[found.shares["parameter"] == "all"]
+    lines.append("Share of runs: " + ", ".join(
+        f"{r.scenario} {r.share:.0%}" for r in overall.itertuples()) + ".")
+    lines.append("")
+    for scenario in CLASSES:
+        lines.append(f"## {scenario}")
+        lines += [f"- {s}" for s in found.summary.loc[found.summary["scenario"] == scenario,
+                                                       "sentence"]]
+        lines.append("")
+    if not found.tree.empty:
+        lines.append(f"## Decision tree (cross-check, cross-validated accuracy "
+                     f"{found.tree_accuracy:.0%})")
+        lines += [f"- {s}" for s in found.tree["sentence"]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Move the finished folder into place, replacing an older analysis."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _json(value):
+    try:
+        return None if pd.isna(value) else float(value)
+    except (TypeError, ValueError):
+        return str(value)
