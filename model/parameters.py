@@ -10,12 +10,21 @@ Each parameter has two ranges:
   ``None`` for parameters that are not uncertain inputs (seed, horizon, switches).
 
 Rates given per year are converted to per-quarter hazards in the model, never here.
+
+Calibrated defaults: when ``calibration/calibrated.toml`` exists (written by ``servisim
+calibrate``), its ``[defaults]`` replace the literature defaults of the parameters it names;
+each such parameter keeps its literature value in ``literature_default``. Set the environment
+variable ``SERVISIM_DEFAULTS=literature`` to ignore the file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 Number = int | float | bool
@@ -49,6 +58,8 @@ class Parameter:
         source: where the default and range come from.
         group: ``lever`` (workshop levers, shown first), ``market``, ``firms``, ``cyber``,
             ``demography``, ``run`` or ``docking``.
+        literature_default: the literature value when ``default`` is a calibrated value
+            (``calibration/calibrated.toml``), else ``None`` (``default`` is the literature's).
 
     """
 
@@ -61,6 +72,7 @@ class Parameter:
     meaning: str
     source: str
     group: str
+    literature_default: Number | None = None
 
     def coerce(self, value: Any) -> Number:
         """Check one value against this parameter's type and bounds.
@@ -312,6 +324,28 @@ PARAMETERS: tuple[Parameter, ...] = (
        "demography"),
 )
 
+CALIBRATED_FILE = Path(__file__).resolve().parent.parent / "calibration" / "calibrated.toml"
+
+
+def _with_calibrated(params: tuple[Parameter, ...], path: Path) -> tuple[Parameter, ...]:
+    """Replace defaults by the ``[defaults]`` of a calibrated-defaults file, if there is one."""
+    ignore = os.environ.get("SERVISIM_DEFAULTS", "").strip().lower() == "literature"
+    if ignore or not path.is_file():
+        return params
+    with open(path, "rb") as fh:
+        values = tomllib.load(fh).get("defaults", {})
+    known = {p.name: p for p in params}
+    for name in values:
+        if name not in known:
+            raise ParameterError(name, f"unknown parameter in {path} [defaults]")
+    return tuple(
+        dataclasses.replace(p, default=p.coerce(values[p.name]), literature_default=p.default)
+        if p.name in values else p
+        for p in params
+    )
+
+
+PARAMETERS = _with_calibrated(PARAMETERS, CALIBRATED_FILE)
 REGISTRY: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 
 
