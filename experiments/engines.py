@@ -184,7 +184,9 @@ class DaskEngine(Engine):
                              "`dask worker ADDRESS`") from None
         self.executor = self.client.get_executor(pure=False)
         self._slots, self._checked = 0, 0.0
-        self.client.run(warm_up, model, cwd)  # every worker imports the model once, now
+        # every worker imports the model once, now (an import error is reported per run)
+        with contextlib.suppress(Exception):
+            self.client.run(warm_up, model, cwd)
         self.workers = self.slots()
 
     def submit(self, chunk: Chunk) -> cf.Future:

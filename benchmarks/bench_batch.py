@@ -1,0 +1,149 @@
+"""Speed and memory of ``servisim batch``.
+
+Prints:
+
+* runs per second for ``experiments/quick.toml`` with 1 and 2 workers on the local engine and on
+  a Dask LocalCluster (wall time of ``run_batch``, start-up included), and the parallel
+  efficiency ``rate(2) / (2 * rate(1))`` (target >= 80% on 2 cores);
+* the engine overhead per run: the 1-worker local batch against calling the model directly in
+  a loop on the same plan, and inside each batch (wall time minus the runs' own time); target
+  < 5% of a run's time;
+* memory: the parent's peak RSS during a 20,000-run batch of a trivial custom function
+  (target < 500 MB; results stream to Parquet parts).
+
+Run: ``.venv/bin/python benchmarks/bench_batch.py [--repeat 2] [--skip-dask]``. Each timing is
+the best of ``--repeat``. Numbers depend on what else the machine is doing: the load average
+is printed before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICK = ROOT / "experiments" / "quick.toml"
+
+TRIVIAL = textwrap.dedent("""\
+    def f(params, seed):
+        return {"y": params["a"] + 2 * params["b"] + (seed % 7) * 1e-9}
+    """)
+BIG = textwrap.dedent("""\
+    [experiment]
+    name = "memory"
+    design = "lhs"
+    samples = 10000
+    replicates = 2
+    seed = 1
+    model = "bench_trivial:f"
+    outcomes = ["y"]
+
+    [parameters]
+    a = [0.0, 1.0]
+    b = [0.0, 1.0]
+    """)
+MEMORY_SCRIPT = textwrap.dedent("""\
+    import resource, sys, time
+    from experiments import run_batch
+    t = time.perf_counter()
+    s = run_batch("big.toml", "big-out", workers=2, progress="none")
+    print(s.n_new, s.n_failed, time.perf_counter() - t,
+          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    """)
+
+
+def direct(repeat: int) -> tuple[float, int]:
+    """Run quick.toml's plan by calling the model in a loop (no engine, no store)."""
+    from experiments.batch import prepare
+    from experiments.model_runner import servisim_model
+
+    prep = prepare(QUICK)
+    fixed = prep.spec.fixed
+    runs = [(prep.design.points[p], s) for p, s in zip(prep.plan["point_id"], prep.plan["seed"],
+                                                       strict=True)]
+    servisim_model({**fixed, **runs[0][0]}, int(runs[0][1]))  # warm caches
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for point, seed in runs:
+            servisim_model({**fixed, **point}, int(seed))
+        best = min(best, time.perf_counter() - start)
+    return best, len(runs)
+
+
+def batch(engine: str, workers: int, repeat: int, scratch: Path) -> tuple[float, float]:
+    """Best wall time of run_batch on quick.toml, and the runs' own total time."""
+    from experiments import load_results, run_batch
+
+    best, own = float("inf"), 0.0
+    for i in range(repeat):
+        out = scratch / f"{engine}{workers}-{i}"
+        start = time.perf_counter()
+        run_batch(QUICK, out, engine=engine, workers=workers, progress="none")
+        wall = time.perf_counter() - start
+        if wall < best:
+            best, own = wall, float(load_results(out)["runtime_s"].sum())
+        shutil.rmtree(out)
+    return best, own
+
+
+def memory(scratch: Path) -> tuple[int, int, float, float]:
+    """Run the 20,000-run trivial batch in a fresh process; return its counts, time, peak RSS."""
+    folder = scratch / "memory"
+    folder.mkdir()
+    (folder / "bench_trivial.py").write_text(TRIVIAL)
+    (folder / "big.toml").write_text(BIG)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT], cwd=folder, env=env, check=True,
+                         capture_output=True, text=True).stdout.split()
+    return int(out[0]), int(out[1]), float(out[2]), float(out[3])
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--skip-dask", action="store_true")
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f}  cores: {os.cpu_count()}")
+    scratch = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        t_direct, n = direct(args.repeat)
+        per_run = t_direct / n
+        print(f"quick.toml: {n} runs; model called directly: {t_direct:.2f} s "
+              f"({per_run * 1000:.0f} ms per run, {n / t_direct:.2f} runs/s)")
+        engines = [("local", 1), ("local", 2)]
+        if not args.skip_dask:
+            engines += [("dask", 1), ("dask", 2)]
+        walls = {}
+        for engine, workers in engines:
+            wall, own = batch(engine, workers, args.repeat, scratch)
+            walls[engine, workers] = wall
+            inside = (wall * workers - own) / n
+            print(f"{engine:<6} x{workers}: {wall:6.2f} s, {n / wall:5.2f} runs/s; overhead "
+                  f"inside the batch {inside * 1000:6.1f} ms/run "
+                  f"({100 * inside / per_run:4.1f}% of a run)")
+        for engine in ("local", "dask"):
+            if (engine, 2) in walls:
+                eff = walls[engine, 1] / (2 * walls[engine, 2])
+                print(f"parallel efficiency {engine} 2 workers vs 1: {100 * eff:.0f}%")
+        over = (walls["local", 1] - t_direct) / n
+        print(f"engine overhead, local x1 vs direct: {over * 1000:.1f} ms/run "
+              f"({100 * over / per_run:.1f}% of a run)")
+        runs, failed, seconds, rss = memory(scratch)
+        print(f"memory: {runs} runs of a trivial function ({failed} failed) in {seconds:.1f} s "
+              f"({runs / seconds:.0f} runs/s); parent peak RSS {rss:.0f} MB")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
