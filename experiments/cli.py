@@ -1,7 +1,10 @@
 """The ``servisim`` command line: one sub-command per job.
 
 Each sub-command lives in its own module that exposes ``register(subparsers)``; bad input is
-reported as one line naming the field and what is allowed, with exit code 2.
+reported as one line naming the field and what is allowed, with exit code 2. Other packages
+add sub-commands as plugins: an entry point in the group ``servisim.commands`` naming such a
+module (e.g. ``calibrate = "calibration.cmd_calibrate"``), so ``experiments`` imports none of
+them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,22 @@ from experiments import commands
 from experiments.errors import UsageError
 from model.parameters import ParameterError
 
+PLUGIN_GROUP = "servisim.commands"
+
+
+def plugin_modules() -> list:
+    """Sub-command modules declared by installed packages (entry points ``servisim.commands``)."""
+    from importlib.metadata import entry_points
+
+    modules = []
+    for point in sorted(entry_points(group=PLUGIN_GROUP), key=lambda p: p.name):
+        try:
+            modules.append(point.load())
+        except Exception as err:  # noqa: BLE001 - a broken plugin must not break the CLI
+            print(f"servisim: warning: plugin {point.name!r} ({point.value}) not loaded: "
+                  f"{type(err).__name__}: {err}", file=sys.stderr)
+    return modules
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
@@ -20,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="servisim",
         description="Servitization of Hauts-de-France industry, 2020-2040 (agent-based, Mesa).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in commands.MODULES:
+    for module in [*commands.MODULES, *plugin_modules()]:
         module.register(sub)
     return parser
 

@@ -1,0 +1,341 @@
+"""Approximate Bayesian computation over the batch engine (adaptive population Monte Carlo).
+
+The algorithm is APMC (Lenormand, Jabot & Deffuant 2013, *Computational Statistics* 28:
+2777-2796), an ABC-SMC made for simulation models run in parallel batches:
+
+1. Draw ``population`` particles from the uniform priors and run them. Keep the ``alpha``
+   share with the smallest distances; the largest kept distance is the tolerance.
+2. Each generation, draw ``population - kept`` new particles from the kept ones (by weight),
+   moved by a Gaussian kernel of twice their weighted variance and redrawn until inside the
+   priors; weight them by prior / mixture-of-kernels density (truncated kernels, normalised).
+   Run them; the acceptance rate is the share of new particles below the tolerance. Pool old
+   and new, keep the ``alpha`` best: the new tolerance.
+3. Stop when the acceptance rate falls below ``min_acceptance`` or the budget is spent. The
+   kept particles and their weights are the posterior.
+
+Every generation is one experiment of the batch engine (``design = "grid"`` over the particle
+index; the particles travel in ``[fixed]``), so it runs on the local pool or on Dask, its runs
+are stored as Parquet, and rerunning the same command resumes where it stopped. The distance is
+the root mean square of (simulated - observed) / half the target's range over the targets used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from calibration.config import CalibrationConfig
+from experiments.errors import UsageError
+
+PARTICLE, INNER, PARTICLES = "particle", "calibration_model", "particles"
+CONFIG_COPY, STATE = "calibration.toml", "calibration.json"
+
+
+# --- what a worker runs -----------------------------------------------------------------------
+@lru_cache(maxsize=2)
+def _decode(particles: str) -> list[dict[str, Any]]:
+    return json.loads(particles)
+
+
+def run_particle(params: dict[str, Any], seed: int) -> dict[str, Any]:
+    """Batch function: run the calibration model at one particle of a generation.
+
+    ``params`` holds the particle's index (``particle``), every particle of the generation as
+    JSON (``particles``), the function to run (``calibration_model``) and the fixed values.
+    """
+    from experiments.model_runner import resolve_model
+
+    values = _decode(params[PARTICLES])[int(params[PARTICLE])]
+    run = {k: v for k, v in params.items() if k not in (PARTICLE, PARTICLES, INNER)}
+    run.update(values)
+    return resolve_model(params[INNER])(run, seed)
+
+
+# --- distances --------------------------------------------------------------------------------
+def distances(cfg: CalibrationConfig, outputs: pd.DataFrame) -> np.ndarray:
+    """Root mean square of (simulated - observed) / half-range over the targets used.
+
+    Failed runs and missing values give ``inf`` (never accepted).
+    """
+    terms = []
+    for tid in cfg.used:
+        t = cfg.targets[tid]
+        sim = outputs[t.model_output].to_numpy(dtype=float)
+        terms.append(((sim - t.observed) / t.half_width) ** 2)
+    d = np.sqrt(np.mean(terms, axis=0))
+    return np.where(np.isfinite(d), d, np.inf)
+
+
+# --- priors and kernels -----------------------------------------------------------------------
+def _bounds(cfg: CalibrationConfig) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.array([cfg.priors[k][0] for k in cfg.priors])
+    hi = np.array([cfg.priors[k][1] for k in cfg.priors])
+    return lo, hi
+
+
+def _typed(cfg: CalibrationConfig, theta: np.ndarray) -> np.ndarray:
+    """Round integer parameters (their prior is uniform over the whole numbers in range)."""
+    theta = theta.copy()
+    for j, name in enumerate(cfg.priors):
+        if cfg.kinds[name] == "int":
+            lo, hi = cfg.priors[name]
+            theta[:, j] = np.clip(np.floor(theta[:, j] + 0.5), math.ceil(lo), math.floor(hi))
+    return theta
+
+
+def sample_prior(cfg: CalibrationConfig, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` particles from the uniform priors (rows: particles; columns: priors)."""
+    lo, hi = _bounds(cfg)
+    return _typed(cfg, lo + (hi - lo) * rng.random((n, len(lo))))
+
+
+def _kernel_sigma(theta: np.ndarray, weights: np.ndarray, lo: np.ndarray,
+                  hi: np.ndarray) -> np.ndarray:
+    w = weights / weights.sum()
+    mean = w @ theta
+    var = w @ (theta - mean) ** 2
+    return np.maximum(np.sqrt(2.0 * var), 1e-6 * (hi - lo))
+
+
+def propose(cfg: CalibrationConfig, theta: np.ndarray, weights: np.ndarray, n: int,
+            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` new particles from the weighted kept ones and give their weights.
+
+    Returns:
+        (particles, weights): weights are prior / mixture density of the truncated kernels.
+
+    """
+    lo, hi = _bounds(cfg)
+    sigma = _kernel_sigma(theta, weights, lo, hi)
+    w = weights / weights.sum()
+    out = np.empty((n, theta.shape[1]))
+    todo = np.arange(n)
+    for _ in range(10_000):
+        if not len(todo):
+            break
+        parents = rng.choice(len(theta), size=len(todo), p=w)
+        draw = theta[parents] + sigma * rng.standard_normal((len(todo), theta.shape[1]))
+        inside = np.all((draw >= lo) & (draw <= hi), axis=1)
+        out[todo[inside]] = draw[inside]
+        todo = todo[~inside]
+    if len(todo):  # pragma: no cover - only with absurdly wide kernels
+        out[todo] = sample_prior(cfg, len(todo), rng)
+    out = _typed(cfg, out)
+    # Truncated Gaussian kernel: density / its mass inside the prior box, per parent.
+    mass = np.prod(norm.cdf((hi - theta) / sigma) - norm.cdf((lo - theta) / sigma), axis=1)
+    z = (out[:, None, :] - theta[None, :, :]) / sigma
+    dens = np.exp(-0.5 * (z**2).sum(axis=2))  # common factors cancel in the normalisation
+    mixture = (dens / np.maximum(mass, 1e-300)) @ w
+    new_w = 1.0 / np.maximum(mixture, 1e-300)
+    return out, new_w / new_w.mean()
+
+
+# --- one generation through the batch engine --------------------------------------------------
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return json.dumps(str(value))
+
+
+def experiment_text(name: str, seed: int, particles: list[dict[str, Any]], inner: str,
+                    fixed: dict[str, Any], outputs: list[str], replicates: int = 1) -> str:
+    """An experiment file (TOML) running ``inner`` at each particle: a grid over the index."""
+    lines = [
+        "# Written by servisim calibrate: one run per particle (and replicate)",
+        "[experiment]",
+        f"name = {json.dumps(name)}",
+        'design = "grid"',
+        f"replicates = {replicates}",
+        f"seed = {seed}",
+        'model = "calibration.abc:run_particle"',
+        f"outcomes = [{', '.join(json.dumps(o) for o in outputs)}]",
+        "",
+        "[parameters]",
+        f"{PARTICLE} = [{', '.join(str(i) for i in range(len(particles)))}]",
+        "",
+        "[fixed]",
+        f"{INNER} = {json.dumps(inner)}",
+        *(f"{k} = {_toml_value(v)}" for k, v in fixed.items()),
+        f"{PARTICLES} = '''{json.dumps(particles)}'''",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def as_dicts(cfg: CalibrationConfig, theta: np.ndarray) -> list[dict[str, Any]]:
+    """Particles (rows of ``theta``) as parameter dicts, integers as ``int``."""
+    return [{name: (int(v) if cfg.kinds[name] == "int" else float(v))
+             for name, v in zip(cfg.priors, row, strict=True)} for row in theta]
+
+
+def derived_seed(cfg: CalibrationConfig, *keys: int) -> int:
+    """A batch's root seed from the calibration's seed and the batch's place."""
+    return int(np.random.SeedSequence([cfg.seed, *keys]).generate_state(1)[0])
+
+
+def generation_file(cfg: CalibrationConfig, gen: int, theta: np.ndarray) -> str:
+    """The experiment file of one ABC generation."""
+    return experiment_text(f"{cfg.name}-gen-{gen:02d}", derived_seed(cfg, gen),
+                           as_dicts(cfg, theta), cfg.run_function, cfg.fixed, cfg.outputs)
+
+
+@dataclass
+class Runner:
+    """Runs batches of particles through the batch engine into ``out_dir/batches``."""
+
+    out_dir: Path
+    engine: str = "local"
+    scheduler: str | None = None
+    workers: int | None = None
+    progress: str | None = "none"
+
+    def run(self, label: str, text: str, outputs: list[str]) -> pd.DataFrame:
+        """Run one experiment (resuming if it was started) and return its outputs by particle.
+
+        Returns:
+            One row per particle, in particle order: ``seed``, ``status`` and every output.
+
+        """
+        from experiments.batch import run_batch
+        from experiments.store import load_results
+
+        folder = self.out_dir / "batches"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{label}.toml"
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+        run_batch(path, folder / label, engine=self.engine, scheduler=self.scheduler,
+                  workers=self.workers, progress=self.progress)
+        results = load_results(folder / label).sort_values(PARTICLE).reset_index(drop=True)
+        for name in outputs:
+            if name not in results:
+                results[name] = np.nan
+        failed = results["status"] != "ok"
+        results.loc[failed, outputs] = np.nan
+        return results
+
+
+# --- the algorithm ----------------------------------------------------------------------------
+@dataclass
+class Posterior:
+    """The result of a calibration.
+
+    Attributes:
+        particles: the kept particles: every free parameter, ``weight`` (sums to 1),
+            ``distance``, ``generation``, ``seed`` and every model output of its run.
+        history: one row per generation: runs, tolerance, acceptance rate, seconds.
+        runs: simulations run in all (every generation).
+
+    """
+
+    particles: pd.DataFrame
+    history: pd.DataFrame
+    runs: int
+
+
+def run_abc(cfg: CalibrationConfig, runner: Runner,
+            log: Callable[[str], None] | None = None) -> Posterior:
+    """Calibrate: APMC over the batch engine until the acceptance rate or the budget runs out.
+
+    Args:
+        cfg: the checked calibration file.
+        runner: where the batches run and are stored.
+        log: called with one line per generation (e.g. ``print``).
+
+    Returns:
+        The posterior.
+
+    Raises:
+        UsageError: every run of the first generation failed (the first error is shown).
+
+    """
+    log = log or (lambda _line: None)
+    names = list(cfg.priors)
+    n, kept = cfg.population, cfg.kept
+    history = []
+    started = time.perf_counter()
+    rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0, 1]))
+    theta = sample_prior(cfg, n, rng)
+    frame = runner.run("gen-00", generation_file(cfg, 0, theta), cfg.outputs)
+    if (frame["status"] != "ok").all():
+        error = frame["error"].dropna().iloc[0] if frame["error"].notna().any() else "?"
+        raise UsageError(f"{cfg.path}: every run of the first generation failed; the first "
+                         f"error: {error}")
+    pool = _pool(cfg, theta, frame, np.ones(n), 0)
+    pool = pool.nsmallest(kept, "distance", keep="first")
+    spent = n
+    tolerance = float(pool["distance"].max())
+    history.append({"generation": 0, "runs": n, "tolerance": tolerance, "acceptance": 1.0,
+                    "failed": int((frame["status"] != "ok").sum()),
+                    "seconds": time.perf_counter() - started})
+    log(_line(history[-1]))
+    gen = 0
+    while spent < cfg.budget:
+        gen += 1
+        tic = time.perf_counter()
+        m = min(n - kept, cfg.budget - spent)
+        rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, gen, 1]))
+        theta, weights = propose(cfg, pool[names].to_numpy(float), pool["weight"].to_numpy(),
+                                 m, rng)
+        frame = runner.run(f"gen-{gen:02d}", generation_file(cfg, gen, theta), cfg.outputs)
+        new = _pool(cfg, theta, frame, weights, gen)
+        spent += m
+        acceptance = float((new["distance"] < tolerance).mean())
+        merged = pd.concat([pool, new], ignore_index=True)
+        pool = merged.nsmallest(kept, "distance", keep="first")
+        tolerance = float(pool["distance"].max())
+        history.append({"generation": gen, "runs": m, "tolerance": tolerance,
+                        "acceptance": acceptance, "failed": int((frame["status"] != "ok").sum()),
+                        "seconds": time.perf_counter() - tic})
+        log(_line(history[-1]))
+        if acceptance < cfg.min_acceptance:
+            break
+    pool = pool.reset_index(drop=True)
+    pool["weight"] = pool["weight"] / pool["weight"].sum()
+    return Posterior(pool, pd.DataFrame(history), spent)
+
+
+def _pool(cfg: CalibrationConfig, theta: np.ndarray, frame: pd.DataFrame,
+          weights: np.ndarray, gen: int) -> pd.DataFrame:
+    out = pd.DataFrame(theta, columns=list(cfg.priors))
+    for name, kind in cfg.kinds.items():
+        if kind == "int":
+            out[name] = out[name].round().astype(int)
+    out["weight"] = weights
+    out["distance"] = distances(cfg, frame)
+    out["generation"] = gen
+    out["seed"] = frame["seed"].to_numpy()
+    for name in cfg.outputs:
+        out[name] = frame[name].to_numpy(dtype=float)
+    return out
+
+
+def _line(h: dict[str, Any]) -> str:
+    failed = f", {h['failed']} failed" if h["failed"] else ""
+    return (f"generation {h['generation']:>2}: {h['runs']:>5} runs, tolerance "
+            f"{h['tolerance']:.3f}, acceptance {h['acceptance']:.2f}{failed}, "
+            f"{h['seconds']:.1f} s")
+
+
+def fingerprint(cfg: CalibrationConfig) -> str:
+    """A hash of everything that fixes the runs except the budget (a larger budget resumes)."""
+    data = {"model": cfg.model, "used": cfg.used, "priors": cfg.priors, "kinds": cfg.kinds,
+            "fixed": cfg.fixed, "population": cfg.population, "alpha": cfg.alpha,
+            "min_acceptance": cfg.min_acceptance, "seed": cfg.seed, "outputs": cfg.outputs,
+            "targets": {t: [cfg.targets[t].model_output, cfg.targets[t].observed,
+                            cfg.targets[t].low, cfg.targets[t].high] for t in cfg.used}}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]

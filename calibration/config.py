@@ -1,0 +1,483 @@
+"""Calibration files (TOML) and the targets file (CSV): parse, check, resolve.
+
+A calibration file::
+
+    [calibration]
+    name = "servisim-2020-2024"
+    model = "servisim"            # or "package.module:function" returning the target outputs
+    targets_file = "targets.csv"  # relative to this file
+    targets = ["jobs_trend", "establishments_trend"]   # ids used in the distance
+    budget = 4000                 # simulations in all, every generation included
+    population = 400              # particles per generation; the posterior keeps alpha of them
+    alpha = 0.5
+    min_acceptance = 0.05         # stop when fewer new particles than this beat the threshold
+    scale = 0.5                   # population_scale of the runs (servisim only)
+    seed = 2024
+
+    [priors]                      # free parameters: uniform on [low, high]
+    bass_q = [0.05, 0.50]
+
+    [fixed]                       # set for every run; everything else at its default
+    covid_shock = 0.10
+
+Every problem (an unknown target or parameter, an empty prior range, a prior outside the
+registry's bounds, a bad number) is one :class:`~experiments.errors.UsageError` naming the
+file, the line and the field, raised before anything is run or written.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import math
+import re
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from experiments.errors import UsageError
+
+SERVISIM = "servisim"
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "calibration.toml"
+TABLES = ("calibration", "priors", "fixed")
+KEYS = ("name", "description", "model", "targets_file", "targets", "budget", "population",
+        "alpha", "min_acceptance", "scale", "seed", "effects_runs", "effects_scale",
+        "preset_seeds", "preset_scale")
+USES = ("calibrate", "report", "validate", "anchor", "unmatched")
+COLUMNS = ("target", "use", "model_output", "model_year", "data_year", "observed", "low",
+           "high", "unit", "source", "note")
+_CALLABLE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+_NAME = re.compile(r"^[A-Za-z_]\w*$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One row of the targets file.
+
+    Attributes:
+        id: the target's name (``target`` column).
+        use: ``calibrate`` (in the distance by default), ``report`` (fit table only),
+            ``validate`` (servitization effects), ``anchor`` (a model input) or ``unmatched``.
+        model_output: the output of the model that matches it (empty for anchors).
+        model_year: the model's year(s) it is matched on.
+        data_year: the year(s) of the data.
+        observed, low, high: the data and its range (``nan`` when not given).
+        unit, source, note: as in the file.
+
+    """
+
+    id: str
+    use: str
+    model_output: str
+    model_year: str
+    data_year: str
+    observed: float
+    low: float
+    high: float
+    unit: str
+    source: str
+    note: str
+
+    @property
+    def has_range(self) -> bool:
+        """Whether both ends of the range are given."""
+        return not (math.isnan(self.low) or math.isnan(self.high))
+
+    @property
+    def half_width(self) -> float:
+        """Half the range: the unit of this target's distance."""
+        return (self.high - self.low) / 2
+
+
+@dataclass
+class CalibrationConfig:
+    """A checked calibration file.
+
+    Attributes:
+        path: the file; ``source`` its bytes.
+        targets: every row of the targets file, by id; ``used`` the ids in the distance.
+        priors: free parameter -> (low, high); ``kinds`` -> ``float`` or ``int``.
+        fixed: values set for every run (servisim: registry names; ``scale`` included).
+        outputs: the model outputs the runs must return (used and reported targets).
+
+    """
+
+    path: Path
+    source: bytes
+    name: str
+    model: str
+    targets_path: Path
+    targets: dict[str, Target]
+    used: list[str]
+    priors: dict[str, tuple[float, float]]
+    kinds: dict[str, str]
+    fixed: dict[str, Any]
+    budget: int
+    population: int
+    alpha: float
+    min_acceptance: float
+    seed: int
+    scale: float | None = None
+    effects_runs: int = 0
+    effects_scale: float | None = None
+    preset_seeds: int = 0
+    preset_scale: float = 0.25
+    description: str = ""
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def is_servisim(self) -> bool:
+        """Whether the runs use the servisim model."""
+        return self.model == SERVISIM
+
+    @property
+    def run_function(self) -> str:
+        """The ``module:function`` a calibration batch runs for one particle."""
+        return "calibration.summaries:simulate" if self.is_servisim else self.model
+
+    @property
+    def kept(self) -> int:
+        """Particles kept each generation (the posterior's size)."""
+        return max(2, int(round(self.alpha * self.population)))
+
+
+class _Where:
+    """``file: line N, key 'k' in [table]`` for messages."""
+
+    def __init__(self, path: Path, text: str):
+        self.file = str(path)
+        self.lines: dict[tuple[str, str], int] = {}
+        table = ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = re.match(r"^\s*\[\s*([\w.-]+)\s*\]", line)
+            if header:
+                table = header.group(1)
+                self.lines.setdefault((table, ""), number)
+                continue
+            key = re.match(r"""^\s*(?:"([^"]+)"|'([^']+)'|([\w-]+))\s*=""", line)
+            if key:
+                self.lines.setdefault((table, next(g for g in key.groups() if g)), number)
+
+    def fail(self, table: str, key: str | None, message: str) -> UsageError:
+        line = self.lines.get((table, key or ""))
+        where = f"{self.file}: line {line}" if line else self.file
+        what = f"table [{table}]" if key is None else f"key '{key}' in [{table}]"
+        return UsageError(f"{where}, {what}: {message}")
+
+
+def load_config(path: str | Path, budget: int | None = None) -> CalibrationConfig:
+    """Read and check a calibration file and its targets file.
+
+    Args:
+        path: the TOML file.
+        budget: overrides ``budget`` (``--budget``).
+
+    Raises:
+        UsageError: any problem, with the file, line and field.
+
+    """
+    path = Path(path)
+    try:
+        source = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read the calibration file ({err.strerror})") from None
+    text = source.decode("utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}: TOML syntax error: {err}") from None
+    where = _Where(path, text)
+    if not data:
+        raise UsageError(f"{path}: the file is empty; expected a [calibration] table and a "
+                         "[priors] table of free parameters")
+    for table, value in data.items():
+        if table not in TABLES or not isinstance(value, dict):
+            raise where.fail(table, None, "unknown table; allowed "
+                             + ", ".join(f"[{t}]" for t in TABLES))
+    cal = data.get("calibration")
+    if cal is None:
+        raise UsageError(f"{path}: no [calibration] table (targets, budget, ...)")
+    for key in cal:
+        if key not in KEYS:
+            raise where.fail("calibration", key, f"unknown key; allowed {', '.join(KEYS)}")
+    priors = data.get("priors") or {}
+    if not priors:
+        raise UsageError(f"{path}: no free parameter; add e.g. bass_q = [0.05, 0.5] under "
+                         "[priors]")
+    return _build(path, source, cal, priors, data.get("fixed") or {}, where, budget)
+
+
+def _get(cal: dict, key: str, types: tuple, default: Any, where: _Where, what: str) -> Any:
+    value = cal.get(key, default)
+    if key in cal and (not isinstance(value, types) or isinstance(value, bool)):
+        raise where.fail("calibration", key, f"{value!r} has the wrong type; expected {what}")
+    return value
+
+
+def _number(cal: dict, key: str, default: Any, where: _Where, low: float, high: float,
+            what: str, whole: bool = False) -> Any:
+    value = _get(cal, key, (int,) if whole else (int, float), default, where, what)
+    if not low <= value <= high:
+        raise where.fail("calibration", key, f"{value!r} is out of range; allowed {what}")
+    return value
+
+
+def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, where: _Where,
+           budget: int | None) -> CalibrationConfig:
+    model = _get(cal, "model", (str,), SERVISIM, where, "\"servisim\" or \"module:function\"")
+    if model != SERVISIM and not _CALLABLE.match(model):
+        raise where.fail("calibration", "model", f"{model!r} is not allowed; allowed "
+                         "\"servisim\" or \"package.module:function\"")
+    targets_file = _get(cal, "targets_file", (str,), "targets.csv", where, "a file name")
+    targets_path = (path.parent / targets_file).resolve()
+    targets = load_targets(targets_path)
+    default_used = [t.id for t in targets.values() if t.use == "calibrate"]
+    used = cal.get("targets", default_used)
+    if not isinstance(used, list) or not used or not all(isinstance(t, str) for t in used):
+        raise where.fail("calibration", "targets", "expected a non-empty list of target ids, "
+                         f"e.g. [\"{next(iter(targets))}\"]")
+    for tid in used:
+        if tid not in targets:
+            raise where.fail("calibration", "targets", f"unknown target {tid!r}; allowed "
+                             f"the ids of {targets_path.name}: {', '.join(targets)}")
+        t = targets[tid]
+        if not t.model_output:
+            raise where.fail("calibration", "targets", f"target {tid!r} has no model_output "
+                             f"in {targets_path.name} (use '{t.use}'); it cannot be fitted")
+        if not t.has_range or not t.low < t.high:
+            raise where.fail("calibration", "targets", f"target {tid!r} needs a range "
+                             f"low < high in {targets_path.name} (the distance's unit)")
+    if len(set(used)) != len(used):
+        raise where.fail("calibration", "targets", "lists a target twice")
+    cfg = CalibrationConfig(
+        path=path, source=source,
+        name=_get(cal, "name", (str,), path.stem, where, "a string"),
+        description=_get(cal, "description", (str,), "", where, "a string"),
+        model=model, targets_path=targets_path, targets=targets, used=list(used),
+        priors={}, kinds={}, fixed={},
+        budget=budget if budget is not None else _number(
+            cal, "budget", 4000, where, 2, 10**8, "a whole number >= 2", whole=True),
+        population=_number(cal, "population", 400, where, 4, 10**7, "a whole number >= 4",
+                           whole=True),
+        alpha=_number(cal, "alpha", 0.5, where, 0.05, 0.95, "a number in [0.05, 0.95]"),
+        min_acceptance=_number(cal, "min_acceptance", 0.05, where, 0.0, 1.0,
+                               "a number in [0, 1]"),
+        seed=_number(cal, "seed", 1, where, 0, 2**63 - 1, "a whole number >= 0", whole=True),
+        effects_runs=_number(cal, "effects_runs", 0, where, 0, 10**6,
+                             "a whole number >= 0 (0: no effects)", whole=True),
+        preset_seeds=_number(cal, "preset_seeds", 0, where, 0, 10**4,
+                             "a whole number >= 0 (0: no preset check)", whole=True),
+    )
+    if budget is not None and budget < cfg.population:
+        raise UsageError(f"--budget {budget}: must be at least the population of "
+                         f"{path} ({cfg.population}); allowed >= {cfg.population}")
+    if cfg.budget < cfg.population:
+        raise where.fail("calibration", "budget", f"{cfg.budget} is below population "
+                         f"({cfg.population}); the first generation alone needs that many")
+    if model == SERVISIM:
+        _servisim_parts(cfg, cal, priors, fixed, where)
+    else:
+        _custom_parts(cfg, cal, priors, fixed, where)
+    outputs = [targets[t].model_output for t in cfg.used]
+    outputs += [t.model_output for t in targets.values()
+                if t.use == "report" and t.model_output and t.id not in cfg.used]
+    cfg.outputs = list(dict.fromkeys(outputs))
+    _check_outputs(cfg, where)
+    return cfg
+
+
+def _prior_range(key: str, value: Any, where: _Where) -> tuple[float, float]:
+    shape = "[low, high], e.g. [0.05, 0.5]"
+    if not isinstance(value, list) or len(value) != 2:
+        raise where.fail("priors", key, f"{value!r} is not a range; expected {shape}")
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(
+                item):
+            raise where.fail("priors", key, f"{item!r} is not a finite number; expected {shape}")
+    low, high = float(value[0]), float(value[1])
+    if not low < high:
+        raise where.fail("priors", key, f"empty prior range: low {value[0]!r} is not below "
+                         f"high {value[1]!r}; allowed [low, high] with low < high")
+    return low, high
+
+
+def _servisim_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
+                    where: _Where) -> None:
+    from model import REGISTRY, resolve
+    from model.parameters import ParameterError
+
+    scale_prm = REGISTRY["population_scale"]
+    for key, default in (("scale", 0.5), ("effects_scale", None), ("preset_scale", 0.25)):
+        value = _get(cal, key, (int, float), default, where, "a number")
+        if value is None:
+            continue
+        try:
+            setattr(cfg, key, float(scale_prm.coerce(value)))
+        except ParameterError as err:
+            raise where.fail("calibration", key, _reason(err)) from None
+    if cfg.effects_scale is None:
+        cfg.effects_scale = cfg.scale
+    for table, entries in (("priors", priors), ("fixed", fixed)):
+        for key in entries:
+            if key not in REGISTRY:
+                raise where.fail(table, key, f"unknown parameter; {_close(key, REGISTRY)}")
+            if key == "population_scale":
+                raise where.fail(table, key, "set it with scale = ... under [calibration]")
+    for key, value in priors.items():
+        if key in fixed:
+            raise where.fail("fixed", key, "is also a free parameter under [priors]")
+        prm = REGISTRY[key]
+        if prm.kind is bool:
+            raise where.fail("priors", key, "is true/false; a prior needs a number "
+                             "(set it under [fixed])")
+        low, high = _prior_range(key, value, where)
+        b_low, b_high = prm.bounds
+        if low < b_low or high > b_high:
+            raise where.fail("priors", key, f"[{low:g}, {high:g}] is outside the registry's "
+                             f"bounds; allowed within [{b_low:g}, {b_high:g}]")
+        if prm.kind is int and high - low < 1:
+            raise where.fail("priors", key, "is a whole number; the range must hold at least "
+                             "two whole numbers")
+        cfg.priors[key] = (low, high)
+        cfg.kinds[key] = prm.kind.__name__
+    for key, value in fixed.items():
+        try:
+            cfg.fixed[key] = REGISTRY[key].coerce(value)
+        except ParameterError as err:
+            raise where.fail("fixed", key, _reason(err)) from None
+    cfg.fixed["population_scale"] = cfg.scale
+    try:
+        resolve(cfg.fixed)
+    except ParameterError as err:
+        raise where.fail("fixed", err.field, _reason(err)) from None
+
+
+def _custom_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
+                  where: _Where) -> None:
+    for key in ("scale", "effects_scale", "effects_runs", "preset_seeds", "preset_scale"):
+        if key in cal:
+            raise where.fail("calibration", key, "applies to model = \"servisim\" only")
+    for table, entries in (("priors", priors), ("fixed", fixed)):
+        for key in entries:
+            if not _NAME.match(key):
+                raise where.fail(table, key, "is not allowed as a parameter name; allowed a "
+                                 "Python identifier")
+    for key, value in priors.items():
+        if key in fixed:
+            raise where.fail("fixed", key, "is also a free parameter under [priors]")
+        cfg.priors[key] = _prior_range(key, value, where)
+        cfg.kinds[key] = "float"
+    for key, value in fixed.items():
+        if not isinstance(value, bool | int | float | str):
+            raise where.fail("fixed", key, f"{value!r} has the wrong type; expected a number, "
+                             "a string or true/false")
+        cfg.fixed[key] = value
+
+
+def _check_outputs(cfg: CalibrationConfig, where: _Where) -> None:
+    """Every target's model output must be one the runs return."""
+    if cfg.is_servisim:
+        from calibration.summaries import SUMMARIES
+
+        known = set(SUMMARIES)
+    else:
+        known = set(_trial_outputs(cfg, where))
+    for tid in cfg.used:
+        out = cfg.targets[tid].model_output
+        if out not in known:
+            raise where.fail("calibration", "targets", f"target {tid!r}: the model has no "
+                             f"output {out!r} ({cfg.targets_path.name}, column model_output); "
+                             f"allowed {', '.join(sorted(known))}")
+    cfg.outputs = [o for o in cfg.outputs if o in known]
+
+
+def _trial_outputs(cfg: CalibrationConfig, where: _Where) -> list[str]:
+    """Call a custom model once at the priors' midpoints to learn its outputs."""
+    module_name, func_name = cfg.model.split(":")
+    cwd = str(Path.cwd())
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)
+    try:
+        func = getattr(importlib.import_module(module_name), func_name)
+    except Exception as err:  # noqa: BLE001 - any import failure is the user's to fix
+        raise where.fail("calibration", "model", f"cannot import {cfg.model!r} ({type(err)
+                         .__name__}: {err}); it must be importable from the working "
+                         "directory or PYTHONPATH") from None
+    mid = {k: (lo + hi) / 2 for k, (lo, hi) in cfg.priors.items()}
+    try:
+        out = func({**cfg.fixed, **mid}, cfg.seed)
+    except Exception as err:  # noqa: BLE001 - reported as the user's model failing
+        raise where.fail("calibration", "model", f"{cfg.model} failed at the priors' "
+                         f"midpoints ({type(err).__name__}: {err})") from None
+    if not isinstance(out, dict):
+        raise where.fail("calibration", "model", f"{cfg.model} returned "
+                         f"{type(out).__name__}; expected a dict of outputs")
+    return [k for k in out if k not in ("scenario", "_trajectory")]
+
+
+def load_targets(path: str | Path) -> dict[str, Target]:
+    """Read the targets file (CSV with a header; one row per target, with its source).
+
+    Raises:
+        UsageError: a missing file or column, a repeated id, a bad number or range.
+
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read the targets file ({err.strerror})") from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise UsageError(f"{path}: missing column(s) {', '.join(missing)}; expected "
+                         f"{', '.join(COLUMNS)}")
+    targets: dict[str, Target] = {}
+    for line, row in enumerate(reader, start=2):
+        tid = (row["target"] or "").strip()
+        at = f"{path}: line {line}, target '{tid}'"
+        if not _NAME.match(tid):
+            raise UsageError(f"{at}: the id must be a name (letters, digits, _)")
+        if tid in targets:
+            raise UsageError(f"{at}: repeated id")
+        use = (row["use"] or "").strip()
+        if use not in USES:
+            raise UsageError(f"{at}, column use: {use!r} is not allowed; allowed "
+                             f"{', '.join(USES)}")
+        values = {}
+        for col in ("observed", "low", "high"):
+            raw = (row[col] or "").strip()
+            try:
+                values[col] = float(raw) if raw else math.nan
+            except ValueError:
+                raise UsageError(f"{at}, column {col}: {raw!r} is not a number") from None
+        if math.isnan(values["observed"]):
+            raise UsageError(f"{at}, column observed: missing")
+        t = Target(tid, use, (row["model_output"] or "").strip(), row["model_year"] or "",
+                   row["data_year"] or "", values["observed"], values["low"], values["high"],
+                   row["unit"] or "", row["source"] or "", row["note"] or "")
+        if t.has_range and not t.low <= t.observed <= t.high:
+            raise UsageError(f"{at}: observed {t.observed:g} is outside its range "
+                             f"[{t.low:g}, {t.high:g}]")
+        if use in ("calibrate", "report", "validate") and not t.model_output:
+            raise UsageError(f"{at}, column model_output: missing (use '{use}' needs one)")
+        targets[tid] = t
+    if not targets:
+        raise UsageError(f"{path}: no target rows")
+    return targets
+
+
+def _reason(err: Exception) -> str:
+    text = str(err)
+    name = getattr(err, "field", None)
+    return text[len(name) + 2:] if name and text.startswith(f"{name}: ") else text
+
+
+def _close(name: str, names: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(names), n=3)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    return f"{hint}allowed: any name listed by `servisim params`"

@@ -1,0 +1,303 @@
+"""The model outputs that match the calibration targets (2020-2024), as one batch function.
+
+``simulate(params, seed)`` is what a calibration batch runs (``model =
+"calibration.summaries:simulate"``): it steps the servisim model through its first five years
+(2020Q1-2024Q4, the quarters every run shares with a full 2040 run, so the numbers are those a
+user sees) and returns one number per entry of :data:`SUMMARIES`.
+
+The run starts in 2020: targets observed in 2012-2022 (jobs and establishment trends) are
+matched on the model's own 2020-2024 years, and 2007 firm-level shares on the model's 2020
+population. Some outputs need more than the 16 indicators: who applied for a subsidy, which
+firms were attacked and what it cost. They are observed, not changed: the subsidy book's
+``grant`` and ``model.cyber.attacks`` are wrapped by pass-through recorders for the run
+(thread-safe; the model's numbers are bit-identical with and without them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: Summary name -> (year it describes in the model, what it is).
+SUMMARIES: dict[str, tuple[str, str]] = {
+    "jobs_change_2020_2024": (
+        "2020-2024", "yearly change of industrial jobs, 2019Q4 to 2024Q4"),
+    "establishments_change_2020_2024": (
+        "2020-2024", "yearly change of live establishments, 2019Q4 to 2024Q4"),
+    "digital_adoption_10_19_2020": (
+        "2020", "digital adopters among live firms with 10-19 employees, 2020Q4"),
+    "digital_adoption_250plus_2020": (
+        "2020", "digital adopters among live large establishments (250+), 2020Q4"),
+    "digital_adoption_10_49_2024": (
+        "2024", "digital adopters among live firms with 10-49 employees, 2024Q4"),
+    "digital_adoption_250plus_2024": (
+        "2024", "digital adopters among live large establishments (250+), 2024Q4"),
+    "subsidy_oversubscription_2020": (
+        "2020", "subsidy asked in 2020 / the 2020 envelope (280/455 of the relaunch budget, "
+                "which also holds the 2021 wave)"),
+    "subsidy_applicant_share_2020": (
+        "2020", "subsidy applications in 2020 / live non-large establishments with 10+ "
+                "employees (the data's 30,000 industrial SMEs and mid-caps)"),
+    "subsidy_small_projects_share_2020_2022": (
+        "2020-2022", "share of establishments subsidised in 2020-2022 with < 50 employees"),
+    "service_revenue_share_2020": (
+        "2020", "service sales / all sales of industrial firms, 2020Q4"),
+    "service_capture_2020": (
+        "2020", "service sales on makers' installed bases captured by the makers, 2020Q4"),
+    "firms_selling_services_2020": (
+        "2020", "live firms whose service sales are at least 1% of their sales, 2020Q4"),
+    "firms_service_dominant_2020": (
+        "2020", "live firms selling more services than goods, 2020Q4"),
+    "cyber_attacked_share_2021": (
+        "2021", "firms alive in 2021 attacked at least once in 2021"),
+    "cyber_median_loss_2021": (
+        "2021", "median loss of an attack in 2021 (before insurance), EUR"),
+    "cyber_solvency_threat_2021": (
+        "2021", "attacked firms whose loss (after insurance) exceeded their cash, 2021"),
+    "severe_incidents_per_1000_2020": (
+        "2020", "severe cyber incidents in 2020 per 1,000 live firms"),
+}
+
+QUARTERS = 20  # 2020Q1 .. 2024Q4
+SELLING_MIN_SHARE = 0.01
+#: The 2020 wave's share of the relaunch envelope (EUR 280 m of 280 + 175 m, domain-research 2.4).
+WAVE_2020_SHARE = 280 / 455
+
+
+@dataclass
+class _Attacks:
+    """Cyber events of the quarters being recorded."""
+
+    firms: set[int] = field(default_factory=set)
+    losses: list[np.ndarray] = field(default_factory=list)
+    threatened: int = 0
+    events: int = 0
+
+
+class _Recorder:
+    """What one run records beyond the indicators (one per run, thread-local)."""
+
+    def __init__(self, model: Any):
+        self.model = model
+        self.recording_attacks = False
+        self.attacks = _Attacks()
+        self.applications: dict[int, int] = {}  # year -> requests
+
+    def on_attacks(self, firms: Any, cash_before: np.ndarray, insured_cover: float) -> None:
+        if not self.recording_attacks:
+            return
+        n = len(cash_before)
+        borne = cash_before - firms.cash[:n]
+        rows = np.flatnonzero(borne > 0)
+        gross = borne[rows] / np.where(firms.insured[rows], 1.0 - insured_cover, 1.0)
+        self.attacks.firms.update(rows.tolist())
+        self.attacks.losses.append(gross)
+        self.attacks.events += len(rows)
+        self.attacks.threatened += int((borne[rows] > np.maximum(cash_before[rows], 0)).sum())
+
+
+_LOCAL = threading.local()
+_LOCK = threading.Lock()
+_INSTALLED = {"count": 0, "original": None}
+
+
+class _CyberProxy:
+    """Stands in for ``model.cyber`` in ``model.model``: calls through and records."""
+
+    def __init__(self, original: Any):
+        self._original = original
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._original, name)
+
+    def attacks(self, rng, firms, params, hazard, quarter, dt):  # noqa: D102 - pass-through
+        recorder = getattr(_LOCAL, "recorder", None)
+        cash = firms.cash[: firms.n].copy() if recorder is not None else None
+        outcome = self._original.attacks(rng, firms, params, hazard, quarter, dt)
+        if recorder is not None and recorder.model.firms is firms:
+            recorder.on_attacks(firms, cash, self._original.INSURANCE_COVER)
+        return outcome
+
+
+@contextlib.contextmanager
+def _observed(model: Any):
+    """Record the run's subsidy requests and cyber events while the block runs."""
+    import model.model as engine_module
+
+    recorder = _Recorder(model)
+    grant = model.policy.grant
+
+    def counting_grant(requests: np.ndarray) -> np.ndarray:
+        year = model.year
+        recorder.applications[year] = recorder.applications.get(year, 0) + len(requests)
+        return grant(requests)
+
+    model.policy.grant = counting_grant  # this run's subsidy book only
+    with _LOCK:
+        if _INSTALLED["count"] == 0:
+            _INSTALLED["original"] = engine_module.cyber
+            engine_module.cyber = _CyberProxy(engine_module.cyber)
+        _INSTALLED["count"] += 1
+    previous = getattr(_LOCAL, "recorder", None)
+    _LOCAL.recorder = recorder
+    try:
+        yield recorder
+    finally:
+        _LOCAL.recorder = previous
+        del model.policy.grant
+        with _LOCK:
+            _INSTALLED["count"] -= 1
+            if _INSTALLED["count"] == 0:
+                engine_module.cyber = _INSTALLED["original"]
+
+
+def _share(mask: np.ndarray, within: np.ndarray) -> float:
+    count = int(within.sum())
+    return float((mask & within).sum()) / count if count else math.nan
+
+
+def _firm_shares(model: Any) -> dict[str, float]:
+    """Service-selling shares of the live firms now."""
+    f = model.firms
+    n = f.n
+    alive = f.alive[:n]
+    goods, service = f.goods_revenue[:n], f.service_revenue[:n]
+    total = goods + service
+    share = np.divide(service, total, out=np.zeros(n), where=total > 0)
+    return {
+        "firms_selling_services_2020": _share(share >= SELLING_MIN_SHARE, alive),
+        "firms_service_dominant_2020": _share(service > goods, alive),
+    }
+
+
+def _adoption(model: Any, year: int) -> dict[str, float]:
+    from model.state import LARGE
+
+    f = model.firms
+    n = f.n
+    alive = f.alive[:n]
+    emp = f.employees[:n]
+    large = alive & (f.kind[:n] == LARGE)
+    adopted = f.adopted[:n]
+    if year == 2020:
+        small = alive & ~large & (emp >= 10) & (emp < 20)
+        return {"digital_adoption_10_19_2020": _share(adopted, small),
+                "digital_adoption_250plus_2020": _share(adopted, large)}
+    small = alive & ~large & (emp >= 10) & (emp < 50)
+    return {"digital_adoption_10_49_2024": _share(adopted, small),
+            "digital_adoption_250plus_2024": _share(adopted, large)}
+
+
+def summaries(model: Any) -> dict[str, float]:
+    """Step a fresh model through 2020-2024 and compute every summary.
+
+    Args:
+        model: a ``ServitizationModel`` that has not been stepped yet.
+
+    Returns:
+        Summary name -> value (``nan`` where a class is empty, e.g. no large firm).
+
+    """
+    from model.state import LARGE
+
+    f = model.firms
+    out: dict[str, float] = {}
+    jobs0 = model.current["jobs"]
+    firms0 = int(f.alive[: f.n].sum())
+    last_employees = f.employees.copy()
+    eligible_2020 = math.nan
+    with _observed(model) as rec:
+        for q in range(QUARTERS):
+            year = model.year
+            if year == 2020 and q % 4 == 2:  # the relaunch window opens in 2020Q3
+                n = f.n
+                alive = f.alive[:n]
+                eligible_2020 = float((alive & (f.kind[:n] != LARGE)
+                                       & (f.employees[:n] >= 10)).sum())
+            rec.recording_attacks = year == 2021
+            model.step()
+            n = f.n
+            live = f.alive[:n]
+            last_employees[:n] = np.where(live, f.employees[:n], last_employees[:n])
+            if q == 3:  # 2020Q4
+                out.update(_adoption(model, 2020))
+                out.update(_firm_shares(model))
+                out["service_revenue_share_2020"] = model.current["service_revenue_share"]
+                out["service_capture_2020"] = model.current["industrial_service_capture"]
+                out["severe_incidents_per_1000_2020"] = model.current[
+                    "severe_incidents_per_1000"]
+                envelope = model.policy.released * WAVE_2020_SHARE
+                out["subsidy_oversubscription_2020"] = (
+                    model.policy.requested / envelope if envelope > 0 else math.nan)
+                alive_2021 = live.copy()
+            if q == 11:  # 2022Q4: every establishment subsidised by the relaunch window
+                got = f.subsidy_received[:n] > 0
+                out["subsidy_small_projects_share_2020_2022"] = _share(
+                    last_employees[:n] < 50, got)
+    out.update(_adoption(model, 2024))
+    years = QUARTERS / 4
+    out["jobs_change_2020_2024"] = (model.current["jobs"] / jobs0) ** (1 / years) - 1
+    out["establishments_change_2020_2024"] = (
+        int(f.alive[: f.n].sum()) / firms0) ** (1 / years) - 1
+    out["subsidy_applicant_share_2020"] = (
+        rec.applications.get(2020, 0) / eligible_2020 if eligible_2020 > 0 else math.nan)
+    attacks = rec.attacks
+    # firms alive at some point in 2021: alive at the end of 2020 or entered in 2021
+    entered = (f.entry_quarter[: f.n] >= 4) & (f.entry_quarter[: f.n] < 8)
+    in_2021 = np.zeros(f.n, dtype=bool)
+    in_2021[: len(alive_2021)] = alive_2021
+    in_2021 |= entered
+    out["cyber_attacked_share_2021"] = len(attacks.firms) / max(int(in_2021.sum()), 1)
+    losses = np.concatenate(attacks.losses) if attacks.losses else np.empty(0)
+    out["cyber_median_loss_2021"] = float(np.median(losses)) if len(losses) else math.nan
+    out["cyber_solvency_threat_2021"] = (attacks.threatened / attacks.events
+                                         if attacks.events else math.nan)
+    return {name: float(out[name]) for name in SUMMARIES}
+
+
+def simulate(params: dict[str, Any], seed: int) -> dict[str, float]:
+    """Batch function (``f(params, seed) -> dict``): the servisim summaries of one run.
+
+    Args:
+        params: registry parameters (anything not given stays at its default).
+        seed: the run's seed.
+
+    Returns:
+        One value per entry of :data:`SUMMARIES`.
+
+    """
+    from model import ServitizationModel
+
+    model = ServitizationModel(rng=seed, headless=True, **params)
+    return summaries(model)
+
+
+#: Presets checked with the calibrated defaults, by index (a batch varies numbers only).
+CHECKED_PRESETS = ("low", "trend", "high")
+PRESET_INDEX = "preset_index"
+
+
+def preset_scenario(params: dict[str, Any], seed: int) -> dict[str, Any]:
+    """Batch function: a full run of preset ``CHECKED_PRESETS[preset_index]`` on ``params``.
+
+    ``params`` plays the role of the registry defaults (e.g. calibrated values); the preset's
+    own values go on top, as ``load_preset`` does on the registry.
+
+    Returns:
+        ``own_class`` (1.0 if the run lands in the preset's class, else 0.0) and ``scenario``.
+
+    """
+    from model import ServitizationModel, load_preset
+
+    name = CHECKED_PRESETS[int(params[PRESET_INDEX])]
+    run = {k: v for k, v in params.items() if k != PRESET_INDEX}
+    run.update(load_preset(name))
+    model = ServitizationModel(rng=seed, headless=True, **run)
+    model.run()
+    scenario = model.scenario()
+    return {"own_class": float(scenario == name), "scenario": scenario}
