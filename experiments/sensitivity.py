@@ -30,6 +30,7 @@ CONF_LEVEL = 0.95
 SOBOL_RESAMPLES = 100
 MORRIS_RESAMPLES = 100
 PAWN_RESAMPLES = 50
+MAX_LEVELS = 10
 MIN_CONVERGENCE_BASE = 16
 
 METHODS = {
@@ -218,19 +219,24 @@ def sobol_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
             continue
         first, s2 = sobol_indices(problem, rows.ravel(), second, seed, name)
         first["n_base"], first["n_points"] = len(rows), len(rows) * block
-        firsts.append(first)
         pairs.append(s2)
+        steps = []
         for size in growing_sizes(len(rows)):
             sub = rows[:size]
             if size < 2 or np.ptp(sub) == 0:
                 continue
-            part, _ = sobol_indices(problem, sub.ravel(), second,
-                                    seed, name)
+            part, _ = sobol_indices(problem, sub.ravel(), second, seed, name)
             part.insert(2, "n_base", size)
             part.insert(3, "n_points", size * block)
-            conv.append(part)
+            steps.append(part)
+        for key in ("S1", "ST"):  # how much the indices moved in the last doubling
+            first[f"{key}_shift"] = ((steps[-1][key] - steps[-2][key]).abs().to_numpy()
+                                     if len(steps) > 1 else np.nan)
+        firsts.append(first)
+        conv += steps
     result.tables["sobol"] = _concat(firsts, ["outcome", "parameter", "S1", "S1_conf", "ST",
-                                              "ST_conf", "n_base", "n_points"])
+                                              "ST_conf", "n_base", "n_points", "S1_shift",
+                                              "ST_shift"])
     result.tables["sobol_s2"] = _concat(pairs, ["outcome", "parameter_1", "parameter_2", "S2",
                                                 "S2_conf"])
     result.tables["sobol_convergence"] = _concat(conv, ["outcome", "parameter", "n_base",
@@ -296,35 +302,52 @@ def pawn_slices(n: int) -> int:
     return int(np.clip(n // 15, 2, 10))
 
 
-def ks_by_slice(x: np.ndarray, y: np.ndarray, slices: int) -> np.ndarray:
-    """Compute PAWN's Kolmogorov-Smirnov statistics of one parameter, one per slice.
+def slice_labels(x: np.ndarray, slices: int) -> tuple[np.ndarray, int]:
+    """Put each point in a conditioning slice of one parameter.
 
-    The same statistic as SALib's ``pawn.analyze`` (slices between quantiles of ``x``, each
-    slice's outcome distribution against the unconditional one), vectorised so that it can be
-    bootstrapped cheaply.
+    A parameter with at most :data:`MAX_LEVELS` distinct values (a grid) gets one slice per
+    value; any other gets SALib's ``pawn`` slices, between quantiles of ``x`` (upper end open).
+
+    Returns:
+        Each point's slice (-1: in none) and the number of slices.
+
     """
+    levels = np.unique(x)
+    if len(levels) <= MAX_LEVELS:
+        return np.searchsorted(levels, x), len(levels)
     edges = np.nanquantile(x, np.arange(0, 1 + 1 / slices, 1 / slices))
     label = np.full(len(x), -1)
     for s in range(slices):
         label[(x >= edges[s]) & (x < edges[s + 1])] = s
+    return label, slices
+
+
+def ks_by_slice(x: np.ndarray, y: np.ndarray, slices: int) -> np.ndarray:
+    """Compute PAWN's Kolmogorov-Smirnov distances of one parameter, one per slice.
+
+    Each slice's outcome distribution against the unconditional one: the statistic of SALib's
+    ``pawn.analyze``, vectorised so that it can be bootstrapped cheaply. Empty slices are NaN.
+    """
+    label, k = slice_labels(x, slices)
     order = np.argsort(y, kind="stable")
     ys = y[order]
     last = np.searchsorted(ys, ys, side="right") - 1  # evaluate the CDFs after ties
-    onehot = (label[order][:, None] == np.arange(slices)[None, :]).astype(float)
+    onehot = (label[order][:, None] == np.arange(k)[None, :]).astype(float)
     counts = onehot.sum(axis=0)
     cdf_slices = np.cumsum(onehot, axis=0)[last] / np.where(counts > 0, counts, np.nan)
     cdf_all = (last + 1)[:, None] / len(y)
-    return np.nanmax(np.abs(cdf_slices - cdf_all), axis=0)
+    distance = np.abs(cdf_slices - cdf_all)
+    return np.where(counts > 0, np.nanmax(np.nan_to_num(distance, nan=0.0), axis=0), np.nan)
 
 
 def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
                   outcomes: list[str]) -> Sensitivity:
     """Compute PAWN indices for every outcome of an LHS or grid batch.
 
-    The index is the median over slices of the KS distance (SALib ``pawn``); its CI comes
-    from a bootstrap over points, and ``pawn_dummy`` is the index that a parameter without
-    any effect gets at this sample size (a random column), the level below which a
-    parameter cannot be told from noise.
+    The index is the median over slices of the KS distance (SALib ``pawn``; a parameter with
+    few levels is sliced by level); its CI comes from a bootstrap over points, and
+    ``pawn_dummy`` is the index that a parameter without any effect gets at this sample size
+    (a random column): a parameter near it cannot be told from noise.
     """
     from SALib.analyze import pawn
 
@@ -335,6 +358,7 @@ def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
     result = Sensitivity("pawn")
     tables = []
     z = _z()
+    d = problem["num_vars"]
     state = np.random.get_state()  # SALib's pawn reseeds numpy's global generator
     try:
         for name in outcomes:
@@ -349,19 +373,28 @@ def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
                                     "no index")
                 continue
             slices = pawn_slices(len(ys))
-            res = pawn.analyze(problem, xs, ys, S=slices, seed=seed)
-            rng = np.random.default_rng(seed)
-            boot = np.empty((PAWN_RESAMPLES, problem["num_vars"]))
-            for b in range(PAWN_RESAMPLES):
-                idx = rng.integers(0, len(ys), len(ys))
-                boot[b] = [np.nanmedian(ks_by_slice(xs[idx, j], ys[idx], slices))
-                           for j in range(problem["num_vars"])]
-            dummy = np.nanmedian(ks_by_slice(rng.uniform(size=len(ys)), ys, slices))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = pawn.analyze(problem, xs, ys, S=slices, seed=seed)
+                stats = {k: np.array(res[k], dtype=float) for k in ("median", "minimum",
+                                                                    "maximum")}
+                for j in range(d):
+                    if len(np.unique(xs[:, j])) <= MAX_LEVELS:  # a grid: slice by level
+                        ks = ks_by_slice(xs[:, j], ys, slices)
+                        stats["median"][j], stats["minimum"][j], stats["maximum"][j] = (
+                            np.nanmedian(ks), np.nanmin(ks), np.nanmax(ks))
+                rng = np.random.default_rng(seed)
+                boot = np.empty((PAWN_RESAMPLES, d))
+                for b in range(PAWN_RESAMPLES):
+                    idx = rng.integers(0, len(ys), len(ys))
+                    boot[b] = [np.nanmedian(ks_by_slice(xs[idx, j], ys[idx], slices))
+                               for j in range(d)]
+                dummy = np.nanmedian(ks_by_slice(rng.uniform(size=len(ys)), ys, slices))
             tables.append(pd.DataFrame({
-                "outcome": name, "parameter": problem["names"], "pawn": res["median"],
-                "pawn_conf": z * boot.std(axis=0, ddof=1), "pawn_min": res["minimum"],
-                "pawn_max": res["maximum"], "pawn_dummy": dummy, "slices": slices,
-                "n_points": len(ys)}))
+                "outcome": name, "parameter": problem["names"], "pawn": stats["median"],
+                "pawn_conf": z * np.nanstd(boot, axis=0, ddof=1),
+                "pawn_min": stats["minimum"], "pawn_max": stats["maximum"],
+                "pawn_dummy": dummy, "slices": slices, "n_points": len(ys)}))
     finally:
         np.random.set_state(state)
     result.tables["pawn"] = _concat(tables, ["outcome", "parameter", "pawn", "pawn_conf",
