@@ -1,0 +1,257 @@
+"""The app's live matplotlib figures: axes drawn once, only the data redrawn each quarter.
+
+Redrawing a whole matplotlib figure costs 100-250 ms on the project's machines, a dozen of them
+per frame far more than a second. A :class:`LiveFigure` draws its axes, ticks, bands and
+legends once (the background), then each frame restores that background and draws only its
+*animated* artists (lines, dots, step histograms, titles) before encoding a PNG: ~10-30 ms.
+The background is redrawn only when an axis has to grow.
+
+No simulation logic here: the figures read the model's arrays and its DataCollector.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from model.scenarios import load_bands
+
+DPI = 90
+#: Firms drawn one by one up to this many; beyond it the firms view shows a density.
+MAX_DOTS = 2500
+KIND_LABELS = ("SME", "Upstream supplier", "Large firm")
+KIND_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c")
+CLASS_COLOURS = {"low": "#d62728", "trend": "#7f7f7f", "high": "#2ca02c"}
+
+
+class LiveFigure:
+    """A figure whose animated artists are redrawn over a cached background (blitting).
+
+    Args:
+        nrows, ncols: the subplot grid.
+        figsize: inches (at ``DPI`` dots per inch).
+
+    """
+
+    def __init__(self, nrows: int = 1, ncols: int = 1, figsize=(5.2, 3.8), **kw) -> None:
+        self.fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.axes = np.asarray(self.fig.subplots(nrows, ncols, squeeze=False, **kw)).ravel()
+        self._animated: list = []
+        self._background = None
+
+    def animate(self, artist):
+        """Mark an artist as data: left out of the background, drawn every frame."""
+        artist.set_animated(True)
+        self._animated.append(artist)
+        return artist
+
+    def fit(self, ax, low: float, high: float) -> None:
+        """Grow an axis' y range (never shrink it) so that it holds [low, high]."""
+        y0, y1 = ax.get_ylim()
+        if high > y1 or low < y0:  # double the range, so that this stays rare
+            span = y1 - y0
+            ax.set_ylim(min(y0, low - span) if low < y0 else y0,
+                        max(y1 + span, 1.2 * high) if high > y1 else y1)
+            self._background = None
+
+    def png(self) -> bytes:
+        """The current frame as PNG bytes."""
+        if self._background is None:
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._animated:
+            self.fig.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw",
+                                 "RGBA", 0, 1)
+        out = io.BytesIO()
+        image.save(out, format="png", compress_level=1)
+        return out.getvalue()
+
+
+def _years(start: int, count: int) -> np.ndarray:
+    return start + 0.25 * np.arange(count)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One chart of indicators over the quarters.
+
+    Attributes:
+        title: chart title (the quarter and current values are appended).
+        series: indicator -> (legend label, colour).
+        ylabel: y-axis label.
+        ylim: fixed y range, or ``None`` to follow the data.
+        factor: the values are multiplied by it (1e-6 for EUR m).
+        bands: the indicator whose 2040 scenario bands are shaded behind the lines.
+        reference: a dashed horizontal line (e.g. the 2017 jobs level).
+
+    """
+
+    title: str
+    series: dict[str, tuple[str, str]]
+    ylabel: str
+    ylim: tuple[float, float] | None = (0.0, 1.0)
+    factor: float = 1.0
+    bands: str | None = None
+    reference: float | None = None
+
+
+class IndicatorFigure(LiveFigure):
+    """One or two indicator panels side by side, from the model's DataCollector."""
+
+    def __init__(self, model, panels: list[Panel]) -> None:
+        super().__init__(1, len(panels), figsize=(5.2, 3.4))
+        self.panels = panels
+        self.lines: list[list] = []
+        start, end = model.p["start_year"], model.p["end_year"]
+        for ax, panel in zip(self.axes, self.panels, strict=True):
+            ylim = panel.ylim or (0.0, 1.0)
+            for cls, band in load_bands().get(panel.bands, {}).items():
+                lo = max(band.lo * panel.factor, ylim[0])
+                hi = min(band.hi * panel.factor, ylim[1])
+                ax.axhspan(lo, hi, color=CLASS_COLOURS[cls], alpha=0.12, lw=0)
+                ax.text(end + 0.9, (lo + hi) / 2, cls, fontsize=6, ha="right", va="center",
+                        color=CLASS_COLOURS[cls])
+            if panel.reference is not None:
+                ax.axhline(panel.reference, color="k", ls="--", lw=0.8)
+            self.lines.append([self.animate(ax.plot([], [], color=colour, lw=1.8,
+                                                    label=label)[0])
+                               for label, colour in panel.series.values()])
+            ax.set_xlim(start, end + 1)
+            ax.set_xticks(range(start, end + 2, 10 if len(panels) > 1 else 5))
+            ax.set_ylim(*ylim)
+            ax.set_ylabel(panel.ylabel, fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(alpha=0.3)
+            ax.set_title(panel.title, fontsize=9, loc="left")
+            if len(panel.series) > 1:
+                ax.legend(fontsize=6, loc="upper left")
+        self.caption = self.animate(self.fig.text(0.5, 0.005, "", fontsize=8, ha="center",
+                                                  va="bottom"))
+        self.fig.get_layout_engine().set(h_pad=0.12)
+
+    def frame(self, model) -> bytes:
+        """Update the lines from the DataCollector and return the PNG."""
+        data = model.datacollector.model_vars
+        start = model.p["start_year"]
+        now = []
+        for ax, panel, lines in zip(self.axes, self.panels, self.lines, strict=True):
+            values = [np.asarray(data[key], dtype=float) * panel.factor
+                      for key in panel.series]
+            for line, v in zip(lines, values, strict=True):
+                line.set_data(_years(start, len(v)), v)
+            if panel.ylim is None:
+                self.fit(ax, min(v.min() for v in values), max(v.max() for v in values))
+            now.append(", ".join(f"{label} {v[-1]:.3g}" for (_, (label, _)), v in
+                                 zip(panel.series.items(), values, strict=True)))
+        self.caption.set_text(f"{model.quarter_label}: " + "  |  ".join(now))
+        return self.png()
+
+
+class FirmsFigure(LiveFigure):
+    """Every live firm's digital vs service capability, and the service shares by kind."""
+
+    def __init__(self, model) -> None:
+        super().__init__(1, 2, figsize=(5.2, 3.4), width_ratios=(1.15, 1))
+        p = model.p
+        ax, hx = self.axes
+        self.dots = model.firms.capacity <= MAX_DOTS
+        if self.dots:
+            self.points = [self.animate(ax.scatter([], [], s=6, alpha=0.6, color=c, lw=0,
+                                                   label=k))
+                           for k, c in zip(KIND_LABELS, KIND_COLOURS, strict=True)]
+            ax.legend(fontsize=6, loc="upper left", markerscale=2)
+        else:
+            self.density = self.animate(ax.imshow(np.zeros((25, 25)), origin="lower",
+                                                  extent=(0, 1, 0, 1), cmap="viridis",
+                                                  aspect="auto", vmin=0, vmax=1))
+        ax.axvline(p["adoption_mark"], color="k", ls="--", lw=0.8)
+        ax.text(p["adoption_mark"] + 0.02, 0.02, "adoption mark", fontsize=6)
+        ax.set(xlim=(0, 1), ylim=(0, 1))
+        ax.set_xlabel("digital capability", fontsize=8)
+        ax.set_ylabel("service capability", fontsize=8)
+        self.edges = np.linspace(0, 1, 21)
+        zeros = np.zeros(20)
+        self.stairs = [self.animate(hx.stairs(zeros, self.edges, baseline=zeros, fill=True,
+                                              color=c)) for c in KIND_COLOURS]
+        hx.axvline(p["servitization_threshold"], color="k", ls="--", lw=0.8)
+        hx.text(p["servitization_threshold"] + 0.02, 0.97, "servitized \u2192", fontsize=6,
+                transform=hx.get_xaxis_transform(), va="top")
+        hx.set_xlim(0, 1)
+        hx.set_ylim(0, 10)
+        hx.set_xlabel("service share of revenue", fontsize=8)
+        hx.set_ylabel("firms", fontsize=8)
+        for a in self.axes:
+            a.tick_params(labelsize=7)
+        self.title = self.animate(self.fig.suptitle("", fontsize=9))
+
+    def frame(self, model) -> bytes:
+        """Update dots (or density) and the stacked histogram; return the PNG."""
+        f = model.firms
+        alive = f.alive[: f.n]
+        kind = f.kind[: f.n][alive]
+        digital, service = f.digital[: f.n][alive], f.service[: f.n][alive]
+        goods, serv = f.goods_revenue[: f.n][alive], f.service_revenue[: f.n][alive]
+        total = goods + serv
+        share = np.divide(serv, total, out=np.zeros_like(serv), where=total > 0)
+        if self.dots:
+            for k, points in enumerate(self.points):
+                points.set_offsets(np.column_stack([digital[kind == k], service[kind == k]]))
+        else:
+            counts, _, _ = np.histogram2d(service, digital, bins=25, range=[[0, 1], [0, 1]])
+            self.density.set_data(counts)
+            self.density.set_clim(0, max(counts.max(), 1))
+        base = np.zeros(len(self.edges) - 1)
+        for k, stairs in enumerate(self.stairs):
+            counts, _ = np.histogram(share[kind == k], bins=self.edges)
+            stairs.set_data(base + counts, baseline=base.copy())
+            base = base + counts
+        self.fit(self.axes[1], 0, base.max())
+        self.title.set_text(f"{model.quarter_label}: {alive.sum():,} firms, "
+                            f"{int(f.servitized[: f.n][alive].sum())} servitized")
+        return self.png()
+
+
+class HistoryFigure(LiveFigure):
+    """The watched firm's capabilities, service share and cash since it was picked."""
+
+    def __init__(self, model) -> None:
+        super().__init__(1, 2, figsize=(5.2, 2.2))
+        ax, cx = self.axes
+        start, end = model.p["start_year"], model.p["end_year"]
+        self.lines = [self.animate(ax.plot([], [], lw=1.6, marker=".", ms=3, label=label)[0])
+                      for label in ("digital", "service capability", "service share")]
+        ax.axhline(model.p["servitization_threshold"], color="k", ls=":", lw=0.8)
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize=6, loc="upper left")
+        self.cash = self.animate(cx.plot([], [], color="#8c564b", lw=1.6, marker=".",
+                                         ms=3)[0])
+        cx.set_title("cash, EUR k", fontsize=8)
+        self.row = model.watched_row
+        for a in self.axes:
+            a.set_xlim(start, end + 1)
+            a.set_xticks(range(start, end + 2, 10))
+            a.tick_params(labelsize=7)
+            a.grid(alpha=0.3)
+
+    def frame(self, model) -> bytes:
+        """Update the watched firm's lines and return the PNG."""
+        h = np.asarray(model.watched_history, dtype=float)
+        if model.watched_row != self.row:  # another firm: its own cash scale
+            self.row = model.watched_row
+            self.axes[1].set_ylim(0, 1)
+            self._background = None
+        for col, line in enumerate(self.lines, start=1):
+            line.set_data(h[:, 0], h[:, col])
+        self.cash.set_data(h[:, 0], h[:, 4])
+        self.fit(self.axes[1], h[:, 4].min(), h[:, 4].max())
+        return self.png()

@@ -1,0 +1,60 @@
+"""``servisim viz``: the interactive Mesa app (``app.py``) in the browser, on this machine."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from experiments.errors import UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``viz`` sub-command."""
+    p = sub.add_parser("viz", help="the interactive app: sliders, live charts, firms, inspector",
+                       description="Start the SolaraViz app (app.py) and print its address. "
+                                   "It binds to 127.0.0.1 unless --host says otherwise.")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1: this machine only)")
+    p.set_defaults(handler=handle)
+
+
+def app_path() -> Path:
+    """Where the installed ``app`` module (the SolaraViz page) lives, found without importing it.
+
+    Raises:
+        UsageError: the module is not installed.
+
+    """
+    spec = importlib.util.find_spec("app")
+    if spec is None or spec.origin is None:
+        raise UsageError("app: the app module is not installed; run ./setup.sh")
+    return Path(spec.origin)
+
+
+def solara_command(port: int, host: str) -> list[str]:
+    """The ``solara run`` command line for the app.
+
+    ``--production``: no hot reload. In development mode Solara reloads every module under
+    the app's folder when a file there changes, the virtualenv's too when it sits in the
+    repository (``.venv``), and numpy cannot be imported twice in one process.
+    """
+    solara = shutil.which("solara", path=str(Path(sys.executable).parent)) or shutil.which("solara")
+    head = [solara] if solara else [sys.executable, "-m", "solara"]
+    return [*head, "run", str(app_path()), "--host", host, "--port", str(port), "--no-open",
+            "--production"]
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Become the Solara server (exec), so that Ctrl+C and kill reach it directly."""
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port: {args.port} is not a port number; allowed 1 to 65535")
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    command = solara_command(args.port, args.host)
+    print(f"servisim viz: http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+    os.execve(command[0], command, env)
+    return 0  # not reached
