@@ -1,1 +1,32 @@
 """Calibration targets, the calibration routine, calibrated defaults and scenario presets."""
+
+# Public names are imported lazily (PEP 562): the CLI imports ``calibration.cmd_calibrate`` at
+# start-up and batch workers import ``calibration.summaries``; neither should pull in pandas
+# or the plotting stack through this package.
+_LAZY = {
+    "load_config": "calibration.config",
+    "load_targets": "calibration.config",
+    "CalibrationConfig": "calibration.config",
+    "Target": "calibration.config",
+    "run_abc": "calibration.abc",
+    "Runner": "calibration.abc",
+    "Posterior": "calibration.abc",
+    "calibrate": "calibration.cmd_calibrate",
+    "SUMMARIES": "calibration.summaries",
+    "EFFECTS": "calibration.effects",
+    "summary": "calibration.fit",
+    "fit_table": "calibration.fit",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    """Import a public name from its module on first use."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'calibration' has no attribute {name!r}")

@@ -203,8 +203,16 @@ class Runner:
     workers: int | None = None
     progress: str | None = "none"
 
-    def run(self, label: str, text: str, outputs: list[str]) -> pd.DataFrame:
+    def run(self, label: str, text: str, outputs: list[str],
+            versioned: bool = False) -> pd.DataFrame:
         """Run one experiment (resuming if it was started) and return its outputs by particle.
+
+        Args:
+            label: the batch's folder name under ``batches``.
+            text: the experiment file.
+            outputs: the outputs to return.
+            versioned: add a hash of ``text`` to the label (batches that follow the
+                posterior, e.g. at the calibrated point: a larger budget gives a new one).
 
         Returns:
             One row per particle, in particle order: ``seed``, ``status`` and every output.
@@ -213,6 +221,8 @@ class Runner:
         from experiments.batch import run_batch
         from experiments.store import load_results
 
+        if versioned:
+            label = f"{label}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
         folder = self.out_dir / "batches"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{label}.toml"

@@ -24,13 +24,13 @@ import json
 import shutil
 import time
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from calibration.config import DEFAULT_CONFIG, CalibrationConfig, load_config
 from experiments.errors import UsageError
+
+if TYPE_CHECKING:  # numpy and pandas are imported when a calibration runs, not by the CLI
+    import pandas as pd
 
 ENGINES = ("local", "dask", "sequential")
 POINT_SEEDS = 10
@@ -146,7 +146,7 @@ def _point_runs(cfg: CalibrationConfig, runner: Any, calibrated: dict[str, Any]
     text = experiment_text(f"{cfg.name}-calibrated-point", derived_seed(cfg, 10_001),
                            [calibrated], cfg.run_function, cfg.fixed, cfg.outputs,
                            replicates=POINT_SEEDS)
-    return runner.run("calibrated-point", text, cfg.outputs)
+    return runner.run("calibrated-point", text, cfg.outputs, versioned=True)
 
 
 def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
@@ -154,6 +154,8 @@ def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
     """Matched before/after effects over posterior particles run to 2040."""
     if not cfg.is_servisim or cfg.effects_runs <= 0:
         return None
+    import numpy as np
+
     from calibration.abc import as_dicts, derived_seed, experiment_text
     from calibration.effects import EFFECTS, HEADLINE, HORIZONS, summarise
 
@@ -167,7 +169,7 @@ def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
     fixed = {**cfg.fixed, "population_scale": cfg.effects_scale}
     text = experiment_text(f"{cfg.name}-effects", derived_seed(cfg, 10_002),
                            as_dicts(cfg, theta), "calibration.effects:simulate", fixed, outputs)
-    runs = runner.run("effects", text, outputs)
+    runs = runner.run("effects", text, outputs, versioned=True)
     runs.to_parquet(runner.out_dir / "effects_runs.parquet")
     return summarise(runs[runs["status"] == "ok"], cfg.targets)
 
@@ -177,6 +179,8 @@ def _presets(cfg: CalibrationConfig, runner: Any, calibrated: dict[str, Any]
     """Share of each preset's runs in its own class, literature vs calibrated defaults."""
     if not cfg.is_servisim or cfg.preset_seeds <= 0:
         return None
+    import pandas as pd
+
     from calibration import fit as fitting
     from calibration.abc import derived_seed, experiment_text
     from calibration.summaries import CHECKED_PRESETS, PRESET_INDEX
@@ -191,7 +195,7 @@ def _presets(cfg: CalibrationConfig, runner: Any, calibrated: dict[str, Any]
         text = experiment_text(f"{cfg.name}-presets-{label}", derived_seed(cfg, 10_003),
                                particles, "calibration.summaries:preset_scenario", fixed,
                                ["own_class"], replicates=cfg.preset_seeds)
-        runs = runner.run(f"presets-{label}", text, ["own_class"])
+        runs = runner.run(f"presets-{label}", text, ["own_class"], versioned=True)
         for i, name in enumerate(CHECKED_PRESETS):
             part = runs[runs["particle"] == i]
             counts = part["scenario"].value_counts()

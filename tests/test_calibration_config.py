@@ -1,0 +1,150 @@
+"""Bad calibration files: one clear line naming the file and field, exit code 2, no output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calibration.config import DEFAULT_CONFIG, load_config, load_targets
+from experiments.cli import main
+
+TARGETS = Path(DEFAULT_CONFIG).parent / "targets.csv"
+
+GOOD = f"""\
+[calibration]
+name = "bad-input"
+targets_file = "{TARGETS}"
+targets = ["jobs_trend", "cyber_attacked_share"]
+budget = 40
+population = 20
+scale = 0.05
+
+[priors]
+attack_prob_sme = [0.2, 0.8]
+exit_hazard_sme = [0.005, 0.02]
+
+[fixed]
+covid_shock = 0.1
+"""
+
+
+def _run(tmp_path, text, *extra):
+    path = tmp_path / "cal.toml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    code = main(["calibrate", "--config", str(path), "--out", str(out), *extra])
+    return code, out, path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragments"),
+    [
+        ('"cyber_attacked_share"]', '"cyber_attacked_shar"]',
+         ["line 4, key 'targets' in [calibration]", "unknown target 'cyber_attacked_shar'"]),
+        ("exit_hazard_sme = [", "exit_hazard_smee = [",
+         ["line 11, key 'exit_hazard_smee' in [priors]", "unknown parameter",
+          "did you mean exit_hazard_sme"]),
+        ("[0.005, 0.02]", "[0.02, 0.02]",
+         ["key 'exit_hazard_sme' in [priors]", "empty prior range", "low 0.02 is not below "
+          "high 0.02"]),
+        ("[0.005, 0.02]", "[0.03, 0.01]", ["key 'exit_hazard_sme' in [priors]",
+                                           "empty prior range"]),
+        ("attack_prob_sme = [0.2, 0.8]", "attack_prob_sme = [0.2, 1.5]",
+         ["line 10, key 'attack_prob_sme' in [priors]", "outside the registry's bounds",
+          "allowed within [0, 1]"]),
+        ("covid_shock = 0.1", "covid_shok = 0.1",
+         ["key 'covid_shok' in [fixed]", "unknown parameter"]),
+        ("covid_shock = 0.1", "covid_shock = 2.0", ["key 'covid_shock' in [fixed]",
+                                                    "out of range"]),
+        ("budget = 40", "budgett = 40", ["key 'budgett' in [calibration]", "unknown key"]),
+        ("budget = 40", "budget = 10", ["key 'budget' in [calibration]", "below population"]),
+        ("attack_prob_sme = [0.2, 0.8]", "attack_prob_sme = 0.3",
+         ["key 'attack_prob_sme' in [priors]", "is not a range"]),
+        ("[priors]", "[prior]", ["table [prior]", "unknown table"]),
+        ('targets = ["jobs_trend", "cyber_attacked_share"]', 'targets = ["jobs_2017"]',
+         ["target 'jobs_2017' has no model_output"]),
+        ('targets = ["jobs_trend", "cyber_attacked_share"]', 'targets = "jobs_trend"',
+         ["key 'targets' in [calibration]", "expected a non-empty list"]),
+        ("scale = 0.05", "scale = 9.0", ["key 'scale' in [calibration]", "out of range"]),
+        ("name =", "name = = ", ["TOML syntax error"]),
+    ],
+)
+def test_bad_calibration_file_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, old, new,
+                                                                      fragments):
+    assert old in GOOD
+    code, out, path = _run(tmp_path, GOOD.replace(old, new, 1))
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith(f"servisim: error: {path}"), err
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+    assert not out.exists()
+
+
+def test_empty_file_and_missing_file(tmp_path, capsys):
+    code, out, _ = _run(tmp_path, "")
+    assert code == 2 and "the file is empty" in capsys.readouterr().err and not out.exists()
+    assert main(["calibrate", "--config", str(tmp_path / "none.toml"), "--out",
+                 str(out)]) == 2
+    assert "cannot read the calibration file" in capsys.readouterr().err
+
+
+def test_bad_targets_file_names_the_row_and_column(tmp_path, capsys):
+    bad = TARGETS.read_text().replace("jobs_trend,calibrate,jobs_change_2020_2024",
+                                      "jobs_trend,calibrate,jobs_change_2020_2042")
+    (tmp_path / "targets.csv").write_text(bad)
+    code, out, _ = _run(tmp_path, GOOD.replace(str(TARGETS), "targets.csv"))
+    err = capsys.readouterr().err
+    assert code == 2 and "target 'jobs_trend': the model has no output " \
+                         "'jobs_change_2020_2042'" in err
+    assert not out.exists()
+    (tmp_path / "targets.csv").write_text(TARGETS.read_text().replace(",calibrate,", ",fit,", 1))
+    code, out, _ = _run(tmp_path, GOOD.replace(str(TARGETS), "targets.csv"))
+    err = capsys.readouterr().err
+    assert code == 2 and "targets.csv: line 3, target 'jobs_trend', column use: 'fit'" in err
+    assert "allowed calibrate, report, validate, anchor, unmatched" in err
+
+
+def test_bad_options_are_refused_before_anything_is_written(tmp_path, capsys):
+    for extra, fragment in ((["--budget", "5"], "--budget 5: must be at least the population"),
+                            (["--workers", "0"], "--workers 0"),
+                            (["--engine", "local", "--scheduler", "tcp://x:1"],
+                             "--scheduler needs --engine dask")):
+        code, out, _ = _run(tmp_path, GOOD, *extra)
+        assert code == 2 and fragment in capsys.readouterr().err
+        assert not out.exists()
+
+
+def test_a_folder_holding_another_calibration_is_refused(tmp_path, capsys):
+    from calibration.cmd_calibrate import prepare_out
+
+    out = tmp_path / "out"
+    path = tmp_path / "cal.toml"
+    path.write_text(GOOD)
+    prepare_out(load_config(path), out)
+    code, _, _ = _run(tmp_path, GOOD.replace("seed", "seed").replace("population = 20",
+                                                                      "population = 30"))
+    assert code == 2 and "holds another calibration" in capsys.readouterr().err
+
+
+def test_shipped_config_and_targets_are_valid():
+    cfg = load_config(DEFAULT_CONFIG)
+    assert len(cfg.used) >= 8 and len(cfg.priors) >= 8
+    targets = load_targets(TARGETS)
+    # every row of the shared data file is accounted for, each with a source
+    shared = ["jobs_2017", "jobs_trend", "establishments_2022", "establishments_trend",
+              "service_function_jobs_share", "hdf_service_domains_share",
+              "firms_selling_services", "firms_service_dominant", "servitization_margin_effect",
+              "servitization_employment_effect", "servitization_sales_effect",
+              "iot_adoption_small", "iot_adoption_large", "ai_adoption_sme", "ai_adoption_large",
+              "subsidy_oversubscription", "subsidy_applicant_share",
+              "subsidy_small_projects_share", "cyber_attacked_share", "cyber_median_loss",
+              "cyber_solvency_threat", "offshorable_service_jobs"]
+    assert set(shared) <= set(targets)
+    assert all(t.source for t in targets.values())
+    for t in targets.values():
+        if t.use in ("calibrate", "report", "validate"):
+            assert t.model_output and t.model_year, t.id
+    assert {t.model_output for t in targets.values() if t.use == "validate"} == {
+        "margin_effect", "employment_effect", "sales_effect"}
