@@ -1,0 +1,87 @@
+"""``servisim workshop``: run the shipped workshop study, analyse it and write the report.
+
+One command from nothing to a report: ``experiments/workshop.toml`` (or ``quick.toml`` with
+``--quick``) is run by the batch engine with a progress bar, analysed, and reported in HTML;
+the report's path is printed last. Running the same command again on the same folder resumes
+an interrupted batch (finished runs are kept) and rebuilds what follows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from experiments.engines import ENGINES
+from experiments.i18n import LANGS
+
+HERE = Path(__file__).resolve().parent
+STUDIES = {False: HERE / "workshop.toml", True: HERE / "quick.toml"}
+DEFAULT_OUT = {False: Path("results") / "workshop", True: Path("results") / "quick"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``workshop`` sub-command."""
+    p = sub.add_parser(
+        "workshop", help="run the workshop study, analyse it and write the report (resumable)",
+        description="Run experiments/workshop.toml (or quick.toml with --quick), analyse the "
+                    "runs and write the workshop report; print the report's path. Run the "
+                    "same command again to resume after an interruption.")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="result folder (default results/workshop, or results/quick)")
+    p.add_argument("--lang", choices=LANGS, default="fr",
+                   help="language of the report: fr (default) or en")
+    p.add_argument("--engine", choices=[e for e in ENGINES if e != "sequential"],
+                   default=None, help="local: process pool on this machine (default); dask: "
+                                      "a Dask cluster (--scheduler) or a LocalCluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes on this machine (default: the cores available)")
+    p.add_argument("--quick", action="store_true",
+                   help="the small study (experiments/quick.toml): the same report in under "
+                        "a minute")
+    p.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="auto",
+                   help="progress display of the runs (default: a bar on a terminal)")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Batch, analysis, report; print the report's path."""
+    from experiments.batch import run_batch
+    from experiments.errors import UsageError
+    from experiments.report import build_report, ensure_analysis
+
+    study = STUDIES[args.quick]
+    if not study.is_file():
+        raise UsageError(f"{study}: the shipped study is missing from this installation")
+    out = args.out or DEFAULT_OUT[args.quick]
+    engine = args.engine or ("dask" if args.scheduler else "local")
+    started = time.perf_counter()
+    say = _printer(started)
+    say(f"1/3 runs: {study.name} -> {out}")
+    try:
+        summary = run_batch(study, out, engine=engine, scheduler=args.scheduler,
+                            workers=args.workers, progress=args.progress)
+    except KeyboardInterrupt:
+        print(f"servisim workshop: stopped; finished runs are saved in {out}. Run the same "
+              "command again to resume.", file=sys.stderr)
+        raise
+    say(str(summary))
+    say("2/3 analysis: sensitivity indices and scenario discovery")
+    from experiments.store import load_results
+
+    if not ensure_analysis(out, len(load_results(out))):
+        say("analysis is up to date")
+    say(f"3/3 report ({args.lang})")
+    path = build_report(out, args.lang)
+    say(f"done in {time.perf_counter() - started:.0f} s")
+    print(path.resolve())
+    return 0
+
+
+def _printer(started: float):
+    def say(message: str) -> None:
+        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
+    return say
