@@ -29,6 +29,7 @@ from mesa.visualization.utils import force_update, update_counter
 from agents import FIRM_CLASSES
 from app_figures import (
     CLASS_COLOURS,
+    FORMAT,
     KIND_COLOURS,
     KIND_LABELS,
     FirmsFigure,
@@ -149,7 +150,7 @@ def LiveChart(model, make):
     """A live figure of the model (``make(model)``), redrawn at every step."""
     update_counter.get()
     figure = solara.use_memo(lambda: make(model), [model, make])
-    rw.Image(value=figure.frame(model), format="png",
+    rw.Image(value=figure.frame(model), format=FORMAT,
              layout={"width": "100%", "max_height": "380px", "object_fit": "contain"})
 
 

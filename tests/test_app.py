@@ -20,7 +20,7 @@ from experiments.cmd_viz import solara_command
 from model import PARAMETERS, REGISTRY, classify, load_preset, votes
 from model.state import LARGE
 
-PNG = b"\x89PNG"
+JPEG = b"\xff\xd8\xff"
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +48,7 @@ def test_page_renders_controls_charts_scenario_and_parameter_panel():
     rc.find(v.Btn, children=["Reset"]).assert_single()
     images = rc.find(ipywidgets.Image).widgets
     assert len(images) == 6  # five chart figures and the inspector's history
-    assert all(w.value[:4] == PNG for w in images)
+    assert all(w.value[:3] == JPEG for w in images)
     rc.find(v.Html, children=["Time: 0.0"]).assert_single()
     rc.find(v.CardTitle, children=["Scenario preset and parameters"]).assert_single()
     # The levers are open: one slider per lever, labelled with its value and unit.
@@ -146,18 +146,18 @@ def test_inspector_picks_a_firm_and_follows_its_history():
     assert history[-1, 1] == model.firms.digital[row]
     assert history[-1, 4] == pytest.approx(model.firms.cash[row] / 1e3)
     box2, rc2 = solara.render(app.FirmHistory(model), handle_error=False)
-    assert rc2.find(ipywidgets.Image).widget.value[:4] == PNG
+    assert rc2.find(ipywidgets.Image).widget.value[:3] == JPEG
 
 
 def test_firms_view_draws_dots_at_small_scale_and_a_density_at_large_scale():
     small_model = app.AppModel()
     small = FirmsFigure(small_model)
     assert small.dots
-    assert small.frame(small_model)[:4] == PNG
+    assert small.frame(small_model)[:3] == JPEG
     large_model = app.AppModel(population_scale=0.5)
     large = FirmsFigure(large_model)
     assert not large.dots
-    assert large.frame(large_model)[:4] == PNG
+    assert large.frame(large_model)[:3] == JPEG
 
 
 def test_app_model_takes_mesa_reset_arguments():
