@@ -230,6 +230,7 @@ def regime_boxplots(x: pd.DataFrame, classes: pd.Series, parameters: list[str],
     fig, ax = plt.subplots(figsize=(7.5, 1.5 + 0.55 * len(parameters)))
     sns.boxplot(data=long, y="parameter", x="value", hue="scenario", palette=COLORS,
                 hue_order=[c for c in COLORS if c in set(classes)], fliersize=1, ax=ax)
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1, 1), title="scenario")
     ax.set_xlabel("value, as a share of the explored range")
     ax.set_title("parameter values of the runs in each scenario", fontsize=9)
     name = _save(fig, folder, "regimes_boxplot.png")

@@ -431,6 +431,7 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         result = morris_analysis(spec, samples, runs, outcomes)
     else:
         result = pawn_analysis(spec, samples, runs, outcomes)
+    result.notes = merge_notes(result.notes, outcomes)
     noise = seed_variance(runs, outcomes)
     result.tables["seed_variance"] = noise
     if noise["var_seed"].isna().all():
@@ -442,6 +443,29 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         share = noise.set_index("outcome")["seed_share_of_means"]
         table["seed_share"] = table["outcome"].map(share)
     return result
+
+
+def merge_notes(notes: list[str], outcomes: list[str]) -> list[str]:
+    """Say once what holds for several outcomes: ``"a, b: text"`` or ``"every outcome: text"``.
+
+    Notes that start with ``"<outcome>: "`` and have the same text are merged, in order.
+    """
+    merged: dict[str, list[str]] = {}
+    for note in notes:
+        name, sep, text = note.partition(": ")
+        if sep and name in outcomes:
+            merged.setdefault(text, []).append(name)
+        else:
+            merged.setdefault(note, [])
+    out = []
+    for text, names in merged.items():
+        if not names:
+            out.append(text)
+        elif len(names) == len(outcomes) > 1:
+            out.append(f"every outcome: {text}")
+        else:
+            out.append(f"{', '.join(names)}: {text}")
+    return out
 
 
 def ranking(result: Sensitivity, outcome: str | None = None) -> list[str]:

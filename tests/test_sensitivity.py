@@ -14,6 +14,7 @@ from experiments.sensitivity import (
     SCENARIO_SCORE,
     growing_sizes,
     ks_by_slice,
+    merge_notes,
     pawn_slices,
     ranking,
     sensitivity,
@@ -96,6 +97,13 @@ def test_incomplete_sobol_rows_are_dropped_and_said():
     result = sensitivity(spec, design_rows, results, ["y"])
     assert result.tables["sobol"]["n_base"].eq(60).all()
     assert any("dropped 4 of 64 Sobol base rows (32 design points)" in n for n in result.notes)
+
+
+def test_notes_shared_by_every_outcome_are_said_once():
+    notes = ["a: dropped 1 row", "b: dropped 1 row", "b: constant", "the batch is partial"]
+    assert merge_notes(notes, ["a", "b"]) == ["every outcome: dropped 1 row", "b: constant",
+                                              "the batch is partial"]
+    assert merge_notes(notes, ["a", "b", "c"])[0] == "a, b: dropped 1 row"
 
 
 def test_seed_share_separates_the_noise_from_the_parameters():
