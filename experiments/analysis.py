@@ -28,7 +28,7 @@ import pandas as pd
 from experiments import analysis_figures as figs
 from experiments.discovery import CLASSES, classified_runs, discover, parameter_ranges
 from experiments.errors import UsageError
-from experiments.sensitivity import METHODS, SCENARIO_SCORE, ranking, sensitivity
+from experiments.sensitivity import METHODS, SCENARIO_SCORE, Sensitivity, sensitivity
 
 ANALYSIS = "analysis"
 
@@ -131,7 +131,7 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
     if chosen:
         sens = sensitivity(spec, samples, results, chosen)
         tables.update(sens.tables)
-        notes += [("sensitivity", n) for n in sens.notes]
+        notes += [("sensitivity", n) for n in merge_notes(sens.notes, chosen)]
     else:
         notes.append(("sensitivity", "the batch has no numeric outcome: no sensitivity index"))
     found = discover(spec, samples, results)
@@ -221,6 +221,44 @@ def discovery_markdown(found, spec: dict) -> str:
         lines += [f"- {s}" for s in found.tree["sentence"]]
         lines.append("")
     return "\n".join(lines)
+
+
+def merge_notes(notes: list[str], outcomes: list[str]) -> list[str]:
+    """Say once what holds for several outcomes: ``"a, b: text"`` or ``"every outcome: text"``.
+
+    Notes that start with ``"<outcome>: "`` and have the same text are merged, in order.
+    """
+    merged: dict[str, list[str]] = {}
+    for note in notes:
+        name, sep, text = note.partition(": ")
+        if sep and name in outcomes:
+            merged.setdefault(text, []).append(name)
+        else:
+            merged.setdefault(note, [])
+    out = []
+    for text, names in merged.items():
+        if not names:
+            out.append(text)
+        elif len(names) == len(outcomes) > 1:
+            out.append(f"every outcome: {text}")
+        else:
+            out.append(f"{', '.join(names)}: {text}")
+    return out
+
+
+def ranking(result: Sensitivity, outcome: str | None = None) -> list[str]:
+    """Rank parameters from most to least influential (ST, mu* or PAWN) for one outcome.
+
+    Without ``outcome``: :data:`SCENARIO_SCORE` when analysed, else the first outcome.
+    """
+    table = result.tables.get(result.method)
+    if table is None or table.empty:
+        return []
+    key = {"sobol": "ST", "morris": "mu_star", "pawn": "pawn"}[result.method]
+    names = list(dict.fromkeys(table["outcome"]))
+    chosen = outcome or (SCENARIO_SCORE if SCENARIO_SCORE in names else names[0])
+    rows = table[table["outcome"] == chosen].sort_values(key, ascending=False)
+    return rows["parameter"].tolist()
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -190,15 +190,8 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, total: int,
              max_dims: int = MAX_DIMS) -> tuple[dict[str, tuple[float, float]], float, float]:
     """Find one PRIM box for the runs where ``y`` is true, picked on the peeling trajectory.
 
-    Args:
-        x: Parameters of the runs searched (floats).
-        y: Whether each run is of the class.
-        total: All runs of the class (coverage is counted against them).
-        max_dims: Most restricted parameters in the box.
-
-    Returns:
-        The restricted parameters' ``(low, high)``, the box's coverage and density.
-
+    Coverage is counted against ``total`` (all runs of the class, also those outside ``x``).
+    Returns the restricted parameters' ``(low, high)``, the box's coverage and density.
     """
     prim = _prim_module()
     with warnings.catch_warnings():
@@ -356,10 +349,8 @@ def tree_rules(x: pd.DataFrame, classes: pd.Series,
                depth: int = TREE_DEPTH) -> tuple[pd.DataFrame, float, object]:
     """Fit a shallow decision tree over the parameters; return its leaves as rules.
 
-    Returns:
-        ``(leaves, accuracy, tree)``: one row per leaf (``leaf, scenario, rule, runs, share,
-        sentence``), the 5-fold cross-validated accuracy, the fitted scikit-learn tree.
-
+    Returns one row per leaf (``leaf, scenario, rule, runs, share, sentence``), the 5-fold
+    cross-validated accuracy and the fitted scikit-learn tree.
     """
     from sklearn.model_selection import KFold, cross_val_score
     from sklearn.tree import DecisionTreeClassifier
@@ -378,14 +369,7 @@ def tree_rules(x: pd.DataFrame, classes: pd.Series,
         if t.children_left[node] == -1:
             counts = t.value[node][0]
             k = int(np.argmax(counts))
-            cond = []
-            for n, (lo, hi) in bounds.items():
-                if lo > -np.inf and hi < np.inf:
-                    cond.append(f"{lo:.3g} < {n} <= {hi:.3g}")
-                elif hi < np.inf:
-                    cond.append(f"{n} <= {hi:.3g}")
-                else:
-                    cond.append(f"{n} > {lo:.3g}")
+            cond = [condition(n, lo, hi) for n, (lo, hi) in bounds.items()]
             rule = " and ".join(cond) or "all runs"
             share = float(counts[k] / counts.sum())
             runs = int(t.n_node_samples[node])

@@ -27,6 +27,7 @@ SCENARIO_SCORE = "scenario_score"
 """A numeric outcome made from the run's class: low = -1, trend = 0, high = 1."""
 SCORES = {"low": -1.0, "trend": 0.0, "high": 1.0}
 CONF_LEVEL = 0.95
+Z = 1.959963984540054  # the normal quantile of a two-sided 95% interval
 SOBOL_RESAMPLES = 100
 MORRIS_RESAMPLES = 100
 PAWN_RESAMPLES = 50
@@ -123,15 +124,9 @@ def sobol_layout(spec: dict, n_points: int) -> tuple[int, bool]:
 
     """
     d = int(spec["problem"]["num_vars"])
-    declared = spec.get("second_order", spec.get("calc_second_order"))
     base = int(spec.get("samples") or 0)
-    options = [True, False] if declared is None else [bool(declared)]
-    for second in options:
-        if base and n_points == base * (2 * d + 2 if second else d + 2):
-            return base, second
-    for second in options:
-        block = 2 * d + 2 if second else d + 2
-        if n_points % block == 0:
+    for second, block in ((True, 2 * d + 2), (False, d + 2)):
+        if n_points == base * block or (not base and n_points % block == 0):
             return n_points // block, second
     raise ValueError(f"{n_points} design points do not form a Sobol design for {d} parameters")
 
@@ -141,43 +136,27 @@ def complete_rows(y: np.ndarray, block: int) -> np.ndarray:
     return np.isfinite(y.reshape(-1, block)).all(axis=1)
 
 
-def _sobol_once(problem: dict, y: np.ndarray, second: bool, seed: int) -> dict:
-    from SALib.analyze import sobol
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return sobol.analyze(problem, y, calc_second_order=second, conf_level=CONF_LEVEL,
-                             num_resamples=SOBOL_RESAMPLES, seed=seed)
-
-
 def sobol_indices(problem: dict, y: np.ndarray, second: bool, seed: int = 1,
                   outcome: str = "y") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compute S1, ST (and S2) of one outcome from complete Sobol design rows.
 
-    Args:
-        problem: SALib problem (``num_vars``, ``names``, ``bounds``).
-        y: One value per design point, ``N * (2D+2)`` (or ``N * (D+2)``) of them.
-        second: Whether the design has the second-order rows.
-        seed: Bootstrap seed.
-        outcome: The outcome's name, put in the ``outcome`` column.
-
-    Returns:
-        ``(first, s2)``: one row per parameter (``outcome, parameter, S1, S1_conf, ST,
-        ST_conf``) and one per pair (``outcome, parameter_1, parameter_2, S2, S2_conf``).
-
+    ``y`` has one value per design point, ``N (2D + 2)`` of them (``N (D + 2)`` without
+    ``second``). Returns one row per parameter (``outcome, parameter, S1, S1_conf, ST,
+    ST_conf``) and one per pair (``outcome, parameter_1, parameter_2, S2, S2_conf``).
     """
+    from SALib.analyze import sobol
+
     names = list(problem["names"])
-    res = _sobol_once(problem, np.asarray(y, dtype=float), second, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sobol.analyze(problem, np.asarray(y, dtype=float), calc_second_order=second,
+                            conf_level=CONF_LEVEL, num_resamples=SOBOL_RESAMPLES, seed=seed)
     first = pd.DataFrame({"outcome": outcome, "parameter": names,
                           "S1": res["S1"], "S1_conf": res["S1_conf"],
                           "ST": res["ST"], "ST_conf": res["ST_conf"]})
-    pairs = []
-    if second:
-        for j in range(len(names)):
-            for k in range(j + 1, len(names)):
-                pairs.append({"outcome": outcome, "parameter_1": names[j],
-                              "parameter_2": names[k], "S2": res["S2"][j, k],
-                              "S2_conf": res["S2_conf"][j, k]})
+    pairs = [{"outcome": outcome, "parameter_1": names[j], "parameter_2": names[k],
+              "S2": res["S2"][j, k], "S2_conf": res["S2_conf"][j, k]}
+             for j in range(len(names)) for k in range(j + 1, len(names)) if second]
     s2 = pd.DataFrame(pairs, columns=["outcome", "parameter_1", "parameter_2", "S2", "S2_conf"])
     return first, s2
 
@@ -217,22 +196,19 @@ def sobol_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
         if np.ptp(rows) == 0:
             result.notes.append(f"{name}: the same value at every point, no index")
             continue
-        first, s2 = sobol_indices(problem, rows.ravel(), second, seed, name)
-        first["n_base"], first["n_points"] = len(rows), len(rows) * block
-        pairs.append(s2)
-        steps = []
+        steps = []  # the first 2^k base rows, then all: the last step is the result
         for size in growing_sizes(len(rows)):
-            sub = rows[:size]
-            if size < 2 or np.ptp(sub) == 0:
-                continue
-            part, _ = sobol_indices(problem, sub.ravel(), second, seed, name)
-            part.insert(2, "n_base", size)
-            part.insert(3, "n_points", size * block)
-            steps.append(part)
+            if size == len(rows) or np.ptp(rows[:size]) > 0:
+                part, s2 = sobol_indices(problem, rows[:size].ravel(), second, seed, name)
+                part.insert(2, "n_base", size)
+                part.insert(3, "n_points", size * block)
+                steps.append(part)
+        first = steps[-1].copy()
         for key in ("S1", "ST"):  # how much the indices moved in the last doubling
             first[f"{key}_shift"] = ((steps[-1][key] - steps[-2][key]).abs().to_numpy()
                                      if len(steps) > 1 else np.nan)
         firsts.append(first)
+        pairs.append(s2)
         conv += steps
     result.tables["sobol"] = _concat(firsts, ["outcome", "parameter", "S1", "S1_conf", "ST",
                                               "ST_conf", "n_base", "n_points", "S1_shift",
@@ -298,19 +274,15 @@ def morris_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
 
 
 def pawn_slices(n: int) -> int:
-    """Return the number of conditioning slices for ``n`` points (10 from 150 points on)."""
+    """Return the number of conditioning slices for ``n`` points (SALib's 10 from 150 on)."""
     return int(np.clip(n // 15, 2, 10))
 
 
 def slice_labels(x: np.ndarray, slices: int) -> tuple[np.ndarray, int]:
-    """Put each point in a conditioning slice of one parameter.
+    """Return each point's conditioning slice of one parameter (-1: none) and their number.
 
     A parameter with at most :data:`MAX_LEVELS` distinct values (a grid) gets one slice per
     value; any other gets SALib's ``pawn`` slices, between quantiles of ``x`` (upper end open).
-
-    Returns:
-        Each point's slice (-1: in none) and the number of slices.
-
     """
     levels = np.unique(x)
     if len(levels) <= MAX_LEVELS:
@@ -357,7 +329,6 @@ def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
     seed = analysis_seed(spec)
     result = Sensitivity("pawn")
     tables = []
-    z = _z()
     d = problem["num_vars"]
     state = np.random.get_state()  # SALib's pawn reseeds numpy's global generator
     try:
@@ -392,7 +363,7 @@ def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
                 dummy = np.nanmedian(ks_by_slice(rng.uniform(size=len(ys)), ys, slices))
             tables.append(pd.DataFrame({
                 "outcome": name, "parameter": problem["names"], "pawn": stats["median"],
-                "pawn_conf": z * np.nanstd(boot, axis=0, ddof=1),
+                "pawn_conf": Z * np.nanstd(boot, axis=0, ddof=1),
                 "pawn_min": stats["minimum"], "pawn_max": stats["maximum"],
                 "pawn_dummy": dummy, "slices": slices, "n_points": len(ys)}))
     finally:
@@ -401,12 +372,6 @@ def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
                                              "pawn_min", "pawn_max", "pawn_dummy", "slices",
                                              "n_points"])
     return result
-
-
-def _z() -> float:
-    from scipy.stats import norm
-
-    return float(norm.ppf(0.5 + CONF_LEVEL / 2))
 
 
 def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
@@ -431,56 +396,16 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         result = morris_analysis(spec, samples, runs, outcomes)
     else:
         result = pawn_analysis(spec, samples, runs, outcomes)
-    result.notes = merge_notes(result.notes, outcomes)
     noise = seed_variance(runs, outcomes)
     result.tables["seed_variance"] = noise
     if noise["var_seed"].isna().all():
         result.notes.append("one finished replicate per point: the seed's share of the variance "
                             "cannot be separated from the parameters'")
-    main = "sobol" if design == "sobol" else result.method
-    table = result.tables.get(main)
+    table = result.tables.get(result.method)
     if table is not None and not table.empty:
         share = noise.set_index("outcome")["seed_share_of_means"]
         table["seed_share"] = table["outcome"].map(share)
     return result
-
-
-def merge_notes(notes: list[str], outcomes: list[str]) -> list[str]:
-    """Say once what holds for several outcomes: ``"a, b: text"`` or ``"every outcome: text"``.
-
-    Notes that start with ``"<outcome>: "`` and have the same text are merged, in order.
-    """
-    merged: dict[str, list[str]] = {}
-    for note in notes:
-        name, sep, text = note.partition(": ")
-        if sep and name in outcomes:
-            merged.setdefault(text, []).append(name)
-        else:
-            merged.setdefault(note, [])
-    out = []
-    for text, names in merged.items():
-        if not names:
-            out.append(text)
-        elif len(names) == len(outcomes) > 1:
-            out.append(f"every outcome: {text}")
-        else:
-            out.append(f"{', '.join(names)}: {text}")
-    return out
-
-
-def ranking(result: Sensitivity, outcome: str | None = None) -> list[str]:
-    """Rank parameters from most to least influential (ST, mu* or PAWN) for one outcome.
-
-    Without ``outcome``: :data:`SCENARIO_SCORE` when analysed, else the first outcome.
-    """
-    table = result.tables.get(result.method)
-    if table is None or table.empty:
-        return []
-    key = {"sobol": "ST", "morris": "mu_star", "pawn": "pawn"}[result.method]
-    names = list(dict.fromkeys(table["outcome"]))
-    chosen = outcome or (SCENARIO_SCORE if SCENARIO_SCORE in names else names[0])
-    rows = table[table["outcome"] == chosen].sort_values(key, ascending=False)
-    return rows["parameter"].tolist()
 
 
 def _problem(spec: dict) -> dict:

@@ -10,13 +10,12 @@ from SALib.sample import latin, morris
 from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
+from experiments.analysis import merge_notes, ranking
 from experiments.sensitivity import (
     SCENARIO_SCORE,
     growing_sizes,
     ks_by_slice,
-    merge_notes,
     pawn_slices,
-    ranking,
     sensitivity,
 )
 
