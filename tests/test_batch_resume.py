@@ -58,7 +58,7 @@ def test_resume_after_kill_gives_identical_table(tmp_path, in_toy_dir):
         time.sleep(0.05)
     assert proc.poll() is None, f"the batch ended before it could be killed: {proc.stderr}"
     workers = psutil.Process(proc.pid).children(recursive=True)
-    assert len(workers) == 2
+    assert len(workers) >= 2
     os.kill(proc.pid, signal.SIGKILL)  # kill -9 of the batch, mid-batch
     proc.wait(timeout=10)
     gone, alive = psutil.wait_procs(workers, timeout=10)
