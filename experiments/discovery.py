@@ -36,8 +36,8 @@ MIN_CLASS_RUNS = 5
 """A class with fewer runs gets no box: too few to tell a region from chance."""
 SHARE_BINS = 5
 TREE_DEPTH = 3
-BOX_COLUMNS = ["scenario", "box", "parameter", "low", "high", "restricted", "coverage",
-               "density"]
+BOX_COLUMNS = ["scenario", "box", "parameter", "low", "high", "coverage", "density",
+               "restricted"]
 SUMMARY_COLUMNS = ["scenario", "box", "coverage", "density", "mass", "runs", "res_dim",
                    "tree_agreement", "sentence", "sentence_fr"]
 
