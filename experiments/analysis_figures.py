@@ -7,6 +7,7 @@ folder and returns ``(file name, caption)`` pairs, so a report can list and embe
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -228,8 +229,10 @@ def regime_boxplots(x: pd.DataFrame, classes: pd.Series, parameters: list[str],
     scaled["scenario"] = classes.to_numpy()
     long = scaled.melt(id_vars="scenario", var_name="parameter", value_name="value")
     fig, ax = plt.subplots(figsize=(7.5, 1.5 + 0.55 * len(parameters)))
-    sns.boxplot(data=long, y="parameter", x="value", hue="scenario", palette=COLORS,
-                hue_order=[c for c in COLORS if c in set(classes)], fliersize=1, ax=ax)
+    with warnings.catch_warnings():  # seaborn 0.13 passes matplotlib's deprecated `vert`
+        warnings.simplefilter("ignore", DeprecationWarning)
+        sns.boxplot(data=long, y="parameter", x="value", hue="scenario", palette=COLORS,
+                    hue_order=[c for c in COLORS if c in set(classes)], fliersize=1, ax=ax)
     sns.move_legend(ax, "upper left", bbox_to_anchor=(1, 1), title="scenario")
     ax.set_xlabel("value, as a share of the explored range")
     ax.set_title("parameter values of the runs in each scenario", fontsize=9)
