@@ -125,7 +125,10 @@ def sobol_layout(spec: dict, n_points: int) -> tuple[int, bool]:
     """
     d = int(spec["problem"]["num_vars"])
     base = int(spec.get("samples") or 0)
+    declared = spec.get("calc_second_order")  # as spec.json records it
     for second, block in ((True, 2 * d + 2), (False, d + 2)):
+        if declared is not None and second != bool(declared):
+            continue
         if n_points == base * block or (not base and n_points % block == 0):
             return n_points // block, second
     raise ValueError(f"{n_points} design points do not form a Sobol design for {d} parameters")
