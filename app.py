@@ -150,12 +150,21 @@ def LiveChart(model, make):
     """A live figure of the model (``make(model)``), redrawn at every step."""
     update_counter.get()
     figure = solara.use_memo(lambda: make(model), [model, make])
-    rw.Image(value=figure.frame(model), format=FORMAT,
-             layout={"width": "100%", "max_height": "380px", "object_fit": "contain"})
+    with solara.Column(gap="0px", style={"align-items": "center"}):
+        rw.Image(value=figure.frame(model), format=FORMAT,
+                 layout={"width": "100%", "max_height": "355px", "object_fit": "contain"})
+        solara.Text(figure.caption, style={"font-size": "12px"})
 
 
 def _indicators(*panels: Panel):
     return lambda model: IndicatorFigure(model, list(panels))
+
+
+def _subsidy_budget(p: dict) -> tuple[float, float]:
+    """EUR m: the relaunch envelope plus every yearly budget after 2022 (all that can go)."""
+    years_after = max(0, p["end_year"] - 2022)
+    total = p["subsidy_budget_relance"] + p["subsidy_budget_after"] * years_after
+    return 0.0, max(total / 1e6, 1.0)
 
 
 SME_C, LARGE_C = KIND_COLOURS[0], KIND_COLOURS[2]
@@ -178,9 +187,9 @@ JOBS_EXITS = _indicators(
           "share of the 2020 firms", ylim=(0.0, 0.4), bands="cumulative_exits_share"))
 CYBER_SUBSIDY = _indicators(
     Panel("Severe cyber incidents", {"severe_incidents_per_1000": ("incidents", "#e377c2")},
-          "per 1000 firms per year", ylim=None),
+          "per 1000 firms per year", ylim=(0.0, 80.0)),
     Panel("Subsidy spent", {"subsidy_spent": ("EUR m", "#17becf")},
-          "EUR m, whole region, cumulative", ylim=None, factor=1e-6))
+          "EUR m, whole region, cumulative", ylim=_subsidy_budget, factor=1e-6))
 
 
 @solara.component
@@ -387,7 +396,7 @@ COMPONENTS = [ServiceCaptureChart, ScenarioPanel, ServitizationChart, FirmsView,
 def Page():
     """The app: Mesa's SolaraViz with the components above, and the parameter panel."""
     model = solara.use_reactive(solara.use_memo(AppModel, []))
-    SolaraViz(model, components=COMPONENTS, model_params=MODEL_PARAMS, play_interval=150,
+    SolaraViz(model, components=COMPONENTS, model_params=MODEL_PARAMS, play_interval=500,
               name="servisim: servitization of Hauts-de-France industry, 2020-2040")
     ParameterSidebar(model)
 

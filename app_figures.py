@@ -3,7 +3,7 @@
 Redrawing a whole matplotlib figure costs 100-250 ms on the project's machines, a dozen of them
 per frame far more than a second. A :class:`LiveFigure` draws its axes, ticks, bands and
 legends once (the background), then each frame restores that background and draws only its
-*animated* artists (lines, dots, step histograms, titles) before encoding the image as a
+*animated* artists (lines, dots, step histograms) before encoding the image as a
 JPEG (quality 90, no chroma subsampling: 1-2 ms, where a PNG takes 10-15 ms): ~10-30 ms.
 The background is redrawn only when an axis has to grow.
 
@@ -13,6 +13,7 @@ No simulation logic here: the figures read the model's arrays and its DataCollec
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +48,8 @@ class LiveFigure:
         self.axes = np.asarray(self.fig.subplots(nrows, ncols, squeeze=False, **kw)).ravel()
         self._animated: list = []
         self._background = None
+        #: A line of text for under the image (the browser draws it: no text layout here).
+        self.caption = ""
 
     def animate(self, artist):
         """Mark an artist as data: left out of the background, drawn every frame."""
@@ -92,7 +95,8 @@ class Panel:
         title: chart title (the quarter and current values are appended).
         series: indicator -> (legend label, colour).
         ylabel: y-axis label.
-        ylim: fixed y range, or ``None`` to follow the data.
+        ylim: the y range, or a function of the parameters giving it; it grows (and the
+            axes are redrawn) only if the data leave it.
         factor: the values are multiplied by it (1e-6 for EUR m).
         bands: the indicator whose 2040 scenario bands are shaded behind the lines.
         reference: a dashed horizontal line (e.g. the 2017 jobs level).
@@ -102,7 +106,7 @@ class Panel:
     title: str
     series: dict[str, tuple[str, str]]
     ylabel: str
-    ylim: tuple[float, float] | None = (0.0, 1.0)
+    ylim: tuple[float, float] | Callable[[dict], tuple[float, float]] = (0.0, 1.0)
     factor: float = 1.0
     bands: str | None = None
     reference: float | None = None
@@ -117,13 +121,13 @@ class IndicatorFigure(LiveFigure):
         self.lines: list[list] = []
         start, end = model.p["start_year"], model.p["end_year"]
         for ax, panel in zip(self.axes, self.panels, strict=True):
-            ylim = panel.ylim or (0.0, 1.0)
+            ylim = panel.ylim(model.p) if callable(panel.ylim) else panel.ylim
             for cls, band in load_bands().get(panel.bands, {}).items():
-                lo = max(band.lo * panel.factor, ylim[0])
-                hi = min(band.hi * panel.factor, ylim[1])
+                lo = max(band.lo * panel.factor, -1e12)  # infinite ends: beyond any data
+                hi = min(band.hi * panel.factor, 1e12)
                 ax.axhspan(lo, hi, color=CLASS_COLOURS[cls], alpha=0.12, lw=0)
-                ax.text(end + 0.9, (lo + hi) / 2, cls, fontsize=6, ha="right", va="center",
-                        color=CLASS_COLOURS[cls])
+                ax.text(end + 0.9, (max(lo, ylim[0]) + min(hi, ylim[1])) / 2, cls, fontsize=6,
+                        ha="right", va="center", color=CLASS_COLOURS[cls])
             if panel.reference is not None:
                 ax.axhline(panel.reference, color="k", ls="--", lw=0.8)
             self.lines.append([self.animate(ax.plot([], [], color=colour, lw=1.8,
@@ -138,9 +142,6 @@ class IndicatorFigure(LiveFigure):
             ax.set_title(panel.title, fontsize=9, loc="left")
             if len(panel.series) > 1:
                 ax.legend(fontsize=6, loc="upper left")
-        self.caption = self.animate(self.fig.text(0.5, 0.005, "", fontsize=8, ha="center",
-                                                  va="bottom"))
-        self.fig.get_layout_engine().set(h_pad=0.12)
 
     def frame(self, model) -> bytes:
         """Update the lines from the DataCollector and return the image."""
@@ -152,11 +153,10 @@ class IndicatorFigure(LiveFigure):
                       for key in panel.series]
             for line, v in zip(lines, values, strict=True):
                 line.set_data(_years(start, len(v)), v)
-            if panel.ylim is None:
-                self.fit(ax, min(v.min() for v in values), max(v.max() for v in values))
+            self.fit(ax, min(v.min() for v in values), max(v.max() for v in values))
             now.append(", ".join(f"{label} {v[-1]:.3g}" for (_, (label, _)), v in
                                  zip(panel.series.items(), values, strict=True)))
-        self.caption.set_text(f"{model.quarter_label}: " + "  |  ".join(now))
+        self.caption = f"{model.quarter_label}: " + "  |  ".join(now)
         return self.image()
 
 
@@ -190,12 +190,11 @@ class FirmsFigure(LiveFigure):
         hx.text(p["servitization_threshold"] + 0.02, 0.97, "servitized \u2192", fontsize=6,
                 transform=hx.get_xaxis_transform(), va="top")
         hx.set_xlim(0, 1)
-        hx.set_ylim(0, 10)
+        hx.set_ylim(0, max(10, int(model.firms.alive.sum()) // 2))
         hx.set_xlabel("service share of revenue", fontsize=8)
         hx.set_ylabel("firms", fontsize=8)
         for a in self.axes:
             a.tick_params(labelsize=7)
-        self.title = self.animate(self.fig.suptitle("", fontsize=9))
 
     def frame(self, model) -> bytes:
         """Update dots (or density) and the stacked histogram; return the image."""
@@ -219,8 +218,8 @@ class FirmsFigure(LiveFigure):
             stairs.set_data(base + counts, baseline=base.copy())
             base = base + counts
         self.fit(self.axes[1], 0, base.max())
-        self.title.set_text(f"{model.quarter_label}: {alive.sum():,} firms, "
-                            f"{int(f.servitized[: f.n][alive].sum())} servitized")
+        self.caption = (f"{model.quarter_label}: {alive.sum():,} firms, "
+                        f"{int(f.servitized[: f.n][alive].sum())} servitized")
         return self.image()
 
 
