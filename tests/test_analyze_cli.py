@@ -140,8 +140,10 @@ def test_known_box_through_batch_is_recovered_and_told(tmp_path, monkeypatch, ca
 def test_morris_batch_gives_mu_star_and_sigma(tmp_path, monkeypatch, capsys):
     out = batch(tmp_path, monkeypatch, "linear_fn", "morris", 20,
                 {"a": "[0.0, 1.0]", "b": "[0.0, 1.0]", "c": "[0.0, 1.0]"}, replicates=2)
-    code, stdout, _ = analyze(capsys, str(out), "--outcomes", "y", "--no-figures")
+    code, stdout, _ = analyze(capsys, str(out), "--outcomes", "y")
     assert code == 0 and "Morris" in stdout
+    figures = {p.name for p in (out / "analysis" / "figures").iterdir()}
+    assert {"morris_y.png", "convergence_y.png", "scenario_map.png"} <= figures
     tables = experiments.analyze(out, ["y"], figures=False)  # the Python API, same tables
     assert set(tables) >= {"morris", "morris_convergence", "seed_variance", "discovery",
                            "scenario_shares", "notes"}
