@@ -102,6 +102,18 @@ def test_app_in_chromium_steps_draws_charts_without_console_errors(server, tmp_p
                 latencies.append(time.perf_counter() - start)
             quarter = f"{2020 + (steps - 1) // 4}Q{(steps - 1) % 4 + 1}"
             page.get_by_text(f"Scenario class at {quarter}", exact=False).wait_for()
+            if steps < 80:
+                # Play: the page keeps showing new quarters while the model runs.
+                page.get_by_role("button", name="\u25b6").click()
+                page.get_by_text(f"Time: {steps + 2}.0", exact=True).wait_for(timeout=60_000)
+                page.get_by_role("button", name="\u275a\u275a").click()
+                page.wait_for_timeout(2000)  # a quarter already under way still shows
+                played = page.get_by_text("Time: ", exact=False).inner_text()
+                page.wait_for_timeout(2000)
+                assert page.get_by_text("Time: ", exact=False).inner_text() == played  # paused
+                steps = int(float(played.split(":")[1]))
+                quarter = f"{2020 + (steps - 1) // 4}Q{(steps - 1) % 4 + 1}"
+                page.get_by_text(f"Scenario class at {quarter}", exact=False).wait_for()
             page.wait_for_timeout(500)  # let the last images decode
             shot = tmp_path / "app.png"
             page.screenshot(path=str(shot))
