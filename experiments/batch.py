@@ -295,20 +295,21 @@ class _Loop:
         idxs, alone = self.inflight.pop(future)
         try:
             result = future.result()
-        except Exception as err:  # noqa: BLE001 - sorted below
-            if not self.engine.is_lost(err):
-                self._record_failed(idxs, f"{type(err).__name__}: {err}")
-                return False
+        except Exception as err:  # noqa: BLE001 - a lost worker or an engine error
+            # run_chunk records a run's own errors, so this is the engine's: retry the runs,
+            # alone after two failures; a run that fails alone is stored as failed
+            lost = self.engine.is_lost(err)
+            what = "the worker process died while running this run" if lost else \
+                "the engine could not run this run"
             for i in reversed(idxs):
                 self.breaks[i] += 1
                 if alone and self.breaks[i] >= 3:
-                    self._record_failed([i], "the worker process died while running this "
-                                        f"run, 3 times ({type(err).__name__}: {err})")
+                    self._record_failed([i], f"{what}, 3 times ({type(err).__name__}: {err})")
                 elif self.breaks[i] >= 2:
                     suspects.appendleft(i)
                 else:
                     pending.appendleft(i)
-            return True
+            return lost
         self._accept(result)
         return False
 

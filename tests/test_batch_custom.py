@@ -186,3 +186,63 @@ def test_bad_return_values_fail_the_run(value):
         del model_runner._CACHE["fake:f"]
     assert row["status"] == "failed"
     assert row["error"].split(":")[0] in {"TypeError", "KeyError"}
+
+
+class FlakyEngine:
+    """A sequential engine whose chunks fail as an engine would (lost comm, cancelled task)."""
+
+    name, workers = "flaky", 2
+
+    def __init__(self, poison=(), transient=False):
+        self.poison, self.transient, self.failed_once = set(poison), transient, set()
+
+    def submit(self, chunk):
+        import concurrent.futures as cf
+
+        from experiments.model_runner import run_chunk
+
+        future = cf.Future()
+        ids = {run[0] for run in chunk.runs}
+        fresh = ids - self.failed_once
+        if ids & self.poison or (self.transient and fresh):
+            self.failed_once |= ids
+            future.set_exception(RuntimeError("comm closed"))
+        else:
+            future.set_result(run_chunk(chunk))
+        return future
+
+    def slots(self):
+        return self.workers
+
+    def is_lost(self, err):
+        return False
+
+    def describe(self):
+        return "flaky"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+
+@pytest.mark.parametrize("transient", [True, False])
+def test_engine_errors_are_retried_then_stored_as_failed(tmp_path, in_toy_dir, monkeypatch,
+                                                         transient):
+    import experiments.batch as batch
+
+    path = toy_file(tmp_path, samples=6, replicates=1)
+    plan = batch.prepare(path).plan
+    poison = [] if transient else [plan["run_id"][2]]
+    monkeypatch.setattr(batch, "open_engine", lambda *a, **k: FlakyEngine(poison, transient))
+    summary = batch.run_batch(path, tmp_path / "out", progress="none")
+    results = load_results(tmp_path / "out")
+    assert summary.complete and len(results) == 6
+    if transient:
+        assert (results["status"] == "ok").all()
+    else:
+        assert results["status"].tolist() == ["ok", "ok", "failed", "ok", "ok", "ok"]
+        assert results["error"][2] == ("the engine could not run this run, 3 times "
+                                       "(RuntimeError: comm closed)")
+        assert summary.n_failed == 1
