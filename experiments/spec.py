@@ -199,8 +199,9 @@ def _get(exp: dict, key: str, types: tuple, default: Any, where: _Where, what: s
 def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
            where: _Where) -> ExperimentSpec:
     name = _get(exp, "name", (str,), path.stem, where, "a string")
-    if not name.strip():
-        raise where.fail("experiment", "name", "must not be empty")
+    if not re.match(r"^\w[\w.-]*$", name):
+        raise where.fail("experiment", "name", f"{name!r} is not allowed; allowed letters, "
+                         "digits, '_', '-' and '.' (it names the default result folder)")
     if "design" not in exp:
         raise where.fail("experiment", None, f"missing key 'design'; allowed {', '.join(DESIGNS)}")
     design = _get(exp, "design", (str,), None, where, f"one of {', '.join(DESIGNS)}")

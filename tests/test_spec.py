@@ -222,3 +222,8 @@ def test_scheduler_without_dask_is_refused(tmp_path, capsys):
     assert code == 2
     assert "--scheduler needs --engine dask" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_name_must_be_a_safe_folder_name(tmp_path, capsys):
+    text = GOOD.replace('name = "t"', 'name = "../elsewhere"')
+    _fails(tmp_path, capsys, text, "key 'name'", "allowed letters, digits")
