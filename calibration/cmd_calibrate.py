@@ -5,7 +5,8 @@ A plugin of the ``servisim`` command line (entry point group ``servisim.commands
 
 * ``posterior.parquet``: the accepted particles (parameters, weight, distance, outputs);
 * ``generations.csv``: tolerance and acceptance per generation;
-* ``summary.csv``: median and 90% interval per parameter, next to prior and literature value;
+* ``summary.csv``: median and 90% interval per parameter, next to prior and literature value,
+  and the calibrated value (``candidates.csv``: how it was chosen);
 * ``fit.csv``: per target, observed and range vs simulated median and 90% interval;
 * ``effects.csv``: matched before/after servitization effects vs the CEPII ranges;
 * ``presets.csv``: share of runs of each preset landing in its own class, with the literature
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # numpy and pandas are imported when a calibration runs, not 
     import pandas as pd
 
 ENGINES = ("local", "dask", "sequential")
-POINT_SEEDS = 10
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -118,9 +117,10 @@ def calibrate(cfg: CalibrationConfig, out: Path, engine: str = "local",
     post.particles.to_parquet(out / "posterior.parquet")
     post.history.to_csv(out / "generations.csv", index=False)
     summary = fitting.summary(cfg, post.particles)
+    calibrated, point, candidates = _choose_point(cfg, runner, post.particles, summary)
+    candidates.to_csv(out / "candidates.csv", index=False)
+    summary["calibrated"] = [calibrated[name] for name in summary["parameter"]]
     summary.to_csv(out / "summary.csv", index=False)
-    calibrated = fitting.calibrated_defaults(summary)
-    point = _point_runs(cfg, runner, calibrated)
     fit = fitting.fit_table(cfg, post.particles, point)
     fit.to_csv(out / "fit.csv", index=False)
     effects = _effects(cfg, runner, post.particles)
@@ -138,15 +138,44 @@ def calibrate(cfg: CalibrationConfig, out: Path, engine: str = "local",
             "presets": presets, "history": post.history, "seconds": seconds}
 
 
-def _point_runs(cfg: CalibrationConfig, runner: Any, calibrated: dict[str, Any]
-                ) -> pd.DataFrame | None:
-    """Runs at the calibrated point (several seeds): the fit of the defaults themselves."""
-    from calibration.abc import derived_seed, experiment_text
+def _choose_point(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
+                  summary: pd.DataFrame) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """Pick the calibrated defaults: the candidate whose runs fit best over several seeds.
 
+    The candidates (``point_candidates``) are the posterior medians and the particles with the
+    smallest distances, rounded as they will be written. Each runs with ``point_seeds`` seeds;
+    the one whose median outputs are nearest the targets wins: a single parameter set that
+    fits jointly (the marginal medians of a wide posterior need not).
+
+    Returns:
+        (the chosen values, its runs, one row per candidate with its distance).
+
+    """
+    import numpy as np
+    import pandas as pd
+
+    from calibration import fit as fitting
+    from calibration.abc import derived_seed, distances, experiment_text
+
+    names = list(cfg.priors)
+    best = particles.nsmallest(min(cfg.point_candidates - 1, len(particles)), "distance",
+                               keep="first")
+    candidates = [fitting.calibrated_defaults(summary)]
+    sources = ["posterior medians"]
+    for index, row in best.iterrows():
+        candidates.append({n: fitting.calibrated_value(cfg, n, row[n]) for n in names})
+        sources.append(f"posterior particle {index}")
     text = experiment_text(f"{cfg.name}-calibrated-point", derived_seed(cfg, 10_001),
-                           [calibrated], cfg.run_function, cfg.fixed, cfg.outputs,
-                           replicates=POINT_SEEDS)
-    return runner.run("calibrated-point", text, cfg.outputs, versioned=True)
+                           candidates, cfg.run_function, cfg.fixed, cfg.outputs,
+                           replicates=cfg.point_seeds)
+    runs = runner.run("calibrated-point", text, cfg.outputs, versioned=True)
+    medians = runs.groupby("particle")[cfg.outputs].median().reindex(range(len(candidates)))
+    table = pd.DataFrame(candidates)
+    table.insert(0, "source", sources)
+    table.insert(1, "distance_of_seed_medians", distances(cfg, medians))
+    pick = int(np.argmin(table["distance_of_seed_medians"].to_numpy()))
+    table.insert(2, "chosen", np.arange(len(table)) == pick)
+    return candidates[pick], runs[runs["particle"] == pick], table
 
 
 def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
@@ -212,10 +241,10 @@ def _report(log: Any, cfg: CalibrationConfig, post: Any, summary: pd.DataFrame,
     fitted = fit[fit["fitted"]]
     log(f"ABC: {post.runs} runs in {abc_seconds:.0f} s ({post.runs / abc_seconds:.1f} runs/s), "
         f"{len(post.history)} generations, {len(post.particles)} particles kept")
-    log(f"{'parameter':<28} {'literature':>11} {'median':>11}  90% interval")
+    log(f"{'parameter':<28} {'literature':>11} {'calibrated':>11} {'median':>11}  90% interval")
     for r in summary.itertuples():
-        log(f"{r.parameter:<28} {r.literature_default:>11.4g} {r.median:>11.4g}  "
-            f"{r.q05:.4g} to {r.q95:.4g}")
+        log(f"{r.parameter:<28} {r.literature_default:>11.4g} {r.calibrated:>11.4g} "
+            f"{r.median:>11.4g}  {r.q05:.4g} to {r.q95:.4g}")
     log(f"fit: {int(fitted['inside'].sum())}/{len(fitted)} fitted targets inside their range "
         f"(simulated median); reported only: "
         f"{int(fit.loc[~fit['fitted'], 'inside'].fillna(False).sum())}"
@@ -238,11 +267,3 @@ def _report(log: Any, cfg: CalibrationConfig, post: Any, summary: pd.DataFrame,
     log(f"wrote {out}/posterior.parquet, summary.csv, fit.csv, figures/, calibrated.toml "
         f"({seconds:.0f} s in all)")
 
-
-def ship(out: Path, target: Path | None = None) -> Path:
-    """Copy ``out/calibrated.toml`` to ``calibration/calibrated.toml`` (the registry's file)."""
-    from model.parameters import CALIBRATED_FILE
-
-    dest = target or CALIBRATED_FILE
-    shutil.copyfile(out / "calibrated.toml", dest)
-    return dest

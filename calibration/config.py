@@ -13,6 +13,10 @@ A calibration file::
     min_acceptance = 0.05         # stop when fewer new particles than this beat the threshold
     scale = 0.5                   # population_scale of the runs (servisim only)
     seed = 2024
+    point_candidates = 20         # calibrated defaults: the best of the medians and the best
+    point_seeds = 10              #   particles, each run with this many seeds
+    effects_runs = 50             # posterior particles run to 2040 for the effects (servisim)
+    preset_seeds = 20             # seeds per preset for the preset check (servisim)
 
     [priors]                      # free parameters: uniform on [low, high]
     bass_q = [0.05, 0.50]
@@ -44,7 +48,7 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent / "calibration.toml"
 TABLES = ("calibration", "priors", "fixed")
 KEYS = ("name", "description", "model", "targets_file", "targets", "budget", "population",
         "alpha", "min_acceptance", "scale", "seed", "effects_runs", "effects_scale",
-        "preset_seeds", "preset_scale")
+        "preset_seeds", "preset_scale", "point_candidates", "point_seeds")
 USES = ("calibrate", "report", "validate", "anchor", "unmatched")
 COLUMNS = ("target", "use", "model_output", "model_year", "data_year", "observed", "low",
            "high", "unit", "source", "note")
@@ -124,6 +128,8 @@ class CalibrationConfig:
     effects_scale: float | None = None
     preset_seeds: int = 0
     preset_scale: float = 0.25
+    point_candidates: int = 20
+    point_seeds: int = 10
     description: str = ""
     outputs: list[str] = field(default_factory=list)
 
@@ -269,6 +275,10 @@ def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, wher
                              "a whole number >= 0 (0: no effects)", whole=True),
         preset_seeds=_number(cal, "preset_seeds", 0, where, 0, 10**4,
                              "a whole number >= 0 (0: no preset check)", whole=True),
+        point_candidates=_number(cal, "point_candidates", 20, where, 1, 10**4,
+                                 "a whole number >= 1", whole=True),
+        point_seeds=_number(cal, "point_seeds", 10, where, 1, 10**4, "a whole number >= 1",
+                            whole=True),
     )
     if budget is not None and budget < cfg.population:
         raise UsageError(f"--budget {budget}: must be at least the population of "

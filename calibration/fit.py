@@ -5,8 +5,10 @@
 * ``fit``: per target (those fitted and those only reported), the observed value and range,
   and the simulated median and 90% interval over the posterior particles' own runs (the
   posterior predictive); ``inside`` says whether the simulated median lies in the range.
-* ``calibrated_toml``: the posterior medians as a ``[defaults]`` table the registry reads when
-  the file is shipped as ``calibration/calibrated.toml``.
+* ``calibrated_toml``: the calibrated values as a ``[defaults]`` table the registry reads when
+  the file is shipped as ``calibration/calibrated.toml``. The values are those of one candidate
+  (the posterior medians or a posterior particle) chosen by ``servisim calibrate`` for fitting
+  best over several seeds; ``summary`` starts with the rounded medians.
 """
 
 from __future__ import annotations
@@ -112,7 +114,9 @@ def calibrated_toml(cfg: CalibrationConfig, table: pd.DataFrame, runs: int, part
     created = datetime.now(UTC).isoformat(timespec="seconds")
     lines = [
         "# Calibrated defaults of servisim, written by `servisim calibrate`.",
-        "# Posterior medians of an ABC calibration (APMC) against the region's 2020-2024 data.",
+        "# ABC calibration (APMC) against the region's 2020-2024 data: of the posterior medians",
+        f"# and the best posterior particles, the set whose runs fit best over {cfg.point_seeds}"
+        " seeds.",
         "# Shipped as calibration/calibrated.toml, the registry uses them as defaults; each",
         "# parameter keeps its literature value (Parameter.literature_default);",
         "# SERVISIM_DEFAULTS=literature ignores this file.",
@@ -132,8 +136,8 @@ def calibrated_toml(cfg: CalibrationConfig, table: pd.DataFrame, runs: int, part
     for row in table.itertuples():
         value = row.calibrated
         text = str(int(value)) if row.kind == "int" else repr(float(value))
-        comment = (f"# literature {row.literature_default:g}; 90% interval "
-                   f"{row.q05:.4g} to {row.q95:.4g}")
+        comment = (f"# literature {row.literature_default:g}; posterior median {row.median:.4g}, "
+                   f"90% interval {row.q05:.4g} to {row.q95:.4g}")
         lines.append(f"{row.parameter} = {text}  {comment}")
     return "\n".join(lines) + "\n"
 
@@ -175,7 +179,7 @@ def figures(cfg: CalibrationConfig, particles: pd.DataFrame, history: pd.DataFra
         ax.set_yticks([])
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=7)
+    axes.flat[0].legend(fontsize=7, loc="upper right")
     fig.suptitle("Posterior of the free parameters (x axis: the prior range)")
     fig.tight_layout()
     written.append(_save(fig, folder / "posterior.png"))
@@ -227,7 +231,7 @@ def figures(cfg: CalibrationConfig, particles: pd.DataFrame, history: pd.DataFra
             ax.axhline(0, color="black", lw=0.6)
             ax.set_title(name.replace("_", " "))
             ax.set_xlabel("years after the start year")
-        axes[0].legend(fontsize=7)
+        axes[0].legend(fontsize=7, loc="upper left")
         fig.suptitle("Servitization effects: matched before/after, model vs CEPII")
         fig.tight_layout()
         written.append(_save(fig, folder / "effects.png"))

@@ -131,6 +131,8 @@ effects_runs = 2
 effects_scale = 0.05
 preset_seeds = 1
 preset_scale = 0.05
+point_candidates = 3
+point_seeds = 2
 
 [priors]
 attack_prob_sme = [0.2, 0.8]
@@ -155,8 +157,12 @@ def test_servisim_calibrate_writes_posterior_fit_effects_presets_and_defaults(tm
                                           "transition_quarters"]
     assert list(summary["literature_default"]) == [0.30, 0.010, 8]
     fit = pd.read_csv(out / "fit.csv")
-    assert fit["fitted"].sum() == 10 and (~fit["fitted"]).sum() == 7
+    assert fit["fitted"].sum() == 11 and (~fit["fitted"]).sum() == 6
     assert fit["calibrated_median"].notna().all()
+    candidates = pd.read_csv(out / "candidates.csv")
+    assert candidates["chosen"].sum() == 1 and candidates["source"][0] == "posterior medians"
+    chosen = candidates[candidates["chosen"]].iloc[0]
+    assert chosen["distance_of_seed_medians"] == candidates["distance_of_seed_medians"].min()
     eff = pd.read_csv(out / "effects.csv")
     head = eff[eff["headline"]].set_index("effect")
     assert head.loc["employment_effect", "cepii_low"] == 0.021
@@ -170,6 +176,7 @@ def test_servisim_calibrate_writes_posterior_fit_effects_presets_and_defaults(tm
                                            "transition_quarters"}
     assert isinstance(calibrated["defaults"]["transition_quarters"], int)
     # the registry accepts the file as defaults, and resolve() still validates
+    assert calibrated["defaults"]["exit_hazard_sme"] == chosen["exit_hazard_sme"]
     registry = {p.name: p for p in _with_calibrated(PARAMETERS, out / "calibrated.toml")}
     assert registry["exit_hazard_sme"].default == calibrated["defaults"]["exit_hazard_sme"]
     assert resolve({"exit_hazard_sme": 0.01})["exit_hazard_sme"] == 0.01

@@ -85,7 +85,7 @@ def test_cli_writes_every_output_and_resumes_with_a_larger_budget(toy_calibratio
     assert main(["calibrate", "--config", "toy.toml", "--budget", "400", "--out", "out",
                  "--workers", "2"]) == 0
     out = toy_calibration / "out"
-    for name in ("posterior.parquet", "summary.csv", "fit.csv", "generations.csv",
+    for name in ("posterior.parquet", "summary.csv", "fit.csv", "generations.csv", "candidates.csv",
                  "calibrated.toml", "figures/posterior.png", "figures/fit.png",
                  "figures/generations.png"):
         assert (out / name).is_file(), name
