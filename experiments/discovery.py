@@ -194,10 +194,12 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, total: int,
     Returns the restricted parameters' ``(low, high)``, the box's coverage and density.
     """
     prim = _prim_module()
+    share = float(np.mean(y))  # a rare class may shrink its box below the usual 5% of runs
+    mass_min = max(min(0.05, share / 2), MIN_CLASS_RUNS / len(y))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         searcher = prim.Prim(x.reset_index(drop=True), np.asarray(y, dtype=bool),
-                             peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05)
+                             peel_alpha=0.05, paste_alpha=0.05, mass_min=mass_min)
         box = searcher.find_box()
     best, best_score = {}, -1.0
     for lims in box.box_lims if box is not None else []:

@@ -71,6 +71,18 @@ def test_sentences_read_like_the_issue_asks():
     assert condition("budget", 27_712_345.0, np.inf, "fr") == "budget > 27\u202f700\u202f000"
 
 
+def test_a_rare_class_still_gets_a_dense_box():
+    def rule(x):  # 2% of the runs: x1 > 0.9 and x2 > 0.8
+        return np.where((x[:, 0] > 0.9) & (x[:, 1] > 0.8), "high", "trend")
+
+    result = discover(*classified(1000, rule=rule))
+    row = result.summary.set_index("scenario").loc["high"]
+    assert row["density"] > 0.8 and row["coverage"] > 0.8
+    high = result.boxes[result.boxes["scenario"] == "high"].set_index("parameter")
+    assert high.loc["x1", "low"] == pytest.approx(0.9, abs=0.05)
+    assert high.loc["x2", "low"] == pytest.approx(0.8, abs=0.05)
+
+
 def test_decision_tree_cross_checks_the_boxes(found):
     assert found.tree_accuracy > 0.95
     high_leaves = found.tree[found.tree["scenario"] == "high"]
