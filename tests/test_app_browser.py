@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -40,7 +41,8 @@ def free_port() -> int:
 def server(tmp_path_factory):
     """``servisim viz``'s command on a free port; yields the URL, stops the server after."""
     assert Path(CHROMIUM).exists(), "Debian chromium is needed: apt-get install -y chromium"
-    subprocess.run([str(ROOT / "scripts" / "offline_assets.sh")], check=True, cwd=ROOT)
+    subprocess.run([str(ROOT / "scripts" / "offline_assets.sh"), sys.prefix], check=True,
+                   cwd=ROOT)
     port = free_port()
     log = tmp_path_factory.mktemp("solara") / "server.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
