@@ -231,25 +231,32 @@ def _prune(x: pd.DataFrame, y: np.ndarray, total: int,
 
 
 def _fmt(value: float, lang: str) -> str:
-    """Format a limit with 3 significant digits; thousands grouped (French: spaces, comma)."""
+    """Format a limit: a whole number (a year, a count) as it is, others to 3 digits.
+
+    Thousands are grouped; French gets narrow spaces and a decimal comma.
+    """
     rounded = float(f"{value:.3g}")
-    text = f"{rounded:,.0f}" if abs(rounded) >= 1000 else f"{rounded:.3g}"
+    if float(value).is_integer() and abs(value) < 1e5:
+        text = str(int(value))
+    else:
+        text = f"{rounded:,.0f}" if abs(rounded) >= 1000 else f"{rounded:.3g}"
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
 
 
-def condition(name: str, lo: float, hi: float, lang: str = "en") -> str:
+def condition(name: str, lo: float, hi: float, lang: str = "en", whole: bool = False) -> str:
     """Tell one restriction in words: ``x < 0.3``, ``x > 0.7`` or ``x between 0.2 and 0.5``.
 
-    An infinite ``lo`` or ``hi`` is an unrestricted side.
+    An infinite ``lo`` or ``hi`` is an unrestricted side; a ``whole``-number parameter (a
+    year, a count) gets inclusive ``<=`` and ``>=``, since its box limits are values it takes.
     """
     if np.isfinite(lo) and np.isfinite(hi):
         word = ("entre {} et {}" if lang == "fr" else "between {} and {}")
         return f"{name} {word.format(_fmt(lo, lang), _fmt(hi, lang))}"
     if np.isfinite(hi):
-        return f"{name} < {_fmt(hi, lang)}"
-    return f"{name} > {_fmt(lo, lang)}"
+        return f"{name} {'<=' if whole else '<'} {_fmt(hi, lang)}"
+    return f"{name} {'>=' if whole else '>'} {_fmt(lo, lang)}"
 
 
 def box_sentence(scenario: str, conditions: list[str], coverage: float, density: float,
@@ -286,6 +293,7 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
 
     """
     rows, summary, members = [], [], {}
+    whole = {n: bool(np.all(x[n] == np.round(x[n]))) for n in x}
     for scenario in CLASSES:
         y_all = classes.eq(scenario).to_numpy()
         total = int(y_all.sum())
@@ -303,7 +311,7 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
                 break
             inside = remaining & in_box(x, limits)
             members[(scenario, number)] = inside
-            texts = {lang: [condition(n, *limits[n], lang) for n in limits]
+            texts = {lang: [condition(n, *limits[n], lang, whole[n]) for n in limits]
                      for lang in ("en", "fr")}
             summary.append({"scenario": scenario, "box": number, "coverage": coverage,
                             "density": density, "mass": inside.sum() / len(x),

@@ -69,6 +69,10 @@ def test_sentences_read_like_the_issue_asks():
     assert condition("x", 0.2, 0.5) == "x between 0.2 and 0.5"
     assert condition("budget", 27_712_345.0, np.inf) == "budget > 27,700,000"
     assert condition("budget", 27_712_345.0, np.inf, "fr") == "budget > 27\u202f700\u202f000"
+    assert condition("covid_hurdle_until", -np.inf, 2022.0, whole=True) == (
+        "covid_hurdle_until <= 2022")
+    assert condition("transition_quarters", 6.0, 12.0, whole=True) == (
+        "transition_quarters between 6 and 12")
 
 
 def test_a_rare_class_still_gets_a_dense_box():
