@@ -8,6 +8,9 @@ Prints:
 * the engine overhead per run: the 1-worker local batch against calling the model directly in
   a loop on the same plan, and inside each batch (wall time minus the runs' own time); target
   < 5% of a run's time;
+* the same for a model that sleeps 0.25 s per run (40 runs, like quick.toml): it needs no CPU,
+  so its efficiency and overhead measure the engine alone, even on a machine busy with other
+  jobs, where the servisim rows measure mostly the competition for the cores;
 * memory: the parent's peak RSS during a 20,000-run batch of a trivial custom function
   (target < 500 MB; results stream to Parquet parts).
 
@@ -49,6 +52,28 @@ BIG = textwrap.dedent("""\
     a = [0.0, 1.0]
     b = [0.0, 1.0]
     """)
+SLEEPER = textwrap.dedent("""\
+    import time
+
+
+    def f(params, seed):
+        time.sleep(0.25)
+        return {"y": params["a"] + params["b"]}
+    """)
+SLEEPY = textwrap.dedent("""\
+    [experiment]
+    name = "sleepy"
+    design = "lhs"
+    samples = 20
+    replicates = 2
+    seed = 1
+    model = "bench_sleeper:f"
+    outcomes = ["y"]
+
+    [parameters]
+    a = [0.0, 1.0]
+    b = [0.0, 1.0]
+    """)
 MEMORY_SCRIPT = textwrap.dedent("""\
     import resource, sys, time
     from experiments import run_batch
@@ -79,8 +104,9 @@ def direct(repeat: int) -> tuple[float, int]:
     return best, len(runs)
 
 
-def batch(engine: str, workers: int, repeat: int, scratch: Path) -> tuple[float, float, float]:
-    """Best wall time of run_batch on quick.toml, the runs' own time, this process's CPU time.
+def batch(experiment: Path, engine: str, workers: int, repeat: int,
+          scratch: Path) -> tuple[float, float, float]:
+    """Best wall time of run_batch, the runs' own time, and this process's CPU time.
 
     This process's CPU time is the engine's own work (planning, pickling, scheduling, Parquet);
     the runs execute in worker processes. Unlike wall times it hardly depends on what else the
@@ -92,7 +118,7 @@ def batch(engine: str, workers: int, repeat: int, scratch: Path) -> tuple[float,
     for i in range(repeat):
         out = scratch / f"{engine}{workers}-{i}"
         start, cpu0 = time.perf_counter(), time.process_time()
-        run_batch(QUICK, out, engine=engine, workers=workers, progress="none")
+        run_batch(experiment, out, engine=engine, workers=workers, progress="none")
         wall, used = time.perf_counter() - start, time.process_time() - cpu0
         if wall < best:
             best, own, cpu = wall, float(load_results(out)["runtime_s"].sum()), used
@@ -112,6 +138,42 @@ def memory(scratch: Path) -> tuple[int, int, float, float]:
     return int(out[0]), int(out[1]), float(out[2]), float(out[3])
 
 
+def engine_table(experiment: Path, engines: list[tuple[str, int]], n: int, per_run: float,
+                 repeat: int, scratch: Path) -> dict[tuple[str, int], float]:
+    """Print one line per engine and the parallel efficiencies; return the wall times."""
+    walls = {}
+    for engine, workers in engines:
+        wall, own, cpu = batch(experiment, engine, workers, repeat, scratch)
+        walls[engine, workers] = wall
+        inside = (wall * workers - own) / n
+        print(f"{engine:<6} x{workers}: {wall:6.2f} s, {n / wall:5.2f} runs/s; wall not in "
+              f"runs {inside * 1000:6.1f} ms/run ({100 * inside / per_run:4.1f}% of a run); "
+              f"engine CPU {cpu / n * 1000:5.1f} ms/run ({100 * cpu / n / per_run:4.1f}%)")
+    for engine in ("local", "dask"):
+        if (engine, 2) in walls:
+            eff = walls[engine, 1] / (2 * walls[engine, 2])
+            print(f"parallel efficiency {engine} 2 workers vs 1: {100 * eff:.0f}%", end="")
+            if engine == "dask":
+                up = {w: startup(w, experiment) for w in (1, 2)}
+                net = (walls[engine, 1] - up[1]) / (2 * (walls[engine, 2] - up[2]))
+                print(f"; LocalCluster start-up {up[1]:.1f} / {up[2]:.1f} s with 1 / 2 workers, "
+                      f"efficiency without it {100 * net:.0f}%", end="")
+            print()
+    return walls
+
+
+def startup(workers: int, experiment: Path) -> float:
+    """Seconds to start (and close) a LocalCluster whose workers import the model."""
+    from experiments.engines import open_engine
+    from experiments.spec import load_experiment
+
+    model = load_experiment(experiment).model
+    start = time.perf_counter()
+    with open_engine("dask", model, os.getcwd(), workers):
+        up = time.perf_counter() - start
+    return up
+
+
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -128,25 +190,20 @@ def main() -> None:
         engines = [("local", 1), ("local", 2)]
         if not args.skip_dask:
             engines += [("dask", 1), ("dask", 2)]
-        walls = {}
-        for engine, workers in engines:
-            wall, own, cpu = batch(engine, workers, args.repeat, scratch)
-            walls[engine, workers] = wall
-            inside = (wall * workers - own) / n
-            print(f"{engine:<6} x{workers}: {wall:6.2f} s, {n / wall:5.2f} runs/s; wall not in "
-                  f"runs {inside * 1000:6.1f} ms/run ({100 * inside / per_run:4.1f}% of a run); "
-                  f"engine CPU {cpu / n * 1000:5.1f} ms/run ({100 * cpu / n / per_run:4.1f}%)")
-        for engine in ("local", "dask"):
-            if (engine, 2) in walls:
-                eff = walls[engine, 1] / (2 * walls[engine, 2])
-                print(f"parallel efficiency {engine} 2 workers vs 1: {100 * eff:.0f}%")
+        walls = engine_table(QUICK, engines, n, per_run, args.repeat, scratch)
         over = (walls["local", 1] - t_direct) / n
         print(f"engine overhead, local x1 vs direct: {over * 1000:.1f} ms/run "
               f"({100 * over / per_run:.1f}% of a run)")
+        (scratch / "bench_sleeper.py").write_text(SLEEPER)
+        (scratch / "sleepy.toml").write_text(SLEEPY)
+        os.chdir(scratch)  # custom models import from the working directory
+        print("a model that sleeps 0.25 s per run (40 runs; engine only, immune to CPU load):")
+        engine_table(scratch / "sleepy.toml", engines, 40, 0.25, args.repeat, scratch)
         runs, failed, seconds, rss = memory(scratch)
         print(f"memory: {runs} runs of a trivial function ({failed} failed) in {seconds:.1f} s "
               f"({runs / seconds:.0f} runs/s); parent peak RSS {rss:.0f} MB")
     finally:
+        os.chdir(ROOT)
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
