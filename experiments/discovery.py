@@ -38,7 +38,7 @@ SHARE_BINS = 5
 TREE_DEPTH = 3
 BOX_COLUMNS = ["scenario", "box", "parameter", "low", "high", "coverage", "density",
                "restricted"]
-SUMMARY_COLUMNS = ["scenario", "box", "coverage", "density", "mass", "runs", "res_dim",
+SUMMARY_COLUMNS = ["scenario", "box", "coverage", "density", "share", "mass", "runs", "res_dim",
                    "tree_agreement", "sentence", "sentence_fr"]
 
 
@@ -260,8 +260,11 @@ def condition(name: str, lo: float, hi: float, lang: str = "en", whole: bool = F
 
 
 def box_sentence(scenario: str, conditions: list[str], coverage: float, density: float,
-                 lang: str = "en") -> str:
-    """Tell a box as one plain sentence, in English or French."""
+                 lang: str = "en", overall: float | None = None) -> str:
+    """Tell a box as one plain sentence, in English or French.
+
+    ``overall`` is the class's share of all runs, told beside the box's density.
+    """
     sep = "\u00a0" if lang == "fr" else ""
 
     def pct(v: float) -> str:
@@ -270,10 +273,12 @@ def box_sentence(scenario: str, conditions: list[str], coverage: float, density:
     if lang == "fr":
         label = CLASS_FR.get(scenario, scenario)
         where = "quand " + " et ".join(conditions) if conditions else "sur tout l'espace exploré"
-        return (f"{where}, {pct(density)} des simulations donnent le scénario {label} "
+        against = f", contre {pct(overall)} en tout" if overall is not None else ""
+        return (f"{where}, {pct(density)} des simulations donnent le scénario {label}{against} "
                 f"(cette zone réunit {pct(coverage)} des simulations {label})")
     where = "when " + " and ".join(conditions) if conditions else "over the whole range explored"
-    return (f"{where}, {pct(density)} of runs are {scenario} "
+    against = f", against {pct(overall)} overall" if overall is not None else ""
+    return (f"{where}, {pct(density)} of runs are {scenario}{against} "
             f"(this box holds {pct(coverage)} of all {scenario} runs)")
 
 
@@ -316,9 +321,11 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
             summary.append({"scenario": scenario, "box": number, "coverage": coverage,
                             "density": density, "mass": inside.sum() / len(x),
                             "runs": int(inside.sum()), "res_dim": len(limits),
-                            "sentence": box_sentence(scenario, texts["en"], coverage, density),
+                            "share": total / len(x),
+                            "sentence": box_sentence(scenario, texts["en"], coverage, density,
+                                                     overall=total / len(x)),
                             "sentence_fr": box_sentence(scenario, texts["fr"], coverage,
-                                                        density, "fr")})
+                                                        density, "fr", total / len(x))})
             for n, (lo, hi) in limits.items():
                 low, high = ranges.get(n, (float(x[n].min()), float(x[n].max())))
                 rows.append({"scenario": scenario, "box": number, "parameter": n,
@@ -351,7 +358,8 @@ def _trivial(scenario: str, total: int, n: int) -> dict:
               "pour trouver les zones qui y mènent")
     share = total / n if n else 0.0
     return {"scenario": scenario, "box": 0, "coverage": 1.0 if total else 0.0,
-            "density": share, "mass": 1.0 if total else 0.0, "runs": total, "res_dim": 0,
+            "density": share, "share": share, "mass": 1.0 if total else 0.0, "runs": total,
+            "res_dim": 0,
             "sentence": en, "sentence_fr": fr}
 
 

@@ -119,7 +119,8 @@ def test_known_box_through_batch_is_recovered_and_told(tmp_path, monkeypatch, ca
                 {f"x{i}": "[0.0, 1.0]" for i in (1, 2, 3, 4)})
     code, stdout, _ = analyze(capsys, str(out))
     assert code == 0
-    assert "method: PAWN" in stdout and "of runs are high (this box holds" in stdout
+    assert "method: PAWN" in stdout
+    assert "of runs are high, against " in stdout and "% overall (this box holds" in stdout
     boxes = pd.read_csv(out / "analysis" / "discovery.csv")
     high = boxes[boxes["scenario"] == "high"].set_index("parameter")
     assert set(high.index) == {"x1", "x2"}
