@@ -55,6 +55,7 @@ class ServitizationModel(mesa.Model):
     Args:
         rng: seed (int) or numpy generator; same seed + same parameters = identical runs.
         headless: if True, create no Mesa agent objects (faster; same trajectories).
+        scenario: accepted for Mesa's SolaraViz (which passes one on Reset) and ignored.
         **parameters: any registry parameter by name; validated against the registry.
 
     Attributes:
@@ -65,7 +66,11 @@ class ServitizationModel(mesa.Model):
 
     """
 
-    def __init__(self, rng: Any = None, headless: bool = False, **parameters: Any) -> None:
+    def __init__(self, rng: Any = None, headless: bool = False, scenario: Scenario | None = None,
+                 **parameters: Any) -> None:
+        # Mesa's SolaraViz passes its own `scenario` on Reset; the run's parameters are the
+        # keywords, so it is not used.
+        del scenario
         p = resolve(parameters)
         super().__init__(rng=rng)
         self.scenario = RunScenario(rng=rng)
