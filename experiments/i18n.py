@@ -232,6 +232,8 @@ class Translator:
             return self.pct_sig(value)
         if unit in ("EUR", "EUR/yr"):
             return self.money(value)
+        if unit == "year":
+            return str(round(value))
         return self.sig(value)
 
     def axis_title(self, name: str, unit: str | None = None) -> str:

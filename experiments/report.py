@@ -107,7 +107,7 @@ def load_batch(directory: str | Path, stream: Any = None) -> Batch:
         UsageError: not a batch folder, no finished run, only failed runs.
 
     """
-    from experiments.store import load_results, load_spec, load_trajectories
+    from experiments.store import load_results, load_spec
 
     root = Path(directory)
     if not root.is_dir():
@@ -127,7 +127,31 @@ def load_batch(directory: str | Path, stream: Any = None) -> Batch:
     source_path = root / "experiment.toml"
     source = source_path.read_text(encoding="utf-8", errors="replace") \
         if source_path.is_file() else ""
-    return Batch(root, spec, results, load_trajectories(root), summary, tables, source)
+    return Batch(root, spec, results, read_trajectories(root, spec, results), summary, tables,
+                 source)
+
+
+def read_trajectories(root: Path, spec: dict[str, Any], results: pd.DataFrame
+                      ) -> pd.DataFrame | None:
+    """The stored quarterly trajectories of the finished runs, or ``None``.
+
+    Same rows as :func:`experiments.store.load_trajectories` (each run and quarter once, only
+    runs that have a result), read in one multi-threaded pass over the parts and limited to
+    the banded indicators the report draws: a workshop batch has about a thousand parts.
+    """
+    parts = sorted((root / "trajectories").glob("part-*.parquet"))
+    if not spec.get("trajectories") or not parts:
+        return None
+    import pyarrow.dataset as ds
+
+    from model.scenarios import load_bands
+
+    dataset = ds.dataset([str(p) for p in parts], format="parquet")
+    wanted = ["run_id", "quarter", *load_bands()]
+    columns = [c for c in wanted if c in dataset.schema.names]
+    frame = dataset.to_table(columns=columns).to_pandas()
+    frame = frame.drop_duplicates(["run_id", "quarter"], keep="first")
+    return frame[frame["run_id"].isin(set(results["run_id"]))].reset_index(drop=True)
 
 
 def data_uri(png: bytes) -> str:

@@ -28,6 +28,10 @@ INDEX_COLUMNS = {"sobol": [("ST", "ST_conf", "sens.legend_st"),
                  "pawn": [("pawn", "pawn_conf", "sens.legend_pawn")],
                  "delta": [("delta", "delta_conf", "sens.legend_delta")]}
 TOP = 3
+HEADLINE = 6
+"""Outcomes shown first when there are no bands (the rest are folded away)."""
+FIRST_PAGE_BOXES = 2
+"""Most regions per class on the first page (the details section lists them all)."""
 
 
 def _uri(png: bytes) -> str:
@@ -177,7 +181,8 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
         names = [t.param_label(p) for p, *_ in ranked(batch, outcome)[:TOP]]
         key = "first.levers_score" if outcome == SCORE else "first.levers_outcome"
         levers = t(key, params=t.join(names), outcome=t.indicator_phrase(outcome))
-    return {"classified": total > 0, "cards": cards, "sentences": sentences,
+    shown = {k: v[:FIRST_PAGE_BOXES] for k, v in sentences.items()}
+    return {"classified": total > 0, "cards": cards, "sentences": shown,
             "levers": levers, "cautions": cautions(batch, ok, total, t),
             "intro": t("first.intro", runs=t.integer(len(batch.results)), k=len(varied),
                        params=t.join([t.param_label(p) for p in varied]))}
@@ -279,7 +284,7 @@ def votes(final: pd.DataFrame, classes: pd.Series, banded: list[str], band_table
             shares = [(c, float((cast == c).mean())) for c in (*CLASSES, "none")]
             cells.append([{"klass": c, "text": t("scen.vote", klass=t.klass(c) if c != "none"
                                                   else t("word.none"), share=t.pct(s))}
-                          for c, s in sorted(shares, key=lambda p: -p[1]) if s > 0])
+                          for c, s in sorted(shares, key=lambda p: -p[1]) if s >= 0.005])
         rows.append({"klass": klass, "name": t.klass(klass), "cells": cells})
     return rows if banded else []
 
@@ -291,19 +296,19 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
     outcomes = [o for o in batch.summary.get("outcomes") or [] if not table.empty
                 and (table.get("outcome") == o).any()]
     result: dict[str, Any] = {"method": method, "intro": "", "sentences": [], "figure": None,
-                              "convergence": None, "seed": ""}
+                              "more": [], "more_figure": None, "convergence": None, "seed": ""}
     if method not in INDEX_COLUMNS or not outcomes:
         result["intro"] = t("sens.none")
         return result
     result["intro"] = t(f"sens.intro_{method}")
-    for outcome in outcomes:
-        top = ranked(batch, outcome)[:TOP]
-        names = [t("sens.param_value", param=t.param_label(p), value=t.num(v, 2),
-                   conf=t.num(c, 2)) for p, v, c in top]
-        result["sentences"].append(t("sens.sentence", outcome=t.indicator(outcome),
-                                     params=t.join(names)))
+    headline = [o for o in (SCORE, *bands(batch)) if o in outcomes] or outcomes[:HEADLINE]
+    rest = [o for o in outcomes if o not in headline]
     columns = [(c, k, t(legend)) for c, k, legend in INDEX_COLUMNS[method]]
-    result["figure"] = _uri(figs.importance_bars(table, columns, outcomes, t))
+    for chosen, key, figure in ((headline, "sentences", "figure"), (rest, "more", "more_figure")):
+        if not chosen:
+            continue
+        result[key] = [_index_sentence(batch, outcome, t) for outcome in chosen]
+        result[figure] = _uri(figs.importance_bars(table, columns, chosen, t))
     conv = batch.table(f"{method}_convergence")
     outcome = lever_outcome(batch)
     sizes = conv.loc[conv["outcome"] == outcome, "n_points"].nunique() \
@@ -316,11 +321,18 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
     seed = batch.table("seed_variance")
     if not seed.empty and "seed_share" in seed and seed["seed_share"].notna().any():
         parts = [t("sens.seed_part", outcome=t.indicator(r.outcome), share=t.pct(r.seed_share))
-                 for r in seed.itertuples() if pd.notna(r.seed_share)]
+                 for r in seed.itertuples() if pd.notna(r.seed_share) and r.outcome in headline]
         result["seed"] = t("sens.seed", parts="; ".join(parts))
     elif not seed.empty:
         result["seed"] = t("sens.seed_unknown")
     return result
+
+
+def _index_sentence(batch: Batch, outcome: str, t: Translator) -> str:
+    """``outcome: mostly A (0.52 ± 0.14), B (...) and C (...)``."""
+    names = [t("sens.param_value", param=t.param_label(p), value=t.num(v, 2), conf=t.num(c, 2))
+             for p, v, c in ranked(batch, outcome)[:TOP]]
+    return t("sens.sentence", outcome=t.indicator(outcome), params=t.join(names))
 
 
 def discovery_details(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
@@ -362,6 +374,10 @@ def discovery_details(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str
     return out
 
 
+def _short(value: Any, unit: str | None, t: Translator) -> str:
+    return t.value(value, unit) if isinstance(value, bool) else t.tick(float(value), unit)
+
+
 def parameter_tables(batch: Batch, t: Translator) -> dict[str, Any]:
     """The varied parameters (range explored) and the fixed ones (value), from the registry."""
     reg = registry(batch)
@@ -371,10 +387,10 @@ def parameter_tables(batch: Batch, t: Translator) -> dict[str, Any]:
         prm = reg.get(name)
         unit = prm.unit if prm else None
         if spec.get("design") == "grid":
-            explored = t("params.levels", levels=", ".join(t.value(v, unit) for v in values))
-        else:
-            explored = t("cond.range", low=t.value(values[0], unit),
-                         high=t.value(values[-1], unit))
+            explored = t("params.levels", levels=", ".join(_short(v, unit, t) for v in values))
+        else:  # the unit has its own column
+            explored = t("cond.range", low=_short(values[0], unit, t),
+                         high=_short(values[-1], unit, t))
         varied.append({"name": name, "label": t.param_label(name),
                        "meaning": t.param_meaning(name, prm.meaning) if prm else "—",
                        "range": explored, "unit": t.unit(unit) or "—",

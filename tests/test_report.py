@@ -173,7 +173,7 @@ def test_parameter_table_and_facts_come_from_the_registry_and_the_spec(batch_dir
     en = visible_text(reports["en"])
     for name in spec.parameters:
         assert name in en and REGISTRY[name].meaning in en and REGISTRY[name].source in en
-    assert "10% to 40%" in en  # subsidy_rate's range, as a share
+    assert "10% to 40%" in en and "0.02 to 0.5" in en  # a share, a rate per quarter
     for fact in ("Latin hypercube (LHS)", "Root seed", "11", "16 planned, 16 finished, 0 of them "
                  "failed", "SALib", "mesa", "servisim batch"):
         assert fact in en, fact
@@ -266,3 +266,21 @@ def test_workshop_on_a_finished_folder_resumes_and_prints_the_report(batch_dir, 
     assert "(0 now, 16 before)" in err and "analysis is up to date" in err
     assert out.strip() == str((copy / "report-en.html").resolve())
     assert (copy / "report-en.html").is_file()
+
+
+def test_workshop_passes_the_engine_on_and_says_how_to_resume(tmp_path, monkeypatch, capsys):
+    import experiments.batch
+
+    seen = {}
+
+    def interrupted(study, out, **options):
+        seen.update(options, study=Path(study).name, out=Path(out))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(experiments.batch, "run_batch", interrupted)
+    code = main(["workshop", "--out", str(tmp_path / "w"), "--engine", "dask",
+                 "--scheduler", "tcp://127.0.0.1:8786", "--workers", "3"])
+    assert code == 130
+    assert seen == {"study": "workshop.toml", "out": tmp_path / "w", "engine": "dask",
+                    "scheduler": "tcp://127.0.0.1:8786", "workers": 3, "progress": "auto"}
+    assert "Run the same command again to resume" in capsys.readouterr().err
