@@ -107,6 +107,8 @@ def box_sentences(batch: Batch, t: Translator) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {c: [] for c in CLASSES}
     if summary.empty or "scenario" not in summary:
         return out
+    classes = classes_of(batch.results[batch.results["status"].eq("ok")]).dropna()
+    overall = classes.value_counts(normalize=True)
     for row in summary.itertuples():
         klass = str(row.scenario)
         if klass not in out:
@@ -124,6 +126,7 @@ def box_sentences(batch: Batch, t: Translator) -> dict[str, list[str]]:
         conds = [condition(r.parameter, r.low, r.high, _restricted(r, span.get(r.parameter)),
                            batch, t) for r in rows.itertuples()]
         out[klass].append(t("first.box", conditions=t.join(conds), klass=t.klass(klass),
+                            overall=t.pct(float(overall.get(klass, 0.0))),
                             density=t.pct(float(row.density)),
                             coverage=t.pct(float(row.coverage))))
     return out
