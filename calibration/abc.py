@@ -202,6 +202,7 @@ class Runner:
     scheduler: str | None = None
     workers: int | None = None
     progress: str | None = "none"
+    new_runs: int = 0  # runs made in this session (a resumed batch skips those stored)
 
     def run(self, label: str, text: str, outputs: list[str],
             versioned: bool = False) -> pd.DataFrame:
@@ -228,8 +229,9 @@ class Runner:
         path = folder / f"{label}.toml"
         if not path.exists() or path.read_text() != text:
             path.write_text(text)
-        run_batch(path, folder / label, engine=self.engine, scheduler=self.scheduler,
-                  workers=self.workers, progress=self.progress)
+        done = run_batch(path, folder / label, engine=self.engine, scheduler=self.scheduler,
+                         workers=self.workers, progress=self.progress)
+        self.new_runs += done.n_new
         results = load_results(folder / label).sort_values(PARTICLE).reset_index(drop=True)
         for name in outputs:
             if name not in results:

@@ -113,45 +113,50 @@ def calibrate(cfg: CalibrationConfig, out: Path, engine: str = "local",
         f"{len(cfg.used)} targets, budget {cfg.budget}, population {cfg.population}, "
         f"engine {engine}")
     post = run_abc(cfg, runner, log)
-    abc_seconds = time.perf_counter() - started
+    abc_seconds, abc_new = time.perf_counter() - started, runner.new_runs
     post.particles.to_parquet(out / "posterior.parquet")
     post.history.to_csv(out / "generations.csv", index=False)
     summary = fitting.summary(cfg, post.particles)
-    calibrated, point, candidates = _choose_point(cfg, runner, post.particles, summary)
-    candidates.to_csv(out / "candidates.csv", index=False)
+    candidates, runs, table = _candidates(cfg, runner, post.particles, summary)
+    pick, presets = _select(cfg, runner, candidates, table, log)
+    table.insert(2, "chosen", [i == pick for i in range(len(table))])
+    table.to_csv(out / "candidates.csv", index=False)
+    calibrated = candidates[pick]
     summary["calibrated"] = [calibrated[name] for name in summary["parameter"]]
+    summary["calibrated_from"] = table["source"][pick]
     summary.to_csv(out / "summary.csv", index=False)
-    fit = fitting.fit_table(cfg, post.particles, point)
+    literature = runs[runs["particle"] == len(candidates) - 1] if cfg.is_servisim else None
+    fit = fitting.fit_table(cfg, post.particles, runs[runs["particle"] == pick], literature)
     fit.to_csv(out / "fit.csv", index=False)
     effects = _effects(cfg, runner, post.particles)
     if effects is not None:
         effects.to_csv(out / "effects.csv", index=False)
-    presets = _presets(cfg, runner, calibrated)
     if presets is not None:
         presets.to_csv(out / "presets.csv", index=False)
     fitting.figures(cfg, post.particles, post.history, fit, out / "figures", effects)
     (out / "calibrated.toml").write_text(fitting.calibrated_toml(
         cfg, summary, post.runs, len(post.particles), fingerprint(cfg)))
     seconds = time.perf_counter() - started
-    _report(log, cfg, post, summary, fit, effects, presets, abc_seconds, seconds, out)
+    _report(log, cfg, post, summary, fit, effects, presets, (abc_new, abc_seconds), seconds, out)
     return {"posterior": post.particles, "summary": summary, "fit": fit, "effects": effects,
             "presets": presets, "history": post.history, "seconds": seconds}
 
 
-def _choose_point(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
-                  summary: pd.DataFrame) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
-    """Pick the calibrated defaults: the candidate whose runs fit best over several seeds.
+def _candidates(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
+                summary: pd.DataFrame) -> tuple[list[dict], pd.DataFrame, pd.DataFrame]:
+    """Candidate calibrated defaults, each run with several seeds, ranked by fit.
 
     The candidates (``point_candidates``) are the posterior medians and the particles with the
-    smallest distances, rounded as they will be written. Each runs with ``point_seeds`` seeds;
-    the one whose median outputs are nearest the targets wins: a single parameter set that
-    fits jointly (the marginal medians of a wide posterior need not).
+    smallest distances, rounded as they will be written, and (servisim) the literature
+    defaults, last. Each runs with ``point_seeds`` seeds; a candidate's distance is that of its
+    median outputs: it rewards a parameter set that fits jointly (the marginal medians of a
+    wide posterior need not).
 
     Returns:
-        (the chosen values, its runs, one row per candidate with its distance).
+        (the candidates, their runs (column ``particle`` = candidate), one row per candidate:
+        source, distance, values).
 
     """
-    import numpy as np
     import pandas as pd
 
     from calibration import fit as fitting
@@ -165,6 +170,9 @@ def _choose_point(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
     for index, row in best.iterrows():
         candidates.append({n: fitting.calibrated_value(cfg, n, row[n]) for n in names})
         sources.append(f"posterior particle {index}")
+    if cfg.is_servisim:
+        candidates.append({n: fitting.literature_value(cfg, n) for n in names})
+        sources.append("literature defaults")
     text = experiment_text(f"{cfg.name}-calibrated-point", derived_seed(cfg, 10_001),
                            candidates, cfg.run_function, cfg.fixed, cfg.outputs,
                            replicates=cfg.point_seeds)
@@ -173,9 +181,48 @@ def _choose_point(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
     table = pd.DataFrame(candidates)
     table.insert(0, "source", sources)
     table.insert(1, "distance_of_seed_medians", distances(cfg, medians))
-    pick = int(np.argmin(table["distance_of_seed_medians"].to_numpy()))
-    table.insert(2, "chosen", np.arange(len(table)) == pick)
-    return candidates[pick], runs[runs["particle"] == pick], table
+    return candidates, runs, table
+
+
+def _select(cfg: CalibrationConfig, runner: Any, candidates: list[dict], table: pd.DataFrame,
+            log: Any) -> tuple[int, pd.DataFrame | None]:
+    """Choose the calibrated defaults: the best fit with which the presets keep their class.
+
+    Without a preset check (``preset_seeds = 0`` or a custom model), the best fit. Otherwise
+    candidates are tried in order of fit (at most ``preset_candidates``): the first with which
+    each preset lands in its own class in at least ``preset_threshold`` of ``preset_seeds``
+    runs wins; if none does, the best fit, and the presets need re-tuning (said in the log).
+
+    Returns:
+        (the candidate's index, the preset table: literature and chosen defaults, or ``None``).
+
+    """
+    import numpy as np
+    import pandas as pd
+
+    order = [int(i) for i in np.argsort(table["distance_of_seed_medians"].to_numpy(),
+                                        kind="stable")]
+    if not cfg.is_servisim or cfg.preset_seeds <= 0:
+        return order[0], None
+    from calibration.summaries import CHECKED_PRESETS
+
+    literature = _presets(cfg, runner, candidates[-1], "literature")
+    for name in CHECKED_PRESETS:
+        table[f"preset_{name}"] = np.nan
+    checked = {}
+    for i in order[: cfg.preset_candidates]:
+        shares = _presets(cfg, runner, candidates[i], f"candidate-{i}")
+        checked[i] = shares
+        for row in shares.itertuples():
+            table.loc[i, f"preset_{row.preset}"] = row.own_class_share
+        if (shares["own_class_share"] >= cfg.preset_threshold).all():
+            chosen = shares.assign(defaults="calibrated")
+            return i, pd.concat([literature, chosen], ignore_index=True)
+    log(f"warning: with none of the {len(checked)} best-fitting candidates do all presets "
+        f"land in their own class in {cfg.preset_threshold:.0%} of runs; the best fit is "
+        "written and the presets need re-tuning (calibration/presets.toml)")
+    chosen = checked[order[0]].assign(defaults="calibrated")
+    return order[0], pd.concat([literature, chosen], ignore_index=True)
 
 
 def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
@@ -194,7 +241,7 @@ def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
     theta = particles[list(cfg.priors)].to_numpy(float)[pick]
     outputs = [f"{e}_h{h}" for e in EFFECTS for h in HORIZONS]
     outputs += [f"{e}_{g}_h{HEADLINE}" for e in EFFECTS for g in ("small", "large")]
-    outputs += [f"treated_h{h}" for h in HORIZONS]
+    outputs += [f"treated_h{h}" for h in HORIZONS] + [f"margin_points_h{HEADLINE}"]
     fixed = {**cfg.fixed, "population_scale": cfg.effects_scale}
     text = experiment_text(f"{cfg.name}-effects", derived_seed(cfg, 10_002),
                            as_dicts(cfg, theta), "calibration.effects:simulate", fixed, outputs)
@@ -203,44 +250,43 @@ def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
     return summarise(runs[runs["status"] == "ok"], cfg.targets)
 
 
-def _presets(cfg: CalibrationConfig, runner: Any, calibrated: dict[str, Any]
-             ) -> pd.DataFrame | None:
-    """Share of each preset's runs in its own class, literature vs calibrated defaults."""
-    if not cfg.is_servisim or cfg.preset_seeds <= 0:
-        return None
+def _presets(cfg: CalibrationConfig, runner: Any, defaults: dict[str, Any],
+             label: str) -> pd.DataFrame:
+    """Share of each preset's runs in its own class with these defaults (``preset_seeds``)."""
     import pandas as pd
 
-    from calibration import fit as fitting
     from calibration.abc import derived_seed, experiment_text
     from calibration.summaries import CHECKED_PRESETS, PRESET_INDEX
 
+    particles = [{**defaults, PRESET_INDEX: i} for i in range(len(CHECKED_PRESETS))]
+    fixed = {**{k: v for k, v in cfg.fixed.items() if k not in defaults},
+             "population_scale": cfg.preset_scale}
+    text = experiment_text(f"{cfg.name}-presets-{label}", derived_seed(cfg, 10_003), particles,
+                           "calibration.summaries:preset_scenario", fixed, ["own_class"],
+                           replicates=cfg.preset_seeds)
+    runs = runner.run("presets", text, ["own_class"], versioned=True)
     rows = []
-    literature = {k: fitting.literature_default(cfg, k) for k in calibrated}
-    literature = {k: (int(v) if cfg.kinds[k] == "int" else v) for k, v in literature.items()}
-    for label, defaults in (("literature", literature), ("calibrated", calibrated)):
-        particles = [{**defaults, PRESET_INDEX: i} for i in range(len(CHECKED_PRESETS))]
-        fixed = {**{k: v for k, v in cfg.fixed.items() if k not in defaults},
-                 "population_scale": cfg.preset_scale}
-        text = experiment_text(f"{cfg.name}-presets-{label}", derived_seed(cfg, 10_003),
-                               particles, "calibration.summaries:preset_scenario", fixed,
-                               ["own_class"], replicates=cfg.preset_seeds)
-        runs = runner.run(f"presets-{label}", text, ["own_class"], versioned=True)
-        for i, name in enumerate(CHECKED_PRESETS):
-            part = runs[runs["particle"] == i]
-            counts = part["scenario"].value_counts()
-            rows.append({"defaults": label, "preset": name, "runs": len(part),
-                         "own_class_share": float(part["own_class"].mean()),
-                         **{f"n_{c}": int(counts.get(c, 0)) for c in CHECKED_PRESETS},
-                         "passes_70_percent": bool(part["own_class"].mean() >= 0.7)})
+    for i, name in enumerate(CHECKED_PRESETS):
+        part = runs[runs["particle"] == i]
+        counts = part["scenario"].value_counts()
+        share = float(part["own_class"].mean())
+        rows.append({"defaults": label, "preset": name, "runs": len(part),
+                     "own_class_share": share,
+                     **{f"n_{c}": int(counts.get(c, 0)) for c in CHECKED_PRESETS},
+                     "passes_70_percent": share >= 0.7,
+                     "passes_threshold": share >= cfg.preset_threshold})
     return pd.DataFrame(rows)
 
 
 def _report(log: Any, cfg: CalibrationConfig, post: Any, summary: pd.DataFrame,
             fit: pd.DataFrame, effects: pd.DataFrame | None, presets: pd.DataFrame | None,
-            abc_seconds: float, seconds: float, out: Path) -> None:
+            abc: tuple[int, float], seconds: float, out: Path) -> None:
     fitted = fit[fit["fitted"]]
-    log(f"ABC: {post.runs} runs in {abc_seconds:.0f} s ({post.runs / abc_seconds:.1f} runs/s), "
-        f"{len(post.history)} generations, {len(post.particles)} particles kept")
+    new, abc_seconds = abc
+    resumed = f", {post.runs - new} of them stored before" if new < post.runs else ""
+    log(f"ABC: {post.runs} runs{resumed}; {new} run now in {abc_seconds:.0f} s "
+        f"({new / max(abc_seconds, 1e-9):.1f} runs/s); {len(post.history)} generations, "
+        f"{len(post.particles)} particles kept")
     log(f"{'parameter':<28} {'literature':>11} {'calibrated':>11} {'median':>11}  90% interval")
     for r in summary.itertuples():
         log(f"{r.parameter:<28} {r.literature_default:>11.4g} {r.calibrated:>11.4g} "
@@ -249,6 +295,10 @@ def _report(log: Any, cfg: CalibrationConfig, post: Any, summary: pd.DataFrame,
         f"(simulated median); reported only: "
         f"{int(fit.loc[~fit['fitted'], 'inside'].fillna(False).sum())}"
         f"/{int((~fit['fitted']).sum())}")
+    for label in ("calibrated", "literature"):
+        if f"{label}_inside" in fitted:
+            log(f"  at the {label} defaults ({cfg.point_seeds} seeds): "
+                f"{int(fitted[f'{label}_inside'].sum())}/{len(fitted)} fitted targets inside")
     for r in fit.itertuples():
         mark = "inside " if r.inside else "OUTSIDE"
         log(f"  {mark} {r.target:<30} observed {r.observed:<9.4g} range [{r.low:.4g}, "

@@ -17,6 +17,8 @@ A calibration file::
     point_seeds = 10              #   particles, each run with this many seeds
     effects_runs = 50             # posterior particles run to 2040 for the effects (servisim)
     preset_seeds = 20             # seeds per preset for the preset check (servisim)
+    preset_threshold = 0.85       # calibrated defaults: the best-fitting candidate with which
+    preset_candidates = 5         #   every preset lands in its own class this often
 
     [priors]                      # free parameters: uniform on [low, high]
     bass_q = [0.05, 0.50]
@@ -48,7 +50,8 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent / "calibration.toml"
 TABLES = ("calibration", "priors", "fixed")
 KEYS = ("name", "description", "model", "targets_file", "targets", "budget", "population",
         "alpha", "min_acceptance", "scale", "seed", "effects_runs", "effects_scale",
-        "preset_seeds", "preset_scale", "point_candidates", "point_seeds")
+        "preset_seeds", "preset_scale", "preset_threshold", "preset_candidates",
+        "point_candidates", "point_seeds")
 USES = ("calibrate", "report", "validate", "anchor", "unmatched")
 COLUMNS = ("target", "use", "model_output", "model_year", "data_year", "observed", "low",
            "high", "unit", "source", "note")
@@ -128,6 +131,8 @@ class CalibrationConfig:
     effects_scale: float | None = None
     preset_seeds: int = 0
     preset_scale: float = 0.25
+    preset_threshold: float = 0.85
+    preset_candidates: int = 5
     point_candidates: int = 20
     point_seeds: int = 10
     description: str = ""
@@ -275,6 +280,10 @@ def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, wher
                              "a whole number >= 0 (0: no effects)", whole=True),
         preset_seeds=_number(cal, "preset_seeds", 0, where, 0, 10**4,
                              "a whole number >= 0 (0: no preset check)", whole=True),
+        preset_threshold=_number(cal, "preset_threshold", 0.85, where, 0.0, 1.0,
+                                 "a number in [0, 1]"),
+        preset_candidates=_number(cal, "preset_candidates", 5, where, 1, 10**4,
+                                  "a whole number >= 1", whole=True),
         point_candidates=_number(cal, "point_candidates", 20, where, 1, 10**4,
                                  "a whole number >= 1", whole=True),
         point_seeds=_number(cal, "point_seeds", 10, where, 1, 10**4, "a whole number >= 1",
@@ -366,7 +375,8 @@ def _servisim_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict
 
 def _custom_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
                   where: _Where) -> None:
-    for key in ("scale", "effects_scale", "effects_runs", "preset_seeds", "preset_scale"):
+    for key in ("scale", "effects_scale", "effects_runs", "preset_seeds", "preset_scale",
+                "preset_threshold", "preset_candidates"):
         if key in cal:
             raise where.fail("calibration", key, "applies to model = \"servisim\" only")
     for table, entries in (("priors", priors), ("fixed", fixed)):

@@ -209,4 +209,14 @@ def summarise(runs: Any, targets: dict[str, Any]) -> Any:
                 "treated_per_run": float(runs[f"treated_h{h}"].median())
                 if f"treated_h{h}" in runs else math.nan,
             })
+    column = f"margin_points_h{HEADLINE}"
+    if column in runs:  # the margin effect in points of margin rate, for reading
+        values = runs[column].dropna().to_numpy(float)
+        if len(values):
+            rows.append({"effect": "margin_points", "horizon": HEADLINE, "group": "all",
+                         "headline": False, "model_median": float(np.median(values)),
+                         "model_q05": float(np.quantile(values, 0.05)),
+                         "model_q95": float(np.quantile(values, 0.95)), "cepii_low": math.nan,
+                         "cepii_high": math.nan, "inside": False, "runs": len(values),
+                         "treated_per_run": math.nan})
     return pd.DataFrame(rows)

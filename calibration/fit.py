@@ -48,6 +48,12 @@ def literature_default(cfg: CalibrationConfig, name: str) -> float:
     return float(value)
 
 
+def literature_value(cfg: CalibrationConfig, name: str) -> float | int:
+    """The literature value with the parameter's type (servisim only)."""
+    value = literature_default(cfg, name)
+    return int(value) if cfg.kinds[name] == "int" else value
+
+
 def summary(cfg: CalibrationConfig, particles: pd.DataFrame) -> pd.DataFrame:
     """Median and 90% interval of every free parameter, next to its prior and literature value."""
     w = particles["weight"].to_numpy(float)
@@ -76,13 +82,15 @@ def calibrated_value(cfg: CalibrationConfig, name: str, median: float) -> float 
 
 
 def fit_table(cfg: CalibrationConfig, particles: pd.DataFrame,
-              point: pd.DataFrame | None = None) -> pd.DataFrame:
+              point: pd.DataFrame | None = None,
+              literature: pd.DataFrame | None = None) -> pd.DataFrame:
     """Observed vs simulated for every fitted or reported target.
 
     Args:
         cfg: the calibration.
         particles: the posterior (with the outputs of each particle's run).
         point: optional runs at the calibrated defaults (several seeds): adds their median.
+        literature: optional runs at the literature defaults: adds their median.
 
     """
     w = particles["weight"].to_numpy(float)
@@ -102,8 +110,12 @@ def fit_table(cfg: CalibrationConfig, particles: pd.DataFrame,
             "inside": bool(t.low <= med <= t.high) if t.has_range else None,
             "interval_overlaps": bool(q05 <= t.high and q95 >= t.low) if t.has_range else None,
         }
-        if point is not None and t.model_output in point:
-            row["calibrated_median"] = float(point[t.model_output].median())
+        for label, runs in (("calibrated", point), ("literature", literature)):
+            if runs is not None and t.model_output in runs:
+                value = float(runs[t.model_output].median())
+                row[f"{label}_median"] = value
+                row[f"{label}_inside"] = bool(t.low <= value <= t.high) if t.has_range \
+                    else None
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -116,7 +128,8 @@ def calibrated_toml(cfg: CalibrationConfig, table: pd.DataFrame, runs: int, part
         "# Calibrated defaults of servisim, written by `servisim calibrate`.",
         "# ABC calibration (APMC) against the region's 2020-2024 data: of the posterior medians",
         f"# and the best posterior particles, the set whose runs fit best over {cfg.point_seeds}"
-        " seeds.",
+        " seeds",
+        "# among those with which the presets keep their class (candidates.csv).",
         "# Shipped as calibration/calibrated.toml, the registry uses them as defaults; each",
         "# parameter keeps its literature value (Parameter.literature_default);",
         "# SERVISIM_DEFAULTS=literature ignores this file.",
@@ -195,11 +208,16 @@ def figures(cfg: CalibrationConfig, particles: pd.DataFrame, history: pd.DataFra
         ax.plot([z[0], z[2]], [i, i], color=colour, lw=2)
         ax.plot(z[1], i, "o", color=colour)
         ax.plot((r.observed - mid) / half, i, "kx")
+        for column, marker in (("calibrated_median", "D"), ("literature_median", "s")):
+            value = getattr(r, column, None)
+            if value is not None and not np.isnan(value):
+                ax.plot((value - mid) / half, i, marker, mfc="none", color="black", ms=5)
     ax.axvspan(-1, 1, color="#dddddd", zorder=0)
     ax.set_yticks(range(len(fit)))
     ax.set_yticklabels([f"{t}{'' if f else ' (reported)'}" for t, f in
                         zip(fit["target"], fit["fitted"], strict=True)], fontsize=8)
-    ax.set_xlabel("(value - range midpoint) / half range; grey: the data's range; x: observed")
+    ax.set_xlabel("(value - range midpoint) / half range; grey: the data's range; x: observed;"
+                  "\ndiamond: calibrated defaults, square: literature defaults (seed medians)")
     ax.set_xlim(-6, 6)
     ax.invert_yaxis()
     ax.set_title("Fit: simulated median and 90% interval over the posterior")

@@ -339,7 +339,8 @@ def _with_calibrated(params: tuple[Parameter, ...], path: Path) -> tuple[Paramet
         if name not in known:
             raise ParameterError(name, f"unknown parameter in {path} [defaults]")
     return tuple(
-        dataclasses.replace(p, default=p.coerce(values[p.name]), literature_default=p.default)
+        dataclasses.replace(p, default=p.coerce(values[p.name]), literature_default=p.default
+                            if p.literature_default is None else p.literature_default)
         if p.name in values else p
         for p in params
     )
