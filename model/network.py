@@ -33,10 +33,20 @@ class AdopterNetwork:
         state[:, 0] = alive
         state[:, 1] = alive & adopted
         delta = state - self._state
-        changed = np.flatnonzero(delta.any(axis=1))
+        changed = np.flatnonzero(delta[:, 0] | delta[:, 1])
         if len(changed):
             # Symmetric matrix: a changed firm's row lists the neighbours whose counts move.
-            self.counts += self.adjacency[changed].T @ delta[changed]
+            indptr, indices = self.adjacency.indptr, self.adjacency.indices
+            starts = indptr[changed]
+            lengths = indptr[changed + 1] - starts
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            neighbours = indices[offsets + np.arange(lengths.sum())]
+            size = len(self.counts)
+            for column in (0, 1):
+                weights = np.repeat(delta[changed, column], lengths)
+                if weights.any():
+                    self.counts[:, column] += np.bincount(
+                        neighbours, weights=weights, minlength=size).astype(np.int64)
         self._state = state
 
     def recount(self) -> np.ndarray:
