@@ -29,7 +29,7 @@ INDEX_COLUMNS = {"sobol": [("ST", "ST_conf", "sens.legend_st"),
                  "delta": [("delta", "delta_conf", "sens.legend_delta")]}
 TOP = 3
 HEADLINE = 6
-"""Outcomes shown first when there are no bands (the rest are folded away)."""
+"""Outcomes of a custom model shown first (the rest are folded away)."""
 FIRST_PAGE_BOXES = 2
 """Most regions per class on the first page (the details section lists them all)."""
 
@@ -304,7 +304,8 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
         result["intro"] = t("sens.none")
         return result
     result["intro"] = t(f"sens.intro_{method}")
-    headline = [o for o in (SCORE, *bands(batch)) if o in outcomes] or outcomes[:HEADLINE]
+    first = (SCORE, *bands(batch)) if batch.is_servisim else (SCORE, *outcomes[:HEADLINE])
+    headline = list(dict.fromkeys(o for o in first if o in outcomes))
     rest = [o for o in outcomes if o not in headline]
     columns = [(c, k, t(legend)) for c, k, legend in INDEX_COLUMNS[method]]
     for chosen, key, figure in ((headline, "sentences", "figure"), (rest, "more", "more_figure")):
@@ -390,7 +391,8 @@ def parameter_tables(batch: Batch, t: Translator) -> dict[str, Any]:
         prm = reg.get(name)
         unit = prm.unit if prm else None
         if spec.get("design") == "grid":
-            explored = t("params.levels", levels=", ".join(_short(v, unit, t) for v in values))
+            explored = t("params.levels", levels=t("word.list_sep").join(_short(v, unit, t)
+                                                               for v in values))
         else:  # the unit has its own column
             explored = t("cond.range", low=_short(values[0], unit, t),
                          high=_short(values[-1], unit, t))
