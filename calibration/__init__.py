@@ -5,9 +5,9 @@
 # or the plotting stack through this package.
 _LAZY = {
     "load_config": "calibration.config",
-    "load_targets": "calibration.config",
+    "load_targets": "calibration.targets",
     "CalibrationConfig": "calibration.config",
-    "Target": "calibration.config",
+    "Target": "calibration.targets",
     "run_abc": "calibration.abc",
     "Runner": "calibration.abc",
     "Posterior": "calibration.abc",

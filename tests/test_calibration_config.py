@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from calibration.config import DEFAULT_CONFIG, load_config, load_targets
+from calibration.config import DEFAULT_CONFIG, load_config
+from calibration.targets import load_targets
 from experiments.cli import main
 
 TARGETS = Path(DEFAULT_CONFIG).parent / "targets.csv"
