@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import logsumexp
 from scipy.stats import norm
 
 from calibration.config import CalibrationConfig
@@ -113,7 +114,9 @@ def propose(cfg: CalibrationConfig, theta: np.ndarray, weights: np.ndarray, n: i
     """Draw ``n`` new particles from the weighted kept ones and give their weights.
 
     Returns:
-        (particles, weights): weights are prior / mixture density of the truncated kernels.
+        (particles, weights): weights are the prior density over the density of the
+        proposal (a mixture of the truncated kernels), so particles drawn from the prior
+        would weigh 1.
 
     """
     lo, hi = _bounds(cfg)
@@ -132,13 +135,16 @@ def propose(cfg: CalibrationConfig, theta: np.ndarray, weights: np.ndarray, n: i
     if len(todo):  # pragma: no cover - only with absurdly wide kernels
         out[todo] = sample_prior(cfg, len(todo), rng)
     out = _typed(cfg, out)
-    # Truncated Gaussian kernel: density / its mass inside the prior box, per parent.
+    # Importance weight = prior density / proposal density, both normalised, so that weights
+    # of particles from different generations compare (particles from the prior weigh 1).
+    # The proposal is a mixture of Gaussian kernels truncated to the prior box.
     mass = np.prod(norm.cdf((hi - theta) / sigma) - norm.cdf((lo - theta) / sigma), axis=1)
     z = (out[:, None, :] - theta[None, :, :]) / sigma
-    dens = np.exp(-0.5 * (z**2).sum(axis=2))  # common factors cancel in the normalisation
-    mixture = (dens / np.maximum(mass, 1e-300)) @ w
-    new_w = 1.0 / np.maximum(mixture, 1e-300)
-    return out, new_w / new_w.mean()
+    log_kernel = (-0.5 * (z**2).sum(axis=2) - np.log(sigma).sum()
+                  - 0.5 * len(sigma) * math.log(2 * math.pi) - np.log(np.maximum(mass, 1e-300)))
+    log_proposal = logsumexp(log_kernel, b=w[None, :], axis=1)
+    log_prior = -np.log(hi - lo).sum()
+    return out, np.exp(log_prior - log_proposal)
 
 
 # --- one generation through the batch engine --------------------------------------------------
