@@ -182,7 +182,7 @@ def context(batch: Batch, t: Translator) -> dict[str, Any]:
     ctx["scenarios"] = sections.scenarios(batch, ok, t)
     ctx["sensitivity"] = sections.sensitivity(batch, t)
     ctx["discovery"] = sections.discovery_details(batch, ok, t)
-    ctx["parameters"] = sections.parameter_tables(batch, t)
+    ctx["parameters"] = parameter_tables(batch, t)
     ctx["facts"] = facts(batch, t)
     return ctx
 
@@ -235,6 +235,38 @@ def facts(batch: Batch, t: Translator) -> dict[str, Any]:
             "errors": errors, "n_failed": len(failed), "notes": notes,
             "source": batch.source, "folder": folder,
             "file": spec.get("experiment_file") or "experiment.toml"}
+
+
+def _short(value: Any, unit: str | None, t: Translator) -> str:
+    return t.value(value, unit) if isinstance(value, bool) else t.tick(float(value), unit)
+
+
+def parameter_tables(batch: Batch, t: Translator) -> dict[str, Any]:
+    """The varied parameters (range explored) and the fixed ones (value), from the registry."""
+    reg = sections.registry(batch)
+    spec = batch.spec
+    varied = []
+    for name, values in (spec.get("parameters") or {}).items():
+        prm = reg.get(name)
+        unit = prm.unit if prm else None
+        if spec.get("design") == "grid":
+            levels = [_short(v, unit, t) for v in values]
+            explored = t("params.levels", levels=t("word.list_sep").join(levels))
+        else:  # the unit has its own column
+            explored = t("cond.range", low=_short(values[0], unit, t),
+                         high=_short(values[-1], unit, t))
+        varied.append({"name": name, "label": t.param_label(name),
+                       "meaning": t.param_meaning(name, prm.meaning) if prm else "—",
+                       "range": explored, "unit": t.unit(unit) or "—",
+                       "source": prm.source if prm else "—"})
+    fixed = []
+    for name, value in (spec.get("fixed") or {}).items():
+        prm = reg.get(name)
+        unit = prm.unit if prm else None
+        fixed.append({"name": name, "label": t.param_label(name),
+                      "meaning": t.param_meaning(name, prm.meaning) if prm else "—",
+                      "value": t.value(value, unit), "source": prm.source if prm else "—"})
+    return {"varied": varied, "fixed": fixed}
 
 
 def _version(package: str) -> str | None:

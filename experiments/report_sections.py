@@ -376,35 +376,3 @@ def discovery_details(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str
     if accuracy is not None and not (isinstance(accuracy, float) and math.isnan(accuracy)):
         out["tree"] = t("disc.tree", accuracy=t.pct(float(accuracy)))
     return out
-
-
-def _short(value: Any, unit: str | None, t: Translator) -> str:
-    return t.value(value, unit) if isinstance(value, bool) else t.tick(float(value), unit)
-
-
-def parameter_tables(batch: Batch, t: Translator) -> dict[str, Any]:
-    """The varied parameters (range explored) and the fixed ones (value), from the registry."""
-    reg = registry(batch)
-    spec = batch.spec
-    varied = []
-    for name, values in (spec.get("parameters") or {}).items():
-        prm = reg.get(name)
-        unit = prm.unit if prm else None
-        if spec.get("design") == "grid":
-            explored = t("params.levels", levels=t("word.list_sep").join(_short(v, unit, t)
-                                                               for v in values))
-        else:  # the unit has its own column
-            explored = t("cond.range", low=_short(values[0], unit, t),
-                         high=_short(values[-1], unit, t))
-        varied.append({"name": name, "label": t.param_label(name),
-                       "meaning": t.param_meaning(name, prm.meaning) if prm else "—",
-                       "range": explored, "unit": t.unit(unit) or "—",
-                       "source": prm.source if prm else "—"})
-    fixed = []
-    for name, value in (spec.get("fixed") or {}).items():
-        prm = reg.get(name)
-        unit = prm.unit if prm else None
-        fixed.append({"name": name, "label": t.param_label(name),
-                      "meaning": t.param_meaning(name, prm.meaning) if prm else "—",
-                      "value": t.value(value, unit), "source": prm.source if prm else "—"})
-    return {"varied": varied, "fixed": fixed}
