@@ -34,6 +34,7 @@ from experiments.spec import RESERVED, ExperimentSpec, load_experiment
 from experiments.store import Store, results_schema
 
 CHUNK_SECONDS = 2.0  # aim for chunks of about this much model time
+MAX_CHUNK_RUNS = 1000  # bounds what is in flight: 2 chunks per worker, results held until stored
 FLUSH_SECONDS = 2.0  # write a part at most this often (and at the end)
 FLUSH_ROWS = 20_000
 
@@ -260,7 +261,7 @@ class _Loop:
         cap = max(1, math.ceil(remaining / (slots * 4)))
         if self.runtime is None:
             return 1
-        return max(1, min(cap, 5000, int(CHUNK_SECONDS / max(self.runtime, 1e-6))))
+        return max(1, min(cap, MAX_CHUNK_RUNS, int(CHUNK_SECONDS / max(self.runtime, 1e-6))))
 
     def _submit(self, idxs: list[int], alone: bool = False) -> None:
         self.inflight[self.engine.submit(self._chunk(idxs))] = (idxs, alone)
