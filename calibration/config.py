@@ -37,13 +37,13 @@ import importlib
 import math
 import re
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from calibration.targets import Target, load_targets
 from experiments.errors import UsageError
+from experiments.tomlfile import Where, read_toml
 
 SERVISIM = "servisim"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "calibration.toml"
@@ -112,30 +112,6 @@ class CalibrationConfig:
         return max(2, int(round(self.alpha * self.population)))
 
 
-class _Where:
-    """``file: line N, key 'k' in [table]`` for messages."""
-
-    def __init__(self, path: Path, text: str):
-        self.file = str(path)
-        self.lines: dict[tuple[str, str], int] = {}
-        table = ""
-        for number, line in enumerate(text.splitlines(), start=1):
-            header = re.match(r"^\s*\[\s*([\w.-]+)\s*\]", line)
-            if header:
-                table = header.group(1)
-                self.lines.setdefault((table, ""), number)
-                continue
-            key = re.match(r"""^\s*(?:"([^"]+)"|'([^']+)'|([\w-]+))\s*=""", line)
-            if key:
-                self.lines.setdefault((table, next(g for g in key.groups() if g)), number)
-
-    def fail(self, table: str, key: str | None, message: str) -> UsageError:
-        line = self.lines.get((table, key or ""))
-        where = f"{self.file}: line {line}" if line else self.file
-        what = f"table [{table}]" if key is None else f"key '{key}' in [{table}]"
-        return UsageError(f"{where}, {what}: {message}")
-
-
 def load_config(path: str | Path, budget: int | None = None) -> CalibrationConfig:
     """Read and check a calibration file and its targets file.
 
@@ -148,16 +124,7 @@ def load_config(path: str | Path, budget: int | None = None) -> CalibrationConfi
 
     """
     path = Path(path)
-    try:
-        source = path.read_bytes()
-    except OSError as err:
-        raise UsageError(f"{path}: cannot read the calibration file ({err.strerror})") from None
-    text = source.decode("utf-8", errors="replace")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}: TOML syntax error: {err}") from None
-    where = _Where(path, text)
+    source, data, where = read_toml(path, "calibration file")
     if not data:
         raise UsageError(f"{path}: the file is empty; expected a [calibration] table and a "
                          "[priors] table of free parameters")
@@ -178,14 +145,14 @@ def load_config(path: str | Path, budget: int | None = None) -> CalibrationConfi
     return _build(path, source, cal, priors, data.get("fixed") or {}, where, budget)
 
 
-def _get(cal: dict, key: str, types: tuple, default: Any, where: _Where, what: str) -> Any:
+def _get(cal: dict, key: str, types: tuple, default: Any, where: Where, what: str) -> Any:
     value = cal.get(key, default)
     if key in cal and (not isinstance(value, types) or isinstance(value, bool)):
         raise where.fail("calibration", key, f"{value!r} has the wrong type; expected {what}")
     return value
 
 
-def _number(cal: dict, key: str, default: Any, where: _Where, low: float, high: float,
+def _number(cal: dict, key: str, default: Any, where: Where, low: float, high: float,
             what: str, whole: bool = False) -> Any:
     value = _get(cal, key, (int,) if whole else (int, float), default, where, what)
     if not low <= value <= high:
@@ -193,7 +160,7 @@ def _number(cal: dict, key: str, default: Any, where: _Where, low: float, high: 
     return value
 
 
-def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, where: _Where,
+def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, where: Where,
            budget: int | None) -> CalibrationConfig:
     model = _get(cal, "model", (str,), SERVISIM, where, "\"servisim\" or \"module:function\"")
     if model != SERVISIM and not _CALLABLE.match(model):
@@ -265,7 +232,7 @@ def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, wher
     return cfg
 
 
-def _prior_range(key: str, value: Any, where: _Where) -> tuple[float, float]:
+def _prior_range(key: str, value: Any, where: Where) -> tuple[float, float]:
     shape = "[low, high], e.g. [0.05, 0.5]"
     if not isinstance(value, list) or len(value) != 2:
         raise where.fail("priors", key, f"{value!r} is not a range; expected {shape}")
@@ -281,7 +248,7 @@ def _prior_range(key: str, value: Any, where: _Where) -> tuple[float, float]:
 
 
 def _servisim_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
-                    where: _Where) -> None:
+                    where: Where) -> None:
     from model import REGISTRY, resolve
     from model.parameters import ParameterError
 
@@ -332,7 +299,7 @@ def _servisim_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict
 
 
 def _custom_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
-                  where: _Where) -> None:
+                  where: Where) -> None:
     for key in ("scale", "effects_scale", "effects_runs", "preset_seeds", "preset_scale",
                 "preset_threshold", "preset_candidates"):
         if key in cal:
@@ -354,7 +321,7 @@ def _custom_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
         cfg.fixed[key] = value
 
 
-def _check_outputs(cfg: CalibrationConfig, where: _Where) -> None:
+def _check_outputs(cfg: CalibrationConfig, where: Where) -> None:
     """Every target's model output must be one the runs return."""
     if cfg.is_servisim:
         from calibration.summaries import SUMMARIES
@@ -371,7 +338,7 @@ def _check_outputs(cfg: CalibrationConfig, where: _Where) -> None:
     cfg.outputs = [o for o in cfg.outputs if o in known]
 
 
-def _trial_outputs(cfg: CalibrationConfig, where: _Where) -> list[str]:
+def _trial_outputs(cfg: CalibrationConfig, where: Where) -> list[str]:
     """Call a custom model once at the priors' midpoints to learn its outputs."""
     module_name, func_name = cfg.model.split(":")
     cwd = str(Path.cwd())

@@ -30,12 +30,12 @@ import importlib
 import math
 import re
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from experiments.errors import UsageError
+from experiments.tomlfile import Where, read_toml
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 EXPERIMENT_KEYS = ("name", "description", "design", "samples", "replicates", "seed", "scale",
@@ -112,40 +112,6 @@ class ExperimentSpec:
         }
 
 
-class _Where:
-    """Turns (table, key) into ``file: line N, key 'k' in [table]`` for messages."""
-
-    def __init__(self, path: Path, text: str):
-        self.file = str(path)
-        self.lines = _key_lines(text)
-
-    def __call__(self, table: str, key: str | None = None) -> str:
-        line = self.lines.get((table, key or ""))
-        where = f"{self.file}: line {line}" if line else self.file
-        if key is None:
-            return f"{where}, table [{table}]"
-        return f"{where}, key '{key}' in [{table}]"
-
-    def fail(self, table: str, key: str | None, message: str) -> UsageError:
-        return UsageError(f"{self(table, key)}: {message}")
-
-
-def _key_lines(text: str) -> dict[tuple[str, str], int]:
-    """Line numbers of ``[table]`` headers and ``key =`` lines (simple TOML, as we write it)."""
-    found: dict[tuple[str, str], int] = {}
-    table = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"^\s*\[\s*([\w.-]+)\s*\]", line)
-        if header:
-            table = header.group(1)
-            found.setdefault((table, ""), number)
-            continue
-        key = re.match(r"""^\s*(?:"([^"]+)"|'([^']+)'|([\w-]+))\s*=""", line)
-        if key:
-            found.setdefault((table, next(g for g in key.groups() if g)), number)
-    return found
-
-
 def load_experiment(path: str | Path) -> ExperimentSpec:
     """Read and check an experiment file.
 
@@ -160,16 +126,7 @@ def load_experiment(path: str | Path) -> ExperimentSpec:
 
     """
     path = Path(path)
-    try:
-        source = path.read_bytes()
-    except OSError as err:
-        raise UsageError(f"{path}: cannot read the experiment file ({err.strerror})") from None
-    text = source.decode("utf-8", errors="replace")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}: TOML syntax error: {err}") from None
-    where = _Where(path, text)
+    source, data, where = read_toml(path, "experiment file")
     if not data:
         raise UsageError(f"{path}: the file is empty; expected an [experiment] table (design, "
                          "samples, seed, ...) and a [parameters] table of varied parameters")
@@ -189,7 +146,7 @@ def load_experiment(path: str | Path) -> ExperimentSpec:
                   where)
 
 
-def _get(exp: dict, key: str, types: tuple, default: Any, where: _Where, what: str) -> Any:
+def _get(exp: dict, key: str, types: tuple, default: Any, where: Where, what: str) -> Any:
     value = exp.get(key, default)
     if key in exp and (not isinstance(value, types) or isinstance(value, bool) != (bool in types)):
         raise where.fail("experiment", key, f"{value!r} has the wrong type; expected {what}")
@@ -197,7 +154,7 @@ def _get(exp: dict, key: str, types: tuple, default: Any, where: _Where, what: s
 
 
 def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
-           where: _Where) -> ExperimentSpec:
+           where: Where) -> ExperimentSpec:
     name = _get(exp, "name", (str,), path.stem, where, "a string")
     if not re.match(r"^\w[\w.-]*$", name):
         raise where.fail("experiment", "name", f"{name!r} is not allowed; allowed letters, "
@@ -248,7 +205,7 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
     return spec
 
 
-def _check_samples(design: str, samples: Any, where: _Where) -> int:
+def _check_samples(design: str, samples: Any, where: Where) -> int:
     allowed = {"sobol": "a power of 2 (e.g. 64, 128, 256): the base N",
                "lhs": "a whole number >= 2: the number of points",
                "morris": "a whole number >= 2: the number of trajectories"}[design]
@@ -261,7 +218,7 @@ def _check_samples(design: str, samples: Any, where: _Where) -> int:
     return samples
 
 
-def _check_callable(model: str, where: _Where) -> None:
+def _check_callable(model: str, where: Where) -> None:
     if not _CALLABLE.match(model):
         raise where.fail("experiment", "model", f"{model!r} is not allowed; allowed "
                          "\"servisim\" or \"package.module:function\"")
@@ -280,7 +237,7 @@ def _check_callable(model: str, where: _Where) -> None:
                          f"{func!r}; expected f(params: dict, seed: int) -> dict[str, float]")
 
 
-def _check_outcomes(exp: dict, where: _Where, allowed: tuple[str, ...] | None,
+def _check_outcomes(exp: dict, where: Where, allowed: tuple[str, ...] | None,
                     taken: set[str]) -> list[str] | None:
     outcomes = exp.get("outcomes")
     if outcomes is None:
@@ -302,7 +259,7 @@ def _check_outcomes(exp: dict, where: _Where, allowed: tuple[str, ...] | None,
 
 
 def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
-                    where: _Where) -> None:
+                    where: Where) -> None:
     from model import INDICATORS, PRESETS, REGISTRY, load_preset, resolve
     from model.parameters import ParameterError
 
@@ -348,7 +305,7 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
 
 
 def _custom_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
-                  where: _Where) -> None:
+                  where: Where) -> None:
     for key in ("scale", "preset", "trajectories"):
         if key in exp and (key != "trajectories" or exp[key]):
             raise where.fail("experiment", key, "applies to model = \"servisim\" only")
@@ -377,7 +334,7 @@ def _custom_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
     spec.outcomes = _check_outcomes(exp, where, None, set(varied) | set(fixed))
 
 
-def _varied_values(design: str, key: str, value: Any, where: _Where, prm: Any) -> list:
+def _varied_values(design: str, key: str, value: Any, where: Where, prm: Any) -> list:
     """Check one ``[parameters]`` entry: ``[low, high]``, ``"sa"`` or grid levels."""
     from model.parameters import ParameterError
 
