@@ -9,7 +9,8 @@ averaged per point first; the share of variance due to the seed alone is reporte
 - ``morris`` designs: mu*, its confidence interval, sigma (and mu), also on growing subsets.
 - ``lhs`` and ``grid`` designs: PAWN, a moment-independent index (SALib ``pawn``: how far the
   outcome's distribution moves when one parameter is held in a slice), with a bootstrap CI and
-  the level a parameter without effect gets, since Sobol estimators need a Sobol design.
+  the level a parameter without effect gets, since Sobol estimators need a Sobol design
+  (the per-outcome estimator is in :mod:`experiments.pawn`).
 
 Sobol and Morris need every point of a design row (a base row of the Sobol design, a Morris
 trajectory): rows with a failed or unfinished point are dropped and the notes say how many.
@@ -23,15 +24,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from experiments.pawn import ks_by_slice as ks_by_slice  # the PAWN statistic, re-exported
+from experiments.pawn import pawn_indices
+from experiments.pawn import pawn_slices as pawn_slices
+
 SCENARIO_SCORE = "scenario_score"
 """A numeric outcome made from the run's class: low = -1, trend = 0, high = 1."""
 SCORES = {"low": -1.0, "trend": 0.0, "high": 1.0}
 CONF_LEVEL = 0.95
-Z = 1.959963984540054  # the normal quantile of a two-sided 95% interval
 SOBOL_RESAMPLES = 100
 MORRIS_RESAMPLES = 100
-PAWN_RESAMPLES = 50
-MAX_LEVELS = 10
 MIN_CONVERGENCE_BASE = 16
 
 METHODS = {
@@ -276,45 +278,6 @@ def morris_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
     return result
 
 
-def pawn_slices(n: int) -> int:
-    """Return the number of conditioning slices for ``n`` points (SALib's 10 from 150 on)."""
-    return int(np.clip(n // 15, 2, 10))
-
-
-def slice_labels(x: np.ndarray, slices: int) -> tuple[np.ndarray, int]:
-    """Return each point's conditioning slice of one parameter (-1: none) and their number.
-
-    A parameter with at most :data:`MAX_LEVELS` distinct values (a grid) gets one slice per
-    value; any other gets SALib's ``pawn`` slices, between quantiles of ``x`` (upper end open).
-    """
-    levels = np.unique(x)
-    if len(levels) <= MAX_LEVELS:
-        return np.searchsorted(levels, x), len(levels)
-    edges = np.nanquantile(x, np.arange(0, 1 + 1 / slices, 1 / slices))
-    label = np.full(len(x), -1)
-    for s in range(slices):
-        label[(x >= edges[s]) & (x < edges[s + 1])] = s
-    return label, slices
-
-
-def ks_by_slice(x: np.ndarray, y: np.ndarray, slices: int) -> np.ndarray:
-    """Compute PAWN's Kolmogorov-Smirnov distances of one parameter, one per slice.
-
-    Each slice's outcome distribution against the unconditional one: the statistic of SALib's
-    ``pawn.analyze``, vectorised so that it can be bootstrapped cheaply. Empty slices are NaN.
-    """
-    label, k = slice_labels(x, slices)
-    order = np.argsort(y, kind="stable")
-    ys = y[order]
-    last = np.searchsorted(ys, ys, side="right") - 1  # evaluate the CDFs after ties
-    onehot = (label[order][:, None] == np.arange(k)[None, :]).astype(float)
-    counts = onehot.sum(axis=0)
-    cdf_slices = np.cumsum(onehot, axis=0)[last] / np.where(counts > 0, counts, np.nan)
-    cdf_all = (last + 1)[:, None] / len(y)
-    distance = np.abs(cdf_slices - cdf_all)
-    return np.where(counts > 0, np.nanmax(np.nan_to_num(distance, nan=0.0), axis=0), np.nan)
-
-
 def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
                   outcomes: list[str]) -> Sensitivity:
     """Compute PAWN indices for every outcome of an LHS or grid batch.
@@ -324,53 +287,25 @@ def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
     ``pawn_dummy`` is the index that a parameter without any effect gets at this sample size
     (a random column): a parameter near it cannot be told from noise.
     """
-    from SALib.analyze import pawn
-
     problem = _problem(spec)
     x = samples[problem["names"]].to_numpy(dtype=float)
     means = point_means(samples, runs, outcomes)
     seed = analysis_seed(spec)
     result = Sensitivity("pawn")
     tables = []
-    d = problem["num_vars"]
-    state = np.random.get_state()  # SALib's pawn reseeds numpy's global generator
-    try:
-        for name in outcomes:
-            y = means[name].to_numpy()
-            keep = np.isfinite(y)
-            if not keep.all():
-                result.notes.append(f"{name}: {int((~keep).sum())} of {len(y)} points have no "
-                                    "finished run and are left out")
-            xs, ys = x[keep], y[keep]
-            if len(ys) < 10 or np.ptp(ys) == 0:
-                result.notes.append(f"{name}: fewer than 10 points or a constant outcome, "
-                                    "no index")
-                continue
-            slices = pawn_slices(len(ys))
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = pawn.analyze(problem, xs, ys, S=slices, seed=seed)
-                stats = {k: np.array(res[k], dtype=float) for k in ("median", "minimum",
-                                                                    "maximum")}
-                for j in range(d):
-                    if len(np.unique(xs[:, j])) <= MAX_LEVELS:  # a grid: slice by level
-                        ks = ks_by_slice(xs[:, j], ys, slices)
-                        stats["median"][j], stats["minimum"][j], stats["maximum"][j] = (
-                            np.nanmedian(ks), np.nanmin(ks), np.nanmax(ks))
-                rng = np.random.default_rng(seed)
-                boot = np.empty((PAWN_RESAMPLES, d))
-                for b in range(PAWN_RESAMPLES):
-                    idx = rng.integers(0, len(ys), len(ys))
-                    boot[b] = [np.nanmedian(ks_by_slice(xs[idx, j], ys[idx], slices))
-                               for j in range(d)]
-                dummy = np.nanmedian(ks_by_slice(rng.uniform(size=len(ys)), ys, slices))
-            tables.append(pd.DataFrame({
-                "outcome": name, "parameter": problem["names"], "pawn": stats["median"],
-                "pawn_conf": Z * np.nanstd(boot, axis=0, ddof=1),
-                "pawn_min": stats["minimum"], "pawn_max": stats["maximum"],
-                "pawn_dummy": dummy, "slices": slices, "n_points": len(ys)}))
-    finally:
-        np.random.set_state(state)
+    for name in outcomes:
+        y = means[name].to_numpy()
+        keep = np.isfinite(y)
+        if not keep.all():
+            result.notes.append(f"{name}: {int((~keep).sum())} of {len(y)} points have no "
+                                "finished run and are left out")
+        xs, ys = x[keep], y[keep]
+        if len(ys) < 10 or np.ptp(ys) == 0:
+            result.notes.append(f"{name}: fewer than 10 points or a constant outcome, no index")
+            continue
+        table = pawn_indices(problem, xs, ys, seed)
+        table.insert(0, "outcome", name)
+        tables.append(table)
     result.tables["pawn"] = _concat(tables, ["outcome", "parameter", "pawn", "pawn_conf",
                                              "pawn_min", "pawn_max", "pawn_dummy", "slices",
                                              "n_points"])
