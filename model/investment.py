@@ -70,8 +70,8 @@ def decision_context(model, rows: np.ndarray, subsidy_open: bool,
     # Firms anticipate the (known) shift to usage: they value the market at mid-horizon.
     market = service_demand(f, goods, mid_usage, p, rows)
     threshold = p["servitization_threshold"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        need = np.where(market > 0, threshold * goods / ((1 - threshold) * market), np.inf)
+    need = np.divide(threshold * goods, (1 - threshold) * market, out=np.full(len(rows), np.inf),
+                     where=market > 0)
     hazard = np.where(large, yearly_hazard(p["attack_prob_large"]),
                       yearly_hazard(p["attack_prob_sme"]))
     return rules.DecisionContext(
@@ -174,7 +174,7 @@ def invest(model, considering: np.ndarray, neighbour_share: np.ndarray,
     rows, choice, cost, subsidy = (considering[acting], choice[acting], cost[acting],
                                    subsidy[acting])
     _book(model, rows, choice, cost, subsidy)
-    adopting = np.isin(choice, (rules.DIGITAL, rules.SERVITIZE))
+    adopting = (choice == rules.DIGITAL) | (choice == rules.SERVITIZE)
     result.adoptions = int(adopting.sum())
     result.cluster_adoptions = int((adopting & f.cluster[rows]).sum())
     result.capex = float(cost.sum())
