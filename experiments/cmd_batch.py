@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.engines import ENGINES
+from experiments.cli_options import add_engine_options, chosen_engine
 from experiments.progress import MODES
 
 
@@ -21,13 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the experiment file (see experiments/quick.toml)")
     p.add_argument("--out", type=Path,
                    help="result folder (default ./results/<experiment name>)")
-    p.add_argument("--engine", choices=ENGINES, default=None,
-                   help="local: process pool on this machine (default); dask: a Dask "
-                        "cluster (--scheduler) or a LocalCluster; sequential: this process")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
-    p.add_argument("--workers", type=int, metavar="N",
-                   help="worker processes on this machine (default: the cores available)")
+    add_engine_options(p)
     p.add_argument("--progress", choices=MODES, default="auto",
                    help="bar on a terminal, one line per chunk otherwise, none in CI (auto)")
     p.set_defaults(handler=handle)
@@ -38,7 +32,7 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.batch import run_batch
     from experiments.spec import load_experiment
 
-    engine = args.engine or ("dask" if args.scheduler else "local")
+    engine = chosen_engine(args)
     out = args.out
     if out is None:
         out = Path("results") / load_experiment(args.experiment).name

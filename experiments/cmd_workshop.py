@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from experiments.engines import ENGINES
+from experiments.cli_options import add_engine_options, chosen_engine
 from experiments.i18n import LANGS
 
 HERE = Path(__file__).resolve().parent
@@ -32,13 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="result folder (default results/workshop, or results/quick)")
     p.add_argument("--lang", choices=LANGS, default="fr",
                    help="language of the report: fr (default) or en")
-    p.add_argument("--engine", choices=[e for e in ENGINES if e != "sequential"],
-                   default=None, help="local: process pool on this machine (default); dask: "
-                                      "a Dask cluster (--scheduler) or a LocalCluster")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
-    p.add_argument("--workers", type=int, metavar="N",
-                   help="worker processes on this machine (default: the cores available)")
+    add_engine_options(p, sequential=False)
     p.add_argument("--quick", action="store_true",
                    help="the small study (experiments/quick.toml): the same report in under "
                         "a minute")
@@ -57,7 +51,7 @@ def handle(args: argparse.Namespace) -> int:
     if not study.is_file():
         raise UsageError(f"{study}: the shipped study is missing from this installation")
     out = args.out or DEFAULT_OUT[args.quick]
-    engine = args.engine or ("dask" if args.scheduler else "local")
+    engine = chosen_engine(args)
     started = time.perf_counter()
     say = _printer(started)
     say(f"1/3 runs: {study.name} -> {out}")
