@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,43 @@ def in_toy_dir(toy_dir, monkeypatch):
     """Work from the toy model's folder (custom models import from the working directory)."""
     monkeypatch.chdir(toy_dir)
     return toy_dir
+
+
+# --- the report: one small finished, analysed batch of the servisim model ---------------------
+REPORT_STUDY = """
+[experiment]
+name = "tiny-report"
+description = "Sixteen runs for the report tests."
+design = "lhs"
+samples = 16
+replicates = 1
+seed = 11
+scale = 0.03
+preset = "trend"
+trajectories = true
+outcomes = ["industrial_service_capture", "servitized_share_sme", "two_tier_gap",
+            "jobs_index_2017", "cumulative_exits_share"]
+
+[parameters]
+subsidy_rate = [0.10, 0.40]
+secure_framework = [0.0, 0.6]
+platform_entry_rate = [0.02, 0.50]
+"""
+
+
+@pytest.fixture(scope="session")
+def report_batch(tmp_path_factory) -> Path:
+    """A finished, analysed 16-run LHS batch of the servisim model with trajectories.
+
+    Its ``experiment.toml`` is the study file, byte for byte. Shared by the report tests and the
+    browser test; tests that change the folder work on a copy.
+    """
+    from experiments import analyze, run_batch
+
+    folder = tmp_path_factory.mktemp("report")
+    toml = folder / "tiny.toml"
+    toml.write_text(REPORT_STUDY)
+    summary = run_batch(toml, folder / "batch", engine="local", workers=2, progress="none")
+    assert summary.complete and summary.n_failed == 0
+    analyze(folder / "batch")
+    return folder / "batch"

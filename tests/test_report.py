@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments import analyze, run_batch
+from experiments import run_batch
 from experiments.cli import main
 from experiments.errors import UsageError
 from experiments.i18n import LANGS, NBSP, Translator, load_locale, load_registry_labels
@@ -19,46 +19,15 @@ from experiments.report import build_report, load_batch, render
 from experiments.spec import load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = """
-[experiment]
-name = "tiny-report"
-description = "Sixteen runs for the report tests."
-design = "lhs"
-samples = 16
-replicates = 1
-seed = 11
-scale = 0.03
-preset = "trend"
-trajectories = true
-outcomes = ["industrial_service_capture", "servitized_share_sme", "two_tier_gap",
-            "jobs_index_2017", "cumulative_exits_share"]
-
-[parameters]
-subsidy_rate = [0.10, 0.40]
-secure_framework = [0.0, 0.6]
-platform_entry_rate = [0.02, 0.50]
-"""
 SECTIONS = ("answer", "scenarios", "parameters-matter", "parameters", "facts")
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}|\{[a-z_]+\}|TODO|FIXME|XXX|\bNone\b|\bnan\b")
 IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]*)\"")
 
 
 @pytest.fixture(scope="module")
-def batch_dir(tmp_path_factory) -> Path:
-    """A finished, analysed 16-run LHS batch of the servisim model with trajectories."""
-    folder = tmp_path_factory.mktemp("report")
-    toml = folder / "tiny.toml"
-    toml.write_text(TINY)
-    summary = run_batch(toml, folder / "batch", engine="local", workers=2, progress="none")
-    assert summary.complete and summary.n_failed == 0
-    analyze(folder / "batch")
-    return folder / "batch"
-
-
-@pytest.fixture(scope="module")
-def reports(batch_dir) -> dict[str, str]:
+def reports(report_batch) -> dict[str, str]:
     """The report in each language, written by build_report."""
-    return {lang: build_report(batch_dir, lang).read_text(encoding="utf-8") for lang in LANGS}
+    return {lang: build_report(report_batch, lang).read_text(encoding="utf-8") for lang in LANGS}
 
 
 def visible_text(html: str) -> str:
@@ -153,10 +122,10 @@ def test_each_report_speaks_its_own_language(reports):
     assert "taux de subvention de la relance" in fr and "relaunch subsidy rate" in en
 
 
-def test_first_page_gives_the_share_of_each_class_and_what_leads_there(batch_dir, reports):
+def test_first_page_gives_the_share_of_each_class_and_what_leads_there(report_batch, reports):
     from experiments import load_results
 
-    results = load_results(batch_dir)
+    results = load_results(report_batch)
     en = visible_text(reports["en"])
     counts = results["scenario"].value_counts()
     for klass in ("low", "trend", "high"):
@@ -166,10 +135,10 @@ def test_first_page_gives_the_share_of_each_class_and_what_leads_there(batch_dir
     assert "When " in en or "is rare" in en or "No run ends" in en
 
 
-def test_parameter_table_and_facts_come_from_the_registry_and_the_spec(batch_dir, reports):
+def test_parameter_table_and_facts_come_from_the_registry_and_the_spec(report_batch, reports):
     from model import REGISTRY
 
-    spec = load_experiment(batch_dir / "experiment.toml")
+    spec = load_experiment(report_batch / "experiment.toml")
     en = visible_text(reports["en"])
     for name in spec.parameters:
         assert name in en and REGISTRY[name].meaning in en and REGISTRY[name].source in en
@@ -179,8 +148,8 @@ def test_parameter_table_and_facts_come_from_the_registry_and_the_spec(batch_dir
         assert fact in en, fact
 
 
-def test_user_text_is_escaped(batch_dir):
-    batch = load_batch(batch_dir)
+def test_user_text_is_escaped(report_batch):
+    batch = load_batch(report_batch)
     attack = "<script>alert(1)</script>"
     batch.spec["name"] = attack
     batch.spec["description"] = '<img src=x onerror="alert(2)"> & co'
@@ -191,13 +160,13 @@ def test_user_text_is_escaped(batch_dir):
     assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt; &amp; co" in html
 
 
-def test_a_stale_analysis_is_made_again(batch_dir, tmp_path):
+def test_a_stale_analysis_is_made_again(report_batch, tmp_path):
     import json
 
     from experiments.report import _analysis_is_current
 
     copy = tmp_path / "copy"
-    shutil.copytree(batch_dir, copy)
+    shutil.copytree(report_batch, copy)
     assert _analysis_is_current(copy, 16)
     summary = copy / "analysis" / "summary.json"
     data = json.loads(summary.read_text())
@@ -234,9 +203,9 @@ def test_bad_input_is_one_clear_error(tmp_path, capsys):
     assert "not a servisim batch folder" in capsys.readouterr().err
 
 
-def test_report_cli_writes_the_file_it_names(batch_dir, tmp_path, capsys):
+def test_report_cli_writes_the_file_it_names(report_batch, tmp_path, capsys):
     out = tmp_path / "sub" / "r.html"
-    assert main(["report", str(batch_dir), "--lang", "en", "--out", str(out)]) == 0
+    assert main(["report", str(report_batch), "--lang", "en", "--out", str(out)]) == 0
     assert f"wrote {out}" in capsys.readouterr().out
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
@@ -251,14 +220,14 @@ def test_shipped_studies_store_trajectories_for_the_fan_charts():
             assert tomllib.load(fh)["experiment"]["trajectories"] is True
 
 
-def test_workshop_on_a_finished_folder_resumes_and_prints_the_report(batch_dir, tmp_path,
+def test_workshop_on_a_finished_folder_resumes_and_prints_the_report(report_batch, tmp_path,
                                                                      monkeypatch, capsys):
     from experiments import cmd_workshop
 
     copy = tmp_path / "w"
-    shutil.copytree(batch_dir, copy)
+    shutil.copytree(report_batch, copy)
     study = tmp_path / "tiny.toml"
-    study.write_text(TINY)
+    shutil.copy(report_batch / "experiment.toml", study)
     monkeypatch.setitem(cmd_workshop.STUDIES, True, study)
     assert main(["workshop", "--quick", "--out", str(copy), "--lang", "en",
                  "--progress", "none"]) == 0

@@ -11,43 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from experiments import analyze, run_batch
 from experiments.i18n import LANGS, Translator
 from experiments.report import build_report
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-STUDY = """
-[experiment]
-name = "browser-check"
-description = "Twelve runs to open the report in Chromium."
-design = "lhs"
-samples = 12
-seed = 5
-scale = 0.03
-preset = "trend"
-trajectories = true
-outcomes = ["industrial_service_capture", "servitized_share_sme", "two_tier_gap",
-            "jobs_index_2017", "cumulative_exits_share"]
-
-[parameters]
-subsidy_rate = [0.10, 0.40]
-platform_entry_rate = [0.02, 0.50]
-"""
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def report_files(tmp_path_factory) -> dict[str, Path]:
+def report_files(report_batch) -> dict[str, Path]:
     """The report of a small finished batch, in both languages."""
-    folder = tmp_path_factory.mktemp("browser")
-    (folder / "study.toml").write_text(STUDY)
-    run_batch(folder / "study.toml", folder / "batch", engine="local", workers=2,
-              progress="none")
-    analyze(folder / "batch")
-    return {lang: build_report(folder / "batch", lang) for lang in LANGS}
+    return {lang: build_report(report_batch, lang) for lang in LANGS}
 
 
 @pytest.fixture(scope="module")
