@@ -1,5 +1,7 @@
 """Calibration targets, the calibration routine, calibrated defaults and scenario presets."""
 
+from experiments import lazy_exports
+
 # Public names are imported lazily (PEP 562): the CLI imports ``calibration.cmd_calibrate`` at
 # start-up and batch workers import ``calibration.summaries``; neither should pull in pandas
 # or the plotting stack through this package.
@@ -19,14 +21,4 @@ _LAZY = {
 }
 
 __all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str):
-    """Import a public name from its module on first use."""
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'calibration' has no attribute {name!r}")
+__getattr__ = lazy_exports(globals(), _LAZY)

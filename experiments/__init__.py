@@ -1,5 +1,7 @@
 """Experiments: single runs, batches, analysis, the workshop report and the CLI."""
 
+import importlib
+
 # Public names are imported lazily (PEP 562): a batch worker imports
 # ``experiments.model_runner`` and must not pull in pandas-heavy or plotting modules through
 # this package. Add a name by mapping it to its module below.
@@ -18,12 +20,26 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):
-    """Import a public name from its module on first use."""
-    if name in _LAZY:
-        import importlib
+def lazy_exports(namespace: dict, names: dict[str, str]):
+    """Return a package's ``__getattr__`` (PEP 562) that imports public names on first use.
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'experiments' has no attribute {name!r}")
+    Defined here, not in a submodule, so that importing the package stays one module.
+
+    Args:
+        namespace: the package's ``globals()``; each name is kept there once imported.
+        names: public name -> the module that defines it.
+
+    """
+    package = namespace["__name__"]
+
+    def import_on_first_use(name: str):
+        if name in names:
+            value = getattr(importlib.import_module(names[name]), name)
+            namespace[name] = value
+            return value
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return import_on_first_use
+
+
+__getattr__ = lazy_exports(globals(), _LAZY)
