@@ -106,7 +106,7 @@ def prepare(experiment_path: str | Path) -> Prepared:
     resolved = {
         **core,
         "problem": design.problem,
-        "calc_second_order": spec.design == "sobol" or None,
+        "calc_second_order": spec.second_order if spec.design == "sobol" else None,
         "n_points": len(design.points),
         "n_runs": len(plan),
         "description": spec.description,

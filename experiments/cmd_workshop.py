@@ -1,9 +1,10 @@
 """``servisim workshop``: run the shipped workshop study, analyse it and write the report.
 
-One command from nothing to a report: ``experiments/workshop.toml`` (or ``quick.toml`` with
-``--quick``) is run by the batch engine with a progress bar, analysed, and reported in HTML;
-the report's path is printed last. Running the same command again on the same folder resumes
-an interrupted batch (finished runs are kept) and rebuilds what follows.
+One command from nothing to a report: ``experiments/workshop.toml`` (``quick.toml`` with
+``--quick``, ``workshop_precise.toml`` with ``--precise``) is run by the batch engine with a
+progress bar, analysed, and reported in HTML; the report's path is printed last. Running the
+same command again on the same folder resumes an interrupted batch (finished runs are kept)
+and rebuilds what follows.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from experiments.cli_options import add_engine_options, chosen_engine
 from experiments.i18n import LANGS
 
 HERE = Path(__file__).resolve().parent
-STUDIES = {False: HERE / "workshop.toml", True: HERE / "quick.toml"}
-DEFAULT_OUT = {False: Path("results") / "workshop", True: Path("results") / "quick"}
+STUDIES = {"workshop": HERE / "workshop.toml", "quick": HERE / "quick.toml",
+           "precise": HERE / "workshop_precise.toml"}
+DEFAULT_OUT = {name: Path("results") / path.stem for name, path in STUDIES.items()}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,13 +31,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "runs and write the workshop report; print the report's path. Run the "
                     "same command again to resume after an interruption.")
     p.add_argument("--out", type=Path, metavar="DIR",
-                   help="result folder (default results/workshop, or results/quick)")
+                   help="result folder (default results/workshop, results/quick or "
+                        "results/workshop_precise)")
     p.add_argument("--lang", choices=LANGS, default="fr",
                    help="language of the report: fr (default) or en")
     add_engine_options(p, sequential=False)
-    p.add_argument("--quick", action="store_true",
-                   help="the small study (experiments/quick.toml): the same report in under "
-                        "a minute")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true",
+                      help="the small study (experiments/quick.toml): the same report in under "
+                           "a minute")
+    size.add_argument("--precise", action="store_true",
+                      help="the precise study (experiments/workshop_precise.toml): Sobol "
+                           "indices to +/-0.1 or better, about four times the runs")
     p.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="auto",
                    help="progress display of the runs (default: a bar on a terminal)")
     p.set_defaults(handler=handle)
@@ -47,10 +54,11 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.errors import UsageError
     from experiments.report import build_report, ensure_analysis
 
-    study = STUDIES[args.quick]
+    name = "quick" if args.quick else "precise" if args.precise else "workshop"
+    study = STUDIES[name]
     if not study.is_file():
         raise UsageError(f"{study}: the shipped study is missing from this installation")
-    out = args.out or DEFAULT_OUT[args.quick]
+    out = args.out or DEFAULT_OUT[name]
     engine = chosen_engine(args)
     started = time.perf_counter()
     say = _printer(started)

@@ -1,7 +1,8 @@
 """Designs and the run plan: SALib samplers, a factorial grid, and one seed per run.
 
-* ``sobol``: Saltelli's extension of the Sobol' sequence (``SALib.sample.sobol``) with
-  ``calc_second_order=True``: ``N * (2D + 2)`` points, scrambled with the root seed.
+* ``sobol``: Saltelli's extension of the Sobol' sequence (``SALib.sample.sobol``),
+  scrambled with the root seed: ``N * (2D + 2)`` points, or ``N * (D + 2)`` without the
+  second-order rows (``second_order = false``: S1 and ST only, for a larger N at the same cost).
 * ``morris``: ``samples`` trajectories of ``D + 1`` points on ``num_levels`` levels.
 * ``lhs``: ``samples`` points of a Latin hypercube.
 * ``grid``: the full factorial product of the listed levels, in the order of the file.
@@ -61,7 +62,7 @@ def design_matrix(spec: ExperimentSpec) -> np.ndarray | list[tuple]:
     if spec.design == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(dict(problem), spec.samples, calc_second_order=True,
+        return sobol.sample(dict(problem), spec.samples, calc_second_order=spec.second_order,
                             seed=spec.seed)
     if spec.design == "morris":
         from SALib.sample import morris
@@ -79,7 +80,7 @@ def n_points(spec: ExperimentSpec) -> int:
     if spec.design == "grid":
         return math.prod(len(v) for v in spec.parameters.values())
     if spec.design == "sobol":
-        return spec.samples * (2 * d + 2)
+        return spec.samples * (2 * d + 2 if spec.second_order else d + 2)
     if spec.design == "morris":
         return spec.samples * (d + 1)
     return spec.samples

@@ -6,6 +6,7 @@ An experiment file has three tables::
     name = "subsidies-vs-platforms"
     design = "sobol"          # grid | lhs | sobol | morris
     samples = 256             # sobol: base N (a power of 2); lhs: points; morris: trajectories
+    second_order = true       # sobol: also the S2 rows, N(2D+2) points; false: N(D+2)
     replicates = 2            # seeds per parameter point
     seed = 20261128           # root seed of the design and of every run's seed
     scale = 0.25              # population_scale of every run (servisim model only)
@@ -39,7 +40,7 @@ from experiments.tomlfile import Where, read_toml
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 EXPERIMENT_KEYS = ("name", "description", "design", "samples", "replicates", "seed", "scale",
-                   "model", "outcomes", "preset", "trajectories", "num_levels")
+                   "model", "outcomes", "preset", "trajectories", "num_levels", "second_order")
 TABLES = ("experiment", "parameters", "fixed")
 #: Column names of the result table that outcomes and parameters may not take.
 RESERVED = ("run_id", "point_id", "replicate", "seed", "scenario", "status", "error", "runtime_s")
@@ -71,6 +72,7 @@ class ExperimentSpec:
             parameter set (registry defaults, preset, ``[fixed]``, ``scale``); for a custom
             model the ``[fixed]`` table.
         num_levels: Morris grid levels.
+        second_order: Sobol design with the rows for second-order indices (S2).
         trajectories: whether quarterly trajectories are stored.
         description: free text.
 
@@ -91,6 +93,7 @@ class ExperimentSpec:
     kinds: dict[str, str]
     fixed: dict[str, Any]
     num_levels: int = 4
+    second_order: bool = True
     trajectories: bool = False
     description: str = ""
     lines: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
@@ -109,6 +112,8 @@ class ExperimentSpec:
             "parameters": self.parameters, "kinds": self.kinds, "fixed": self.fixed,
             "num_levels": self.num_levels if self.design == "morris" else None,
             "trajectories": self.trajectories,
+            **({"second_order": False} if self.design == "sobol" and not self.second_order
+               else {}),
         }
 
 
@@ -178,6 +183,10 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
     if design == "morris" and (num_levels < 2 or num_levels % 2):
         raise where.fail("experiment", "num_levels", f"{num_levels} is not allowed; "
                          "allowed an even whole number >= 2 (e.g. 4)")
+    second_order = _get(exp, "second_order", (bool,), True, where, "true or false")
+    if "second_order" in exp and design != "sobol":
+        raise where.fail("experiment", "second_order", f"applies to design 'sobol' only, not "
+                         f"'{design}'; remove it")
     trajectories = _get(exp, "trajectories", (bool,), False, where, "true or false")
     description = _get(exp, "description", (str,), "", where, "a string")
     model = _get(exp, "model", (str,), SERVISIM, where, "a string")
@@ -196,7 +205,8 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
     spec = ExperimentSpec(
         path=path, source=source, name=name, design=design, samples=samples,
         replicates=replicates, seed=seed, scale=None, model=model, outcomes=None, preset=None,
-        parameters={}, kinds={}, fixed={}, num_levels=num_levels, trajectories=trajectories,
+        parameters={}, kinds={}, fixed={}, num_levels=num_levels, second_order=second_order,
+        trajectories=trajectories,
         description=description, lines=where.lines)
     if model == SERVISIM:
         _servisim_parts(spec, exp, varied, fixed, where)

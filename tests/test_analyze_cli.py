@@ -53,7 +53,7 @@ def f(params, seed):
 
 
 def experiment(folder: Path, model: str, design: str, samples: int | None,
-               parameters: dict[str, str], replicates: int = 1) -> Path:
+               parameters: dict[str, str], replicates: int = 1, extra: str = "") -> Path:
     """Write the model's module and an experiment file into ``folder``."""
     (folder / f"{model}.py").write_text(MODELS[model])
     lines = ["[experiment]", f'name = "{model}"', f'design = "{design}"',
@@ -61,6 +61,8 @@ def experiment(folder: Path, model: str, design: str, samples: int | None,
              'outcomes = ["y"]']
     if samples:
         lines.append(f"samples = {samples}")
+    if extra:
+        lines.append(extra)
     lines += ["", "[parameters]", *(f"{k} = {v}" for k, v in parameters.items())]
     path = folder / f"{model}.toml"
     path.write_text("\n".join(lines) + "\n")
@@ -112,6 +114,20 @@ def test_ishigami_through_servisim_batch_and_analyze_matches_the_analytic_indice
         assert (folder / figure["file"]).stat().st_size > 5000
     assert {Path(f["file"]).name for f in summary["figures"]} == {
         "sobol_y.png", "sobol_s2_y.png", "convergence_y.png"}
+
+
+def test_sobol_without_second_order_gives_s1_and_st_from_n_times_d_plus_2_runs(
+        tmp_path, monkeypatch, capsys):
+    out = batch(tmp_path, monkeypatch, "ishigami_fn", "sobol", 512,
+                {f"x{i}": f"[-{PI}, {PI}]" for i in (1, 2, 3)}, extra="second_order = false")
+    code, stdout, _ = analyze(capsys, str(out))
+    assert code == 0
+    assert "sobol design, 2560 of 2560 runs analysed, 0 failed" in stdout
+    sobol = pd.read_csv(out / "analysis" / "sobol.csv").set_index("parameter")
+    for name, s1, st in (("x1", 0.314, 0.558), ("x2", 0.442, 0.442), ("x3", 0.0, 0.244)):
+        assert abs(sobol.loc[name, "S1"] - s1) <= max(sobol.loc[name, "S1_conf"], 0.05), name
+        assert abs(sobol.loc[name, "ST"] - st) <= max(sobol.loc[name, "ST_conf"], 0.05), name
+    assert pd.read_csv(out / "analysis" / "sobol_s2.csv").empty
 
 
 def test_known_box_through_batch_is_recovered_and_told(tmp_path, monkeypatch, capsys):

@@ -44,6 +44,17 @@ def test_sobol_design_is_saltelli_with_second_order_and_the_seed(tmp_path):
                               "bounds": [[0.1, 0.4], [0.0, 0.6], [2020.0, 2024.0]]}
 
 
+def test_sobol_design_without_second_order_has_n_times_d_plus_2_points(tmp_path):
+    path = tmp_path / "first.toml"
+    path.write_text(BASE.format(design="sobol", samples=8, replicates=1, seed=11).replace(
+        'design = "sobol"', 'design = "sobol"\nsecond_order = false'))
+    spec = load_experiment(path)
+    design = build_design(spec)
+    assert len(design.samples) == n_points(spec) == 8 * (3 + 2)
+    expected = sobol.sample(dict(design.problem), 8, calc_second_order=False, seed=11)
+    assert np.array_equal(design.samples[list(spec.parameters)].to_numpy(), expected)
+
+
 def test_same_seed_same_design_other_seed_other_design(tmp_path):
     a = build_design(_spec(tmp_path)).samples
     b = build_design(_spec(tmp_path)).samples

@@ -213,7 +213,7 @@ def test_report_cli_writes_the_file_it_names(report_batch, tmp_path, capsys):
 # --- servisim workshop ---------------------------------------------------------------------
 
 def test_shipped_studies_store_trajectories_for_the_fan_charts():
-    for name in ("workshop.toml", "quick.toml"):
+    for name in ("workshop.toml", "quick.toml", "workshop_precise.toml"):
         spec = load_experiment(ROOT / "experiments" / name)
         assert spec.trajectories and spec.is_servisim
         with open(ROOT / "experiments" / name, "rb") as fh:
@@ -228,7 +228,7 @@ def test_workshop_on_a_finished_folder_resumes_and_prints_the_report(report_batc
     shutil.copytree(report_batch, copy)
     study = tmp_path / "tiny.toml"
     shutil.copy(report_batch / "experiment.toml", study)
-    monkeypatch.setitem(cmd_workshop.STUDIES, True, study)
+    monkeypatch.setitem(cmd_workshop.STUDIES, "quick", study)
     assert main(["workshop", "--quick", "--out", str(copy), "--lang", "en",
                  "--progress", "none"]) == 0
     out, err = capsys.readouterr()

@@ -169,6 +169,18 @@ def test_sobol_needs_a_power_of_two(tmp_path, capsys):
            "allowed a power of 2")
 
 
+def test_second_order_applies_to_sobol_only(tmp_path, capsys):
+    text = GOOD.replace('design = "lhs"', 'design = "lhs"\nsecond_order = false')
+    _fails(tmp_path, capsys, text, f"line {_line(text, 'second_order')}", "key 'second_order'",
+           "applies to design 'sobol' only")
+
+
+def test_second_order_must_be_true_or_false(tmp_path, capsys):
+    text = GOOD.replace('"lhs"', '"sobol"')
+    text = text.replace("samples = 4", 'samples = 4\nsecond_order = "no"')
+    _fails(tmp_path, capsys, text, "key 'second_order'", "true or false")
+
+
 def test_missing_design(tmp_path, capsys):
     _fails(tmp_path, capsys, GOOD.replace('design = "lhs"\n', ""), "missing key 'design'",
            "allowed grid, lhs, sobol, morris")

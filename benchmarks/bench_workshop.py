@@ -1,0 +1,86 @@
+"""The shipped workshop study: time of ``servisim workshop`` and precision of its Sobol indices.
+
+Prints:
+
+* the wall time of ``servisim workshop`` from an empty result folder (runs, analysis and
+  report; target < 15 minutes on 2 cores), with the load average before and after;
+* for each outcome, its top parameters (the three largest total-order indices) with S1 and ST
+  and their 95% bootstrap confidence intervals (SALib's ``*_conf``: the interval is S +/- conf),
+  and the widest of them; target: every top parameter's interval narrower than +/- 0.1.
+
+Run: ``.venv/bin/python benchmarks/bench_workshop.py [--out DIR] [--reuse]``. ``--reuse`` reads
+an existing result folder instead of running the study (precision only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+TIME_TARGET_S = 15 * 60
+CONF_TARGET = 0.1
+TOP = 3
+
+
+def run_workshop(out: Path) -> float:
+    """Run ``servisim workshop`` into ``out`` (emptied first); return its wall time."""
+    shutil.rmtree(out, ignore_errors=True)
+    servisim = Path(sys.executable).with_name("servisim")
+    start = time.perf_counter()
+    subprocess.run([str(servisim), "workshop", "--out", str(out), "--progress", "none"],
+                   cwd=ROOT, check=True)
+    return time.perf_counter() - start
+
+
+def top_parameters(sobol: pd.DataFrame, top: int = TOP) -> pd.DataFrame:
+    """The ``top`` parameters of each outcome by total-order index, with their intervals."""
+    ranked = sobol.sort_values(["outcome", "ST"], ascending=[True, False])
+    best = ranked.groupby("outcome", sort=False).head(top).copy()
+    best["widest_conf"] = best[["S1_conf", "ST_conf"]].max(axis=1)
+    return best
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=None,
+                        help="result folder (default: a temporary folder, deleted after)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="read the results already in --out instead of running the study")
+    args = parser.parse_args()
+    if args.reuse and args.out is None:
+        parser.error("--reuse needs --out DIR")
+    out = args.out or Path(tempfile.mkdtemp(prefix="bench-workshop-")) / "workshop"
+    try:
+        if not args.reuse:
+            print(f"load average before: {os.getloadavg()[0]:.2f}  cores: {os.cpu_count()}")
+            wall = run_workshop(out)
+            print(f"load average after: {os.getloadavg()[0]:.2f}")
+            verdict = "met" if wall < TIME_TARGET_S else "NOT met"
+            print(f"servisim workshop: {wall / 60:.1f} min (target < 15 min: {verdict})")
+        sobol = pd.read_csv(out / "analysis" / "sobol.csv")
+        best = top_parameters(sobol)
+        pd.set_option("display.width", 160)
+        print(best[["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]
+              .round(3).to_string(index=False))
+        worst = best.loc[best["widest_conf"].idxmax()]
+        ok = (best["widest_conf"] < CONF_TARGET).mean()
+        print(f"top-{TOP} parameters of {best['outcome'].nunique()} outcomes: "
+              f"{100 * ok:.0f}% with both intervals narrower than +/-{CONF_TARGET}; widest "
+              f"+/-{worst['widest_conf']:.3f} ({worst['parameter']} on {worst['outcome']})")
+    finally:
+        if args.out is None:
+            shutil.rmtree(out.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
