@@ -28,7 +28,13 @@ import pandas as pd
 from experiments import analysis_figures as figs
 from experiments.discovery import CLASSES, classified_runs, discover, parameter_ranges
 from experiments.errors import UsageError
-from experiments.sensitivity import METHODS, SCENARIO_SCORE, Sensitivity, sensitivity
+from experiments.sensitivity import (
+    METHODS,
+    SCENARIO_SCORE,
+    Sensitivity,
+    sensitivity,
+    top_precision,
+)
 
 ANALYSIS = "analysis"
 
@@ -151,6 +157,7 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
                  "finished": len(results), "ok": int(results["status"].eq("ok").sum()),
                  "failed": int(results["status"].ne("ok").sum())},
         "top_parameters": top,
+        "precision": top_precision(tables.get("sobol")) if sens else None,
         "tree_accuracy": None if pd.isna(found.tree_accuracy) else found.tree_accuracy,
         "notes": [n for _, n in notes],
         "tables": sorted(k for k, v in tables.items() if v is not None),

@@ -46,6 +46,12 @@ def handle(args: argparse.Namespace) -> int:
             text = ", ".join(f"{r['parameter']} {r[key[0]]:.2f}+/-{r[key[1]]:.2f}"
                              for _, r in top.iterrows())
             print(f"  {outcome}: {text}")
+    precision = summary.get("precision")
+    if isinstance(precision, dict):
+        print(f"precision: {precision['share_within']:.0%} of the top {precision['top']} "
+              f"parameters of each outcome have S1 and ST known to better than "
+              f"+/-{precision['target']:g}; widest +/-{precision['widest']:.3f} "
+              f"({precision['index']} of {precision['parameter']} on {precision['outcome']})")
     shares = tables["scenario_shares"]
     if not shares.empty:
         overall = shares[shares["parameter"] == "all"]

@@ -346,6 +346,28 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
     return result
 
 
+def top_precision(sobol: pd.DataFrame, top: int = 3, target: float = 0.1) -> dict | None:
+    """How precise the indices that matter are: each outcome's ``top`` parameters by ST.
+
+    Returns:
+        ``widest`` (the largest S1 or ST 95% half-width among them), where it is
+        (``parameter``, ``outcome``, ``index``), ``share_within`` (the share of those
+        parameters whose S1 and ST intervals are both narrower than ``+/- target``), ``top``
+        and ``target``; ``None`` for an empty table.
+
+    """
+    if sobol is None or sobol.empty:
+        return None
+    best = (sobol.sort_values(["outcome", "ST"], ascending=[True, False])
+            .groupby("outcome", sort=False).head(top))
+    conf = best[["S1_conf", "ST_conf"]].fillna(np.inf)
+    widest = conf.max(axis=1)
+    at = widest.idxmax()
+    return {"widest": float(widest[at]), "parameter": str(best.loc[at, "parameter"]),
+            "outcome": str(best.loc[at, "outcome"]), "index": str(conf.loc[at].idxmax())[:2],
+            "share_within": float((widest < target).mean()), "top": top, "target": target}
+
+
 def _problem(spec: dict) -> dict:
     problem = spec["problem"]
     return {"num_vars": int(problem["num_vars"]), "names": list(problem["names"]),

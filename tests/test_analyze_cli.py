@@ -130,6 +130,18 @@ def test_sobol_without_second_order_gives_s1_and_st_from_n_times_d_plus_2_runs(
     assert pd.read_csv(out / "analysis" / "sobol_s2.csv").empty
 
 
+def test_analyze_tells_how_precise_the_top_parameters_are(tmp_path, monkeypatch, capsys):
+    out = batch(tmp_path, monkeypatch, "ishigami_fn", "sobol", 512,
+                {f"x{i}": f"[-{PI}, {PI}]" for i in (1, 2, 3)}, extra="second_order = false")
+    code, stdout, _ = analyze(capsys, str(out), "--no-figures")
+    sobol = pd.read_csv(out / "analysis" / "sobol.csv")
+    widest = sobol[["S1_conf", "ST_conf"]].to_numpy().max()  # 3 parameters: all are top-3
+    precision = json.loads((out / "analysis" / "summary.json").read_text())["precision"]
+    assert code == 0 and precision["widest"] == pytest.approx(widest)
+    assert precision["share_within"] == (sobol[["S1_conf", "ST_conf"]].max(axis=1) < 0.1).mean()
+    assert f"widest +/-{widest:.3f}" in stdout
+
+
 def test_known_box_through_batch_is_recovered_and_told(tmp_path, monkeypatch, capsys):
     out = batch(tmp_path, monkeypatch, "boxes_fn", "lhs", 800,
                 {f"x{i}": "[0.0, 1.0]" for i in (1, 2, 3, 4)})
