@@ -299,7 +299,8 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
     outcomes = [o for o in batch.summary.get("outcomes") or [] if not table.empty
                 and (table.get("outcome") == o).any()]
     result: dict[str, Any] = {"method": method, "intro": "", "sentences": [], "figure": None,
-                              "more": [], "more_figure": None, "convergence": None, "seed": ""}
+                              "more": [], "more_figure": None, "convergence": None, "seed": "",
+                              "precision": ""}
     if method not in INDEX_COLUMNS or not outcomes:
         result["intro"] = t("sens.none")
         return result
@@ -322,6 +323,14 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
         result["convergence"] = _uri(figs.convergence(conv, columns[0][0], outcome, names, t))
         result["convergence_caption"] = t("sens.convergence_caption",
                                           outcome=t.indicator_phrase(outcome))
+    precision = batch.summary.get("precision")
+    if isinstance(precision, dict):
+        result["precision"] = t("sens.precision", top=precision["top"],
+                                share=t.pct(precision["share_within"]),
+                                target=t.num(precision["target"], 1),
+                                widest=t.num(precision["widest"], 2),
+                                param=t.param_label(precision["parameter"]),
+                                outcome=t.indicator(precision["outcome"]))
     seed = batch.table("seed_variance")
     if not seed.empty and "seed_share" in seed and seed["seed_share"].notna().any():
         parts = [t("sens.seed_part", outcome=t.indicator(r.outcome), share=t.pct(r.seed_share))

@@ -194,6 +194,20 @@ def test_report_of_a_custom_model_skips_what_does_not_apply(in_toy_dir, tmp_path
         assert "servisim_toy:toy" in text
 
 
+def test_a_sobol_report_says_how_precise_the_top_indices_are(in_toy_dir, tmp_path):
+    toml = in_toy_dir / "toy_sobol.toml"
+    toml.write_text('[experiment]\nname = "toy"\ndesign = "sobol"\nsamples = 64\nseed = 3\n'
+                    'second_order = false\nmodel = "servisim_toy:toy"\noutcomes = ["y"]\n\n'
+                    '[parameters]\na = [0.0, 1.0]\nb = [0.0, 1.0]\n')
+    run_batch(toml, tmp_path / "toy", engine="sequential", progress="none")
+    for lang in LANGS:
+        text = visible_text(build_report(tmp_path / "toy", lang).read_text(encoding="utf-8"))
+        t = Translator(lang)
+        lead = t("sens.precision", top=3, share="@", target="@", widest="@", param="@",
+                 outcome="@").split("@")[0]
+        assert lead in text and not PLACEHOLDER.search(text)
+
+
 def test_bad_input_is_one_clear_error(tmp_path, capsys):
     with pytest.raises(UsageError, match="no such folder"):
         build_report(tmp_path / "nowhere")
