@@ -20,5 +20,8 @@ def handle(args: argparse.Namespace) -> int:
         if args.group and prm.group != args.group:
             continue
         sa = f"{prm.sa_range[0]:g}-{prm.sa_range[1]:g}" if prm.sa_range else "-"
-        print(f"{prm.name:<30} {prm.default!s:>10}  SA {sa:<15} {prm.unit:<16} {prm.meaning}")
+        # a calibrated default says so, with the literature value it replaced
+        meaning = prm.meaning if prm.literature_default is None else \
+            f"{prm.meaning} [calibrated; literature {prm.literature_default:g}]"
+        print(f"{prm.name:<30} {prm.default!s:>10}  SA {sa:<15} {prm.unit:<16} {meaning}")
     return 0

@@ -72,3 +72,13 @@ def test_bad_values_name_the_field_and_what_is_allowed(overrides, field, fragmen
         resolve(overrides)
     assert err.value.field == field
     assert fragment in str(err.value)
+
+
+def test_params_command_lists_every_parameter_and_marks_calibrated_defaults(capsys):
+    from experiments.cli import main
+
+    assert main(["params"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [p.name for p in PARAMETERS]
+    for prm, line in zip(PARAMETERS, lines, strict=True):
+        assert ("[calibrated; literature" in line) == (prm.literature_default is not None)
