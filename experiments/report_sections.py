@@ -331,6 +331,8 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
                                 widest=t.num(precision["widest"], 2),
                                 param=t.param_label(precision["parameter"]),
                                 outcome=t.indicator(precision["outcome"]))
+        if precision["share_within"] < 1.0:
+            result["precision"] += " " + t("sens.precision_more")
     seed = batch.table("seed_variance")
     if not seed.empty and "seed_share" in seed and seed["seed_share"].notna().any():
         parts = [t("sens.seed_part", outcome=t.indicator(r.outcome), share=t.pct(r.seed_share))
