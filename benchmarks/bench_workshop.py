@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.sensitivity import top_precision
+from experiments.sensitivity import top_precision, top_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 TIME_TARGET_S = 15 * 60
@@ -41,13 +41,6 @@ def run_workshop(out: Path) -> float:
     subprocess.run([str(servisim), "workshop", "--out", str(out), "--progress", "none"],
                    cwd=ROOT, check=True)
     return time.perf_counter() - start
-
-
-def top_parameters(sobol: pd.DataFrame, top: int = TOP) -> pd.DataFrame:
-    """The ``top`` parameters of each outcome by total-order index, with their intervals."""
-    ranked = sobol.sort_values(["outcome", "ST"], ascending=[True, False])
-    best = ranked.groupby("outcome", sort=False).head(top).copy()
-    return best
 
 
 def main() -> None:
@@ -69,7 +62,7 @@ def main() -> None:
             verdict = "met" if wall < TIME_TARGET_S else "NOT met"
             print(f"servisim workshop: {wall / 60:.1f} min (target < 15 min: {verdict})")
         sobol = pd.read_csv(out / "analysis" / "sobol.csv")
-        best = top_parameters(sobol)
+        best = top_rows(sobol, "ST", TOP)
         pd.set_option("display.width", 160)
         print(best[["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]
               .round(3).to_string(index=False))

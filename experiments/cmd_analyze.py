@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Analyse the folder and print what was found."""
     from experiments.analysis import ANALYSIS, analyze
+    from experiments.sensitivity import top_rows
 
     tables = analyze(args.directory, args.outcomes, figures=args.figures)
     summary = tables["summary"].iloc[0]
@@ -41,8 +42,7 @@ def handle(args: argparse.Namespace) -> int:
     main = tables.get(summary["method"])
     if key and main is not None and not main.empty:
         print(f"most influential parameters ({key[0]} +/- 95% CI half-width):")
-        for outcome, rows in main.groupby("outcome", sort=False):
-            top = rows.sort_values(key[0], ascending=False).head(3)
+        for outcome, top in top_rows(main, key[0]).groupby("outcome", sort=False):
             text = ", ".join(f"{r['parameter']} {r[key[0]]:.2f}+/-{r[key[1]]:.2f}"
                              for _, r in top.iterrows())
             print(f"  {outcome}: {text}")

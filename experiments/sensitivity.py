@@ -346,6 +346,12 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
     return result
 
 
+def top_rows(table: pd.DataFrame, column: str = "ST", top: int = 3) -> pd.DataFrame:
+    """Each outcome's ``top`` rows by ``column``, largest first (outcomes in table order)."""
+    return pd.concat([rows.nlargest(top, column)
+                      for _, rows in table.groupby("outcome", sort=False)])
+
+
 def top_precision(sobol: pd.DataFrame, top: int = 3, target: float = 0.1) -> dict | None:
     """How precise the indices that matter are: each outcome's ``top`` parameters by ST.
 
@@ -358,8 +364,7 @@ def top_precision(sobol: pd.DataFrame, top: int = 3, target: float = 0.1) -> dic
     """
     if sobol is None or sobol.empty:
         return None
-    best = (sobol.sort_values(["outcome", "ST"], ascending=[True, False])
-            .groupby("outcome", sort=False).head(top))
+    best = top_rows(sobol, "ST", top)
     conf = best[["S1_conf", "ST_conf"]].fillna(np.inf)
     widest = conf.max(axis=1)
     at = widest.idxmax()
