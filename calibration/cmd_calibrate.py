@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from calibration.config import DEFAULT_CONFIG, CalibrationConfig, load_config
 from experiments.errors import UsageError
+from experiments.progress import MODES
 
 if TYPE_CHECKING:  # numpy and pandas are imported when a calibration runs, not by the CLI
     import pandas as pd
@@ -53,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, metavar="N", help="worker processes on this machine")
     p.add_argument("--out", type=Path, default=Path("results") / "calibration",
                    help="output folder (default ./results/calibration)")
-    p.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="none",
+    p.add_argument("--progress", choices=MODES, default="none",
                    help="progress of each batch (default none: one line per generation)")
     p.set_defaults(handler=handle)
 

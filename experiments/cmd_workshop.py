@@ -16,6 +16,7 @@ from pathlib import Path
 
 from experiments.cli_options import add_engine_options, chosen_engine
 from experiments.i18n import LANGS
+from experiments.progress import MODES
 
 HERE = Path(__file__).resolve().parent
 STUDIES = {"workshop": HERE / "workshop.toml", "quick": HERE / "quick.toml",
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     size.add_argument("--precise", action="store_true",
                       help="the precise study (experiments/workshop_precise.toml): Sobol "
                            "indices to +/-0.1 or better, about four times the runs")
-    p.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="auto",
+    p.add_argument("--progress", choices=MODES, default="auto",
                    help="progress display of the runs (default: a bar on a terminal)")
     p.set_defaults(handler=handle)
 
