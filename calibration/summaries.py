@@ -7,18 +7,15 @@ user sees) and returns one number per entry of :data:`SUMMARIES`.
 
 The run starts in 2020: targets observed in 2012-2022 (jobs and establishment trends) are
 matched on the model's own 2020-2024 years, and 2007 firm-level shares on the model's 2020
-population. Some outputs need more than the 16 indicators: who applied for a subsidy, which
-firms were attacked and what it cost. They are observed, not changed: the subsidy book's
-``grant`` and ``model.cyber.attacks`` are wrapped by pass-through recorders for the run
-(thread-safe; the model's numbers are bit-identical with and without them).
+population. Some outputs need more than the 16 indicators: how many subsidy requests were
+made, which firms were attacked and what it cost. The model records these itself
+(``model.policy.requests_by_year`` and ``model.cyber_history``); they are read here after
+the steps.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import threading
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -69,91 +66,21 @@ SELLING_MIN_SHARE = 0.01
 WAVE_2020_SHARE = 280 / 455
 
 
-@dataclass
-class _Attacks:
-    """Cyber events of the quarters being recorded."""
-
-    firms: set[int] = field(default_factory=set)
-    losses: list[np.ndarray] = field(default_factory=list)
-    threatened: int = 0
-    events: int = 0
-
-
-class _Recorder:
-    """What one run records beyond the indicators (one per run, thread-local)."""
-
-    def __init__(self, model: Any):
-        self.model = model
-        self.recording_attacks = False
-        self.attacks = _Attacks()
-        self.applications: dict[int, int] = {}  # year -> requests
-
-    def on_attacks(self, firms: Any, cash_before: np.ndarray, insured_cover: float) -> None:
-        if not self.recording_attacks:
-            return
-        n = len(cash_before)
-        borne = cash_before - firms.cash[:n]
-        rows = np.flatnonzero(borne > 0)
-        gross = borne[rows] / np.where(firms.insured[rows], 1.0 - insured_cover, 1.0)
-        self.attacks.firms.update(rows.tolist())
-        self.attacks.losses.append(gross)
-        self.attacks.events += len(rows)
-        self.attacks.threatened += int((borne[rows] > np.maximum(cash_before[rows], 0)).sum())
-
-
-_LOCAL = threading.local()
-_LOCK = threading.Lock()
-_INSTALLED = {"count": 0, "original": None}
-
-
-class _CyberProxy:
-    """Stands in for ``model.cyber`` in ``model.model``: calls through and records."""
-
-    def __init__(self, original: Any):
-        self._original = original
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._original, name)
-
-    def attacks(self, rng, firms, params, hazard, quarter, dt):  # noqa: D102 - pass-through
-        recorder = getattr(_LOCAL, "recorder", None)
-        cash = firms.cash[: firms.n].copy() if recorder is not None else None
-        outcome = self._original.attacks(rng, firms, params, hazard, quarter, dt)
-        if recorder is not None and recorder.model.firms is firms:
-            recorder.on_attacks(firms, cash, self._original.INSURANCE_COVER)
-        return outcome
-
-
-@contextlib.contextmanager
-def _observed(model: Any):
-    """Record the run's subsidy requests and cyber events while the block runs."""
-    import model.model as engine_module
-
-    recorder = _Recorder(model)
-    grant = model.policy.grant
-
-    def counting_grant(requests: np.ndarray) -> np.ndarray:
-        year = model.year
-        recorder.applications[year] = recorder.applications.get(year, 0) + len(requests)
-        return grant(requests)
-
-    model.policy.grant = counting_grant  # this run's subsidy book only
-    with _LOCK:
-        if _INSTALLED["count"] == 0:
-            _INSTALLED["original"] = engine_module.cyber
-            engine_module.cyber = _CyberProxy(engine_module.cyber)
-        _INSTALLED["count"] += 1
-    previous = getattr(_LOCAL, "recorder", None)
-    _LOCAL.recorder = recorder
-    try:
-        yield recorder
-    finally:
-        _LOCAL.recorder = previous
-        del model.policy.grant
-        with _LOCK:
-            _INSTALLED["count"] -= 1
-            if _INSTALLED["count"] == 0:
-                engine_module.cyber = _INSTALLED["original"]
+def _cyber_2021(model: Any, in_2021: np.ndarray) -> dict[str, float]:
+    """The 2021 cyber summaries, from the attacks the model recorded each quarter."""
+    outcomes = [o for year, o in model.cyber_history if year == 2021]
+    # Only attacks that cost something count: with zero loss parameters an attack can cost
+    # nothing, and then leaves nothing to observe.
+    costly = [o.gross_losses > 0 for o in outcomes]
+    attacked = {int(r) for o, c in zip(outcomes, costly, strict=True) for r in o.rows[c]}
+    losses = np.concatenate([np.empty(0)] + [o.gross_losses[c]
+                                             for o, c in zip(outcomes, costly, strict=True)])
+    threatened = sum(o.threatened for o in outcomes)  # a threat always costs something
+    return {
+        "cyber_attacked_share_2021": len(attacked) / max(int(in_2021.sum()), 1),
+        "cyber_median_loss_2021": float(np.median(losses)) if len(losses) else math.nan,
+        "cyber_solvency_threat_2021": threatened / len(losses) if len(losses) else math.nan,
+    }
 
 
 def _share(mask: np.ndarray, within: np.ndarray) -> float:
@@ -211,52 +138,44 @@ def summaries(model: Any) -> dict[str, float]:
     firms0 = int(f.alive[: f.n].sum())
     last_employees = f.employees.copy()
     eligible_2020 = math.nan
-    with _observed(model) as rec:
-        for q in range(QUARTERS):
-            year = model.year
-            if year == 2020 and q % 4 == 2:  # the relaunch window opens in 2020Q3
-                n = f.n
-                alive = f.alive[:n]
-                eligible_2020 = float((alive & (f.kind[:n] != LARGE)
-                                       & (f.employees[:n] >= 10)).sum())
-            rec.recording_attacks = year == 2021
-            model.step()
+    for q in range(QUARTERS):
+        if model.year == 2020 and q % 4 == 2:  # the relaunch window opens in 2020Q3
             n = f.n
-            live = f.alive[:n]
-            last_employees[:n] = np.where(live, f.employees[:n], last_employees[:n])
-            if q == 3:  # 2020Q4
-                out.update(_adoption(model, 2020))
-                out.update(_firm_shares(model))
-                out["service_revenue_share_2020"] = model.current["service_revenue_share"]
-                out["service_capture_2020"] = model.current["industrial_service_capture"]
-                out["severe_incidents_per_1000_2020"] = model.current[
-                    "severe_incidents_per_1000"]
-                envelope = model.policy.released * WAVE_2020_SHARE
-                out["subsidy_oversubscription_2020"] = (
-                    model.policy.requested / envelope if envelope > 0 else math.nan)
-                alive_2021 = live.copy()
-            if q == 11:  # 2022Q4: every establishment subsidised by the relaunch window
-                got = f.subsidy_received[:n] > 0
-                out["subsidy_small_projects_share_2020_2022"] = _share(
-                    last_employees[:n] < 50, got)
+            alive = f.alive[:n]
+            eligible_2020 = float((alive & (f.kind[:n] != LARGE)
+                                   & (f.employees[:n] >= 10)).sum())
+        model.step()
+        n = f.n
+        live = f.alive[:n]
+        last_employees[:n] = np.where(live, f.employees[:n], last_employees[:n])
+        if q == 3:  # 2020Q4
+            out.update(_adoption(model, 2020))
+            out.update(_firm_shares(model))
+            out["service_revenue_share_2020"] = model.current["service_revenue_share"]
+            out["service_capture_2020"] = model.current["industrial_service_capture"]
+            out["severe_incidents_per_1000_2020"] = model.current["severe_incidents_per_1000"]
+            envelope = model.policy.released * WAVE_2020_SHARE
+            out["subsidy_oversubscription_2020"] = (
+                model.policy.requested / envelope if envelope > 0 else math.nan)
+            alive_2021 = live.copy()
+        if q == 11:  # 2022Q4: every establishment subsidised by the relaunch window
+            got = f.subsidy_received[:n] > 0
+            out["subsidy_small_projects_share_2020_2022"] = _share(
+                last_employees[:n] < 50, got)
     out.update(_adoption(model, 2024))
     years = QUARTERS / 4
     out["jobs_change_2020_2024"] = (model.current["jobs"] / jobs0) ** (1 / years) - 1
     out["establishments_change_2020_2024"] = (
         int(f.alive[: f.n].sum()) / firms0) ** (1 / years) - 1
+    applications = model.policy.requests_by_year.get(2020, 0)
     out["subsidy_applicant_share_2020"] = (
-        rec.applications.get(2020, 0) / eligible_2020 if eligible_2020 > 0 else math.nan)
-    attacks = rec.attacks
+        applications / eligible_2020 if eligible_2020 > 0 else math.nan)
     # firms alive at some point in 2021: alive at the end of 2020 or entered in 2021
     entered = (f.entry_quarter[: f.n] >= 4) & (f.entry_quarter[: f.n] < 8)
     in_2021 = np.zeros(f.n, dtype=bool)
     in_2021[: len(alive_2021)] = alive_2021
     in_2021 |= entered
-    out["cyber_attacked_share_2021"] = len(attacks.firms) / max(int(in_2021.sum()), 1)
-    losses = np.concatenate(attacks.losses) if attacks.losses else np.empty(0)
-    out["cyber_median_loss_2021"] = float(np.median(losses)) if len(losses) else math.nan
-    out["cyber_solvency_threat_2021"] = (attacks.threatened / attacks.events
-                                         if attacks.events else math.nan)
+    out.update(_cyber_2021(model, in_2021))
     return {name: float(out[name]) for name in SUMMARIES}
 
 

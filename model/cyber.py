@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,13 +20,29 @@ LOSS_SIZE_EXPONENT = 0.5  # losses scale with (employees / 20) ** this
 
 @dataclass
 class CyberOutcome:
-    """One quarter's cyber events."""
+    """One quarter's cyber events.
+
+    Attributes:
+        attacks: number of firms attacked.
+        severe: attacks that were severe incidents.
+        exits: severely attacked firms that closed.
+        losses: EUR borne by firms (after insurance).
+        insured_losses: EUR paid by insurers.
+        rows: the attacked firm rows, ascending.
+        gross_losses: EUR lost per attacked row, before insurance (aligned with ``rows``).
+        threatened: attacked firms whose borne loss exceeded their cash before the attack
+            (cash below zero counts as zero).
+
+    """
 
     attacks: int = 0
     severe: int = 0
     exits: int = 0
-    losses: float = 0.0  # EUR borne by firms
-    insured_losses: float = 0.0  # EUR paid by insurers
+    losses: float = 0.0
+    insured_losses: float = 0.0
+    rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    gross_losses: np.ndarray = field(default_factory=lambda: np.empty(0))
+    threatened: int = 0
 
 
 def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np.ndarray,
@@ -60,6 +76,9 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
     insured = firms.insured[rows]
     paid = np.where(insured, INSURANCE_COVER * loss, 0.0)
     borne = loss - paid
+    # Against the cash held when hit, not after: a threat means the attack alone cost more
+    # than the firm had.
+    threatened = int((borne > np.maximum(firms.cash[rows], 0.0)).sum())
     firms.cash[rows] -= borne
     firms.trust[:n] = np.minimum(1.0, firms.trust[:n] + TRUST_RECOVERY)
     hit = rows[severe]
@@ -71,4 +90,5 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
     firms.exit_cause[gone] = EXIT_CYBER
     firms.exit_quarter[gone] = quarter
     firms.security[:n] *= math.exp(-SECURITY_DECAY * dt)
-    return CyberOutcome(k, len(hit), len(gone), float(borne.sum()), float(paid.sum()))
+    return CyberOutcome(k, len(hit), len(gone), float(borne.sum()), float(paid.sum()),
+                        rows, loss, threatened)

@@ -63,6 +63,9 @@ class ServitizationModel(mesa.Model):
         firms: the firm state arrays.
         platforms: the platform state arrays.
         datacollector: one row per quarter, one column per indicator.
+        cyber_history: one ``(year, CyberOutcome)`` per step done, in order (who was
+            attacked, what it cost), for outputs the indicators do not hold.
+        severe_history: severe incidents per step done.
 
     """
 
@@ -100,6 +103,7 @@ class ServitizationModel(mesa.Model):
         self.cluster_adoptions = 0
         self.additional_capex = 0.0
         self.severe_history: list[int] = []
+        self.cyber_history: list[tuple[int, cyber.CyberOutcome]] = []
         self.hurdle = hurdle_rates(self.firms.large, p, p["start_year"])
         self._hurdle_year = p["start_year"]
         # Per-row rates by size class, fixed for the run (kinds never change).
@@ -181,6 +185,7 @@ class ServitizationModel(mesa.Model):
         attacks = cyber.attacks(rng, f, p, self.attack_hazard, self.quarter, DT)
         self.ledger["cyber"] += attacks.losses
         self.severe_history.append(attacks.severe)
+        self.cyber_history.append((year, attacks))
         # 7. Market.
         self._clear_market(demand_index)
         # 8. Platforms.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +20,10 @@ class SubsidyPolicy:
         spent: total granted so far.
         requested: total asked for (incl. requests refused for lack of budget).
         lapsed: budget left unspent at the end of a yearly call.
+        requests_by_year: calendar year -> number of requests made (granted or not).
+        year: the year of the last :meth:`open_window` call. The model calls it every quarter
+            before any request, so requests count in the year they are made (requests made
+            before any call have no year and are not counted by year).
 
     """
 
@@ -30,9 +34,12 @@ class SubsidyPolicy:
     spent: float = 0.0
     requested: float = 0.0
     lapsed: float = 0.0
+    requests_by_year: dict[int, int] = field(default_factory=dict)
+    year: int | None = None
 
     def open_window(self, year: int, quarter: int) -> None:
         """Release budget at the start of a window: relaunch in 2020Q3, then every Q1 after."""
+        self.year = year
         if (year, quarter) == RELANCE_OPENS:
             self._release(self.relance_budget)
         elif year > RELANCE_LAST_YEAR and quarter == 0:
@@ -59,6 +66,9 @@ class SubsidyPolicy:
 
         """
         self.requested += float(requests.sum())
+        if self.year is not None:
+            by_year = self.requests_by_year
+            by_year[self.year] = by_year.get(self.year, 0) + len(requests)
         granted = np.cumsum(requests) <= self.budget_left
         total = float(requests[granted].sum())
         self.budget_left -= total

@@ -60,3 +60,28 @@ def test_invariants_hold_every_quarter_for_parameters_in_their_sa_ranges(params,
         model.step()
         _check(model)
     _money_accounted_for(model)
+
+
+def test_model_records_each_quarters_attacks_and_each_years_subsidy_requests(monkeypatch):
+    model = ServitizationModel(rng=7, headless=True, population_scale=0.1)
+    grant, asked = model.policy.grant, []
+
+    def counting_grant(requests):
+        asked.append((model.year, len(requests)))
+        return grant(requests)
+
+    monkeypatch.setattr(model.policy, "grant", counting_grant)
+    model.run()
+    history = model.cyber_history
+    assert [year for year, _ in history] == [model.p["start_year"] + q // 4
+                                             for q in range(model.quarter)]
+    assert [o.severe for _, o in history] == model.severe_history
+    for _, o in history:
+        assert len(o.rows) == len(o.gross_losses) == o.attacks >= o.threatened
+        assert np.isclose(o.gross_losses.sum(), o.losses + o.insured_losses)
+    assert np.isclose(sum(o.losses for _, o in history), model.ledger["cyber"])
+    assert sum(o.threatened for _, o in history) > 0
+    by_year: dict[int, int] = {}
+    for year, count in asked:
+        by_year[year] = by_year.get(year, 0) + count
+    assert model.policy.requests_by_year == by_year and sum(by_year.values()) > 0
