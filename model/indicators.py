@@ -62,7 +62,7 @@ def compute(model) -> dict[str, float]:
     serv_large = _share(servitized, big)
     goods = float(f.goods_revenue[:n][alive].sum())
     jobs = float(f.employees[:n][alive].sum()) / scale
-    history = model.severe_history[-4:]
+    history = [outcome.severe for _, outcome in model.cyber_history[-4:]]
     firms_alive = max(int(alive.sum()), 1)
     spent = model.policy.spent
     return {

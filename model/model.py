@@ -65,7 +65,7 @@ class ServitizationModel(mesa.Model):
         datacollector: one row per quarter, one column per indicator.
         cyber_history: one ``(year, CyberOutcome)`` per step done, in order (who was
             attacked, what it cost), for outputs the indicators do not hold.
-        severe_history: severe incidents per step done.
+        severe_history: severe incidents per step done (from ``cyber_history``).
 
     """
 
@@ -102,7 +102,6 @@ class ServitizationModel(mesa.Model):
         self.adoptions = 0
         self.cluster_adoptions = 0
         self.additional_capex = 0.0
-        self.severe_history: list[int] = []
         self.cyber_history: list[tuple[int, cyber.CyberOutcome]] = []
         self.hurdle = hurdle_rates(self.firms.large, p, p["start_year"])
         self._hurdle_year = p["start_year"]
@@ -131,6 +130,11 @@ class ServitizationModel(mesa.Model):
         self.datacollector.collect(self)
 
     # --- time --------------------------------------------------------------------------------
+    @property
+    def severe_history(self) -> list[int]:
+        """Severe cyber incidents per step done, oldest first."""
+        return [outcome.severe for _, outcome in self.cyber_history]
+
     @property
     def t_years(self) -> float:
         """Years elapsed since the start of the horizon."""
@@ -184,7 +188,6 @@ class ServitizationModel(mesa.Model):
         alive_before = int(f.alive[:n].sum())
         attacks = cyber.attacks(rng, f, p, self.attack_hazard, self.quarter, DT)
         self.ledger["cyber"] += attacks.losses
-        self.severe_history.append(attacks.severe)
         self.cyber_history.append((year, attacks))
         # 7. Market.
         self._clear_market(demand_index)
