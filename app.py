@@ -46,9 +46,10 @@ SCALE = 0.1
 SCALES = [0.02, 0.05, 0.1, 0.25, 0.5, 1.0]
 SCENARIO_PRESETS = ("low", "trend", "high")
 GROUPS = {  # registry group -> title, in the order shown (levers first)
-    "lever": "Workshop levers",
+    "policy": "Workshop levers (policy)",
     "market": "Market",
     "firms": "Firms: diffusion and decisions",
+    "digital": "Digital technology",
     "platforms": "Platforms",
     "cyber": "Cyber risk",
     "demography": "Demography and jobs",
@@ -344,7 +345,7 @@ def ParameterInput(name: str, value: Any):
 @solara.component
 def ParameterGroup(group: str, values: dict[str, Any]):
     """A group of parameters behind a header; only an open group builds its sliders."""
-    is_open, set_open = solara.use_state(group == "lever")
+    is_open, set_open = solara.use_state(group == "policy")
     solara.Button(f"{'\u25be' if is_open else '\u25b8'} {GROUPS[group]}", text=True,
                   small=True, on_click=lambda: set_open(not is_open),
                   style={"justify-content": "start"})

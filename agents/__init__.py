@@ -1,11 +1,8 @@
 """The four Mesa agent classes and the decision rules they share with the vectorised step."""
 
-from agents.decisions import OPTION_NAMES, DecisionContext, attention_probability, option_values
-from agents.firms import SME, Firm, LargeFirm, UpstreamSupplier
+from agents.decisions import OPTION_NAMES, DecisionContext, decide, option_values
+from agents.firms import FIRM_CLASSES, SME, Firm, LargeFirm, UpstreamSupplier
 from agents.platforms import PlatformEntrant
-
-#: Agent class per firm kind code (see ``model.state``: 0 SME, 1 supplier, 2 large).
-FIRM_CLASSES = (SME, UpstreamSupplier, LargeFirm)
 
 __all__ = [
     "FIRM_CLASSES",
@@ -16,6 +13,6 @@ __all__ = [
     "LargeFirm",
     "PlatformEntrant",
     "UpstreamSupplier",
-    "attention_probability",
+    "decide",
     "option_values",
 ]

@@ -2,40 +2,48 @@
 
 Every function here takes arrays (or scalars: numpy ufuncs work on both) and a small context
 object, and returns arrays. Nothing here knows the model class: the model gathers the inputs of
-the rows it is deciding for, and an agent's ``decide()`` calls the same functions on its row.
+the rows it is deciding for, and an agent's ``decide()`` calls :func:`decide` on its own row,
+the same function the step calls on all considering firms.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-#: Investment options, the columns of :func:`option_values`.
-NONE, DIGITAL, SERVITIZE, SECURITY = 0, 1, 2, 3
-OPTION_NAMES = ("none", "digital", "servitize", "security")
+from agents.economics import (
+    PERFORMANCE_SERVICE_MIN,
+    PERFORMANCE_TRUST_MIN,
+    ServiceMarket,
+    accounts,
+    attack_rate,
+    competitiveness,
+    goods_margin_rate,
+    service_margin_rate,
+)
+from agents.kinds import PAY_PER_USE, PERFORMANCE
 
-#: Capability gained by one investment, as a share of the distance to full capability.
-DIGITAL_GAIN = 0.6
+#: Investment options, the columns of :func:`option_values`. ``climb`` is the next rung of the
+#: service ladder (with the digital part it needs, if the firm has not adopted yet).
+NONE, DIGITAL, CLIMB, SECURITY = 0, 1, 2, 3
+OPTION_NAMES = ("none", "digital", "climb", "security")
+
+#: Capability gained by one investment, as a share of the distance to full capability (a
+#: digital project's gain is the ``digital_project_gain`` parameter).
 SERVICE_GAIN = 0.5
 SECURITY_GAIN = 0.5
-#: Cost of the options relative to the full digital+service package.
+#: Cost of the options relative to the full digital+service package. Climbing to added
+#: services (a service desk, spare parts, training) costs a tenth of it; pay-per-use and
+#: performance contracts (connected machines, billing by use, financing) the service part.
 DIGITAL_COST_SHARE = 0.4
-SERVICE_ONLY_COST_SHARE = 0.6
+CLIMB_COST_SHARE = (0.0, 0.1, 0.6, 0.6)  # by the rung climbed to
 SECURITY_COST_SHARE = 0.1
-#: Goods margin gained per unit of digital capability (process efficiency).
-DIGITAL_MARGIN_GAIN = 0.005
-#: Yearly cost of an employee, for the service-organisation cost of the transition.
-WAGE = 45_000.0
 
 
-def attention_probability(
-    p: np.ndarray | float,
-    q: float,
-    neighbour_share: np.ndarray | float,
-    imitation_multiplier: np.ndarray | float,
-    dt: float,
-) -> np.ndarray:
+def attention_probability(p, q: float, neighbour_share, imitation_multiplier,
+                          dt: float) -> np.ndarray:
     """Bass hazard in agent form: the probability of considering an investment this step.
 
     ``1 - exp(-(p + q * m * A) * dt)`` with A the adopter share among the neighbours and m
@@ -55,26 +63,13 @@ def attention_probability(
     return -np.expm1(-(p + q * imitation_multiplier * neighbour_share) * dt)
 
 
-def mid_step_share(
-    p: np.ndarray | float,
-    q: float,
-    neighbour_share: np.ndarray | float,
-    imitation_multiplier: np.ndarray | float,
-    dt: float,
-) -> np.ndarray:
+def mid_step_share(p, q: float, neighbour_share, imitation_multiplier, dt: float) -> np.ndarray:
     """Adopter share among the neighbours expected half-way through the step.
 
     The Bass hazard is a continuous-time rate; evaluating it on the share at the start of a
     quarter makes the agent-form curve lag the Bass (1969) curve by up to 3.5 percentage points
     at q = 0.6/yr. Evaluating it at the expected mid-step share (a midpoint step) keeps the lag
     near 0.1 points, with the hazard formula unchanged.
-
-    Args:
-        p: external influence per year.
-        q: imitation per year.
-        neighbour_share: adopter share among neighbours at the start of the step.
-        imitation_multiplier: per firm or scalar.
-        dt: step length in years.
 
     Returns:
         The expected share at mid-step, in [0, 1].
@@ -84,44 +79,44 @@ def mid_step_share(
     return a + (1 - a) * attention_probability(p, q, a, imitation_multiplier, dt / 2)
 
 
-def annuity(rate: np.ndarray | float, quarters: np.ndarray | float) -> np.ndarray:
+def annuity(rate, quarters) -> np.ndarray:
     """Present value of 1 EUR per quarter for ``quarters`` quarters at a yearly rate."""
     v = (1.0 + np.asarray(rate, dtype=float)) ** -0.25
     quarters = np.asarray(quarters, dtype=float)
     return np.where(v < 1.0, v * (1 - v**quarters) / np.where(v < 1.0, 1 - v, 1.0), quarters)
 
 
-def logit_share(own_utility: np.ndarray, rivals_exp_sum: float | np.ndarray) -> np.ndarray:
-    """Multinomial-logit share of one provider against rivals (platforms + outside option)."""
-    e = np.exp(own_utility)
-    return e / (e + rivals_exp_sum)
-
-
 @dataclass(frozen=True)
 class DecisionContext:
-    """What a considering firm knows when it evaluates its options (one quarter).
+    """What considering firms know when they evaluate their options (one quarter).
 
     Per-firm fields are arrays aligned with the rows being evaluated.
 
     Attributes:
         hurdle: yearly hurdle rate (incl. the Covid premium while it lasts).
         horizon_quarters: NPV horizon.
-        subsidy_rate: expected subsidy share of capex (0 if not eligible or no budget).
+        subsidy_rate: expected subsidy share of capex (0 if not eligible or no call open).
         package_cost: capex of the full digital+service package, after Wright's law.
-        service_market: service demand on the installed base, EUR/quarter, at mid-horizon.
-        goods_revenue: EUR/quarter.
-        rivals_exp_sum: sum of exp(utility) of platforms and the outside option.
-        capability_weight, installed_base_bonus, trust_term: incumbent utility parts.
-        service_margin: EBIT margin on services.
-        threshold_share: service-market capture at which the firm would be servitized.
+        goods_demand: customers' demand for the firm's goods now, EUR/quarter.
+        potential, usage_factor: the firm's added-services and pay-per-use reach.
+        gain, gain_2020: realised digital productivity gain now and at the firm's start.
+        competitor_gain, competitor_gain_2020: the same for competitors outside the region.
+        digital_gain: productivity gain of full digital capability (``g``).
+        digital_step: share of the gap to full digital capability one project closes.
+        sales_ratio: goods-sales gain per unit of relative productivity gain.
+        ramp_quarters: time constant of the productivity ramp-up.
+        product_margin: goods EBIT margin at 2020 productivity.
+        market: the service market expected at mid-horizon.
         attack_hazard: yearly attack hazard before exposure and security.
-        exposure: ``digital_exposure`` parameter.
-        expected_loss: expected loss of one attack, EUR.
-        transition_cost: service-organisation cost per quarter during the transition.
-        transition_quarters: J-curve length.
-        digital, service, security: current capabilities.
-        adopted: digital capability already past the mark.
-        servitizing: service transition already started.
+        exposure, framework: ``digital_exposure`` and ``secure_framework``.
+        expected_loss: expected cost of one attack, EUR.
+        transition_cost_share: organisation cost per quarter of a climb, per EUR of the
+            quarterly service sales the new rung is expected to bring.
+        transition_quarters: length of a climb.
+        overhead: cost per quarter of running a pay-per-use or performance offer.
+        adoption_mark: digital capability of an adopter.
+        digital, service, security, trust, rung: the firm's state.
+        adopted, servitizing: digital adopter; climbing a rung now.
 
     """
 
@@ -129,137 +124,209 @@ class DecisionContext:
     horizon_quarters: np.ndarray
     subsidy_rate: np.ndarray
     package_cost: np.ndarray
-    service_market: np.ndarray
-    goods_revenue: np.ndarray
-    rivals_exp_sum: float
-    capability_weight: float
-    installed_base_bonus: float
-    trust_term: np.ndarray
-    service_margin: float
-    threshold_share: np.ndarray
+    goods_demand: np.ndarray
+    potential: np.ndarray
+    usage_factor: np.ndarray
+    gain: np.ndarray
+    gain_2020: np.ndarray
+    competitor_gain: float
+    competitor_gain_2020: float
+    digital_gain: float
+    digital_step: float
+    sales_ratio: float
+    ramp_quarters: float
+    product_margin: float
+    market: ServiceMarket
     attack_hazard: np.ndarray
     exposure: float
     framework: float
     expected_loss: np.ndarray
-    transition_cost: np.ndarray
+    transition_cost_share: float
     transition_quarters: int
+    overhead: np.ndarray
+    adoption_mark: float
     digital: np.ndarray
     service: np.ndarray
     security: np.ndarray
+    trust: np.ndarray
+    rung: np.ndarray
     adopted: np.ndarray
     servitizing: np.ndarray
 
 
-def incumbent_utility(
-    service: np.ndarray, digital: np.ndarray, capability_weight: float,
-    installed_base_bonus: float, trust_term: np.ndarray,
-) -> np.ndarray:
-    """Customers' utility of buying services from the maker of their machines.
+def quarterly_profit(ctx: DecisionContext, digital, service, security, rung,
+                     with_sales: bool = False):
+    """Expected EBIT less expected cyber cost per quarter, once a state's gains have come in.
 
-    The installed-base bonus counts fully only when the machines are digitally connected.
+    With ``with_sales``, also the state's service sales (EUR per quarter).
     """
-    return (capability_weight * (0.7 * service + 0.3 * digital)
-            + installed_base_bonus * (0.5 + 0.5 * digital) + trust_term)
+    gain = ctx.digital_gain * digital
+    demand = ctx.goods_demand * competitiveness(gain, ctx.gain, 0.0, 0.0, ctx.sales_ratio)
+    sales = accounts(demand, ctx.potential, ctx.usage_factor, rung, service, digital, ctx.trust,
+                     ctx.market)
+    service_revenue = sales.service_revenue
+    ebit = (sales.goods_revenue * goods_margin_rate(ctx.product_margin, gain, ctx.gain_2020,
+                                                    ctx.competitor_gain,
+                                                    ctx.competitor_gain_2020)
+            + service_revenue * service_margin_rate(service_revenue, sales.goods_revenue,
+                                                    ctx.market)
+            - ctx.overhead * (rung >= PAY_PER_USE))
+    rate = attack_rate(ctx.attack_hazard, digital, security, ctx.exposure, ctx.framework)
+    profit = ebit + np.expm1(-rate * 0.25) * ctx.expected_loss
+    return (profit, service_revenue) if with_sales else profit
 
 
-def attack_rate(
-    hazard: np.ndarray, digital: np.ndarray, security: np.ndarray, exposure: float,
-    framework: float,
-) -> np.ndarray:
-    """Yearly attack hazard given exposure from digital capability and protection."""
-    return hazard * (1 + (exposure - 1) * digital) * (1 - 0.6 * security) * (1 - framework)
-
-
-def realised_service_margin(capture: np.ndarray, threshold_share: np.ndarray,
-                            service_margin: float) -> np.ndarray:
-    """Service EBIT margin: lower below the servitization threshold (scale of the service unit)."""
-    ratio = np.clip(capture / np.maximum(threshold_share, 1e-9), 0.0, 1.0)
-    return service_margin * (0.5 + 0.5 * ratio)
+def climb_cost(share: float, new_service_sales) -> np.ndarray:
+    """Organisation cost per quarter of a climb: a share of the service sales it should bring."""
+    return share * np.maximum(new_service_sales, 0.0)
 
 
 def option_values(ctx: DecisionContext) -> tuple[np.ndarray, np.ndarray]:
     """Expected NPV and capex of each option for each considering firm.
 
-    NPV = discounted [service margin uplift - transition cost - change in expected cyber loss
-    + digital efficiency] - capex x (1 - subsidy). Option ``none`` is worth 0.
-
-    Args:
-        ctx: the decision context of the rows being evaluated.
+    NPV = discounted gain in quarterly profit over the horizon (digital gains come in with the
+    productivity ramp-up) - the climb's service-organisation cost - capex x (1 - subsidy).
+    Option ``none`` is worth 0; an option a firm cannot take is worth ``-inf``.
 
     Returns:
         (npv, capex), both of shape (rows, 4), columns ``OPTION_NAMES``.
 
     """
-    d0, s0, k0 = ctx.digital, ctx.service, ctx.security
-    d_new = np.where(ctx.adopted, d0, d0 + DIGITAL_GAIN * (1 - d0))
-    s_new = s0 + SERVICE_GAIN * (1 - s0)
-    k_new = k0 + SECURITY_GAIN * (1 - k0)
-    annuity_h = annuity(ctx.hurdle, ctx.horizon_quarters)
-    annuity_t = annuity(ctx.hurdle, np.minimum(ctx.transition_quarters, ctx.horizon_quarters))
-
-    def service_profit(service, digital):
-        u = incumbent_utility(service, digital, ctx.capability_weight,
-                              ctx.installed_base_bonus, ctx.trust_term)
-        capture = logit_share(u, ctx.rivals_exp_sum)
-        margin = realised_service_margin(capture, ctx.threshold_share, ctx.service_margin)
-        return ctx.service_market * capture * margin
-
-    def cyber_cost(digital, security):
-        rate = attack_rate(ctx.attack_hazard, digital, security, ctx.exposure, ctx.framework)
-        return -np.expm1(-rate * 0.25) * ctx.expected_loss
-
-    base_profit = service_profit(s0, d0)
-    base_cyber = cyber_cost(d0, k0)
-    rows = len(np.atleast_1d(d0))
-    npv = np.zeros((rows, 4))
-    capex = np.zeros((rows, 4))
-
-    digital_cost = np.where(ctx.adopted, 0.0, DIGITAL_COST_SHARE * ctx.package_cost)
-    capex[:, DIGITAL] = DIGITAL_COST_SHARE * ctx.package_cost
-    gain = (service_profit(s0, d_new) - base_profit
-            + ctx.goods_revenue * DIGITAL_MARGIN_GAIN * (d_new - d0)
-            - (cyber_cost(d_new, k0) - base_cyber))
-    npv[:, DIGITAL] = np.where(ctx.adopted, -np.inf,
-                               gain * annuity_h - capex[:, DIGITAL] * (1 - ctx.subsidy_rate))
-
-    capex[:, SERVITIZE] = digital_cost + SERVICE_ONLY_COST_SHARE * ctx.package_cost
-    gain = (service_profit(s_new, d_new) - base_profit
-            + ctx.goods_revenue * DIGITAL_MARGIN_GAIN * (d_new - d0)
-            - (cyber_cost(d_new, k0) - base_cyber))
-    npv[:, SERVITIZE] = np.where(
-        ctx.servitizing, -np.inf,
-        gain * annuity_h - ctx.transition_cost * annuity_t
-        - capex[:, SERVITIZE] * (1 - ctx.subsidy_rate))
-
-    capex[:, SECURITY] = SECURITY_COST_SHARE * ctx.package_cost
-    gain = base_cyber - cyber_cost(d0, k_new)
-    npv[:, SECURITY] = gain * annuity_h - capex[:, SECURITY] * (1 - ctx.subsidy_rate)
+    npv, capex, _ = valuation(ctx)
     return npv, capex
 
 
-def choose_option(
-    npv: np.ndarray, own_capex: np.ndarray, financing: np.ndarray, adopt_always: bool,
-    servitizing: np.ndarray | None = None,
-) -> np.ndarray:
+def valuation(ctx: DecisionContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`option_values`, and the organisation cost per quarter a climb would run up.
+
+    Returns:
+        (npv, capex, organisation): the first two of shape (rows, 4), the last (rows,).
+
+    """
+    d0, s0, k0, r0 = ctx.digital, ctx.service, ctx.security, ctx.rung
+    d_new = d0 + ctx.digital_step * (1 - d0)
+    s_new = s0 + SERVICE_GAIN * (1 - s0)
+    k_new = k0 + SECURITY_GAIN * (1 - k0)
+    annuity_h = annuity(ctx.hurdle, ctx.horizon_quarters)
+    # Digital gains come in over the ramp-up: counted from half-way through it.
+    delayed = annuity_h * (1 + ctx.hurdle) ** (-ctx.ramp_quarters / 8)
+    annuity_t = annuity(ctx.hurdle, np.minimum(ctx.transition_quarters, ctx.horizon_quarters))
+    base, base_sales = quarterly_profit(ctx, d0, s0, k0, r0, with_sales=True)
+    rows = len(np.atleast_1d(d0))
+    npv = np.zeros((rows, 4))
+    capex = np.zeros((rows, 4))
+    digital_cost = DIGITAL_COST_SHARE * ctx.package_cost
+
+    # Digital: a first adoption, or an upgrade of capability that has aged.
+    capex[:, DIGITAL] = digital_cost
+    gain = quarterly_profit(ctx, d_new, s0, k0, r0) - base
+    npv[:, DIGITAL] = gain * delayed - capex[:, DIGITAL] * (1 - ctx.subsidy_rate)
+
+    target = np.minimum(r0 + 1, PERFORMANCE)
+    possible = (~ctx.servitizing & (r0 < PERFORMANCE)
+                & ((target < PERFORMANCE) | ((s0 >= PERFORMANCE_SERVICE_MIN)
+                                             & (ctx.trust >= PERFORMANCE_TRUST_MIN))))
+    needs_digital = (target >= PAY_PER_USE) & (d0 < ctx.adoption_mark)
+    d_climb = np.where(needs_digital, d_new, d0)
+    capex[:, CLIMB] = (np.where(needs_digital, digital_cost, 0.0)
+                       + np.asarray(CLIMB_COST_SHARE)[target] * ctx.package_cost)
+    climbed, sales = quarterly_profit(ctx, d_climb, s_new, k0, target, with_sales=True)
+    organisation = climb_cost(ctx.transition_cost_share, sales - base_sales)
+    npv[:, CLIMB] = np.where(
+        possible, (climbed - base) * np.where(needs_digital, delayed, annuity_h)
+        - organisation * annuity_t - capex[:, CLIMB] * (1 - ctx.subsidy_rate), -np.inf)
+
+    capex[:, SECURITY] = SECURITY_COST_SHARE * ctx.package_cost
+    gain = quarterly_profit(ctx, d0, s0, k_new, r0) - base
+    npv[:, SECURITY] = gain * annuity_h - capex[:, SECURITY] * (1 - ctx.subsidy_rate)
+    return npv, capex, organisation
+
+
+def choose_option(npv: np.ndarray, own_capex: np.ndarray, financing: np.ndarray,
+                  adopt_always: bool, adopted: np.ndarray | None = None) -> np.ndarray:
     """Pick each firm's option: the best positive NPV among those it can finance.
 
     Args:
         npv: (rows, 4) option values.
         own_capex: (rows, 4) capex the firm pays itself (after subsidy).
         financing: (rows,) cash + borrowing capacity (``inf`` without a cash limit).
-        adopt_always: Bass docking: every considering firm adopts (the full package, or the
-            digital part for a firm whose service transition has already started).
-        servitizing: (rows,) service transition already started (used with adopt_always).
+        adopt_always: Bass docking: every considering firm adopts (digital, or the next rung
+            for a firm that has adopted already, when there is one).
+        adopted: (rows,) digital adopters (used with adopt_always).
 
     Returns:
         (rows,) chosen option codes.
 
     """
     if adopt_always:
-        started = np.zeros(npv.shape[0], bool) if servitizing is None else servitizing
-        return np.where(started, DIGITAL, SERVITIZE)
+        done = np.zeros(npv.shape[0], bool) if adopted is None else adopted
+        return np.where(done, np.where(np.isfinite(npv[:, CLIMB]), CLIMB, NONE), DIGITAL)
     ok = (npv > 0) & (own_capex <= financing[:, None])
     ok[:, NONE] = True
     value = np.where(ok, npv, -np.inf)
     value[:, NONE] = 0.0
     return np.argmax(value, axis=1)
+
+
+@dataclass
+class Decision:
+    """What considering firms chose, aligned with their rows.
+
+    Attributes:
+        choice: option codes.
+        cost: capex of the chosen option, EUR.
+        subsidy: subsidy granted, EUR (0 if none asked or refused).
+        organisation: organisation cost per quarter of the climb, for the rows that climb.
+        additional_capex: capex of subsidised projects not worth it without the subsidy.
+
+    """
+
+    choice: np.ndarray
+    cost: np.ndarray
+    subsidy: np.ndarray
+    organisation: np.ndarray
+    additional_capex: float = 0.0
+
+
+def decide(ctx: DecisionContext, financing: np.ndarray, adopt_always: bool,
+           grant: Callable[[np.ndarray], np.ndarray]) -> Decision:
+    """Choose, apply for the subsidy, and choose again if it is refused.
+
+    Applications go in the rows' order; ``grant`` answers them (first come, first served
+    while the budget lasts). A firm refused keeps an option only if it is still worth it,
+    and financeable, without the subsidy.
+
+    Args:
+        ctx: the decision context of the rows.
+        financing: cash plus borrowing capacity per row.
+        adopt_always: Bass docking switch.
+        grant: EUR asked per application, in order -> mask of those granted in full (the
+            subsidy book's ``grant``, or ``would_grant`` for a question without effect).
+
+    Returns:
+        The decision of every row.
+
+    """
+    npv, capex, organisation = valuation(ctx)
+    rate = ctx.subsidy_rate
+    choice = choose_option(npv, capex * (1 - rate[:, None]), financing, adopt_always,
+                           ctx.adopted)
+    rows = np.arange(len(choice))
+    cost = capex[rows, choice]
+    subsidy = np.zeros(len(choice))
+    additional = 0.0
+    applying = np.flatnonzero((choice != NONE) & (rate > 0))
+    if len(applying):
+        asked = cost[applying] * rate[applying]
+        granted = grant(asked)
+        subsidy[applying[granted]] = asked[granted]
+        refused = applying[~granted]
+        if len(refused):
+            retry = choose_option(npv[refused] - capex[refused] * rate[refused, None],
+                                  capex[refused], financing[refused], adopt_always,
+                                  ctx.adopted[refused])
+            choice[refused] = retry
+            cost[refused] = capex[refused, retry]
+        without = npv[rows, choice] - cost * rate
+        additional = float(cost[(subsidy > 0) & (without <= 0)].sum())
+    return Decision(choice, cost, subsidy, organisation, additional)

@@ -1,16 +1,27 @@
 """The three kinds of industrial firm: SMEs, large firms and upstream suppliers.
 
 Each agent is a view on one row of ``model.firms``: its attributes read and write the arrays
-that the vectorised step uses, and :meth:`Firm.decide` applies the same decision rules as the
-step, on its own row.
+that the vectorised step uses. Where the regional sheet gives a kind its own behaviour, the
+class carries it as a rule over arrays that the step applies to the rows of that kind:
+
+* ``SME``: a myopic SME ("navigates by sight") weighs an investment only when a subsidy call
+  is open or its neighbours push;
+* ``UpstreamSupplier``: its sales follow its regional clients' sales;
+* ``LargeFirm``: the means of a group: it always plans, and borrows against more.
+
+:meth:`Firm.decide` asks the model the step's own question (``agents.decisions.decide``) for
+this one row, with a subsidy book that answers without spending.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import mesa
 import numpy as np
 
 from agents import decisions
+from agents import kinds
 from agents.views import StateField
 
 
@@ -26,9 +37,14 @@ class Firm(mesa.Agent):
 
     """
 
+    KIND: ClassVar[int] = -1
+    #: Borrowing limit: years of positive EBIT, or a credit line as a share of yearly sales.
+    EBIT_YEARS: ClassVar[float] = 2.0
+    CREDIT_LINE: ClassVar[float] = 0.10
+
     alive = _firm(bool, "still operating in the region")
     employees = _firm(float, "jobs in the region (production + service offer)")
-    production_jobs = _firm(float, "jobs making goods")
+    production_jobs = _firm(float, "jobs making goods, support functions included")
     service_jobs = _firm(float, "jobs of the service offer located in the region")
     goods_revenue = _firm(float, "goods sales, EUR per quarter")
     service_revenue = _firm(float, "service sales, EUR per quarter")
@@ -37,13 +53,17 @@ class Firm(mesa.Agent):
     cash = _firm(float, "cash, EUR")
     debt = _firm(float, "debt, EUR")
     digital = _firm(float, "digital capability in [0, 1]")
+    productivity_gain = _firm(float, "realised productivity gain from digital technology")
     service = _firm(float, "service capability in [0, 1]")
     security = _firm(float, "security level in [0, 1]")
     trust = _firm(float, "customers' trust in [0, 1]")
+    rung = _firm(int, "service ladder: 0 goods only, 1 added services, 2 pay-per-use, "
+                      "3 performance contracts")
     adopted = _firm(bool, "digital capability has passed the adoption mark")
-    servitizing = _firm(bool, "has started its service transition")
+    servitizing = _firm(bool, "climbing a rung of the service ladder now")
     servitized = _firm(bool, "service share of revenue at or above the threshold")
-    transition_quarters = _firm(int, "quarters since its service transition began")
+    transition_quarters = _firm(int, "quarters into its current climb")
+    abandoned = _firm(int, "climbs abandoned because the offer lost money")
     strategic = _firm(bool, "plans ahead (False: myopic, 'navigates by sight')")
     cluster = _firm(bool, "member of a cluster / lab partnership")
     insured = _firm(bool, "holds cyber insurance")
@@ -53,6 +73,20 @@ class Firm(mesa.Agent):
         super().__init__(model)
         self.row = row
 
+    # --- rules of this kind, over arrays (the step applies them to the kind's rows) -------
+    @staticmethod
+    def evaluates(strategic: np.ndarray, call_open: np.ndarray, peer_share: np.ndarray,
+                  peer_push: float) -> np.ndarray:
+        """Which considering firms weigh their options at all (a planning firm always does)."""
+        return np.ones(len(strategic), dtype=bool)
+
+    @classmethod
+    def borrowing_limit(cls, margin: np.ndarray, sales: np.ndarray) -> np.ndarray:
+        """Debt the lenders accept: years of positive EBIT or a credit line, the larger."""
+        return np.maximum(4 * cls.EBIT_YEARS * np.maximum(margin, 0.0),
+                          4 * cls.CREDIT_LINE * sales)
+
+    # --- this one firm ---------------------------------------------------------------------------
     @property
     def service_share(self) -> float:
         """Service revenue / total revenue."""
@@ -60,54 +94,99 @@ class Firm(mesa.Agent):
         return self.service_revenue / total if total > 0 else 0.0
 
     @property
-    def months_in_transition(self) -> int:
-        """Months since the service transition began (0 if not servitizing)."""
-        return 3 * self.transition_quarters if self.servitizing else 0
+    def rung_name(self) -> str:
+        """Its rung of the service ladder, in words."""
+        return kinds.RUNG_NAMES[self.rung]
 
     def option_values(self) -> dict[str, float]:
         """NPV of each investment option for this firm now, by the step's own rule."""
-        npv, _ = decisions.option_values(self.model.decision_context(np.array([self.row])))
+        ctx = self.model.decision_context(np.array([self.row]))
+        npv, _ = decisions.option_values(ctx)
         return dict(zip(decisions.OPTION_NAMES, npv[0].tolist(), strict=True))
 
     def decide(self) -> str:
         """The option this firm would choose now if it considered investing.
 
-        Uses the same functions as the vectorised step (``agents.decisions``), on this row.
+        The step's own decision (``agents.decisions.decide``) on this row, subsidy
+        application included; the subsidy book answers without granting anything.
         """
-        rows = np.array([self.row])
-        ctx = self.model.decision_context(rows)
-        npv, capex = decisions.option_values(ctx)
-        own = capex * (1 - ctx.subsidy_rate[:, None])
-        financing = self.model.financing_capacity(rows)
-        choice = decisions.choose_option(npv, own, financing,
-                                         self.model.p["adopt_when_considering"],
-                                         ctx.servitizing)
-        return decisions.OPTION_NAMES[int(choice[0])]
+        decision = self.model.decide_for(np.array([self.row]), spend=False)
+        return decisions.OPTION_NAMES[int(decision.choice[0])]
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(row={self.row}, employees={self.employees:.0f}, "
-                f"digital={self.digital:.2f}, service={self.service:.2f}, alive={self.alive})")
+                f"digital={self.digital:.2f}, rung={self.rung}, alive={self.alive})")
 
 
 class SME(Firm):
     """Industrial SME or micro firm (< 250 employees) selling to end customers.
 
     Cash-constrained, high hurdle rate, low initial digital capability; a share of them are
-    myopic.
+    myopic: they weigh an investment only when a subsidy call is open or their peers push.
     """
+
+    KIND = kinds.SME
+
+    @staticmethod
+    def evaluates(strategic: np.ndarray, call_open: np.ndarray, peer_share: np.ndarray,
+                  peer_push: float) -> np.ndarray:
+        """Myopic SMEs weigh an investment only under a subsidy call or peer pressure."""
+        return strategic | call_open | (peer_share >= peer_push)
+
+
+class UpstreamSupplier(SME):
+    """SME positioned upstream (intermediate goods, subcontracting).
+
+    Its sales follow its regional clients' sales: when they shrink or lose their customers
+    to platforms, so does it. Servitization is 'not central': a small service potential.
+    """
+
+    KIND = kinds.SUPPLIER
+
+    @staticmethod
+    def demand_from_clients(macro_index: float, client_index: np.ndarray,
+                            regional_client_share: float) -> np.ndarray:
+        """Demand index of suppliers: the regional clients' part follows those clients.
+
+        Args:
+            macro_index: the region's demand index (for sales outside the region).
+            client_index: per supplier, its clients' goods sales relative to 2020.
+            regional_client_share: share of a supplier's sales to regional clients.
+
+        """
+        return (1 - regional_client_share) * macro_index + regional_client_share * client_index
 
 
 class LargeFirm(Firm):
     """ETI or large establishment (>= 250 employees).
 
-    Means to invest, low hurdle rate, high initial capability, usually insured against cyber
-    losses.
+    The means of a group: always plans ahead, a low hurdle rate, borrows against four years of
+    EBIT or a fifth of its yearly sales, usually insured against cyber losses.
     """
 
+    KIND = kinds.LARGE
+    EBIT_YEARS = 4.0
+    CREDIT_LINE = 0.20
 
-class UpstreamSupplier(Firm):
-    """SME positioned upstream (intermediate goods, subcontracting).
 
-    A small service potential on its installed base: servitization is 'not central' to its
-    business.
-    """
+#: Agent class per firm kind code (``agents.kinds``: 0 SME, 1 supplier, 2 large).
+FIRM_CLASSES: tuple[type[Firm], ...] = (SME, UpstreamSupplier, LargeFirm)
+
+
+def evaluating(kind: np.ndarray, strategic: np.ndarray, call_open: np.ndarray,
+               peer_share: np.ndarray, peer_push: float) -> np.ndarray:
+    """Apply each kind's :meth:`Firm.evaluates` rule to its rows."""
+    out = np.ones(len(kind), dtype=bool)
+    for cls in FIRM_CLASSES:
+        rows = kind == cls.KIND
+        if rows.any():
+            out[rows] = cls.evaluates(strategic[rows], call_open[rows], peer_share[rows],
+                                      peer_push)
+    return out
+
+
+def borrowing_limit(kind: np.ndarray, margin: np.ndarray, sales: np.ndarray) -> np.ndarray:
+    """Apply each kind's :meth:`Firm.borrowing_limit` to its rows."""
+    large = kind == kinds.LARGE
+    return np.where(large, LargeFirm.borrowing_limit(margin, sales),
+                    SME.borrowing_limit(margin, sales))

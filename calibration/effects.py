@@ -3,8 +3,9 @@
 Crozet & Milet (CEPII WP 2014-2015; JEMS 2017) compare French manufacturers that start selling
 services with similar firms that do not, before and after. The same comparison on model output:
 
-* **treated**: firms that start a service transition in year ``T`` (2021-2034; firms already
-  servitizing in 2020 are left out), alive from the year before (``T - 1``) to ``T + h``;
+* **treated**: firms that start selling services in year ``T`` (2021-2034): they climb from
+  goods only to the first rung of the service ladder (firms selling services in 2020 are left
+  out), alive from the year before (``T - 1``) to ``T + h``;
 * **controls**: firms that have not started by ``T + h``, alive over the same years, of the
   same kind (SME, supplier, large) and size class in ``T - 1`` (1-9, 10-49, 50-249, 250+
   employees); each treated firm is matched to the control of its cell with the nearest sales
@@ -16,7 +17,7 @@ services with similar firms that do not, before and after. The same comparison o
   reported as percentages (``exp(x) - 1``).
 
 The headline horizon is ``h = 3`` (the fourth year after the last pre-period year, past the
-two-year transition), fixed before looking at the results; ``h = 0..6`` show the J-curve.
+two-year climb), fixed before looking at the results; ``h = 0..6`` show the J-curve.
 ``simulate(params, seed)`` is the batch function: one full run, every effect.
 """
 
@@ -26,6 +27,8 @@ import math
 from typing import Any
 
 import numpy as np
+
+from agents.kinds import ADDED_SERVICES
 
 EFFECTS = ("margin_effect", "employment_effect", "sales_effect")
 HORIZONS = tuple(range(7))
@@ -41,7 +44,7 @@ class Panel:
     Attributes:
         years: calendar years (rows of every array).
         alive, employees, sales, ebit: per year and firm row.
-        start: year each row first servitized (``-1``: never; ``0``: from the start).
+        start: year each row started selling services (``-1``: never; ``0``: from the start).
         entry: the quarter each row entered.
         kind: firm kind per row.
 
@@ -58,7 +61,7 @@ class Panel:
         self.ebit = np.zeros(shape)
         self.start = np.full(cap, -1)
         f = model.firms
-        self.start[: f.n][f.servitizing[: f.n]] = 0
+        self.start[: f.n][f.rung[: f.n] >= ADDED_SERVICES] = 0
         self.kind = f.kind
         self.entry = f.entry_quarter
 
@@ -69,7 +72,7 @@ class Panel:
         y = quarter // 4
         self.sales[y, :n] += f.goods_revenue[:n] + f.service_revenue[:n]
         self.ebit[y, :n] += f.margin[:n]
-        started = f.servitizing[:n] & (self.start[:n] == -1)
+        started = (f.rung[:n] >= ADDED_SERVICES) & (self.start[:n] == -1)
         self.start[:n][started] = self.years[y]
         if quarter % 4 == 3:
             self.alive[y, :n] = f.alive[:n]
@@ -135,7 +138,8 @@ def _matched_changes(panel: Panel, h: int) -> dict[str, np.ndarray]:
                                         - (rate(post, m) - rate(pre, m)))
             out["pre_margin"].append(np.concatenate([rate(pre, t), rate(pre, m)]))
             out["small"].append(panel.employees[pre, t] < SMALL)
-    return {k: np.concatenate(v) if v else np.empty(0) for k, v in out.items()}
+    return {k: np.concatenate(v) if v else np.empty(0, dtype=bool if k == "small" else float)
+            for k, v in out.items()}
 
 
 def _effect(name: str, diffs: np.ndarray, pre_margin: np.ndarray) -> float:

@@ -35,11 +35,12 @@ SUMMARIES: dict[str, tuple[str, str]] = {
     "digital_adoption_250plus_2024": (
         "2024", "digital adopters among live large establishments (250+), 2024Q4"),
     "subsidy_oversubscription_2020": (
-        "2020", "subsidy asked in 2020 / the 2020 envelope (280/455 of the relaunch budget, "
-                "which also holds the 2021 wave)"),
+        "2020", "subsidy asked in 2020 / budget released in 2020 (the relaunch's first wave)"),
     "subsidy_applicant_share_2020": (
-        "2020", "subsidy applications in 2020 / live non-large establishments with 10+ "
-                "employees (the data's 30,000 industrial SMEs and mid-caps)"),
+        "2020", "subsidy applications in 2020 / live establishments with 10+ employees "
+                "(the data's 30,000 industrial SMEs and mid-caps)"),
+    "subsidy_mean_request_2020": (
+        "2020", "EUR asked per application in 2020 (whole-region EUR)"),
     "subsidy_small_projects_share_2020_2022": (
         "2020-2022", "share of establishments subsidised in 2020-2022 with < 50 employees"),
     "service_revenue_share_2020": (
@@ -58,12 +59,13 @@ SUMMARIES: dict[str, tuple[str, str]] = {
         "2021", "attacked firms whose loss (after insurance) exceeded their cash, 2021"),
     "severe_incidents_per_1000_2020": (
         "2020", "severe cyber incidents in 2020 per 1,000 live firms"),
+    "service_function_jobs_share_2020": (
+        "2020", "service-function jobs (support functions and the service offer) / all "
+                "industrial jobs, 2020Q4"),
 }
 
 QUARTERS = 20  # 2020Q1 .. 2024Q4
 SELLING_MIN_SHARE = 0.01
-#: The 2020 wave's share of the relaunch envelope (EUR 280 m of 280 + 175 m, domain-research 2.4).
-WAVE_2020_SHARE = 280 / 455
 
 
 def _cyber_2021(model: Any, in_2021: np.ndarray) -> dict[str, float]:
@@ -130,8 +132,6 @@ def summaries(model: Any) -> dict[str, float]:
         Summary name -> value (``nan`` where a class is empty, e.g. no large firm).
 
     """
-    from model.state import LARGE
-
     f = model.firms
     out: dict[str, float] = {}
     jobs0 = model.current["jobs"]
@@ -139,11 +139,9 @@ def summaries(model: Any) -> dict[str, float]:
     last_employees = f.employees.copy()
     eligible_2020 = math.nan
     for q in range(QUARTERS):
-        if model.year == 2020 and q % 4 == 2:  # the relaunch window opens in 2020Q3
+        if model.year == 2020 and q % 4 == 3:  # the relaunch's first call opens in 2020Q4
             n = f.n
-            alive = f.alive[:n]
-            eligible_2020 = float((alive & (f.kind[:n] != LARGE)
-                                   & (f.employees[:n] >= 10)).sum())
+            eligible_2020 = float((f.alive[:n] & (f.employees[:n] >= 10)).sum())
         model.step()
         n = f.n
         live = f.alive[:n]
@@ -154,11 +152,17 @@ def summaries(model: Any) -> dict[str, float]:
             out["service_revenue_share_2020"] = model.current["service_revenue_share"]
             out["service_capture_2020"] = model.current["industrial_service_capture"]
             out["severe_incidents_per_1000_2020"] = model.current["severe_incidents_per_1000"]
-            envelope = model.policy.released * WAVE_2020_SHARE
+            out["service_function_jobs_share_2020"] = model.current[
+                "service_function_jobs_share"]
+            asked = model.policy.requested_by_year.get(2020, 0.0)
+            count = model.policy.requests_by_year.get(2020, 0)
+            out["subsidy_mean_request_2020"] = asked / count if count else math.nan
+            released = model.policy.released_by_year.get(2020, 0.0)
             out["subsidy_oversubscription_2020"] = (
-                model.policy.requested / envelope if envelope > 0 else math.nan)
+                model.policy.requested_by_year.get(2020, 0.0) / released
+                if released > 0 else math.nan)
             alive_2021 = live.copy()
-        if q == 11:  # 2022Q4: every establishment subsidised by the relaunch window
+        if q == 11:  # 2022Q4: every establishment subsidised by the relaunch calls
             got = f.subsidy_received[:n] > 0
             out["subsidy_small_projects_share_2020_2022"] = _share(
                 last_employees[:n] < 50, got)

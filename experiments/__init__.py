@@ -15,6 +15,7 @@ _LAZY = {
     "load_plan": "experiments.store",
     "load_trajectories": "experiments.store",
     "analyze": "experiments.analysis",
+    "scenario_probabilities": "experiments.scenario_probabilities",
 }
 
 __all__ = sorted(_LAZY)

@@ -1,10 +1,12 @@
 """The Mesa model: firm-state arrays, environment, indicators, classification, parameters."""
 
+from typing import Any
+
 from model.indicators import INDICATORS
 from model.model import ServitizationModel
-from model.parameters import PARAMETERS, REGISTRY, Parameter, ParameterError, defaults, resolve
+from model.parameters import Parameter, ParameterError, by_role, defaults, resolve
 from model.presets import PRESETS, load_preset
-from model.scenarios import SCENARIOS, classify, votes
+from model.scenarios import SCENARIOS, class_probabilities, classify, votes
 
 __all__ = [
     "INDICATORS",
@@ -15,9 +17,20 @@ __all__ = [
     "Parameter",
     "ParameterError",
     "ServitizationModel",
+    "by_role",
+    "class_probabilities",
     "classify",
     "defaults",
     "load_preset",
     "resolve",
     "votes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The registry is read on first use (it may read calibration/calibrated.toml).
+    if name in ("PARAMETERS", "REGISTRY"):
+        from model import parameters
+
+        return getattr(parameters, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Step 5: capabilities move: learning during the transition, depreciation, cluster spillover."""
+"""Step 5: capabilities move: learning, depreciation, cluster spillover, productivity ramp-up."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import math
 
 import numpy as np
 
+from agents.kinds import ADDED_SERVICES
 from model.state import FirmState
 
 DIGITAL_DEPRECIATION = 0.05  # per year: technology ages
-SERVICE_DEPRECIATION = 0.03  # per year
-TRANSITION_LEARNING = 0.04  # per quarter, share of the gap to full service capability
-PRACTICE_LEARNING = 0.005  # per quarter after the transition: running services keeps skills up
+SERVICE_DEPRECIATION = 0.03  # per year, in firms that sell no services
+TRANSITION_LEARNING = 0.04  # per quarter of a climb, share of the gap to full service capability
+PRACTICE_LEARNING = 0.005  # per quarter: running a service offer keeps skills up
 CLUSTER_SPILLOVER = 0.10  # per year, share of the gap to the cluster's mean digital capability
 
 
@@ -30,20 +31,21 @@ def update(firms: FirmState, params: dict, quarter: int, dt: float) -> int:
     """
     n = firms.n
     alive = firms.alive[:n]
-    learning = alive & firms.servitizing[:n] & (firms.transition_quarters[:n]
-                                                < params["transition_quarters"])
-    practising = alive & firms.servitizing[:n] & ~learning
-    rate = np.where(learning, TRANSITION_LEARNING, np.where(practising, PRACTICE_LEARNING, 0.0))
+    offering = firms.rung[:n] >= ADDED_SERVICES
+    rate = np.where(alive & firms.servitizing[:n], TRANSITION_LEARNING,
+                    np.where(alive & offering, PRACTICE_LEARNING, 0.0))
     firms.service[:n] += rate * (1 - firms.service[:n])
+    firms.service[:n] *= np.where(offering, 1.0, math.exp(-SERVICE_DEPRECIATION * dt))
     firms.digital[:n] *= math.exp(-DIGITAL_DEPRECIATION * dt)
-    # Service skills fade only in firms that do not run a service offer.
-    firms.service[:n] *= np.where(firms.servitizing[:n], 1.0, math.exp(-SERVICE_DEPRECIATION * dt))
     members = alive & firms.cluster[:n]
     if members.any():
         mean_digital = firms.digital[:n][members].mean()
         gap = np.maximum(mean_digital - firms.digital[:n], 0.0)
         firms.digital[:n] += np.where(members, -math.expm1(-CLUSTER_SPILLOVER * dt) * gap, 0.0)
-    firms.transition_quarters[:n] += (alive & firms.servitizing[:n]).astype(np.int32)
+    # Productivity follows digital capability with the ramp-up's time constant.
+    target = params["digital_productivity_gain"] * firms.digital[:n]
+    firms.productivity_gain[:n] += (-math.expm1(-dt / params["digital_rampup_years"])
+                                    * (target - firms.productivity_gain[:n]))
     newly = alive & ~firms.adopted[:n] & (firms.digital[:n] >= params["adoption_mark"])
     firms.adopted[:n] |= newly
     firms.adoption_quarter[:n][newly] = quarter

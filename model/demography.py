@@ -1,48 +1,28 @@
-"""Step 9: employment follows revenue and productivity; exits and entries of establishments."""
+"""Step 9 (demography): exits of establishments, and new sites, some drawn by clusters."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from model.population import SERVICE_REVENUE_PER_JOB
 from model.state import (
     EXIT_BASELINE,
     EXIT_CASH,
+    EXIT_CYBER,
     EXIT_TRANSITION,
     FirmState,
 )
 
-JOB_ADJUSTMENT = 0.08  # share of the gap closed each quarter (labour hoarding, short-time work)
 LOSS_HAZARD_MULTIPLIER = 2.0  # exit hazard multiplier for a firm making an operating loss
 ABSORBED_SHARE = 0.5  # share of an exiting firm's customers taken over by surviving firms
-
-
-def update_jobs(firms: FirmState, productivity: float, offshored: np.ndarray) -> None:
-    """Move employment toward what goods and service revenue need (rows ``:n``).
-
-    Args:
-        firms: firm state, updated in place.
-        productivity: labour productivity of production relative to 2020.
-        offshored: per firm, share of its service jobs located outside the region.
-
-    """
-    n = firms.n
-    alive = firms.alive[:n]
-    production = firms.goods_revenue[:n] * firms.jobs_per_goods[:n] / productivity
-    service = firms.service_revenue[:n] * 4 / SERVICE_REVENUE_PER_JOB * (1 - offshored)
-    firms.production_jobs[:n] += JOB_ADJUSTMENT * (production - firms.production_jobs[:n])
-    firms.service_jobs[:n] += JOB_ADJUSTMENT * (service - firms.service_jobs[:n])
-    firms.employees[:n] = np.where(alive, firms.production_jobs[:n] + firms.service_jobs[:n], 0)
 
 
 def exits(rng: np.random.Generator, firms: FirmState, params: dict, base_hazard: np.ndarray,
           quarter: int, dt: float) -> dict[str, int]:
     """Draw exits; firms whose cash is exhausted close.
 
-    The baseline hazard is higher while servitizing below the threshold or at a loss, and
-    lower once servitized.
+    The baseline hazard is higher during a climb up the service ladder or at a loss, and
+    lower once servitized. A firm that runs out of cash in a quarter when a cyber attack cost
+    it money closes for cyber reasons.
 
     Args:
         rng: the model's generator.
@@ -53,21 +33,22 @@ def exits(rng: np.random.Generator, firms: FirmState, params: dict, base_hazard:
         dt: step length in years.
 
     Returns:
-        Exits this quarter by cause.
+        Exits this quarter by cause (``hazard`` and ``cash``).
 
     """
     n = firms.n
     alive = firms.alive[:n]
     u = rng.random(n)
     servitized = firms.servitized[:n]
-    transition = firms.servitizing[:n] & ~servitized
-    multiplier = (1.0 + (params["transition_exit_multiplier"] - 1.0) * transition
-                  + (params["servitized_exit_multiplier"] - 1.0) * servitized)
+    climbing = firms.servitizing[:n]
+    multiplier = (1.0 + (params["transition_exit_multiplier"] - 1.0) * climbing
+                  + (params["servitized_exit_multiplier"] - 1.0) * (servitized & ~climbing))
     multiplier *= 1.0 + (LOSS_HAZARD_MULTIPLIER - 1.0) * (firms.margin[:n] < 0)
     hazard = base_hazard[:n] * multiplier
     hazard_exit = alive & (u < -np.expm1(-hazard * dt))
     cash_exit = alive & ~hazard_exit & (firms.cash[:n] < 0)
-    cause = np.where(cash_exit, EXIT_CASH, np.where(transition, EXIT_TRANSITION, EXIT_BASELINE))
+    cause = np.where(cash_exit, np.where(firms.cyber_hit[:n], EXIT_CYBER, EXIT_CASH),
+                     np.where(climbing, EXIT_TRANSITION, EXIT_BASELINE))
     leaving = hazard_exit | cash_exit
     firms.alive[:n] &= ~leaving
     firms.exit_cause[:n][leaving] = cause[leaving]
@@ -87,11 +68,13 @@ def _absorb(firms: FirmState, leaving: np.ndarray) -> None:
 
 
 def entries_this_quarter(rng: np.random.Generator, initial_firms: int, entry_rate: float,
-                         dt: float) -> int:
-    """Number of new establishments this quarter (Poisson)."""
-    return int(rng.poisson(entry_rate * initial_firms * dt))
+                         cluster_adoptions: int, cluster_attraction: float,
+                         dt: float) -> tuple[int, int]:
+    """New establishments this quarter: (ordinary entries, sites drawn by clusters).
 
-
-def productivity_index(t_years: float, growth: float) -> float:
-    """Labour productivity of production jobs relative to early 2020."""
-    return math.exp(growth * t_years)
+    Both are Poisson draws: ``entry_rate`` of the initial population a year, and
+    ``cluster_attraction`` new sites per adoption by a cluster member this quarter.
+    """
+    ordinary = int(rng.poisson(entry_rate * initial_firms * dt))
+    drawn = int(rng.poisson(cluster_attraction * cluster_adoptions))
+    return ordinary, drawn

@@ -1,21 +1,31 @@
-"""Steps 3-4 of a quarter: Bass attention, then the NPV decision of considering firms.
+"""Steps 3-4 of a quarter: who considers investing, then the decision round.
 
-The rules themselves live in ``agents.decisions``; this module gathers their inputs for the
-rows concerned, grants subsidies from the budget and books the investments.
+Firms consider investing through Bass attention (external influence and their neighbours'
+adoptions) or because a subsidy call opened and they prepared a project. Each kind's own rule
+says who weighs the options (``agents.firms.evaluating``: myopic SMEs only under a call or peer
+pressure); the choice itself, subsidy application included, is ``agents.decisions.decide``,
+the function an agent's ``decide()`` calls too. This module gathers its inputs and books what
+was chosen.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from agents import decisions as rules
-from model.market import rivals_exp_sum, service_demand, trust_term
-from model.policy import SubsidyPolicy
+from agents.firms import evaluating
+from agents.kinds import PAY_PER_USE, PERFORMANCE
+from model import cyber, finance, ladder, market
+from model.calendar import DT
+from model.policy import ELIGIBLE_EMPLOYEES
 from model.population import REFERENCE_SME_EMPLOYEES
-from model.state import LARGE, FirmState
+
+#: Mid-caps and large firms answer a call twice as often as smaller firms: of the relaunch's
+#: projects, 10% came from mid-caps (evidence-v2 section 2), twice their share of the firms
+#: of 10+ employees.
+LARGE_CALL_RESPONSE = 2.0
 
 
 @dataclass
@@ -23,162 +33,139 @@ class InvestmentRound:
     """What happened in one quarter's investment round."""
 
     considering: int = 0
-    adoptions: int = 0  # digital or servitize investments
+    adoptions: int = 0  # digital adoptions or climbs
     cluster_adoptions: int = 0
     capex: float = 0.0
     subsidy: float = 0.0
     additional_capex: float = 0.0  # capex of subsidised projects not worth it without subsidy
 
 
-def yearly_hazard(prob: float) -> float:
-    """Convert a yearly probability into a yearly hazard rate."""
-    return -math.log1p(-min(prob, 0.999999))
-
-
-def expected_attack_loss(firms: FirmState, rows: np.ndarray, params: dict) -> np.ndarray:
-    """Expected cost of one attack for each row: lognormal mean, plus production stops."""
-    mean = params["cyber_loss_median"] * math.exp(params["cyber_loss_sigma"] ** 2 / 2)
-    size = (np.maximum(firms.employees[rows], 1.0) / REFERENCE_SME_EMPLOYEES) ** 0.5
-    stop = params["severe_share"] * params["severe_loss_days"] / 91.25 * firms.goods_revenue[rows]
-    cover = np.where(firms.insured[rows], 0.3, 1.0)
-    return (mean * size + stop) * cover
-
-
-def package_cost(firms: FirmState, rows: np.ndarray, params: dict, wright: float) -> np.ndarray:
+def package_cost(model, rows: np.ndarray) -> np.ndarray:
     """Capex of the digital+service package: scales with employees^0.75 and Wright's law."""
-    size = np.maximum(firms.employees[rows], 1.0) / REFERENCE_SME_EMPLOYEES
-    return params["investment_cost_sme"] * size**0.75 * wright
+    size = np.maximum(model.firms.employees[rows], 1.0) / REFERENCE_SME_EMPLOYEES
+    return model.p["investment_cost_sme"] * size**0.75 * model.wright_multiplier
 
 
-def decision_context(model, rows: np.ndarray, subsidy_open: bool,
-                     platform_u: np.ndarray) -> rules.DecisionContext:
-    """Gather what the firms in ``rows`` know when they evaluate their options.
+def eligible(model, rows: np.ndarray) -> np.ndarray:
+    """Firms that a subsidy call accepts (10+ employees, mid-caps included)."""
+    return model.firms.employees[rows] >= ELIGIBLE_EMPLOYEES
 
-    Args:
-        model: the ``ServitizationModel``.
-        rows: row indices of the considering firms.
-        subsidy_open: whether a subsidy can be expected this quarter.
-        platform_u: current platform utilities.
 
-    """
+def decision_context(model, rows: np.ndarray) -> rules.DecisionContext:
+    """Gather what the firms in ``rows`` know if they evaluate their options now."""
     f, p = model.firms, model.p
-    large = f.kind[rows] == LARGE
     strategic = f.strategic[rows]
     horizon = np.where(strategic, p["strategic_horizon_years"], p["myopic_horizon_years"]) * 4
-    mid_usage = model.usage_at(model.t_years + horizon / 8.0)
-    goods = f.goods_revenue[rows]
     # Firms anticipate the (known) shift to usage: they value the market at mid-horizon.
-    market = service_demand(f, goods, mid_usage, p, rows)
-    threshold = p["servitization_threshold"]
-    need = np.divide(threshold * goods, (1 - threshold) * market, out=np.full(len(rows), np.inf),
-                     where=market > 0)
-    hazard = np.where(large, yearly_hazard(p["attack_prob_large"]),
-                      yearly_hazard(p["attack_prob_sme"]))
+    mid_usage = model.usage_at(model.t_years + horizon / 8.0)
+    pay = ladder.payroll(f, rows)
+    open_call = model.policy.is_open()
     return rules.DecisionContext(
         hurdle=model.hurdle[rows],
         horizon_quarters=horizon,
-        subsidy_rate=np.where(subsidy_open & ~large, p["subsidy_rate"], 0.0),
-        package_cost=package_cost(f, rows, p, model.wright_multiplier),
-        service_market=market,
-        goods_revenue=goods,
-        rivals_exp_sum=rivals_exp_sum(platform_u, p),
-        capability_weight=p["capability_weight"],
-        installed_base_bonus=p["installed_base_bonus"],
-        trust_term=trust_term(f, p)[rows],
-        service_margin=p["service_margin"],
-        threshold_share=need,
-        attack_hazard=hazard,
+        subsidy_rate=np.where(open_call & eligible(model, rows), p["subsidy_rate"], 0.0),
+        package_cost=package_cost(model, rows),
+        goods_demand=f.goods_demand[rows],
+        potential=f.service_potential[rows],
+        usage_factor=market.usage_reach(f, rows),
+        gain=f.productivity_gain[rows],
+        gain_2020=f.productivity_gain_2020[rows],
+        competitor_gain=model.competitor_gain,
+        competitor_gain_2020=model.competitor_gain_2020,
+        digital_gain=p["digital_productivity_gain"],
+        digital_step=p["digital_project_gain"],
+        sales_ratio=p["digital_sales_ratio"],
+        ramp_quarters=4 * p["digital_rampup_years"],
+        product_margin=p["product_margin"],
+        market=model.market_view(mid_usage),
+        attack_hazard=model.attack_hazard[rows],
         exposure=p["digital_exposure"],
         framework=p["secure_framework"],
-        expected_loss=expected_attack_loss(f, rows, p),
-        transition_cost=p["transition_cost_share"] * f.employees[rows] * rules.WAGE / 4,
+        expected_loss=cyber.expected_attack_loss(f, rows, p),
+        transition_cost_share=p["transition_cost_share"],
         transition_quarters=p["transition_quarters"],
+        overhead=p["service_overhead_share"] * pay,
+        adoption_mark=p["adoption_mark"],
         digital=f.digital[rows],
         service=f.service[rows],
         security=f.security[rows],
+        trust=f.trust[rows],
+        rung=f.rung[rows],
         adopted=f.adopted[rows],
         servitizing=f.servitizing[rows],
     )
 
 
-def borrowing_capacity(firms: FirmState, rows) -> np.ndarray:
-    """What a firm can still borrow, less its debt.
-
-    The limit is two years of positive EBIT or a credit line of 10% of yearly sales,
-    whichever is larger.
-    """
-    limit = np.maximum(8.0 * np.maximum(firms.margin[rows], 0.0),
-                       0.4 * (firms.goods_revenue[rows] + firms.service_revenue[rows]))
-    return np.maximum(limit - firms.debt[rows], 0.0)
-
-
-def financing_capacity(firms: FirmState, rows: np.ndarray, cash_constraint: bool) -> np.ndarray:
-    """Cash plus borrowing capacity; ``inf`` without a cash limit (Bass docking)."""
-    if not cash_constraint:
-        return np.full(len(rows), np.inf)
-    return np.maximum(firms.cash[rows], 0.0) + borrowing_capacity(firms, rows)
-
-
-def invest(model, considering: np.ndarray, neighbour_share: np.ndarray,
-           policy: SubsidyPolicy, platform_u: np.ndarray) -> InvestmentRound:
-    """Evaluate, finance and book the investments of the considering firms.
-
-    Myopic firms evaluate only when a subsidy is open or their peers push; applicants for the
-    subsidy are served in a random order while the budget lasts, and those refused invest only
-    if the project is still worth it without.
+def decide_for(model, rows: np.ndarray, spend: bool) -> rules.Decision:
+    """The decision of the firms in ``rows``, in that order (``agents.decisions.decide``).
 
     Args:
         model: the ``ServitizationModel``.
-        considering: rows that considered investing this quarter.
-        neighbour_share: adopter share among each row's neighbours (aligned with ``considering``).
-        policy: the subsidy book.
-        platform_u: current platform utilities.
+        rows: the deciding firms, in the order their applications reach the call.
+        spend: grant subsidies from the budget (the step); else only ask whether it would.
+
+    """
+    policy = model.policy
+    financing = finance.financing_capacity(model.firms, rows, model.p["cash_constraint"])
+    return rules.decide(decision_context(model, rows), financing,
+                        model.p["adopt_when_considering"],
+                        policy.grant if spend else policy.would_grant)
+
+
+def considering(model, neighbour_share: np.ndarray) -> np.ndarray:
+    """Rows that consider investing this quarter: Bass attention, or a call's projects."""
+    f, p, rng = model.firms, model.p, model.rng
+    n = f.n
+    alive = f.alive[:n]
+    draw = rng.random(n)
+    # The pool: firms with something left to adopt (not digital yet, or a rung to climb).
+    pool = np.flatnonzero(alive & ~(f.adopted[:n] & ((f.rung[:n] >= PERFORMANCE)
+                                                   | f.servitizing[:n])))
+    bass_p = model.bass_p[pool]
+    multiplier = model.imitation[pool]
+    mid = rules.mid_step_share(bass_p, p["bass_q"], neighbour_share[pool], multiplier, DT)
+    prob = rules.attention_probability(bass_p, p["bass_q"], mid, multiplier, DT)
+    chosen = pool[draw[pool] < prob]
+    if model.policy.call_opened and p["call_response_share"] > 0:
+        response = p["call_response_share"] * np.where(f.large[:n], LARGE_CALL_RESPONSE, 1.0)
+        heard = rng.random(n) < response
+        projects = np.flatnonzero(alive & heard & (f.employees[:n] >= ELIGIBLE_EMPLOYEES))
+        chosen = np.union1d(chosen, projects)
+    return chosen
+
+
+def invest(model, candidates: np.ndarray, neighbour_share: np.ndarray) -> InvestmentRound:
+    """Evaluate, finance and book the investments of the considering firms.
+
+    Args:
+        model: the ``ServitizationModel``.
+        candidates: rows that considered investing this quarter.
+        neighbour_share: adopter share among the neighbours of rows ``:n``.
 
     """
     f, p = model.firms, model.p
-    result = InvestmentRound(considering=len(considering))
-    subsidy_open = policy.is_open()
+    result = InvestmentRound(considering=len(candidates))
     if not p["adopt_when_considering"]:
-        keep = f.strategic[considering] | subsidy_open | (neighbour_share >= p["peer_push_share"])
-        considering = considering[keep]
-    if len(considering) == 0:
+        call = np.full(len(candidates), model.policy.is_open()) & eligible(model, candidates)
+        keep = evaluating(f.kind[candidates], f.strategic[candidates], call,
+                          neighbour_share[candidates], p["peer_push_share"])
+        candidates = candidates[keep]
+    if len(candidates) == 0:
         return result
-    considering = considering[model.rng.permutation(len(considering))]
-    ctx = decision_context(model, considering, subsidy_open, platform_u)
-    npv, capex = rules.option_values(ctx)
-    financing = financing_capacity(f, considering, p["cash_constraint"])
-    own = capex * (1 - ctx.subsidy_rate[:, None])
-    choice = rules.choose_option(npv, own, financing, p["adopt_when_considering"],
-                                 ctx.servitizing)
-    chosen = np.arange(len(considering))
-    cost = capex[chosen, choice]
-    wants_subsidy = (choice != rules.NONE) & (ctx.subsidy_rate > 0)
-    subsidy = np.zeros(len(considering))
-    if wants_subsidy.any():
-        idx = np.flatnonzero(wants_subsidy)
-        asked = cost[idx] * ctx.subsidy_rate[idx]
-        granted = policy.grant(asked)
-        subsidy[idx[granted]] = asked[granted]
-        refused = idx[~granted]
-        # Without the subsidy: re-choose on the unsubsidised values.
-        if len(refused):
-            retry = rules.choose_option(
-                npv[refused] - capex[refused] * ctx.subsidy_rate[refused, None],
-                capex[refused], financing[refused], p["adopt_when_considering"],
-                ctx.servitizing[refused])
-            choice[refused] = retry
-            cost[refused] = capex[refused, retry]
-        npv_without = npv[chosen, choice] - cost * ctx.subsidy_rate
-        result.additional_capex = float(cost[(subsidy > 0) & (npv_without <= 0)].sum())
-    acting = choice != rules.NONE
-    rows, choice, cost, subsidy = (considering[acting], choice[acting], cost[acting],
-                                   subsidy[acting])
+    rows = candidates[model.rng.permutation(len(candidates))]
+    decision = decide_for(model, rows, spend=True)
+    acting = decision.choice != rules.NONE
+    rows, choice = rows[acting], decision.choice[acting]
+    cost, subsidy = decision.cost[acting], decision.subsidy[acting]
+    f.climb_cost[rows] = np.where(choice == rules.CLIMB, decision.organisation[acting],
+                                  f.climb_cost[rows])
     _book(model, rows, choice, cost, subsidy)
-    adopting = (choice == rules.DIGITAL) | (choice == rules.SERVITIZE)
+    adopting = (choice == rules.DIGITAL) | (choice == rules.CLIMB)
     result.adoptions = int(adopting.sum())
     result.cluster_adoptions = int((adopting & f.cluster[rows]).sum())
     result.capex = float(cost.sum())
     result.subsidy = float(subsidy.sum())
+    result.additional_capex = decision.additional_capex
     return result
 
 
@@ -188,22 +175,21 @@ def _book(model, rows: np.ndarray, choice: np.ndarray, cost: np.ndarray,
     f = model.firms
     f.cash[rows] += subsidy - cost
     # The part not paid from cash is borrowed (within capacity when cash is constrained).
-    loan = np.maximum(-f.cash[rows], 0.0)
-    f.debt[rows] += loan
-    f.cash[rows] += loan
-    model.ledger["borrowed"] += float(loan.sum())
+    short = np.maximum(-f.cash[rows], 0.0)
+    finance.lend(f, rows, short, model.ledger)
     f.invested[rows] += cost
     f.subsidy_received[rows] += subsidy
     f.last_option[rows] = choice
     model.ledger["capex"] += float(cost.sum())
     model.ledger["subsidy"] += float(subsidy.sum())
-    digital = (choice == rules.DIGITAL) | (choice == rules.SERVITIZE)
+    climbing = choice == rules.CLIMB
+    digital = (choice == rules.DIGITAL) | (climbing & (f.rung[rows] + 1 >= PAY_PER_USE)
+                                           & (f.digital[rows] < model.p["adoption_mark"]))
     d = rows[digital]
-    f.digital[d] += rules.DIGITAL_GAIN * (1 - f.digital[d])
-    s = rows[choice == rules.SERVITIZE]
+    f.digital[d] += model.p["digital_project_gain"] * (1 - f.digital[d])
+    s = rows[climbing]
     f.service[s] += rules.SERVICE_GAIN * (1 - f.service[s])
-    f.servitizing[s] = True
-    f.transition_quarters[s] = 0
+    ladder.start_climbs(f, s)
     k = rows[choice == rules.SECURITY]
     f.security[k] += rules.SECURITY_GAIN * (1 - f.security[k])
     model.cumulative_adoptions += int(digital.sum())

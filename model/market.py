@@ -1,9 +1,14 @@
-"""The contested service market on each firm's installed base, and goods revenue and margins.
+"""Step 7: the contested service market on each firm's installed base (a nested logit).
 
-Each firm's customers buy services (maintenance, pay-per-use, performance contracts, data)
-from the maker of their machines, from a platform, or not at all (the outside option): a
-multinomial logit on capability, installed-base bonus, platform network effect, trust, price.
-Platforms' utilities do not depend on the firm, so the logit costs O(firms + platforms).
+Customers buy added services and pay-per-use contracts from the maker of their machines, from
+a platform, or from no one; platforms form one nest (``platform_nest_dissimilarity``), so
+look-alike platforms share their nest rather than each adding its own draw. A platform's
+utility grows with its share of the market (its data: ``platform_network_effect``). Platforms'
+know-how penalty is set once, at the start of a run, so that the firms hold
+``service_capture_2020`` of the market: every run starts from the region's 2020 state and the
+parameters act on what follows. In pay-per-use contracts platforms shed part of that penalty
+as use spreads (``platform_usage_edge``). Platforms' utilities do not depend on the firm, so clearing
+costs O(firms + platforms).
 """
 
 from __future__ import annotations
@@ -11,16 +16,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
 
-from agents.decisions import (
-    DIGITAL_MARGIN_GAIN,
-    WAGE,
-    incumbent_utility,
-    realised_service_margin,
+from agents.economics import (
+    Accounts,
+    ServiceMarket,
+    accounts,
+    nest_value,
+    service_margin_rate,
+    within_nest_shares,
 )
-from model.state import SUPPLIER, FirmState, PlatformState
+from agents.kinds import SUPPLIER
+from model.macro import USAGE_SHARE_2020
+from model.state import FirmState, PlatformState
 
-RETAINED_SHARE = 0.5  # share of positive EBIT kept as cash (taxes, dividends, wages of owners)
+#: Share of the usage trend that reaches an upstream supplier's customers (intermediate goods).
+SUPPLIER_USAGE_REACH = 0.6
+#: Search brackets of the platforms' know-how penalty and of the in-house utility.
+PENALTY_BRACKET = (-20.0, 40.0)
+IN_HOUSE_BRACKET = (-20.0, 20.0)
 
 
 @dataclass
@@ -29,61 +43,141 @@ class MarketOutcome:
 
     incumbent_revenue: float = 0.0
     platform_revenue: float = 0.0
-    unserved: float = 0.0
-    poorly_served: float = 0.0
     total_demand: float = 0.0
 
 
-def platform_utilities(platforms: PlatformState, params: dict, scale: float) -> np.ndarray:
-    """Utility of each platform slot for a customer (``-inf`` for slots not alive)."""
+def platform_utility(params: dict, capability, market_share, reach, penalty: float):
+    """A platform's utility in the added-services segment.
+
+    Capability, its data (network effect on its market share), price, the know-how penalty,
+    and ``ln(reach)``: a platform known to a share of customers is chosen as if it were
+    available to that share only (implicit availability).
+    """
+    return (params["capability_weight"] * capability
+            + params["platform_network_effect"] * market_share
+            + params["price_weight"] * (1.0 - params["platform_cost_advantage"]) - penalty
+            + np.log(reach))
+
+
+def platform_utilities(platforms: PlatformState, params: dict, penalty: float) -> np.ndarray:
+    """Utility of each platform slot in the added-services segment (``-inf`` if not alive)."""
     n = platforms.n
-    customers = platforms.customers[:n] / scale  # whole-region equivalent
-    u = (params["capability_weight"] * platforms.capability[:n]
-         + params["platform_network_effect"] * np.log1p(customers)
-         + params["price_weight"] * (1.0 - params["platform_cost_advantage"])
-         - params["platform_know_how_penalty"])
-    return np.where(platforms.alive[:n], u, -np.inf)
+    alive = platforms.alive[:n]
+    u = platform_utility(params, platforms.capability[:n], platforms.market_share[:n],
+                         np.where(alive, platforms.reach[:n], 1.0), penalty)
+    return np.where(alive, u, -np.inf)
 
 
-def service_demand(firms: FirmState, goods_demand: np.ndarray, usage: float, params: dict,
-                   rows: np.ndarray | slice | None = None) -> np.ndarray:
-    """Service market on firms' installed bases, EUR/quarter.
+def usage_edge(params: dict, usage) -> np.ndarray:
+    """Share of their know-how penalty platforms have shed in pay-per-use contracts.
 
-    Args:
-        firms: firm state.
-        goods_demand: goods demand of the rows, EUR/quarter.
-        usage: usage-based share of demand.
-        params: resolved parameters.
-        rows: the rows concerned (default: all rows in use).
+    None in 2020 (the 2020 split is the region's); ``platform_usage_edge`` once pay-per-use
+    has spread to its 2040 share, in proportion in between: as use is sold more widely, the
+    newcomers closer to users learn what they lacked.
+    """
+    start, end = USAGE_SHARE_2020, params["usage_share_2040"]
+    progress = np.clip((np.asarray(usage, dtype=float) - start) / max(end - start, 1e-9),
+                       0.0, 1.0)
+    return params["platform_usage_edge"] * progress
+
+
+def market_view(platform_u: np.ndarray, params: dict, usage, penalty: float,
+                in_house: float) -> ServiceMarket:
+    """What customers see this quarter, given the platforms' utilities and the usage share."""
+    nest = nest_value(platform_u, params["platform_nest_dissimilarity"])
+    return ServiceMarket(
+        usage=usage,
+        in_house=in_house,
+        nest_added=nest,
+        nest_usage=nest + usage_edge(params, usage) * penalty,
+        capability_weight=params["capability_weight"],
+        installed_base_bonus=params["installed_base_bonus"],
+        trust_weight=params["trust_weight"],
+        performance_bonus=params["performance_bonus"],
+        usage_service_ratio=params["usage_service_ratio"],
+        goods_squeeze=params["platform_goods_squeeze"],
+        service_margin=params["service_margin"],
+        threshold=params["servitization_threshold"],
+    )
+
+
+def usage_reach(firms: FirmState, rows: np.ndarray | slice | None = None) -> np.ndarray:
+    """How much of the usage trend reaches each firm's customers."""
+    rows = slice(0, firms.n) if rows is None else rows
+    return np.where(firms.kind[rows] == SUPPLIER, SUPPLIER_USAGE_REACH, 1.0)
+
+
+def firm_sales(firms: FirmState, view: ServiceMarket) -> Accounts:
+    """Every firm's sales under a market view (rows ``:n``; dead firms sell nothing)."""
+    n = firms.n
+    return accounts(np.where(firms.alive[:n], firms.goods_demand[:n], 0.0),
+                    firms.service_potential[:n], usage_reach(firms), firms.rung[:n],
+                    firms.service[:n], firms.digital[:n], firms.trust[:n], view)
+
+
+def capture_base(sales: Accounts) -> float:
+    """The service revenue firms and platforms share (the base of capture), EUR/quarter."""
+    return float(sales.service_revenue.sum() + sales.platform_added.sum()
+                 + sales.platform_usage.sum())
+
+
+def capture(sales: Accounts) -> float:
+    """Industrial firms' share of the service revenue on their installed bases."""
+    total = capture_base(sales)
+    return float(sales.service_revenue.sum()) / total if total > 0 else 1.0
+
+
+def outsourced_share(sales: Accounts) -> float:
+    """Share of the added-services spend bought from makers or platforms."""
+    demand = float((sales.service_demand - sales.usage_demand).sum())
+    bought = float(sales.added_revenue.sum() + sales.platform_added.sum())
+    return bought / demand if demand > 0 else 0.0
+
+
+def settle_2020(firms: FirmState, platforms: PlatformState, params: dict,
+                usage: float) -> tuple[float, float]:
+    """The platforms' know-how penalty and the in-house utility of 2020.
+
+    They are set so that the firms hold ``service_capture_2020`` of the service market and
+    ``outsourced_services_share`` of the added-services spend is bought from providers:
+    every run starts from the region's 2020 market. Capture rises with the penalty and the
+    outsourced share falls with the in-house utility: alternate one-dimensional root
+    searches (Brent) find both.
+
+    Returns:
+        (penalty, in-house utility).
 
     """
-    rows = slice(0, firms.n) if rows is None else rows
-    usage_factor = np.where(firms.kind[rows] == SUPPLIER, 0.6, 1.0)
-    return goods_demand * (firms.service_potential[rows]
-                           + usage * params["usage_service_ratio"] * usage_factor)
+    penalty, in_house = 0.0, 0.0
+
+    def sales(a: float, o: float) -> Accounts:
+        return firm_sales(firms, market_view(platform_utilities(platforms, params, a), params,
+                                             usage, a, o))
+
+    for _ in range(50):
+        before = (penalty, in_house)
+        in_house = brentq(lambda o: outsourced_share(sales(penalty, o))
+                          - params["outsourced_services_share"], *IN_HOUSE_BRACKET, xtol=1e-10)
+        penalty = brentq(lambda a: capture(sales(a, in_house)) - params["service_capture_2020"],
+                         *PENALTY_BRACKET, xtol=1e-10)
+        if abs(penalty - before[0]) < 1e-8 and abs(in_house - before[1]) < 1e-8:
+            break
+    return penalty, in_house
 
 
-def trust_term(firms: FirmState, params: dict) -> np.ndarray:
-    """Utility loss from customers' lost trust after cyber incidents (rows ``:n``)."""
-    return params["trust_weight"] * (firms.trust[: firms.n] - 1.0)
-
-
-def rivals_exp_sum(platform_u: np.ndarray, params: dict) -> float:
-    """Sum of exp(utility) of the platforms and the outside option."""
-    return float(np.exp(platform_u).sum() + np.exp(params["outside_option_utility"]))
-
-
-def clear(firms: FirmState, platforms: PlatformState, params: dict, demand_index: float,
-          usage: float, in_transition: np.ndarray) -> MarketOutcome:
+def clear(firms: FirmState, platforms: PlatformState, params: dict, view: ServiceMarket,
+          platform_u: np.ndarray, goods_margin: np.ndarray, costs: np.ndarray
+          ) -> MarketOutcome:
     """Share out each firm's service market, then set revenues and margins (rows ``:n``).
 
     Args:
-        firms: firm state, updated in place (revenues, service demand, margin).
-        platforms: platform state, updated in place (revenue, customers).
+        firms: firm state, updated in place (revenues, service demand, margins).
+        platforms: platform state, updated in place (revenue, customers, market share).
         params: resolved parameters.
-        demand_index: macro demand index this quarter.
-        usage: usage-based share of demand this quarter.
-        in_transition: mask of firms paying the service-organisation cost this quarter.
+        view: this quarter's market view (from :func:`market_view`).
+        platform_u: the platforms' utilities behind ``view``.
+        goods_margin: per firm, goods EBIT margin rate this quarter.
+        costs: per firm, service-organisation costs this quarter (climbs, offers), EUR.
 
     Returns:
         The quarter's market aggregates.
@@ -91,62 +185,24 @@ def clear(firms: FirmState, platforms: PlatformState, params: dict, demand_index
     """
     n = firms.n
     alive = firms.alive[:n]
-    scale = params["population_scale"]
-    trust = firms.trust[:n]
-    # Customers who buy services from a platform drift away from the maker (last quarter's share).
-    squeeze = 1.0 - params["platform_goods_squeeze"] * firms.platform_share[:n]
-    goods = np.where(alive, firms.base_demand[:n] * demand_index * (0.7 + 0.3 * trust) * squeeze,
-                     0.0)
-    market = service_demand(firms, goods, usage, params)
-    u_platform = platform_utilities(platforms, params, scale)
-    e_platform = np.exp(u_platform)
-    e_out = np.exp(params["outside_option_utility"])
-    u_firm = incumbent_utility(firms.service[:n], firms.digital[:n], params["capability_weight"],
-                               params["installed_base_bonus"], trust_term(firms, params))
-    e_firm = np.exp(u_firm)
-    denom = e_firm + e_platform.sum() + e_out
-    capture = e_firm / denom
-    service_rev = market * capture
-    # Each platform's revenue and customers: exp(u_k) times the sum over firms of market/denom.
-    per_unit = market / denom
-    platforms.revenue[: platforms.n] = e_platform * per_unit.sum()
-    # Customers: the firms whose installed bases a platform serves (expected count).
-    platforms.customers[: platforms.n] = e_platform * (alive / denom).sum()
-
-    threshold_share = _threshold_capture(goods, market, params["servitization_threshold"])
-    service_margin = realised_service_margin(capture, threshold_share, params["service_margin"])
-    transition_cost = np.where(
-        in_transition, params["transition_cost_share"] * firms.employees[:n] * WAGE / 4, 0.0)
-    goods_margin = params["product_margin"] + DIGITAL_MARGIN_GAIN * firms.digital[:n]
-    firms.goods_revenue[:n] = goods
+    sales = firm_sales(firms, view)
+    service_rev = sales.service_revenue
+    rate = service_margin_rate(service_rev, sales.goods_revenue, view)
+    firms.goods_revenue[:n] = sales.goods_revenue
     firms.service_revenue[:n] = service_rev
-    firms.service_demand[:n] = market
-    firms.platform_share[:n] = e_platform.sum() / denom
+    firms.service_demand[:n] = sales.service_demand
+    firms.platform_share[:n] = sales.platform_share
+    firms.service_profit[:n] = sales.usage_revenue * rate
     firms.margin[:n] = np.where(
-        alive, goods * goods_margin + service_rev * service_margin - transition_cost, 0.0)
-    total = float(market.sum())
-    unserved = float((market * e_out / denom).sum())
-    weak = float((service_rev * (1.0 - firms.service[:n])).sum())
-    return MarketOutcome(
-        incumbent_revenue=float(service_rev.sum()),
-        platform_revenue=float(platforms.revenue[: platforms.n][platforms.alive[: platforms.n]]
-                               .sum()),
-        unserved=unserved,
-        poorly_served=unserved + weak,
-        total_demand=total,
-    )
-
-
-def _threshold_capture(goods: np.ndarray, market: np.ndarray, threshold: float) -> np.ndarray:
-    """Share of its service market a firm must capture to reach the servitization threshold.
-
-    Service share s = S c / (G + S c) >= t  <=>  c >= t G / ((1 - t) S).
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        need = threshold * goods / ((1 - threshold) * market)
-    return np.where(market > 0, need, np.inf)
-
-
-def retained_cash(margin: np.ndarray) -> np.ndarray:
-    """Cash kept from a quarter's EBIT: a share of profits, all of the losses."""
-    return np.where(margin > 0, RETAINED_SHARE * margin, margin)
+        alive, sales.goods_revenue * goods_margin + service_rev * rate - costs, 0.0)
+    # Platforms split their nest's sales by their within-nest shares (the usage bonus is
+    # common to all platforms, so both segments split alike).
+    within = within_nest_shares(platform_u, params["platform_nest_dissimilarity"])
+    platform_total = float(sales.platform_added.sum() + sales.platform_usage.sum())
+    industrial = float(service_rev.sum())
+    m = platforms.n
+    platforms.revenue[:m] = within * platform_total
+    platforms.customers[:m] = within * float(sales.platform_share[alive].sum())
+    market = industrial + platform_total
+    platforms.market_share[:m] = platforms.revenue[:m] / market if market > 0 else 0.0
+    return MarketOutcome(industrial, platform_total, float(sales.service_demand.sum()))

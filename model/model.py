@@ -8,6 +8,7 @@ rows. With ``headless=True`` no agent objects are created and the trajectories a
 from __future__ import annotations
 
 import math
+from collections import deque
 from typing import Any
 
 import mesa
@@ -16,28 +17,34 @@ from mesa.experimental.scenarios import Scenario
 
 from agents import FIRM_CLASSES, PlatformEntrant
 from agents import decisions as rules
-from model import capabilities, cyber, demography, finance, investment, market, platforms
+from agents.kinds import PAY_PER_USE
+from model import (
+    capabilities,
+    cyber,
+    demography,
+    finance,
+    goods,
+    investment,
+    jobs,
+    ladder,
+    market,
+    platforms,
+)
 from model import indicators as indicator_defs
-from model.investment import yearly_hazard
+from model.calendar import DT, QUARTERS_PER_YEAR, quarter_label
 from model.macro import DemandIndex, usage_share
 from model.network import AdopterNetwork
 from model.parameters import resolve
 from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
-from model.population import (
-    SERVICE_REVENUE_PER_JOB,
-    add_firms,
-    build_network,
-    firm_count,
-    populate,
-)
+from model.population import add_firms, build_network, firm_count, populate
 from model.scenarios import classify
 from model.state import FirmState, PlatformState
 
-DT = 0.25  # years per step
-INITIAL_PLATFORMS = 1
+LEDGER_ENTRIES = ("retained", "interest", "payout", "subsidy", "capex", "cyber", "borrowed",
+                  "repaid", "entrant_cash")
 
 
-class RunScenario(Scenario):
+class RunClassifier(Scenario):
     """Mesa's scenario object for this model, callable to classify the run.
 
     ``model.scenario()`` returns ``"low"``, ``"trend"`` or ``"high"`` from the current
@@ -63,9 +70,9 @@ class ServitizationModel(mesa.Model):
         firms: the firm state arrays.
         platforms: the platform state arrays.
         datacollector: one row per quarter, one column per indicator.
-        cyber_history: one ``(year, CyberOutcome)`` per step done, in order (who was
-            attacked, what it cost), for outputs the indicators do not hold.
-        severe_history: severe incidents per step done (from ``cyber_history``).
+        cyber_history: one ``(year, CyberOutcome)`` per step done, in order.
+        know_how_penalty: the platforms' utility penalty that puts this run's 2020 service
+            capture at ``service_capture_2020``.
 
     """
 
@@ -76,31 +83,37 @@ class ServitizationModel(mesa.Model):
         del scenario
         p = resolve(parameters)
         super().__init__(rng=rng)
-        self.scenario = RunScenario(rng=rng)
+        self.scenario = RunClassifier(rng=rng)
         self.p = p
         self.headless = headless
-        self.n_steps = (p["end_year"] - p["start_year"] + 1) * 4
+        self.n_steps = (p["end_year"] - p["start_year"] + 1) * QUARTERS_PER_YEAR
         self.quarter = 0  # steps done
         n0 = firm_count(p["population_scale"])
         capacity = n0 + int(math.ceil(n0 * p["entry_rate"] * self.n_steps * DT * 2)) + 20
+        capacity += int(math.ceil(n0 * min(p["cluster_attraction"], 1.0) * 0.5)) + 20
         self.firms = FirmState(capacity)
-        self.platforms = PlatformState(p["max_platforms"] * 8 + INITIAL_PLATFORMS + 8)
+        self.platforms = PlatformState(p["max_platforms"] * 9 + 8)
         populate(self.firms, self.rng, p)
         self.network = AdopterNetwork(build_network(self.rng, self.firms, p["network_degree"]),
                                       self.firms.alive, self.firms.adopted)
         self.initial_firms = n0
+        self.initial_10plus = self.firms.employees[:n0] >= 10
         self.demand = DemandIndex()
         self.policy = SubsidyPolicy(p["subsidy_budget_relance"] * p["population_scale"],
                                     p["subsidy_budget_after"] * p["population_scale"])
-        self.ledger = {k: 0.0 for k in ("retained", "subsidy", "capex", "cyber", "borrowed",
-                                        "repaid", "entrant_cash")}
-        self.initial_cash = float(self.firms.cash[: self.firms.n].sum())
+        self.ledger = dict.fromkeys(LEDGER_ENTRIES, 0.0)
+        self.initial_cash = self.money_in_firms()
         self.cumulative_adoptions = int(self.firms.adopted[:n0].sum())
         self.initial_adoptions = max(self.cumulative_adoptions, 1)
         self.wright_multiplier = 1.0
-        self.exits_since_start = 0
         self.adoptions = 0
         self.cluster_adoptions = 0
+        self.recent_cluster_adoptions: deque[int] = deque(maxlen=QUARTERS_PER_YEAR)
+        self.recent_entries: deque[int] = deque(maxlen=QUARTERS_PER_YEAR)
+        self.new_sites = 0
+        self.climbs = 0
+        self.usage_offers = int((self.firms.rung[:n0] >= PAY_PER_USE).sum())  # run, or started
+        self.abandoned = 0
         self.additional_capex = 0.0
         self.cyber_history: list[tuple[int, cyber.CyberOutcome]] = []
         self.hurdle = hurdle_rates(self.firms.large, p, p["start_year"])
@@ -108,19 +121,11 @@ class ServitizationModel(mesa.Model):
         # Per-row rates by size class, fixed for the run (kinds never change).
         large = self.firms.large
         self.bass_p = np.where(large, p["bass_p_large"], p["bass_p_sme"])
-        self.attack_hazard = np.where(large, yearly_hazard(p["attack_prob_large"]),
-                                      yearly_hazard(p["attack_prob_sme"]))
+        self.attack_hazard = np.where(large, cyber.yearly_hazard(p["attack_prob_large"]),
+                                      cyber.yearly_hazard(p["attack_prob_sme"]))
         self.exit_hazard = np.where(large, p["exit_hazard_large"], p["exit_hazard_sme"])
-        self.subsidy_attention = np.where(large, 0.0, p["subsidy_attention"])
         self.imitation = np.where(self.firms.cluster, p["cluster_imitation_multiplier"], 1.0)
-        platforms.add_platforms(self.platforms, np.full(INITIAL_PLATFORMS, 0.5), 0)
-        # Clear twice: the second clearing sees the platforms' 2020 shares, so that the jobs
-        # coefficients below absorb the 2020 squeeze and 2020Q1 matches the jobs anchor.
-        self._clear_market(demand_index=1.0)
-        self._clear_market(demand_index=1.0)
-        self.service_demand_2020 = max(self.market.total_demand, 1e-9)
-        self._set_initial_jobs(np.arange(n0))
-        self.current = indicator_defs.compute(self)
+        self._start_economy(n0)
         if not headless:
             self._create_firm_agents(np.arange(n0))
             self._create_platform_agents(np.arange(self.platforms.n))
@@ -128,6 +133,47 @@ class ServitizationModel(mesa.Model):
             model_reporters={name: (lambda m, k=name: m.current[k])
                              for name in indicator_defs.INDICATORS})
         self.datacollector.collect(self)
+
+    def _start_economy(self, n0: int) -> None:
+        """The 2020 state: productivity, goods demand, the service market at its 2020 split."""
+        f, p = self.firms, self.p
+        f.productivity_gain[:n0] = p["digital_productivity_gain"] * f.digital[:n0]
+        f.productivity_gain_2020[:n0] = f.productivity_gain[:n0]
+        self.competitor_digital_2020 = float(f.digital[:n0].mean())
+        self.competitor_gain_2020 = p["digital_productivity_gain"] * self.competitor_digital_2020
+        self.competitor_gain = self.competitor_gain_2020
+        # In 2020 every firm sells what its customers ask (demand index 1, no edge yet).
+        f.goods_demand[:n0] = f.base_demand[:n0]
+        self._settle_platforms_2020()
+        self._clear_market()
+        rows = np.flatnonzero(f.clients[:n0, 0] >= 0)
+        f.client_goods_2020[rows] = f.goods_demand[f.clients[rows]]
+        self._set_initial_jobs(np.arange(n0))
+        self.current = indicator_defs.compute(self)
+
+    def _settle_platforms_2020(self) -> None:
+        """As many 2020 platforms as the 2020 market holds, and their know-how penalty.
+
+        Platforms are added one by one, each time with the penalty that keeps the firms at
+        ``service_capture_2020``, while a typical candidate would still find entry worth it.
+        """
+        f, p, pl = self.firms, self.p, self.platforms
+        usage = self.usage_at(0.0)
+        typical = float(np.mean(platforms.CANDIDATE_CAPABILITY))
+        while True:
+            row = platforms.add_platforms(pl, np.array([platforms.INITIAL_CAPABILITY]), 0)
+            pl.reach[row] = 1.0  # known to every customer by 2020
+            pl.market_share[: pl.n] = (1 - p["service_capture_2020"]) / pl.n
+            self.know_how_penalty, self.in_house = market.settle_2020(f, pl, p, usage)
+            if pl.n >= p["max_platforms"]:
+                return
+            u = market.platform_utilities(pl, p, self.know_how_penalty)
+            view = market.market_view(u, p, usage, self.know_how_penalty, self.in_house)
+            size = market.capture_base(market.firm_sales(f, view))
+            profit, _ = platforms.candidate_profit(f, p, self.know_how_penalty, self.in_house,
+                                                   usage, size, u, typical)
+            if not PlatformEntrant.enters(np.array([profit]), platforms.entry_cost(p, size))[0]:
+                return
 
     # --- time --------------------------------------------------------------------------------
     @property
@@ -143,66 +189,79 @@ class ServitizationModel(mesa.Model):
     @property
     def year(self) -> int:
         """Calendar year of the quarter being simulated next."""
-        return self.p["start_year"] + self.quarter // 4
+        return self.p["start_year"] + self.quarter // QUARTERS_PER_YEAR
 
     @property
     def quarter_label(self) -> str:
         """The last simulated quarter as text, e.g. ``2031Q2`` (``2019Q4`` before any step)."""
-        q = self.quarter - 1
-        return f"{self.p['start_year'] + q // 4}Q{q % 4 + 1}"
+        return quarter_label(self.p["start_year"], self.quarter)
 
-    def usage_at(self, t_years: float | np.ndarray) -> float | np.ndarray:
+    def usage_at(self, t_years):
         """Usage-based share of demand at a time (years since start)."""
         return usage_share(t_years, self.p["usage_share_2040"])
 
+    def market_view(self, usage) -> Any:
+        """The service market customers see now, at a given usage share."""
+        u = market.platform_utilities(self.platforms, self.p, self.know_how_penalty)
+        return market.market_view(u, self.p, usage, self.know_how_penalty, self.in_house)
+
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one quarter, in the order of spec section 3."""
+        """Advance one quarter, in the order of docs/model.md."""
         p, f, rng = self.p, self.firms, self.rng
-        year, qy = self.year, self.quarter % 4
+        year, qy = self.year, self.quarter % QUARTERS_PER_YEAR
         n = f.n
-        # 1. Macro: demand for regional industrial goods.
+        # 1. Macro: demand for regional goods; competitors outside the region digitalise.
         demand_index = self.demand.step(rng, self.t_years, year, qy, p["demand_growth"],
                                         p["covid_shock"])
-        # 2. Policy: subsidy windows, hurdles, support programmes, secure framework (in rules).
+        self.competitor_gain = p["digital_productivity_gain"] * goods.competitor_digital(
+            self.t_years + DT, self.competitor_digital_2020, p["competitor_digital_2040"])
+        # 2. Policy: subsidy calls, hurdles, support programmes (secure framework: in rules).
         self.policy.open_window(year, qy)
         if year != self._hurdle_year:
             self.hurdle = hurdle_rates(f.large, p, year)
             self._hurdle_year = year
         convert_myopic(rng, f.strategic[:n], f.alive[:n], p["support_conversion_rate"], DT)
-        # 3. Attention: Bass hazard in agent form.
+        # 3. Attention: Bass hazard in agent form, and projects prepared for a call.
         share = self.neighbour_adopter_share()
-        considering = self._attention(share)
-        # 4. Decision: NPV of the options, financing, subsidy.
-        u_platform = market.platform_utilities(self.platforms, p, p["population_scale"])
-        result = investment.invest(self, considering, share[considering], self.policy,
-                                   u_platform)
+        candidates = investment.considering(self, share)
+        # 4. Decision: NPV of the options, subsidy application, financing.
+        result = investment.invest(self, candidates, share)
         self.adoptions += result.adoptions
         self.cluster_adoptions += result.cluster_adoptions
+        self.recent_cluster_adoptions.append(result.cluster_adoptions)
         self.additional_capex += result.additional_capex
-        # 5. Capabilities and Wright's law.
+        # 5. Capabilities, the ladder's climbs, Wright's law.
+        started = f.servitizing[:n] & (f.transition_quarters[:n] == 0)
+        self.climbs += int(started.sum())
+        self.usage_offers += int((started & (f.rung[:n] >= PAY_PER_USE)).sum())
+        ladder.advance(f, p)
         capabilities.update(f, p, self.quarter, DT)
         self.wright_multiplier = capabilities.wright_multiplier(
             self.cumulative_adoptions, self.initial_adoptions, p["learning_rate"])
         # 6. Cyber.
-        alive_before = int(f.alive[:n].sum())
         attacks = cyber.attacks(rng, f, p, self.attack_hazard, self.quarter, DT)
         self.ledger["cyber"] += attacks.losses
         self.cyber_history.append((year, attacks))
-        # 7. Market.
-        self._clear_market(demand_index)
+        # 7. Markets: goods against outside competitors, services against platforms.
+        goods.update_demand(f, p, demand_index, self.competitor_gain, self.competitor_gain_2020)
+        outcome = self._clear_market()
+        self.abandoned += ladder.abandon_failing_offers(f, p)
         # 8. Platforms.
-        entered = platforms.enter_and_exit(
-            rng, self.platforms, p, self.poorly_served_share,
-            self.market.total_demand / self.service_demand_2020, self.market.total_demand,
-            self.quarter)
-        # 9. Finance, jobs, exits, entries.
-        finance.settle_quarter(f, self.ledger, unlimited_credit=not p["cash_constraint"])
-        offshored = self._offshored_share()
-        demography.update_jobs(f, demography.productivity_index(
-            self.t_years + DT, p["labour_productivity_growth"]), offshored)
+        market_size = outcome.incumbent_revenue + outcome.platform_revenue
+        platforms.account(self.platforms, p, market_size)
+        platforms.learn_and_leave(self.platforms, self.quarter)
+        platforms.spread(self.platforms, p, DT)
+        entered = platforms.enter(rng, f, self.platforms, p, self.know_how_penalty,
+                                  self.in_house, self.usage_at(self.t_years), market_size,
+                                  self.quarter)
+        # 9. Finance, jobs, offshoring, exits, entries.
+        finance.settle_quarter(f, self.ledger, p["interest_rate"],
+                               unlimited_credit=not p["cash_constraint"])
+        jobs.offshore(rng, f, p, DT)
+        jobs.update_jobs(f, p, jobs.productivity_index(self.t_years + DT,
+                                                       p["labour_productivity_growth"]))
         demography.exits(rng, f, p, self.exit_hazard, self.quarter, DT)
-        self.exits_since_start += alive_before - int(f.alive[:n].sum())
         self._enter_firms(demand_index)
         if entered and not self.headless:
             self._create_platform_agents(np.arange(self.platforms.n - entered,
@@ -228,8 +287,7 @@ class ServitizationModel(mesa.Model):
         """Quarterly indicators as a DataFrame with a ``quarter`` column like ``2031Q2``."""
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         start = self.p["start_year"]
-        labels = ["2019Q4"] + [f"{start + q // 4}Q{q % 4 + 1}" for q in range(len(df) - 1)]
-        df.insert(0, "quarter", labels)
+        df.insert(0, "quarter", [quarter_label(start, q) for q in range(len(df))])
         return df
 
     # --- helpers of the step ------------------------------------------------------------------
@@ -246,65 +304,54 @@ class ServitizationModel(mesa.Model):
         self.network.update(f.alive, f.adopted)
         return self.network.adopter_share(n)
 
-    def _attention(self, share: np.ndarray) -> np.ndarray:
+    def _clear_market(self) -> market.MarketOutcome:
         f, p = self.firms, self.p
         n = f.n
-        draw = self.rng.random(n)
-        pool = np.flatnonzero(f.alive[:n] & ~(f.adopted[:n] & f.servitizing[:n]))
-        bass_p = self.bass_p[pool]  # the pool: firms with something left to adopt
-        if self.policy.is_open():  # a subsidy call draws eligible firms' attention
-            bass_p = bass_p + self.subsidy_attention[pool]
-        multiplier = self.imitation[pool]
-        mid = rules.mid_step_share(bass_p, p["bass_q"], share[pool], multiplier, DT)
-        prob = rules.attention_probability(bass_p, p["bass_q"], mid, multiplier, DT)
-        return pool[draw[pool] < prob]
-
-    def _clear_market(self, demand_index: float) -> None:
-        f, p = self.firms, self.p
-        n = f.n
-        in_transition = f.servitizing[:n] & (f.transition_quarters[:n] < p["transition_quarters"])
-        self.market = market.clear(f, self.platforms, p, demand_index,
-                                   self.usage_at(self.t_years), in_transition)
+        u = market.platform_utilities(self.platforms, p, self.know_how_penalty)
+        view = market.market_view(u, p, self.usage_at(self.t_years), self.know_how_penalty,
+                                  self.in_house)
+        margin = goods.margin_rates(f, p, self.competitor_gain, self.competitor_gain_2020)
+        outcome = market.clear(f, self.platforms, p, view, u, margin, ladder.costs(f, p))
         total = f.goods_revenue[:n] + f.service_revenue[:n]
         share = np.divide(f.service_revenue[:n], total, out=np.zeros(n), where=total > 0)
         f.servitized[:n] = f.alive[:n] & (share >= p["servitization_threshold"])
-        # A firm already selling services past the threshold counts as having made the move.
-        f.servitizing[:n] |= f.servitized[:n]
-
-    @property
-    def poorly_served_share(self) -> float:
-        """Share of service demand unserved or served by firms with low service capability."""
-        m = self.market
-        return m.poorly_served / m.total_demand if m.total_demand > 0 else 0.0
-
-    def _offshored_share(self) -> np.ndarray:
-        """Share of each firm's service jobs located outside the region (grows to 2040)."""
-        f = self.firms
-        progress = min(1.0, self.t_years / 20.0)
-        anchored = np.where(f.cluster[: f.n], 0.5, 1.0)  # cluster ties keep jobs local
-        return self.p["offshorable_service_share"] * progress * anchored
+        self.market = outcome
+        return outcome
 
     def _set_initial_jobs(self, rows: np.ndarray) -> None:
         f = self.firms
-        service = np.minimum(0.5 * f.employees[rows],
-                             f.service_revenue[rows] * 4 / SERVICE_REVENUE_PER_JOB)
+        service = np.minimum(0.9 * f.employees[rows],
+                             f.service_revenue[rows] * 4 / jobs.SERVICE_REVENUE_PER_JOB)
         f.service_jobs[rows] = service
         f.production_jobs[rows] = f.employees[rows] - service
-        goods = np.maximum(f.goods_revenue[rows], 1e-9)
-        f.jobs_per_goods[rows] = f.production_jobs[rows] / goods
+        f.jobs_per_goods[rows] = f.production_jobs[rows] / np.maximum(f.goods_revenue[rows],
+                                                                      1e-9)
 
     def _enter_firms(self, demand_index: float) -> None:
         f, p = self.firms, self.p
-        count = demography.entries_this_quarter(self.rng, self.initial_firms, p["entry_rate"], DT)
-        count = min(count, f.capacity - f.n)
+        ordinary, drawn = demography.entries_this_quarter(
+            self.rng, self.initial_firms, p["entry_rate"],
+            self.recent_cluster_adoptions[-1] if self.recent_cluster_adoptions else 0,
+            p["cluster_attraction"], DT)
+        count = min(ordinary + drawn, f.capacity - f.n)
+        self.recent_entries.append(count)
         if count <= 0:
             return
         rows = np.arange(f.n, f.n + count)
         f.n += count
         add_firms(f, self.rng, p, rows, f.kind[rows], f.employees[rows], self.quarter)
+        f.cluster[rows[ordinary:]] = True  # sites drawn by a cluster join it
+        self.imitation[rows] = np.where(f.cluster[rows], p["cluster_imitation_multiplier"], 1.0)
+        self.new_sites += count
         self.ledger["entrant_cash"] += float(f.cash[rows].sum())
-        f.goods_revenue[rows] = f.base_demand[rows] * demand_index
+        f.productivity_gain[rows] = p["digital_productivity_gain"] * f.digital[rows]
+        f.productivity_gain_2020[rows] = f.productivity_gain[rows]
+        f.goods_demand[rows] = f.base_demand[rows] * demand_index
+        f.goods_revenue[rows] = f.goods_demand[rows]
         f.jobs_per_goods[rows] = f.employees[rows] / np.maximum(f.goods_revenue[rows], 1e-9)
+        live_clients = f.clients[rows] >= 0
+        f.client_goods_2020[rows] = np.where(
+            live_clients, f.goods_demand[np.where(live_clients, f.clients[rows], 0)], 0.0)
         if not self.headless:
             self._create_firm_agents(rows)
 
@@ -316,14 +363,18 @@ class ServitizationModel(mesa.Model):
         for row in rows.tolist():
             PlatformEntrant(self, row)
 
+    # --- what firms would do (the agents ask these) ------------------------------------------
     def decision_context(self, rows: np.ndarray) -> rules.DecisionContext:
         """What the firms in ``rows`` know if they evaluate their options now."""
-        u_platform = market.platform_utilities(self.platforms, self.p, self.p["population_scale"])
-        return investment.decision_context(self, rows, self.policy.is_open(), u_platform)
+        return investment.decision_context(self, rows)
+
+    def decide_for(self, rows: np.ndarray, spend: bool = False) -> rules.Decision:
+        """The step's decision for the firms in ``rows`` (``spend=False``: grant nothing)."""
+        return investment.decide_for(self, rows, spend)
 
     def financing_capacity(self, rows: np.ndarray) -> np.ndarray:
         """Cash plus borrowing capacity of the firms in ``rows``."""
-        return investment.financing_capacity(self.firms, rows, self.p["cash_constraint"])
+        return finance.financing_capacity(self.firms, rows, self.p["cash_constraint"])
 
     def money_in_firms(self) -> float:
         """Total cash of all firms ever in the population (live or not), EUR."""

@@ -1,58 +1,138 @@
-"""Step 8: service-only platforms enter where service demand is poorly served, and leave."""
+"""Step 8: service platforms learn from their data, leave when they lose money, and enter.
+
+Each quarter ``platform_entry_rate`` candidates (Poisson) study the region's service market. A
+candidate enters if the share it would take, by the same nested logit that clears the market
+(it starts with no data, so no network bonus), pays its entry cost within a start-up's horizon
+(``PlatformEntrant.enters``). A platform's fixed costs are what ``platform_min_share`` of the
+market earns; below that share it loses money, and after a year of losses it leaves.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.state import PlatformState
+from agents.economics import within_nest_shares
+from agents.platforms import PlatformEntrant
+from model import market
+from model.state import FirmState, PlatformState
 
 PLATFORM_LEARNING = 0.02  # per quarter, capability gained from data at full market reach
-EXIT_AFTER_WEAK_QUARTERS = 4
+CANDIDATE_CAPABILITY = (0.3, 0.7)  # an entrant has no data yet: below the incumbents (assumption)
+INITIAL_CAPABILITY = 0.6  # the 2020 platforms have learned from their data (assumption)
+ENTRY_REACH = 0.05  # share of customers who know a platform when it enters
 
 
-def enter_and_exit(rng: np.random.Generator, platforms: PlatformState, params: dict,
-                   poorly_served_share: float, market_growth: float, total_market: float,
-                   quarter: int) -> int:
-    """Draw platform entries (Poisson) and exits of platforms with too little revenue.
+def fixed_cost(params: dict, service_market: float) -> float:
+    """A platform's fixed costs per quarter: what ``platform_min_share`` of the market earns."""
+    return params["platform_min_share"] * service_market * params["service_margin"]
 
-    The entry intensity is ``platform_entry_rate`` times the poorly served share of service
-    demand (unserved, or served by firms with low service capability), times the growth of the
-    service market since 2020.
 
-    Args:
-        rng: the model's generator.
-        platforms: platform state, updated in place.
-        params: resolved parameters.
-        poorly_served_share: in [0, 1].
-        market_growth: service demand now / service demand in 2020.
-        total_market: service demand this quarter, EUR.
-        quarter: current step.
+def account(platforms: PlatformState, params: dict, service_market: float) -> None:
+    """Book each platform's profit this quarter and count its quarters of losses."""
+    n = platforms.n
+    profit = platforms.revenue[:n] * params["service_margin"] - fixed_cost(params,
+                                                                           service_market)
+    alive = platforms.alive[:n]
+    platforms.profit[:n] = np.where(alive, profit, 0.0)
+    platforms.loss_quarters[:n] = np.where(alive & (profit < 0),
+                                           platforms.loss_quarters[:n] + 1, 0)
+
+
+def learn_and_leave(platforms: PlatformState, quarter: int) -> int:
+    """Platforms learn from the data of the customers they serve; loss-makers leave.
 
     Returns:
-        The number of entries this quarter.
+        The number of platforms that left.
 
     """
     n = platforms.n
-    alive = platforms.alive[:n]
-    threshold = params["platform_min_share"] * total_market
-    weak = alive & (platforms.revenue[:n] < threshold)
-    platforms.weak_quarters[:n] = np.where(weak, platforms.weak_quarters[:n] + 1, 0)
-    leaving = weak & (platforms.weak_quarters[:n] >= EXIT_AFTER_WEAK_QUARTERS)
+    leaving = platforms.alive[:n] & PlatformEntrant.leaves(platforms.loss_quarters[:n])
     platforms.alive[:n] &= ~leaving
     platforms.exit_quarter[:n][leaving] = quarter
-    # Incumbent platforms learn from the data of the customers they serve.
-    total = platforms.revenue[:n][platforms.alive[:n]].sum()
+    platforms.market_share[:n][leaving] = 0.0
+    data = np.where(platforms.alive[:n], platforms.market_share[:n], 0.0)
+    total = data.sum()
     if total > 0:
-        reach = np.where(platforms.alive[:n], platforms.revenue[:n] / total, 0.0)
-        platforms.capability[:n] += PLATFORM_LEARNING * reach * (1 - platforms.capability[:n])
-    intensity = params["platform_entry_rate"] * poorly_served_share * max(market_growth, 0.0)
-    entries = int(rng.poisson(intensity))
-    room = min(params["max_platforms"] - int(platforms.alive[:n].sum()), platforms.capacity - n)
-    entries = max(0, min(entries, room))
-    capability = rng.uniform(0.4, 0.8, entries)
-    if entries:
-        add_platforms(platforms, capability, quarter)
-    return entries
+        platforms.capability[:n] += (PLATFORM_LEARNING * data / total
+                                     * (1 - platforms.capability[:n]))
+    return int(leaving.sum())
+
+
+def spread(platforms: PlatformState, params: dict, dt: float) -> None:
+    """Platforms become known to more customers (logistic; half the region in the set years)."""
+    n = platforms.n
+    r = platforms.reach[:n]
+    # Logistic from ENTRY_REACH at entry to 0.5 after platform_reach_years.
+    rate = np.log((1 - ENTRY_REACH) / ENTRY_REACH) / params["platform_reach_years"]
+    odds = r / np.maximum(1 - r, 1e-12) * np.exp(rate * dt)
+    platforms.reach[:n] = np.where(platforms.alive[:n] & (r < 1), odds / (1 + odds), r)
+
+
+def candidate_profit(firms: FirmState, params: dict, penalty: float, in_house: float,
+                     usage: float, service_market: float, utilities: np.ndarray,
+                     capability: float) -> tuple[float, np.ndarray]:
+    """The quarterly profit a candidate expects, by the nested logit that clears the market.
+
+    It starts with no data (no network bonus) and takes its within-nest share of what the
+    nest sells once it has joined.
+
+    Returns:
+        (profit after fixed costs, EUR per quarter; the platforms' utilities with it).
+
+    """
+    # It plans on the customers it will reach: judged at full reach (no data yet).
+    u_new = market.platform_utility(params, capability, 0.0, 1.0, penalty)
+    both = np.append(utilities, u_new)
+    sales = market.firm_sales(firms, market.market_view(both, params, usage, penalty, in_house))
+    nest_sales = float(sales.platform_added.sum() + sales.platform_usage.sum())
+    mine = within_nest_shares(both, params["platform_nest_dissimilarity"])[-1] * nest_sales
+    return mine * params["service_margin"] - fixed_cost(params, service_market), both
+
+
+def entry_cost(params: dict, service_market: float) -> float:
+    """What entering the region's market costs, EUR (years of a platform's fixed costs)."""
+    return params["platform_entry_cost_years"] * 4 * fixed_cost(params, service_market)
+
+
+def enter(rng: np.random.Generator, firms: FirmState, platforms: PlatformState, params: dict,
+          penalty: float, in_house: float, usage: float, service_market: float,
+          quarter: int) -> int:
+    """Draw candidates; those whose expected share pays their entry cost enter.
+
+    Args:
+        rng: the model's generator.
+        firms: firm state (read only: the candidates' expected sales).
+        platforms: platform state, updated in place.
+        params: resolved parameters.
+        penalty: the platforms' know-how penalty of this run.
+        in_house: the utility of customers' own maintenance in this run.
+        usage: usage-based share of demand this quarter.
+        service_market: the region's service revenue this quarter (firms + platforms), EUR.
+        quarter: current step.
+
+    Returns:
+        The number of entries.
+
+    """
+    n = platforms.n
+    room = min(params["max_platforms"] - int(platforms.alive[:n].sum()),
+               platforms.capacity - n)
+    candidates = int(rng.poisson(params["platform_entry_rate"]))
+    capability = rng.uniform(*CANDIDATE_CAPABILITY, candidates)
+    if candidates == 0 or room <= 0:
+        return 0
+    utilities = market.platform_utilities(platforms, params, penalty)
+    cost = entry_cost(params, service_market)
+    entering = []
+    for cap in capability[:room]:
+        profit, with_it = candidate_profit(firms, params, penalty, in_house, usage,
+                                           service_market, utilities, cap)
+        if PlatformEntrant.enters(np.array([profit]), cost)[0]:
+            entering.append(cap)
+            utilities = with_it
+    if entering:
+        add_platforms(platforms, np.array(entering), quarter)
+    return len(entering)
 
 
 def add_platforms(platforms: PlatformState, capability: np.ndarray, quarter: int) -> np.ndarray:
@@ -61,5 +141,6 @@ def add_platforms(platforms: PlatformState, capability: np.ndarray, quarter: int
     platforms.n += len(capability)
     platforms.alive[rows] = True
     platforms.capability[rows] = capability
+    platforms.reach[rows] = ENTRY_REACH
     platforms.entry_quarter[rows] = quarter
     return rows

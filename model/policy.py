@@ -1,4 +1,12 @@
-"""Public policy: the relaunch subsidy window, the later budget, support programmes, hurdles."""
+"""Step 2: public policy: subsidy calls as events, support programmes, Covid hurdles.
+
+The relaunch plan's digitalisation calls were events: the 2020 call of the "Industrie du
+futur" window opened in October 2020 and its envelope was used in under a year; a 2021 wave
+opened in May 2021 and was spent in ten days (evidence-v2 section 2). Firms of 10 or more
+employees (mid-caps included) apply with their projects, first come first served, until the
+envelope is spent: oversubscription is what happens when more apply than it can pay for.
+After 2022 a yearly call releases ``subsidy_budget_after`` each January; what is left lapses.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +14,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-RELANCE_OPENS = (2020, 2)  # France Relance calls opened in September 2020 (Q3, index 2)
+#: The relaunch waves: (year, quarter index) -> share of ``subsidy_budget_relance`` released
+#: (EUR 280 m in 2020Q4, EUR 175 m in 2021Q2: evidence-v2 section 2).
+RELANCE_WAVES = {(2020, 3): 280 / 455, (2021, 1): 175 / 455}
 RELANCE_LAST_YEAR = 2022
+#: Firms of this size or more can apply (France Relance: SMEs of 10+ employees and mid-caps).
+ELIGIBLE_EMPLOYEES = 10.0
 
 
 @dataclass
 class SubsidyPolicy:
-    """Subsidy budget book-keeping, in EUR of the simulated population.
+    """Subsidy calls and their budget, in EUR of the simulated population.
 
     Attributes:
-        budget_left: what can still be granted in the current window.
+        budget_left: what can still be granted in the open call.
         released: total budget made available so far.
         spent: total granted so far.
         requested: total asked for (incl. requests refused for lack of budget).
-        lapsed: budget left unspent at the end of a yearly call.
-        requests_by_year: calendar year -> number of requests made (granted or not).
-        year: the year of the last :meth:`open_window` call. The model calls it every quarter
-            before any request, so requests count in the year they are made (requests made
-            before any call have no year and are not counted by year).
+        lapsed: budget left unspent when a call closed.
+        call_opened: a call opened this quarter (firms that hear of it prepare projects).
+        requests_by_year: calendar year -> number of applications.
+        requested_by_year: calendar year -> EUR asked.
+        released_by_year: calendar year -> EUR released.
+        year: the year of the last :meth:`open_window` call (the model calls it every
+            quarter before any application).
 
     """
 
@@ -34,29 +48,41 @@ class SubsidyPolicy:
     spent: float = 0.0
     requested: float = 0.0
     lapsed: float = 0.0
+    call_opened: bool = False
     requests_by_year: dict[int, int] = field(default_factory=dict)
+    requested_by_year: dict[int, float] = field(default_factory=dict)
+    released_by_year: dict[int, float] = field(default_factory=dict)
     year: int | None = None
 
     def open_window(self, year: int, quarter: int) -> None:
-        """Release budget at the start of a window: relaunch in 2020Q3, then every Q1 after."""
+        """Open the calls due this quarter: the relaunch waves, then one call each January."""
         self.year = year
-        if (year, quarter) == RELANCE_OPENS:
-            self._release(self.relance_budget)
+        self.call_opened = False
+        if (year, quarter) in RELANCE_WAVES:
+            self._release(self.relance_budget * RELANCE_WAVES[year, quarter])
         elif year > RELANCE_LAST_YEAR and quarter == 0:
-            self.lapsed += self.budget_left  # a year's unspent budget lapses
+            self.lapsed += self.budget_left
             self.budget_left = 0.0
             self._release(self.yearly_budget_after)
 
     def _release(self, amount: float) -> None:
+        if amount <= 0:
+            return
         self.budget_left += amount
         self.released += amount
+        self.released_by_year[self.year] = self.released_by_year.get(self.year, 0.0) + amount
+        self.call_opened = True
 
     def is_open(self) -> bool:
-        """Whether a subsidy can be expected this quarter."""
+        """Whether a call is open (some budget is left)."""
         return self.budget_left > 0.0
 
+    def would_grant(self, requests: np.ndarray) -> np.ndarray:
+        """Which requests the budget would grant in full, in order, without granting them."""
+        return np.cumsum(requests) <= self.budget_left
+
     def grant(self, requests: np.ndarray) -> np.ndarray:
-        """Grant requests first-come first-served (callers pass them in a random order).
+        """Grant requests first come, first served (callers pass them in a random order).
 
         Args:
             requests: EUR asked, in arrival order.
@@ -65,11 +91,14 @@ class SubsidyPolicy:
             Boolean mask of the requests granted in full (a request is never split).
 
         """
-        self.requested += float(requests.sum())
+        total_asked = float(requests.sum())
+        self.requested += total_asked
         if self.year is not None:
-            by_year = self.requests_by_year
-            by_year[self.year] = by_year.get(self.year, 0) + len(requests)
-        granted = np.cumsum(requests) <= self.budget_left
+            self.requests_by_year[self.year] = self.requests_by_year.get(self.year, 0) + len(
+                requests)
+            self.requested_by_year[self.year] = (self.requested_by_year.get(self.year, 0.0)
+                                                 + total_asked)
+        granted = self.would_grant(requests)
         total = float(requests[granted].sum())
         self.budget_left -= total
         self.spent += total

@@ -2,7 +2,11 @@
 
 At ``population_scale`` 1.0: 9,740 establishments, 60% with 1-9 employees, 38% with 10-249 and
 2% with 250 or more (INSEE, 10 ans d'industrie), employing 292,914 people in 2017 (seed
-document) less three years of the -1%/yr trend, i.e. about 284,000 in 2020.
+document) less three years of the -1%/yr trend, i.e. about 284,000 in 2020. As CEPII and the
+seed describe them, most firms sell some services (``initial_service_offer``, first rung of the
+service ladder), a minority are service-intensive (they repair and install on other makers'
+machines too, and sell more services than goods), and a few digital adopters already sell
+pay-per-use. Each upstream supplier sells to regional clients, weighted by size.
 """
 
 from __future__ import annotations
@@ -10,16 +14,25 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from model.state import LARGE, SME, SUPPLIER, FirmState
+from agents.economics import REVENUE_PER_JOB
+from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
+from model.state import CLIENTS_PER_SUPPLIER, FirmState
 
 ESTABLISHMENTS_2022 = 9740
 JOBS_2017 = 292_914
 JOBS_TREND = -0.01  # per year, 2017-2020
 SIZE_SHARES = (0.60, 0.38, 0.02)  # 1-9, 10-249, >= 250 employees
-REVENUE_PER_JOB = 200_000.0  # EUR per year, French manufacturing turnover per employee
-SERVICE_REVENUE_PER_JOB = 250_000.0  # EUR per year for the service offer (labour intensive)
 REFERENCE_SME_EMPLOYEES = 20.0
 N_SECTORS = 14  # professional domains of the 2017 jobs table
+#: Service potential (added services per EUR of goods) across firms: lognormal around
+#: ``aftermarket_ratio``; suppliers' is smaller ("not central"), large makers' larger.
+POTENTIAL_SIGMA = 1.0
+SUPPLIER_POTENTIAL, LARGE_POTENTIAL = 0.6, 2.4
+#: Service-intensive firms sell services worth several times their own goods (median 3): their
+#: potential market is that divided by the share of the spend customers buy from providers.
+INTENSIVE_SALES_MEDIAN, INTENSIVE_POTENTIAL_SIGMA = 3.0, 0.5
+INITIAL_CASH_YEARS = 0.08  # cash held in 2020, in years of sales
+OFFER_RANK_NOISE = 0.5  # lognormal noise on potential when ranking who sells services
 
 
 def initial_jobs(scale: float) -> float:
@@ -34,11 +47,6 @@ def firm_count(scale: float) -> int:
 
 def draw_employees(rng: np.random.Generator, n: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Draw employees per establishment by size class, summing to the 2020 jobs anchor.
-
-    Args:
-        rng: the model's generator.
-        n: number of establishments.
-        scale: population scale (sets the jobs total).
 
     Returns:
         (employees, size_class) with size_class 0 = 1-9, 1 = 10-249, 2 = >= 250.
@@ -67,12 +75,6 @@ def populate(state: FirmState, rng: np.random.Generator, params: dict) -> None:
 
     Rows ``:n`` are the 2020 establishments; the rows after them are the pool of entrants
     (small SMEs and suppliers), drawn now so that the network can include them.
-
-    Args:
-        state: preallocated firm state (``n`` is set here).
-        rng: the model's generator.
-        params: resolved parameters.
-
     """
     n = firm_count(params["population_scale"])
     employees, size_class = draw_employees(rng, n, params["population_scale"])
@@ -96,20 +98,17 @@ def populate(state: FirmState, rng: np.random.Generator, params: dict) -> None:
         adopted, mark + (1 - mark) * rng.uniform(0.0, 0.5, n), mark * rng.uniform(0.1, 0.7, n)
     )
     state.adopted[:n] = adopted
-    state.service[:n] = np.clip(
-        np.where(large, 0.45, 0.2) + 0.25 * state.digital[:n] + rng.normal(0, 0.08, n), 0, 1
-    )
+    state.service[:n] = np.clip(state.service[:n] + 0.25 * state.digital[:n], 0, 1)
+    # A few digital adopters that sell services already sell pay-per-use.
+    usage = (adopted & (state.rung[:n] == ADDED_SERVICES)
+             & (rng.random(n) < params["initial_usage_offer"]))
+    state.rung[:n][usage] = PAY_PER_USE
+    state.clients[:] = -1
+    draw_clients(rng, state)
 
 
-def add_firms(
-    state: FirmState,
-    rng: np.random.Generator,
-    params: dict,
-    rows: np.ndarray,
-    kind: np.ndarray,
-    employees: np.ndarray,
-    quarter: int,
-) -> None:
+def add_firms(state: FirmState, rng: np.random.Generator, params: dict, rows: np.ndarray,
+              kind: np.ndarray, employees: np.ndarray, quarter: int) -> None:
     """Initialise the economic state of new establishments (at start-up or as entrants).
 
     Args:
@@ -124,20 +123,37 @@ def add_firms(
     """
     m = len(rows)
     is_large = kind == LARGE
+    potential = params["aftermarket_ratio"] * np.exp(rng.normal(0.0, POTENTIAL_SIGMA, m))
+    potential *= np.select([kind == SUPPLIER, is_large], [SUPPLIER_POTENTIAL, LARGE_POTENTIAL],
+                           1.0)
+    # Firms with more to sell on their installed base are the ones that sell services: the
+    # share initial_service_offer with the highest potential (ranked with a little noise).
+    # Those left are the firms with little to service, so the firms that start later gain
+    # little from it (CEPII's small effects of starting to sell services).
+    ranked = potential * np.exp(rng.normal(0.0, OFFER_RANK_NOISE, m))
+    cut = np.quantile(ranked, 1 - params["initial_service_offer"]) if m else 0.0
+    offers = ranked > cut if params["initial_service_offer"] < 1 else np.ones(m, bool)
+    intensive = offers & ~is_large & (rng.random(m) < params["service_intensive_share"])
+    intensive_potential = (INTENSIVE_SALES_MEDIAN / params["outsourced_services_share"]
+                           * np.exp(rng.normal(0.0, INTENSIVE_POTENTIAL_SIGMA, m)))
+    potential = np.where(intensive, intensive_potential, potential)
     state.kind[rows] = kind
     state.alive[rows] = True
     state.employees[rows] = employees
     state.production_jobs[rows] = employees
     state.service_jobs[rows] = 0.0
-    state.base_demand[rows] = employees * REVENUE_PER_JOB / 4
-    # Service potential of the installed base: lognormal across firms (machinery makers
-    # have large installed bases); suppliers' is small ("not central" to their business).
-    potential = params["aftermarket_ratio"] * np.exp(rng.normal(0.0, 1.0, m))
-    potential *= np.select([kind == SUPPLIER, is_large], [0.6, 2.4], 1.0)
+    # A service-intensive firm's sales per job are those of any firm: its goods are a small
+    # part of them.
+    sales_ratio = potential * params["outsourced_services_share"]
+    state.base_demand[rows] = employees * REVENUE_PER_JOB / 4 / np.where(intensive,
+                                                                          1 + sales_ratio, 1.0)
     state.service_potential[rows] = potential
-    state.cash[rows] = 0.08 * employees * REVENUE_PER_JOB
+    state.service_intensive[rows] = intensive
+    state.rung[rows] = np.where(offers, ADDED_SERVICES, GOODS_ONLY)
+    state.cash[rows] = INITIAL_CASH_YEARS * employees * REVENUE_PER_JOB
     state.digital[rows] = params["adoption_mark"] * rng.uniform(0.1, 0.7, m)
-    state.service[rows] = np.clip(np.where(is_large, 0.45, 0.2) + rng.normal(0, 0.08, m), 0, 1)
+    state.service[rows] = np.clip(np.where(is_large, 0.45, 0.2) + 0.3 * intensive
+                                  + rng.normal(0, 0.08, m), 0, 1)
     state.security[rows] = np.where(is_large, 0.5, 0.15)
     state.trust[rows] = 1.0
     state.strategic[rows] = is_large | (rng.random(m) >= params["myopic_share"])
@@ -146,18 +162,27 @@ def add_firms(
     state.entry_quarter[rows] = quarter
 
 
-def build_network(
-    rng: np.random.Generator, state: FirmState, degree: int
-) -> sp.csr_matrix:
+def draw_clients(rng: np.random.Generator, state: FirmState) -> None:
+    """Each upstream supplier (entrants' pool included) sells to regional clients.
+
+    Clients are makers and large firms, drawn with weights growing with the square root of
+    their size.
+    """
+    clients = np.flatnonzero(state.kind != SUPPLIER)
+    suppliers = np.flatnonzero(state.kind == SUPPLIER)
+    if not len(clients) or not len(suppliers):
+        return
+    weights = np.sqrt(np.maximum(state.employees[clients], 1.0))
+    weights /= weights.sum()
+    picks = rng.choice(clients, size=(len(suppliers), CLIENTS_PER_SUPPLIER), p=weights)
+    state.clients[suppliers] = picks
+
+
+def build_network(rng: np.random.Generator, state: FirmState, degree: int) -> sp.csr_matrix:
     """Build the supply-chain / sector / cluster network over all rows (entrants included).
 
-    Each firm links to ``degree/2`` firms of its sector; each supplier links to a client
-    (weighted by size); cluster members link to other cluster members. Links are undirected.
-
-    Args:
-        rng: the model's generator.
-        state: firm state with ``capacity`` rows already typed (entrant rows included).
-        degree: mean number of neighbours.
+    Each firm links to ``degree/2`` firms of its sector; each supplier to its regional
+    clients; cluster members to other cluster members. Links are undirected.
 
     Returns:
         A symmetric 0/1 CSR adjacency matrix of shape (capacity, capacity), no self-links.
@@ -171,20 +196,14 @@ def build_network(
     starts = np.searchsorted(sorted_sector, np.arange(N_SECTORS))
     ends = np.searchsorted(sorted_sector, np.arange(N_SECTORS), side="right")
     src, dst = [], []
-    # Sector links: each firm draws partners uniformly within its own sector.
     lo, hi = starts[sector], ends[sector]
     for _ in range(half):
         pick = order[lo + (rng.random(c) * (hi - lo)).astype(np.int64)]
         src.append(np.arange(c))
         dst.append(pick)
-    # Supply-chain links: suppliers sell to clients, large clients more often.
-    clients = np.flatnonzero(state.kind != SUPPLIER)
-    weights = np.sqrt(np.maximum(state.employees[clients], 1.0))
-    weights /= weights.sum()
-    suppliers = np.flatnonzero(state.kind == SUPPLIER)
+    suppliers, column = np.nonzero(state.clients >= 0)
     src.append(suppliers)
-    dst.append(rng.choice(clients, size=len(suppliers), p=weights))
-    # Cluster links: members meet in labs and cluster events.
+    dst.append(state.clients[suppliers, column])
     members = np.flatnonzero(state.cluster)
     if len(members) > 1:
         src.append(members)

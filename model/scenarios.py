@@ -1,25 +1,92 @@
-"""Spec section 6: classify a run's 2040 indicators as ``low``, ``trend`` or ``high``.
+"""Classify a run's 2040 indicators as ``low``, ``trend`` or ``high`` (classification v2).
 
-The bands live in one data file, ``scenario_bands.toml``; each indicator votes for the class
-whose band holds its value, and the class with most votes wins. Ties go to the class whose bands
-are nearest (sum of distances, each relative to the indicator's band width), then to ``trend``.
+Each voting indicator of ``scenario_bands.toml`` votes from two cut points on its value: the
+bands are contiguous, so every value casts exactly one vote, and a vote only moves up as the
+indicator improves. The class is the median vote (with an even number of votes, the lower of
+the two middle ones): a run is ``high`` when at least half the indicators say so, ``low`` when
+at least half say low, ``trend`` otherwise. The median is monotone, so improving one indicator
+alone never lowers the class, and it needs no tie rule beyond the lower middle.
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 SCENARIOS: tuple[str, ...] = ("low", "trend", "high")
+SCORES = {"low": -1, "trend": 0, "high": 1}
 BANDS_FILE = Path(__file__).with_name("scenario_bands.toml")
+_KEYS = {"better", "trend", "high", "high_needs"}
+
+
+@dataclass(frozen=True)
+class Vote:
+    """How one indicator votes.
+
+    Attributes:
+        indicator: the indicator's name.
+        better: ``higher`` or ``lower``: the direction of the high scenario.
+        trend: cut point from low to trend (``None``: never votes low).
+        high: cut point from trend to high.
+        high_needs: other indicators that must reach a value for a high vote.
+
+    """
+
+    indicator: str
+    better: str
+    trend: float | None
+    high: float
+    high_needs: dict[str, float] = field(default_factory=dict)
+
+    def reached(self, value: float, cut: float) -> bool:
+        """Whether ``value`` is at or beyond ``cut`` in the better direction."""
+        return value >= cut if self.better == "higher" else value <= cut
+
+    def cast(self, indicators: dict[str, float], votes_by_name: dict[str, Vote]) -> str:
+        """The class this indicator votes for."""
+        x = indicators[self.indicator]
+        if self.trend is not None and not self.reached(x, self.trend):
+            return "low"
+        if not self.reached(x, self.high):
+            return "trend"
+        for name, cut in self.high_needs.items():
+            if not votes_by_name[name].reached(indicators[name], cut):
+                return "trend"
+        return "high"
+
+    def describe(self, klass: str, table: dict[str, Vote] | None = None) -> str:
+        """The band of a class as text, e.g. ``< 0.475``, ``0.475-0.725`` or ``>= 0.725``.
+
+        Args:
+            klass: ``low``, ``trend`` or ``high``.
+            table: every vote (to word the conditions of ``high_needs``).
+
+        """
+        worse, better = ("<", ">=") if self.better == "higher" else (">", "<=")
+        if klass == "low":
+            return f"{worse} {self.trend:g}" if self.trend is not None else "-"
+        if klass == "high":
+            needs = []
+            for name, cut in self.high_needs.items():
+                sign = ">=" if table is None or table[name].better == "higher" else "<="
+                needs.append(f" and {name} {sign} {cut:g}")
+            return f"{better} {self.high:g}" + "".join(needs)
+        if self.trend is None:
+            return f"{worse} {self.high:g}"
+        a, b = sorted((self.trend, self.high))
+        return f"{a:g}-{b:g}"
 
 
 @dataclass(frozen=True)
 class Band:
-    """An interval; ``lo``/``hi`` may be infinite; ``*_open`` makes that end strict."""
+    """The values of one indicator that vote for one class (for charts and tables).
+
+    ``lo``/``hi`` may be infinite; ``*_open`` makes that end strict.
+    """
 
     lo: float = -math.inf
     hi: float = math.inf
@@ -32,12 +99,8 @@ class Band:
         below = x < self.hi if self.hi_open else x <= self.hi
         return above and below
 
-    def distance(self, x: float) -> float:
-        """Distance from ``x`` to the band (0 inside)."""
-        return max(self.lo - x, x - self.hi, 0.0)
-
     def describe(self) -> str:
-        """The band as text, e.g. ``< 0.45`` or ``0.50-0.70``."""
+        """The band as text, e.g. ``< 0.475``, ``0.475-0.725`` or ``>= 0.725``."""
         if self.lo == -math.inf:
             return f"{'<' if self.hi_open else '<='} {self.hi:g}"
         if self.hi == math.inf:
@@ -45,70 +108,103 @@ class Band:
         return f"{self.lo:g}-{self.hi:g}"
 
 
-def _band(spec: dict, where: str) -> Band:
-    allowed = {"from", "to", "below", "above"}
-    unknown = set(spec) - allowed
+def bands_of(vote: Vote) -> dict[str, Band]:
+    """The contiguous bands of one voting indicator, class -> band (``high_needs`` aside)."""
+    inf = math.inf
+    if vote.better == "higher":
+        out = {"trend": Band(-inf if vote.trend is None else vote.trend, vote.high,
+                             hi_open=True),
+               "high": Band(vote.high, inf)}
+        if vote.trend is not None:
+            out["low"] = Band(-inf, vote.trend, hi_open=True)
+    else:
+        out = {"trend": Band(vote.high, inf if vote.trend is None else vote.trend,
+                             lo_open=True),
+               "high": Band(-inf, vote.high)}
+        if vote.trend is not None:
+            out["low"] = Band(vote.trend, inf, lo_open=True)
+    return {c: out[c] for c in SCENARIOS if c in out}
+
+
+def load_bands() -> dict[str, dict[str, Band]]:
+    """Every voting indicator's bands: indicator -> class -> :class:`Band`."""
+    return {name: bands_of(vote) for name, vote in load_votes().items()}
+
+
+class BandsError(ValueError):
+    """A classification bands file that does not describe contiguous, monotone votes."""
+
+
+def _vote(name: str, spec: dict, where: Path) -> Vote:
+    unknown = set(spec) - _KEYS
     if unknown:
-        raise ValueError(f"{where}: unknown key(s) {sorted(unknown)}; allowed {sorted(allowed)}")
-    lo, hi, lo_open, hi_open = -math.inf, math.inf, False, False
-    if "from" in spec:
-        lo = float(spec["from"])
-    if "above" in spec:
-        lo, lo_open = float(spec["above"]), True
-    if "to" in spec:
-        hi = float(spec["to"])
-    if "below" in spec:
-        hi, hi_open = float(spec["below"]), True
-    return Band(lo, hi, lo_open, hi_open)
+        raise BandsError(f"{where}: [{name}] unknown key(s) {sorted(unknown)}; "
+                         f"allowed {sorted(_KEYS)}")
+    better = spec.get("better")
+    if better not in ("higher", "lower"):
+        raise BandsError(f"{where}: [{name}] better must be 'higher' or 'lower', not {better!r}")
+    if "high" not in spec:
+        raise BandsError(f"{where}: [{name}] needs a 'high' cut point")
+    high = float(spec["high"])
+    trend = float(spec["trend"]) if "trend" in spec else None
+    if trend is not None and ((trend > high) if better == "higher" else (trend < high)):
+        raise BandsError(f"{where}: [{name}] the trend cut {trend:g} lies beyond the high cut "
+                         f"{high:g}: the votes would not be monotone")
+    return Vote(name, better, trend, high, {k: float(v) for k, v in
+                                            spec.get("high_needs", {}).items()})
 
 
 @lru_cache(maxsize=4)
-def load_bands(path: Path = BANDS_FILE) -> dict[str, dict[str, Band]]:
-    """Read the classification bands: indicator -> class -> band."""
+def load_votes(path: Path = BANDS_FILE) -> dict[str, Vote]:
+    """Read the voting indicators and their cut points: indicator -> :class:`Vote`."""
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
-    bands: dict[str, dict[str, Band]] = {}
-    for indicator, classes in raw.items():
-        for name in classes:
-            if name not in SCENARIOS:
-                raise ValueError(f"{path}: [{indicator}] unknown class {name!r}; "
-                                 f"allowed {', '.join(SCENARIOS)}")
-        bands[indicator] = {c: _band(s, f"{path}: [{indicator}] {c}") for c, s in classes.items()}
-    return bands
-
-
-def votes(indicators: dict[str, float]) -> dict[str, str | None]:
-    """Which class each banded indicator votes for (``None``: in no band)."""
-    out: dict[str, str | None] = {}
-    for indicator, classes in load_bands().items():
-        x = indicators[indicator]
-        out[indicator] = next((c for c, b in classes.items() if b.contains(x)), None)
+    out = {name: _vote(name, spec, path) for name, spec in raw.items()}
+    for vote in out.values():
+        for other in vote.high_needs:
+            if other not in out:
+                raise BandsError(f"{path}: [{vote.indicator}] high_needs {other!r}, which is "
+                                 f"not a voting indicator")
     return out
 
 
+def votes(indicators: dict[str, float]) -> dict[str, str]:
+    """Which class each voting indicator votes for."""
+    table = load_votes()
+    return {name: vote.cast(indicators, table) for name, vote in table.items()}
+
+
+def median_class(cast: Iterable[str]) -> str:
+    """The lower median of votes (``low`` < ``trend`` < ``high``)."""
+    scores = sorted(SCORES[c] for c in cast)
+    if not scores:
+        return "trend"
+    return SCENARIOS[scores[(len(scores) - 1) // 2] + 1]
+
+
 def classify(indicators: dict[str, float]) -> str:
-    """Classify final indicators as ``low``, ``trend`` or ``high``.
+    """Classify final indicators as ``low``, ``trend`` or ``high`` (the median vote).
 
     Args:
-        indicators: at least every indicator named in the bands file.
+        indicators: at least every voting indicator.
 
     Returns:
         The scenario class.
 
     """
-    cast = votes(indicators)
-    count = {c: sum(v == c for v in cast.values()) for c in SCENARIOS}
-    best = max(count.values())
-    tied = [c for c in SCENARIOS if count[c] == best]
-    if len(tied) == 1:
-        return tied[0]
-    bands = load_bands()
+    return median_class(votes(indicators).values())
 
-    def remoteness(c: str) -> float:
-        total = 0.0
-        for indicator, classes in bands.items():
-            if c in classes:
-                total += classes[c].distance(indicators[indicator])
-        return total
 
-    return min(tied, key=lambda c: (remoteness(c), c != "trend"))
+def class_probabilities(classes: Iterable[str]) -> dict[str, float]:
+    """Share of each class among replicates (e.g. a parameter point's seeds).
+
+    Raises:
+        ValueError: a class that is not ``low``, ``trend`` or ``high``.
+
+    """
+    classes = list(classes)
+    for c in classes:
+        if c not in SCORES:
+            raise ValueError(f"scenario class {c!r}; allowed {', '.join(SCENARIOS)}")
+    total = len(classes)
+    return {c: (classes.count(c) / total if total else math.nan) for c in SCENARIOS}

@@ -52,7 +52,7 @@ def test_page_renders_controls_charts_scenario_and_parameter_panel():
     rc.find(v.Html, children=["Time: 0.0"]).assert_single()
     rc.find(v.CardTitle, children=["Scenario preset and parameters"]).assert_single()
     # The levers are open: one slider per lever, labelled with its value and unit.
-    levers = [p for p in PARAMETERS if p.group == "lever"]
+    levers = [p for p in PARAMETERS if p.group == "policy"]
     for prm in levers:
         rc.find(v.Html, children=[f"{prm.name} = {app._fmt(prm.default)} {prm.unit}"]) \
             .assert_single()
@@ -116,7 +116,7 @@ def test_sliders_use_the_registry_ranges_and_hold_every_preset_value():
             assert on_grid == pytest.approx(value, rel=1e-9, abs=1e-12), (prm.name, preset)
     assert "population_scale" not in {p.name for p in app.PANEL}  # in Mesa's card
     assert app.MODEL_PARAMS["population_scale"]["value"] == 0.1
-    assert [p.group for p in app.PANEL][0] == "lever"
+    assert [p.group for p in app.PANEL][0] == "policy"
 
 
 def test_scenario_panel_shows_the_class_and_the_votes():

@@ -38,13 +38,19 @@ def _check(model):
         assert np.all((arr[:n] >= 0) & (arr[:n] <= 1))
     assert np.all(f.goods_revenue[:n] >= 0) and np.all(f.service_revenue[:n] >= 0)
     assert np.all(f.service_revenue[:n] <= f.service_demand[:n] + 1e-6)
+    assert np.all((f.rung[:n] >= 0) & (f.rung[:n] <= 3))
+    assert np.all(f.offshored[:n] <= model.p["offshorable_service_share"] + 1e-12)
+    assert np.all(f.debt[:n] >= -1e-6) and np.all(f.repayment[:n] >= 0)
+    p = model.platforms
+    assert np.all((p.reach[: p.n] >= 0) & (p.reach[: p.n] <= 1))
+    assert np.isclose(values["industrial_service_capture"] + values["platform_share"], 1.0)
 
 
 def _money_accounted_for(model):
     ledger = model.ledger
     expected = (model.initial_cash + ledger["entrant_cash"] + ledger["retained"]
                 + ledger["subsidy"] - ledger["capex"] - ledger["cyber"] + ledger["borrowed"]
-                - ledger["repaid"])
+                - ledger["repaid"] - ledger["payout"])
     assert np.isclose(model.money_in_firms(), expected, rtol=1e-9, atol=1.0)
     policy = model.policy
     assert np.isclose(policy.released, policy.spent + policy.budget_left + policy.lapsed)

@@ -39,7 +39,28 @@ def test_defaults_and_sa_ranges_lie_within_the_accepted_bounds():
 def test_spec_defaults_are_kept():
     d = defaults()
     assert d["bass_q"] == 0.20 and d["subsidy_rate"] == 0.20 and d["transition_quarters"] == 8
-    assert REGISTRY["platform_entry_rate"].sa_range == (0.02, 0.50)
+    assert REGISTRY["subsidy_budget_after"].sa_range == (0.0, 40e6)
+
+
+def test_every_parameter_has_a_role_and_the_workshops_levers_are_the_policy_ones():
+    from model.parameters import ROLES, by_role
+
+    assert {p.role for p in PARAMETERS} <= set(ROLES)
+    levers = {p.name for p in by_role("lever")}
+    assert levers == {"subsidy_rate", "subsidy_budget_relance", "subsidy_budget_after",
+                      "support_conversion_rate", "secure_framework", "cluster_share",
+                      "cluster_imitation_multiplier"}
+    for p in (*by_role("lever"), *by_role("uncertainty")):
+        assert p.sa_range is not None, p.name
+    with pytest.raises(ParameterError, match="allowed lever, uncertainty, constant"):
+        by_role("levers")
+
+
+def test_a_hypothesis_has_a_range_that_starts_at_zero():
+    hypotheses = [p for p in PARAMETERS if p.hypothesis]
+    assert {p.name for p in hypotheses} >= {"platform_network_effect", "cluster_attraction"}
+    for p in hypotheses:
+        assert p.sa_range[0] == 0.0, p.name
 
 
 def test_sa_parameters_are_those_with_a_range():

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from agents import decisions as rules
+from agents.economics import attack_rate
 from model.capabilities import wright_multiplier
 from model.macro import covid_loss, usage_share
 from model.parameters import defaults
@@ -34,36 +35,27 @@ def test_annuity_matches_the_sum_of_discounted_quarters():
     assert math.isclose(float(rules.annuity(rate, quarters)), sum(v**k for k in range(1, 21)))
 
 
-def test_logit_share_of_equal_utilities_is_even():
-    assert math.isclose(float(rules.logit_share(np.array(0.0), 1.0)), 0.5)
-
-
 def test_choose_option_picks_the_best_financeable_positive_npv():
     npv = np.array([[0.0, 10.0, 50.0, 5.0], [0.0, -1.0, -2.0, -3.0], [0.0, 10.0, 50.0, 5.0]])
     own = np.array([[0, 10, 100, 1], [0, 1, 1, 1], [0, 10, 100, 1]], dtype=float)
     financing = np.array([1000.0, 1000.0, 20.0])
     choice = rules.choose_option(npv, own, financing, adopt_always=False)
-    assert choice.tolist() == [rules.SERVITIZE, rules.NONE, rules.DIGITAL]
+    assert choice.tolist() == [rules.CLIMB, rules.NONE, rules.DIGITAL]
 
 
 def test_bass_docking_makes_every_considering_firm_adopt():
-    npv = np.full((3, 4), -1.0)
+    npv = np.array([[-1.0, -1.0, -1.0, -1.0], [-1.0, -1.0, -1.0, -1.0],
+                    [-1.0, -1.0, -np.inf, -1.0]])
     choice = rules.choose_option(npv, npv, np.zeros(3), adopt_always=True,
-                                 servitizing=np.array([False, True, False]))
-    assert choice.tolist() == [rules.SERVITIZE, rules.DIGITAL, rules.SERVITIZE]
+                                 adopted=np.array([False, True, True]))
+    assert choice.tolist() == [rules.DIGITAL, rules.CLIMB, rules.NONE]
 
 
 def test_security_cuts_and_digital_exposure_raises_attack_rate():
-    base = rules.attack_rate(0.3, 0.0, 0.0, 1.5, 0.0)
-    assert rules.attack_rate(0.3, 1.0, 0.0, 1.5, 0.0) == pytest.approx(1.5 * base)
-    assert rules.attack_rate(0.3, 0.0, 1.0, 1.5, 0.0) < base
-    assert rules.attack_rate(0.3, 0.0, 0.0, 1.5, 0.4) == pytest.approx(0.6 * base)
-
-
-def test_service_margin_is_lower_below_the_threshold():
-    low = rules.realised_service_margin(np.array(0.1), np.array(0.5), 0.25)
-    full = rules.realised_service_margin(np.array(0.6), np.array(0.5), 0.25)
-    assert low < full == pytest.approx(0.25)
+    base = attack_rate(0.3, 0.0, 0.0, 1.5, 0.0)
+    assert attack_rate(0.3, 1.0, 0.0, 1.5, 0.0) == pytest.approx(1.5 * base)
+    assert attack_rate(0.3, 0.0, 1.0, 1.5, 0.0) < base
+    assert attack_rate(0.3, 0.0, 0.0, 1.5, 0.4) == pytest.approx(0.6 * base)
 
 
 def test_wright_law_halves_cost_growth_per_doubling():
@@ -83,11 +75,30 @@ def test_covid_shock_averages_to_its_size_over_2020():
 
 
 def test_subsidy_is_granted_first_come_first_served_within_budget():
-    policy = SubsidyPolicy(relance_budget=100.0, yearly_budget_after=10.0)
-    policy.open_window(2020, 2)
-    granted = policy.grant(np.array([60.0, 30.0, 30.0]))
+    policy = SubsidyPolicy(relance_budget=455.0, yearly_budget_after=10.0)
+    policy.open_window(2020, 3)  # the first relaunch call: 280 of the 455
+    granted = policy.grant(np.array([200.0, 60.0, 30.0]))
     assert granted.tolist() == [True, True, False]
-    assert policy.spent == 90.0 and policy.budget_left == 10.0 and policy.requested == 120.0
+    assert policy.spent == 260.0 and policy.budget_left == 20.0 and policy.requested == 290.0
+
+
+def test_relaunch_calls_open_in_2020q4_and_2021q2_and_yearly_after_2022():
+    policy = SubsidyPolicy(relance_budget=455.0, yearly_budget_after=10.0)
+    opened = []
+    for year in range(2020, 2025):
+        for quarter in range(4):
+            policy.open_window(year, quarter)
+            if policy.call_opened:
+                opened.append((year, quarter))
+    assert opened == [(2020, 3), (2021, 1), (2023, 0), (2024, 0)]
+    assert policy.released_by_year == {2020: 280.0, 2021: 175.0, 2023: 10.0, 2024: 10.0}
+
+
+def test_would_grant_answers_without_spending():
+    policy = SubsidyPolicy(relance_budget=455.0, yearly_budget_after=0.0)
+    policy.open_window(2020, 3)
+    assert policy.would_grant(np.array([200.0, 100.0])).tolist() == [True, False]
+    assert policy.budget_left == 280.0 and policy.requested == 0.0
 
 
 def test_unspent_yearly_budget_lapses():

@@ -1,0 +1,223 @@
+"""What a firm sells and earns in a given state: the economics its decisions weigh.
+
+The market step and the firms' decisions call these same functions, the step on the firms'
+current state, a decision on the state an option would lead to. Everything here is numpy over
+arrays (or scalars) and knows nothing of the model class.
+
+The service market on a firm's installed base has two segments, each shared by a nested logit
+between the maker, the platforms (one nest, dissimilarity ``lambda``) and the outside option:
+
+* **added services** (installation, maintenance, repair): demand ``goods x potential``; the
+  maker competes if it sells services at all (rung >= 1); the outside option is the customers'
+  own maintenance (most of it: about two thirds in France);
+* **pay-per-use** (and performance contracts): a share ``usage`` of customers buy the use of
+  the good instead of the good, worth ``usage_service_ratio`` per EUR of goods; the maker
+  competes from rung 2, with a performance bonus at rung 3; the outside option is buying the
+  good after all. Pay-per-use replaces goods sales: what the maker sells as use, it no longer
+  sells as goods; a platform that runs the contract buys the good for less
+  (``goods_squeeze``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.kinds import ADDED_SERVICES, PAY_PER_USE, PERFORMANCE
+#: What a performance contract needs besides pay-per-use: service skills and customers' trust.
+PERFORMANCE_SERVICE_MIN = 0.6
+PERFORMANCE_TRUST_MIN = 0.9
+#: Yearly cost of an employee, and goods sales per job (INSEE: French manufacturing).
+WAGE = 45_000.0
+REVENUE_PER_JOB = 200_000.0
+#: Labour cost per EUR of goods sales, and the part of a unit-cost saving kept as margin (the
+#: rest is passed on in prices, which buys the sales gain of ``digital_sales_ratio``).
+LABOUR_COST_SHARE = WAGE / REVENUE_PER_JOB
+MARGIN_KEPT = 0.5
+#: Service margin below the critical mass: half of it at no services, all of it from the
+#: servitization threshold on (Fang, Palmatier & Steenkamp 2008: value rises from 20-30%).
+SMALL_SERVICE_MARGIN = 0.5
+
+
+@dataclass(frozen=True)
+class ServiceMarket:
+    """What every firm's customers see this quarter (the same for all firms).
+
+    Attributes:
+        usage: share of customers who buy the use of goods instead of the goods (a number, or
+            one per firm when firms look ahead over different horizons).
+        in_house: utility of doing added services in-house (the customers' own maintenance).
+        nest_added: platform nest's log-sum utility (lambda x inclusive value), added services.
+        nest_usage: the same for pay-per-use contracts (one per firm when ``usage`` is).
+        capability_weight, installed_base_bonus, trust_weight, performance_bonus: the makers'
+            utility terms (parameters of the same names).
+        usage_service_ratio: value of a pay-per-use contract per EUR of goods it replaces.
+        goods_squeeze: goods sales lost on a contract run by a platform.
+        service_margin: full EBIT margin on services.
+        threshold: servitization threshold (service share of revenue).
+
+    """
+
+    usage: float | np.ndarray
+    in_house: float
+    nest_added: float
+    nest_usage: float | np.ndarray
+    capability_weight: float
+    installed_base_bonus: float
+    trust_weight: float
+    performance_bonus: float
+    usage_service_ratio: float
+    goods_squeeze: float
+    service_margin: float
+    threshold: float
+
+
+@dataclass
+class Accounts:
+    """One quarter's sales of firms in a state (arrays aligned with the rows).
+
+    Attributes:
+        goods_revenue, added_revenue, usage_revenue: the firm's sales, EUR/quarter.
+        service_demand: the service market on its installed base (both segments).
+        usage_demand: its pay-per-use part.
+        platform_added, platform_usage: what platforms sell on its installed base.
+        platform_share: platforms' share of its service market.
+
+    """
+
+    goods_revenue: np.ndarray
+    added_revenue: np.ndarray
+    usage_revenue: np.ndarray
+    service_demand: np.ndarray
+    usage_demand: np.ndarray
+    platform_added: np.ndarray
+    platform_usage: np.ndarray
+    platform_share: np.ndarray
+
+    @property
+    def service_revenue(self) -> np.ndarray:
+        """Added services plus pay-per-use, EUR/quarter."""
+        return self.added_revenue + self.usage_revenue
+
+
+def nest_value(utilities: np.ndarray, dissimilarity: float) -> float:
+    """Log-sum utility of a nest: ``lambda x ln sum exp(u / lambda)`` (``-inf`` when empty).
+
+    Identical alternatives add ``lambda x ln K``: with ``lambda`` near 0 a nest of look-alikes
+    is worth its best member, with 1 (plain logit) each one counts.
+    """
+    u = np.asarray(utilities, dtype=float)
+    u = u[np.isfinite(u)]
+    if not len(u):
+        return -np.inf
+    top = float(u.max())
+    return top + dissimilarity * float(np.log(np.exp((u - top) / dissimilarity).sum()))
+
+
+def within_nest_shares(utilities: np.ndarray, dissimilarity: float) -> np.ndarray:
+    """Each alternative's share of its nest (0 for ``-inf`` utilities)."""
+    u = np.asarray(utilities, dtype=float)
+    finite = np.isfinite(u)
+    if not finite.any():
+        return np.zeros(len(u))
+    w = np.where(finite, np.exp((np.where(finite, u, 0.0) - u[finite].max()) / dissimilarity),
+                 0.0)
+    return w / w.sum()
+
+
+def maker_utilities(service: np.ndarray, digital: np.ndarray, trust: np.ndarray,
+                    rung: np.ndarray, market: ServiceMarket) -> tuple[np.ndarray, np.ndarray]:
+    """Customers' utility of buying from the maker: added services and pay-per-use.
+
+    The installed-base bonus counts fully only on connected machines (digital capability);
+    pay-per-use leans on data as much as on service skills; a performance contract adds its
+    bonus in proportion to trust.
+    """
+    trust_term = market.trust_weight * (trust - 1.0)
+    added = (market.capability_weight * (0.7 * service + 0.3 * digital)
+             + market.installed_base_bonus * (0.5 + 0.5 * digital) + trust_term)
+    usage = (market.capability_weight * (0.5 * service + 0.5 * digital)
+             + market.installed_base_bonus * digital + trust_term
+             + market.performance_bonus * trust * (rung >= PERFORMANCE))
+    return added, usage
+
+
+def _shares(maker_u: np.ndarray, offers: np.ndarray, nest, outside: float = 0.0
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maker, platform-nest and outside shares of one segment (nested logit)."""
+    e_maker = np.where(offers, np.exp(maker_u), 0.0)
+    e_nest = np.exp(nest)  # 0 for an empty nest (-inf)
+    e_out = np.exp(outside)
+    denom = e_maker + e_nest + e_out
+    return e_maker / denom, e_nest / denom, e_out / denom
+
+
+def accounts(goods_demand: np.ndarray, potential: np.ndarray, usage_factor: np.ndarray,
+             rung: np.ndarray, service: np.ndarray, digital: np.ndarray, trust: np.ndarray,
+             market: ServiceMarket) -> Accounts:
+    """Share out the service market on each firm's installed base, and the goods sales left.
+
+    Args:
+        goods_demand: customers' demand for the firm's goods (before any pay-per-use),
+            EUR/quarter.
+        potential: added-services demand per EUR of goods.
+        usage_factor: how much of the usage trend reaches the firm's customers (suppliers'
+            intermediate goods are rarely sold by use).
+        rung, service, digital, trust: the firm's state (or the state an option leads to).
+        market: this quarter's view of the market.
+
+    Returns:
+        The firm's sales and what platforms sell on its installed base.
+
+    """
+    u_added, u_usage = maker_utilities(service, digital, trust, rung, market)
+    c_add, p_add, _ = _shares(u_added, rung >= ADDED_SERVICES, market.nest_added,
+                              market.in_house)
+    c_use, p_use, o_use = _shares(u_usage, rung >= PAY_PER_USE, market.nest_usage)
+    usage = market.usage * usage_factor
+    added_demand = goods_demand * potential
+    usage_goods = goods_demand * usage  # goods-equivalent demand of users
+    usage_demand = usage_goods * market.usage_service_ratio
+    goods = goods_demand - usage_goods + usage_goods * (o_use + p_use * (1 - market.goods_squeeze))
+    platform_added = added_demand * p_add
+    platform_usage = usage_demand * p_use
+    demand = added_demand + usage_demand
+    share = np.divide(platform_added + platform_usage, demand, out=np.zeros_like(demand),
+                      where=demand > 0)
+    return Accounts(goods, added_demand * c_add, usage_demand * c_use, demand, usage_demand,
+                    platform_added, platform_usage, share)
+
+
+def service_margin_rate(service_revenue: np.ndarray, goods_revenue: np.ndarray,
+                        market: ServiceMarket) -> np.ndarray:
+    """Service EBIT margin: lower below the critical mass of services (the threshold)."""
+    total = service_revenue + goods_revenue
+    share = np.divide(service_revenue, total, out=np.zeros_like(total), where=total > 0)
+    reach = np.minimum(share / max(market.threshold, 1e-9), 1.0)
+    return market.service_margin * (SMALL_SERVICE_MARGIN + (1 - SMALL_SERVICE_MARGIN) * reach)
+
+
+def competitiveness(gain: np.ndarray, gain_2020: np.ndarray, competitor_gain: float,
+                    competitor_gain_2020: float, sales_ratio: float) -> np.ndarray:
+    """Goods demand relative to 2020 from productivity relative to competitors outside.
+
+    A firm whose digital productivity gain grows faster than its competitors' wins market
+    share in proportion (``sales_ratio`` per unit of productivity); one that lags loses it.
+    """
+    own = (1 + sales_ratio * gain) / (1 + sales_ratio * gain_2020)
+    rivals = (1 + sales_ratio * competitor_gain) / (1 + sales_ratio * competitor_gain_2020)
+    return own / rivals
+
+
+def goods_margin_rate(product_margin: float, gain: np.ndarray, gain_2020: np.ndarray,
+                      competitor_gain: float, competitor_gain_2020: float) -> np.ndarray:
+    """Goods EBIT margin: the part of a unit-labour-cost lead over competitors kept as margin."""
+    lead = (gain - gain_2020) - (competitor_gain - competitor_gain_2020)
+    return product_margin + MARGIN_KEPT * LABOUR_COST_SHARE * lead
+
+
+def attack_rate(hazard: np.ndarray, digital: np.ndarray, security: np.ndarray, exposure: float,
+                framework: float) -> np.ndarray:
+    """Yearly attack hazard given exposure from digital capability and protection."""
+    return hazard * (1 + (exposure - 1) * digital) * (1 - 0.6 * security) * (1 - framework)
