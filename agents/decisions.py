@@ -21,13 +21,17 @@ from agents.economics import (
     attack_rate,
     competitiveness,
     goods_margin_rate,
+    productivity_gain,
     service_margin_rate,
 )
 from agents.kinds import PAY_PER_USE, PERFORMANCE
 
 #: Investment options, the columns of :func:`option_values`. ``climb`` is the next rung of the
-#: service ladder (with the digital part it needs, if the firm has not adopted yet).
+#: service ladder (with the digital part it needs, if the firm has not adopted yet). A firm
+#: takes at most one project (digital or climb) and, besides it, security if that pays: a
+#: small add-on does not crowd out a project.
 NONE, DIGITAL, CLIMB, SECURITY = 0, 1, 2, 3
+PROJECTS = (NONE, DIGITAL, CLIMB)
 OPTION_NAMES = ("none", "digital", "climb", "security")
 
 #: Capability gained by one investment, as a share of the distance to full capability (a
@@ -101,7 +105,7 @@ class DecisionContext:
         potential, usage_factor: the firm's added-services and pay-per-use reach.
         gain, gain_2020: realised digital productivity gain now and at the firm's start.
         competitor_gain, competitor_gain_2020: the same for competitors outside the region.
-        digital_gain: productivity gain of full digital capability (``g``).
+        digital_gain: productivity gain at the adoption mark (``digital_productivity_gain``).
         digital_step: share of the gap to full digital capability one project closes.
         sales_ratio: goods-sales gain per unit of relative productivity gain.
         ramp_quarters: time constant of the productivity ramp-up.
@@ -160,7 +164,7 @@ def quarterly_profit(ctx: DecisionContext, digital, service, security, rung,
 
     With ``with_sales``, also the state's service sales (EUR per quarter).
     """
-    gain = ctx.digital_gain * digital
+    gain = productivity_gain(digital, ctx.digital_gain, ctx.adoption_mark)
     demand = ctx.goods_demand * competitiveness(gain, ctx.gain, 0.0, 0.0, ctx.sales_ratio)
     sales = accounts(demand, ctx.potential, ctx.usage_factor, rung, service, digital, ctx.trust,
                      ctx.market)
@@ -236,15 +240,16 @@ def valuation(ctx: DecisionContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         possible, (climbed - base) * np.where(needs_digital, delayed, annuity_h)
         - organisation * annuity_t - capex[:, CLIMB] * (1 - ctx.subsidy_rate), -np.inf)
 
+    # Security is not what the digitalisation calls fund: its NPV carries no subsidy.
     capex[:, SECURITY] = SECURITY_COST_SHARE * ctx.package_cost
     gain = quarterly_profit(ctx, d0, s0, k_new, r0) - base
-    npv[:, SECURITY] = gain * annuity_h - capex[:, SECURITY] * (1 - ctx.subsidy_rate)
+    npv[:, SECURITY] = gain * annuity_h - capex[:, SECURITY]
     return npv, capex, organisation
 
 
 def choose_option(npv: np.ndarray, own_capex: np.ndarray, financing: np.ndarray,
                   adopt_always: bool, adopted: np.ndarray | None = None) -> np.ndarray:
-    """Pick each firm's option: the best positive NPV among those it can finance.
+    """Pick each firm's project: the best positive NPV among those it can finance.
 
     Args:
         npv: (rows, 4) option values.
@@ -255,17 +260,26 @@ def choose_option(npv: np.ndarray, own_capex: np.ndarray, financing: np.ndarray,
         adopted: (rows,) digital adopters (used with adopt_always).
 
     Returns:
-        (rows,) chosen option codes.
+        (rows,) chosen project codes (``none``, ``digital`` or ``climb``).
 
     """
     if adopt_always:
         done = np.zeros(npv.shape[0], bool) if adopted is None else adopted
         return np.where(done, np.where(np.isfinite(npv[:, CLIMB]), CLIMB, NONE), DIGITAL)
-    ok = (npv > 0) & (own_capex <= financing[:, None])
+    projects = list(PROJECTS)
+    ok = (npv[:, projects] > 0) & (own_capex[:, projects] <= financing[:, None])
     ok[:, NONE] = True
-    value = np.where(ok, npv, -np.inf)
+    value = np.where(ok, npv[:, projects], -np.inf)
     value[:, NONE] = 0.0
-    return np.argmax(value, axis=1)
+    return np.asarray(projects)[np.argmax(value, axis=1)]
+
+
+def add_security(npv: np.ndarray, capex: np.ndarray, financing_left: np.ndarray,
+                 adopt_always: bool) -> np.ndarray:
+    """Which firms also buy security: it pays and they can still finance it."""
+    if adopt_always:
+        return np.zeros(len(npv), dtype=bool)
+    return (npv[:, SECURITY] > 0) & (capex[:, SECURITY] <= financing_left)
 
 
 @dataclass
@@ -273,8 +287,9 @@ class Decision:
     """What considering firms chose, aligned with their rows.
 
     Attributes:
-        choice: option codes.
-        cost: capex of the chosen option, EUR.
+        choice: project codes (``none``, ``digital`` or ``climb``).
+        security: also buys security.
+        cost: capex of the chosen project and of security, EUR.
         subsidy: subsidy granted, EUR (0 if none asked or refused).
         organisation: organisation cost per quarter of the climb, for the rows that climb.
         additional_capex: capex of subsidised projects not worth it without the subsidy.
@@ -282,10 +297,20 @@ class Decision:
     """
 
     choice: np.ndarray
+    security: np.ndarray
     cost: np.ndarray
     subsidy: np.ndarray
     organisation: np.ndarray
     additional_capex: float = 0.0
+
+    def names(self) -> list[str]:
+        """Each row's decision in words, e.g. ``climb + security``."""
+        out = []
+        for project, secure in zip(self.choice.tolist(), self.security.tolist(), strict=True):
+            parts = [OPTION_NAMES[project]] if project != NONE else []
+            parts += ["security"] if secure else []
+            out.append(" + ".join(parts) or "none")
+        return out
 
 
 def decide(ctx: DecisionContext, financing: np.ndarray, adopt_always: bool,
@@ -329,4 +354,6 @@ def decide(ctx: DecisionContext, financing: np.ndarray, adopt_always: bool,
             cost[refused] = capex[refused, retry]
         without = npv[rows, choice] - cost * rate
         additional = float(cost[(subsidy > 0) & (without <= 0)].sum())
-    return Decision(choice, cost, subsidy, organisation, additional)
+    security = add_security(npv, capex, financing - (cost - subsidy), adopt_always)
+    cost = cost + np.where(security, capex[:, SECURITY], 0.0)
+    return Decision(choice, security, cost, subsidy, organisation, additional)

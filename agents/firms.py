@@ -105,13 +105,12 @@ class Firm(mesa.Agent):
         return dict(zip(decisions.OPTION_NAMES, npv[0].tolist(), strict=True))
 
     def decide(self) -> str:
-        """The option this firm would choose now if it considered investing.
+        """What this firm would do now if it considered investing, e.g. ``climb + security``.
 
         The step's own decision (``agents.decisions.decide``) on this row, subsidy
         application included; the subsidy book answers without granting anything.
         """
-        decision = self.model.decide_for(np.array([self.row]), spend=False)
-        return decisions.OPTION_NAMES[int(decision.choice[0])]
+        return self.model.decide_for(np.array([self.row]), spend=False).names()[0]
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(row={self.row}, employees={self.employees:.0f}, "

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from agents.economics import productivity_gain
 from agents.kinds import ADDED_SERVICES
 from model.state import FirmState
 
@@ -43,7 +44,8 @@ def update(firms: FirmState, params: dict, quarter: int, dt: float) -> int:
         gap = np.maximum(mean_digital - firms.digital[:n], 0.0)
         firms.digital[:n] += np.where(members, -math.expm1(-CLUSTER_SPILLOVER * dt) * gap, 0.0)
     # Productivity follows digital capability with the ramp-up's time constant.
-    target = params["digital_productivity_gain"] * firms.digital[:n]
+    target = productivity_gain(firms.digital[:n], params["digital_productivity_gain"],
+                               params["adoption_mark"])
     firms.productivity_gain[:n] += (-math.expm1(-dt / params["digital_rampup_years"])
                                     * (target - firms.productivity_gain[:n]))
     newly = alive & ~firms.adopted[:n] & (firms.digital[:n] >= params["adoption_mark"])

@@ -154,12 +154,12 @@ def invest(model, candidates: np.ndarray, neighbour_share: np.ndarray) -> Invest
         return result
     rows = candidates[model.rng.permutation(len(candidates))]
     decision = decide_for(model, rows, spend=True)
-    acting = decision.choice != rules.NONE
-    rows, choice = rows[acting], decision.choice[acting]
+    acting = (decision.choice != rules.NONE) | decision.security
+    rows, choice, secure = rows[acting], decision.choice[acting], decision.security[acting]
     cost, subsidy = decision.cost[acting], decision.subsidy[acting]
     f.climb_cost[rows] = np.where(choice == rules.CLIMB, decision.organisation[acting],
                                   f.climb_cost[rows])
-    _book(model, rows, choice, cost, subsidy)
+    _book(model, rows, choice, secure, cost, subsidy)
     adopting = (choice == rules.DIGITAL) | (choice == rules.CLIMB)
     result.adoptions = int(adopting.sum())
     result.cluster_adoptions = int((adopting & f.cluster[rows]).sum())
@@ -169,7 +169,7 @@ def invest(model, candidates: np.ndarray, neighbour_share: np.ndarray) -> Invest
     return result
 
 
-def _book(model, rows: np.ndarray, choice: np.ndarray, cost: np.ndarray,
+def _book(model, rows: np.ndarray, choice: np.ndarray, secure: np.ndarray, cost: np.ndarray,
           subsidy: np.ndarray) -> None:
     """Pay for the chosen investments and raise capabilities (diminishing returns)."""
     f = model.firms
@@ -179,7 +179,7 @@ def _book(model, rows: np.ndarray, choice: np.ndarray, cost: np.ndarray,
     finance.lend(f, rows, short, model.ledger)
     f.invested[rows] += cost
     f.subsidy_received[rows] += subsidy
-    f.last_option[rows] = choice
+    f.last_option[rows] = np.where(choice != rules.NONE, choice, rules.SECURITY)
     model.ledger["capex"] += float(cost.sum())
     model.ledger["subsidy"] += float(subsidy.sum())
     climbing = choice == rules.CLIMB
@@ -190,6 +190,6 @@ def _book(model, rows: np.ndarray, choice: np.ndarray, cost: np.ndarray,
     s = rows[climbing]
     f.service[s] += rules.SERVICE_GAIN * (1 - f.service[s])
     ladder.start_climbs(f, s)
-    k = rows[choice == rules.SECURITY]
+    k = rows[secure]
     f.security[k] += rules.SECURITY_GAIN * (1 - f.security[k])
     model.cumulative_adoptions += int(digital.sum())

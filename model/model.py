@@ -17,6 +17,7 @@ from mesa.experimental.scenarios import Scenario
 
 from agents import FIRM_CLASSES, PlatformEntrant
 from agents import decisions as rules
+from agents.economics import productivity_gain
 from agents.kinds import PAY_PER_USE
 from model import (
     capabilities,
@@ -137,15 +138,15 @@ class ServitizationModel(mesa.Model):
     def _start_economy(self, n0: int) -> None:
         """The 2020 state: productivity, goods demand, the service market at its 2020 split."""
         f, p = self.firms, self.p
-        f.productivity_gain[:n0] = p["digital_productivity_gain"] * f.digital[:n0]
+        f.productivity_gain[:n0] = self.productivity_of(f.digital[:n0])
         f.productivity_gain_2020[:n0] = f.productivity_gain[:n0]
         self.competitor_digital_2020 = float(f.digital[:n0].mean())
-        self.competitor_gain_2020 = p["digital_productivity_gain"] * self.competitor_digital_2020
+        self.competitor_gain_2020 = float(self.productivity_of(self.competitor_digital_2020))
         self.competitor_gain = self.competitor_gain_2020
         # In 2020 every firm sells what its customers ask (demand index 1, no edge yet).
         f.goods_demand[:n0] = f.base_demand[:n0]
         self._settle_platforms_2020()
-        self._clear_market()
+        self._clear_market(first=True)
         rows = np.flatnonzero(f.clients[:n0, 0] >= 0)
         f.client_goods_2020[rows] = f.goods_demand[f.clients[rows]]
         self._set_initial_jobs(np.arange(n0))
@@ -200,6 +201,11 @@ class ServitizationModel(mesa.Model):
         """Usage-based share of demand at a time (years since start)."""
         return usage_share(t_years, self.p["usage_share_2040"])
 
+    def productivity_of(self, digital):
+        """Labour-productivity gain of a digital capability (``agents.economics``)."""
+        return productivity_gain(digital, self.p["digital_productivity_gain"],
+                                 self.p["adoption_mark"])
+
     def market_view(self, usage) -> Any:
         """The service market customers see now, at a given usage share."""
         u = market.platform_utilities(self.platforms, self.p, self.know_how_penalty)
@@ -214,8 +220,8 @@ class ServitizationModel(mesa.Model):
         # 1. Macro: demand for regional goods; competitors outside the region digitalise.
         demand_index = self.demand.step(rng, self.t_years, year, qy, p["demand_growth"],
                                         p["covid_shock"])
-        self.competitor_gain = p["digital_productivity_gain"] * goods.competitor_digital(
-            self.t_years + DT, self.competitor_digital_2020, p["competitor_digital_2040"])
+        self.competitor_gain = float(self.productivity_of(goods.competitor_digital(
+            self.t_years + DT, self.competitor_digital_2020, p["competitor_digital_2040"])))
         # 2. Policy: subsidy calls, hurdles, support programmes (secure framework: in rules).
         self.policy.open_window(year, qy)
         if year != self._hurdle_year:
@@ -304,7 +310,7 @@ class ServitizationModel(mesa.Model):
         self.network.update(f.alive, f.adopted)
         return self.network.adopter_share(n)
 
-    def _clear_market(self) -> market.MarketOutcome:
+    def _clear_market(self, first: bool = False) -> market.MarketOutcome:
         f, p = self.firms, self.p
         n = f.n
         u = market.platform_utilities(self.platforms, p, self.know_how_penalty)
@@ -312,6 +318,10 @@ class ServitizationModel(mesa.Model):
                                   self.in_house)
         margin = goods.margin_rates(f, p, self.competitor_gain, self.competitor_gain_2020)
         outcome = market.clear(f, self.platforms, p, view, u, margin, ladder.costs(f, p))
+        if self.quarter > 0 or not first:
+            trend = jobs.productivity_index(self.t_years, p["labour_productivity_growth"])
+            f.margin[:n] -= jobs.hoarding_cost(f, p, trend,
+                                               jobs.SHORT_TIME_COVER.get(self.year, 0.0))
         total = f.goods_revenue[:n] + f.service_revenue[:n]
         share = np.divide(f.service_revenue[:n], total, out=np.zeros(n), where=total > 0)
         f.servitized[:n] = f.alive[:n] & (share >= p["servitization_threshold"])
@@ -344,7 +354,7 @@ class ServitizationModel(mesa.Model):
         self.imitation[rows] = np.where(f.cluster[rows], p["cluster_imitation_multiplier"], 1.0)
         self.new_sites += count
         self.ledger["entrant_cash"] += float(f.cash[rows].sum())
-        f.productivity_gain[rows] = p["digital_productivity_gain"] * f.digital[rows]
+        f.productivity_gain[rows] = self.productivity_of(f.digital[rows])
         f.productivity_gain_2020[rows] = f.productivity_gain[rows]
         f.goods_demand[rows] = f.base_demand[rows] * demand_index
         f.goods_revenue[rows] = f.goods_demand[rows]

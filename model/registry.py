@@ -77,8 +77,10 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "mean digital capability of competitors outside the region in 2040 (from 0.15 in 2020)",
        "dr 4.2 O4 (Bass path: SMEs 60-71% digital by 2040)", "digital", "uncertainty"),
     _p("digital_productivity_gain", 0.08, (0.0, 1.0), (0.05, 0.23), "share",
-       "labour-productivity gain of full digital capability, phased in over the ramp-up",
-       "ev2 1: central +5 to 10%; Cette, Nevoux & Py 2020 (+23%) as the upper end",
+       "labour-productivity gain of a firm at the digital adoption mark over one with no "
+       "digital capability (in proportion to capability), phased in over the ramp-up",
+       "ev2 1: central +5 to 10% per upgrade; Cette, Nevoux & Py 2020 (+23%, users vs "
+       "non-users) as the upper end",
        "digital", "uncertainty"),
     # --- uncertainties: platforms and the service market ----------------------------------------
     _p("platform_entry_rate", 0.25, (0.0, 5.0), (0.05, 1.0), "/quarter",

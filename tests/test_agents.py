@@ -54,7 +54,7 @@ def test_agent_decide_uses_the_same_rule_as_the_vectorised_step():
         alone = rules.decide(m.decision_context(np.array([row])),
                              m.financing_capacity(np.array([row])), False,
                              m.policy.would_grant)
-        assert by_row[row].decide() == rules.OPTION_NAMES[int(alone.choice[0])]
+        assert by_row[row].decide() == alone.names()[0]
         values = by_row[row].option_values()
         np.testing.assert_allclose([values[name] for name in rules.OPTION_NAMES], npv[i])
 

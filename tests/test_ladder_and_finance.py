@@ -93,6 +93,22 @@ def test_a_firm_that_runs_out_of_cash_after_an_attack_exits_for_cyber_reasons():
     assert f.exit_cause[:2].tolist() == [EXIT_CYBER, EXIT_CASH]
 
 
+def test_a_firm_whose_sales_fall_pays_its_idle_staff_less_the_short_time_refund():
+    from model import jobs
+
+    f = FirmState(2)
+    f.n = 2
+    f.alive[:] = True
+    f.goods_revenue[:] = [100.0, 80.0]  # the second lost a fifth of its sales
+    f.jobs_per_goods[:] = 0.1
+    f.production_jobs[:] = 10.0
+    params = {"support_function_share": 0.45}
+    cost = jobs.hoarding_cost(f, params, 1.0, short_time_cover=0.0)
+    assert cost[0] == 0.0 and cost[1] == pytest.approx(2.0 * 45_000 / 4)
+    covered = jobs.hoarding_cost(f, params, 1.0, short_time_cover=0.7)
+    assert covered[1] == pytest.approx(0.3 * cost[1])
+
+
 def test_expected_attack_loss_is_the_mean_of_the_losses_attacks_draw():
     m = ServitizationModel(rng=1, headless=True, population_scale=0.05)
     f, p = m.firms, m.p

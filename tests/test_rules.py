@@ -35,12 +35,20 @@ def test_annuity_matches_the_sum_of_discounted_quarters():
     assert math.isclose(float(rules.annuity(rate, quarters)), sum(v**k for k in range(1, 21)))
 
 
-def test_choose_option_picks_the_best_financeable_positive_npv():
-    npv = np.array([[0.0, 10.0, 50.0, 5.0], [0.0, -1.0, -2.0, -3.0], [0.0, 10.0, 50.0, 5.0]])
+def test_choose_option_picks_the_best_financeable_positive_npv_project():
+    npv = np.array([[0.0, 10.0, 50.0, 500.0], [0.0, -1.0, -2.0, -3.0], [0.0, 10.0, 50.0, 5.0]])
     own = np.array([[0, 10, 100, 1], [0, 1, 1, 1], [0, 10, 100, 1]], dtype=float)
     financing = np.array([1000.0, 1000.0, 20.0])
     choice = rules.choose_option(npv, own, financing, adopt_always=False)
     assert choice.tolist() == [rules.CLIMB, rules.NONE, rules.DIGITAL]
+
+
+def test_security_is_bought_besides_a_project_when_it_pays_and_can_be_financed():
+    npv = np.array([[0.0, 10.0, 50.0, 5.0], [0.0, 10.0, 50.0, -1.0], [0.0, 10.0, 50.0, 5.0]])
+    capex = np.array([[0, 10, 100, 1], [0, 10, 100, 1], [0, 10, 100, 1]], dtype=float)
+    left = np.array([1.0, 100.0, 0.5])
+    assert rules.add_security(npv, capex, left, adopt_always=False).tolist() == [True, False,
+                                                                                  False]
 
 
 def test_bass_docking_makes_every_considering_firm_adopt():
