@@ -35,7 +35,8 @@ PROJECTS = (NONE, DIGITAL, CLIMB)
 OPTION_NAMES = ("none", "digital", "climb", "security")
 
 #: Capability gained by one investment, as a share of the distance to full capability (a
-#: digital project's gain is the ``digital_project_gain`` parameter).
+#: digital project's gain is in the context: ``digital_project_gain`` or, for a project
+#: prepared for a subsidy call, ``call_project_gain``).
 SERVICE_GAIN = 0.5
 SECURITY_GAIN = 0.5
 #: Cost of the options relative to the full digital+service package. Climbing to added
@@ -106,7 +107,8 @@ class DecisionContext:
         gain, gain_2020: realised digital productivity gain now and at the firm's start.
         competitor_gain, competitor_gain_2020: the same for competitors outside the region.
         digital_gain: productivity gain at the adoption mark (``digital_productivity_gain``).
-        digital_step: share of the gap to full digital capability one project closes.
+        digital_step: per row, share of the gap to full digital capability its digital
+            project closes (smaller for a project prepared for a subsidy call).
         sales_ratio: goods-sales gain per unit of relative productivity gain.
         ramp_quarters: time constant of the productivity ramp-up.
         product_margin: goods EBIT margin at 2020 productivity.
@@ -136,7 +138,7 @@ class DecisionContext:
     competitor_gain: float
     competitor_gain_2020: float
     digital_gain: float
-    digital_step: float
+    digital_step: np.ndarray
     sales_ratio: float
     ramp_quarters: float
     product_margin: float

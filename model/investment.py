@@ -22,11 +22,6 @@ from model.calendar import DT
 from model.policy import ELIGIBLE_EMPLOYEES
 from model.population import REFERENCE_SME_EMPLOYEES
 
-#: Mid-caps and large firms answer a call twice as often as smaller firms: of the relaunch's
-#: projects, 10% came from mid-caps (evidence-v2 section 2), twice their share of the firms
-#: of 10+ employees.
-LARGE_CALL_RESPONSE = 2.0
-
 
 @dataclass
 class InvestmentRound:
@@ -41,9 +36,11 @@ class InvestmentRound:
 
 
 def package_cost(model, rows: np.ndarray) -> np.ndarray:
-    """Capex of the digital+service package: scales with employees^0.75 and Wright's law."""
+    """Capex of the digital+service package, by size (``investment_size_exponent``), after
+    Wright's law."""
     size = np.maximum(model.firms.employees[rows], 1.0) / REFERENCE_SME_EMPLOYEES
-    return model.p["investment_cost_sme"] * size**0.75 * model.wright_multiplier
+    return (model.p["investment_cost_sme"] * size ** model.p["investment_size_exponent"]
+            * model.wright_multiplier)
 
 
 def eligible(model, rows: np.ndarray) -> np.ndarray:
@@ -51,8 +48,17 @@ def eligible(model, rows: np.ndarray) -> np.ndarray:
     return model.firms.employees[rows] >= ELIGIBLE_EMPLOYEES
 
 
-def decision_context(model, rows: np.ndarray) -> rules.DecisionContext:
-    """Gather what the firms in ``rows`` know if they evaluate their options now."""
+def decision_context(model, rows: np.ndarray, prompted: np.ndarray | None = None
+                     ) -> rules.DecisionContext:
+    """Gather what the firms in ``rows`` know if they evaluate their options now.
+
+    Args:
+        model: the ``ServitizationModel``.
+        rows: the firms.
+        prompted: per row, a firm that prepares a project because a subsidy call opened (its
+            digital project is a call project); ``None``: none is.
+
+    """
     f, p = model.firms, model.p
     strategic = f.strategic[rows]
     horizon = np.where(strategic, p["strategic_horizon_years"], p["myopic_horizon_years"]) * 4
@@ -73,7 +79,8 @@ def decision_context(model, rows: np.ndarray) -> rules.DecisionContext:
         competitor_gain=model.competitor_gain,
         competitor_gain_2020=model.competitor_gain_2020,
         digital_gain=p["digital_productivity_gain"],
-        digital_step=p["digital_project_gain"],
+        digital_step=np.where(prompted if prompted is not None else False,
+                              p["call_project_gain"], p["digital_project_gain"]),
         sales_ratio=p["digital_sales_ratio"],
         ramp_quarters=4 * p["digital_rampup_years"],
         product_margin=p["product_margin"],
@@ -96,24 +103,31 @@ def decision_context(model, rows: np.ndarray) -> rules.DecisionContext:
     )
 
 
-def decide_for(model, rows: np.ndarray, spend: bool) -> rules.Decision:
+def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None = None
+               ) -> rules.Decision:
     """The decision of the firms in ``rows``, in that order (``agents.decisions.decide``).
 
     Args:
         model: the ``ServitizationModel``.
         rows: the deciding firms, in the order their applications reach the call.
         spend: grant subsidies from the budget (the step); else only ask whether it would.
+        prompted: per row, the firm prepares a project because a call opened.
 
     """
     policy = model.policy
     financing = finance.financing_capacity(model.firms, rows, model.p["cash_constraint"])
-    return rules.decide(decision_context(model, rows), financing,
+    return rules.decide(decision_context(model, rows, prompted), financing,
                         model.p["adopt_when_considering"],
                         policy.grant if spend else policy.would_grant)
 
 
-def considering(model, neighbour_share: np.ndarray) -> np.ndarray:
-    """Rows that consider investing this quarter: Bass attention, or a call's projects."""
+def considering(model, neighbour_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that consider investing this quarter: Bass attention, or a call's projects.
+
+    Returns:
+        (rows, prompted): the rows, and per row whether only a call's opening brought it.
+
+    """
     f, p, rng = model.firms, model.p, model.rng
     n = f.n
     alive = f.alive[:n]
@@ -127,19 +141,21 @@ def considering(model, neighbour_share: np.ndarray) -> np.ndarray:
     prob = rules.attention_probability(bass_p, p["bass_q"], mid, multiplier, DT)
     chosen = pool[draw[pool] < prob]
     if model.policy.call_opened and p["call_response_share"] > 0:
-        response = p["call_response_share"] * np.where(f.large[:n], LARGE_CALL_RESPONSE, 1.0)
-        heard = rng.random(n) < response
+        heard = rng.random(n) < p["call_response_share"]
         projects = np.flatnonzero(alive & heard & (f.employees[:n] >= ELIGIBLE_EMPLOYEES))
-        chosen = np.union1d(chosen, projects)
-    return chosen
+        both = np.union1d(chosen, projects)
+        return both, ~np.isin(both, chosen)
+    return chosen, np.zeros(len(chosen), dtype=bool)
 
 
-def invest(model, candidates: np.ndarray, neighbour_share: np.ndarray) -> InvestmentRound:
+def invest(model, candidates: np.ndarray, prompted: np.ndarray,
+           neighbour_share: np.ndarray) -> InvestmentRound:
     """Evaluate, finance and book the investments of the considering firms.
 
     Args:
         model: the ``ServitizationModel``.
         candidates: rows that considered investing this quarter.
+        prompted: per candidate, only a call's opening brought it (a call project).
         neighbour_share: adopter share among the neighbours of rows ``:n``.
 
     """
@@ -149,17 +165,19 @@ def invest(model, candidates: np.ndarray, neighbour_share: np.ndarray) -> Invest
         call = np.full(len(candidates), model.policy.is_open()) & eligible(model, candidates)
         keep = evaluating(f.kind[candidates], f.strategic[candidates], call,
                           neighbour_share[candidates], p["peer_push_share"])
-        candidates = candidates[keep]
+        candidates, prompted = candidates[keep], prompted[keep]
     if len(candidates) == 0:
         return result
-    rows = candidates[model.rng.permutation(len(candidates))]
-    decision = decide_for(model, rows, spend=True)
+    order = model.rng.permutation(len(candidates))
+    rows, prompted = candidates[order], prompted[order]
+    decision = decide_for(model, rows, spend=True, prompted=prompted)
     acting = (decision.choice != rules.NONE) | decision.security
+    steps = np.where(prompted, p["call_project_gain"], p["digital_project_gain"])[acting]
     rows, choice, secure = rows[acting], decision.choice[acting], decision.security[acting]
     cost, subsidy = decision.cost[acting], decision.subsidy[acting]
     f.climb_cost[rows] = np.where(choice == rules.CLIMB, decision.organisation[acting],
                                   f.climb_cost[rows])
-    _book(model, rows, choice, secure, cost, subsidy)
+    _book(model, rows, choice, secure, cost, subsidy, steps)
     adopting = (choice == rules.DIGITAL) | (choice == rules.CLIMB)
     result.adoptions = int(adopting.sum())
     result.cluster_adoptions = int((adopting & f.cluster[rows]).sum())
@@ -170,7 +188,7 @@ def invest(model, candidates: np.ndarray, neighbour_share: np.ndarray) -> Invest
 
 
 def _book(model, rows: np.ndarray, choice: np.ndarray, secure: np.ndarray, cost: np.ndarray,
-          subsidy: np.ndarray) -> None:
+          subsidy: np.ndarray, steps: np.ndarray) -> None:
     """Pay for the chosen investments and raise capabilities (diminishing returns)."""
     f = model.firms
     f.cash[rows] += subsidy - cost
@@ -186,7 +204,7 @@ def _book(model, rows: np.ndarray, choice: np.ndarray, secure: np.ndarray, cost:
     digital = (choice == rules.DIGITAL) | (climbing & (f.rung[rows] + 1 >= PAY_PER_USE)
                                            & (f.digital[rows] < model.p["adoption_mark"]))
     d = rows[digital]
-    f.digital[d] += model.p["digital_project_gain"] * (1 - f.digital[d])
+    f.digital[d] += steps[digital] * (1 - f.digital[d])
     s = rows[climbing]
     f.service[s] += rules.SERVICE_GAIN * (1 - f.service[s])
     ladder.start_climbs(f, s)

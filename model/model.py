@@ -230,9 +230,9 @@ class ServitizationModel(mesa.Model):
         convert_myopic(rng, f.strategic[:n], f.alive[:n], p["support_conversion_rate"], DT)
         # 3. Attention: Bass hazard in agent form, and projects prepared for a call.
         share = self.neighbour_adopter_share()
-        candidates = investment.considering(self, share)
+        candidates, prompted = investment.considering(self, share)
         # 4. Decision: NPV of the options, subsidy application, financing.
-        result = investment.invest(self, candidates, share)
+        result = investment.invest(self, candidates, prompted, share)
         self.adoptions += result.adoptions
         self.cluster_adoptions += result.cluster_adoptions
         self.recent_cluster_adoptions.append(result.cluster_adoptions)

@@ -146,9 +146,13 @@ ENTRIES: tuple[dict[str, Any], ...] = (
     _p("hurdle_rate_large", 0.10, (0.0, 1.0), (0.07, 0.14), "/yr",
        "discount (hurdle) rate of large firms", "Meier & Tarhan 2006", "firms"),
     _p("investment_cost_sme", 350000.0, (0.0, 1e8), (150000.0, 700000.0), "EUR",
-       "digital+service package for a reference SME of 20 employees; scales with "
-       "employees^0.75", "ev2 2: EUR 2.7 bn of projects / 7,750 applications = EUR 350 k",
+       "digital+service package for a reference SME of 20 employees (larger firms: see "
+       "investment_size_exponent)", "ev2 2: EUR 2.7 bn of projects / 7,750 applications = EUR 350 k",
        "firms"),
+    _p("investment_size_exponent", 0.75, (0.0, 1.5), None, "-",
+       "how a firm's project cost grows with its size: (employees / 20) to this power",
+       "assumption; calibrated against the relaunch's mean request (EUR 89 k) and its share "
+       "of projects from firms under 50 employees (70%)", "firms"),
     _p("learning_rate", 0.15, (0.0, 0.9), (0.05, 0.25), "per doubling",
        "fall of adoption cost per doubling of cumulative adoptions (Wright's law)",
        "Nagy et al. 2013 (typical 10-25%)", "firms"),
@@ -202,9 +206,13 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "ev2 1: Bonfiglioli et al. (sales 0.15 vs productivity 0.30 points a year); Aghion "
        "et al. 2020 (sales elasticity 0.37 above employment 0.28)", "digital"),
     _p("digital_project_gain", 0.6, (0.05, 1.0), (0.3, 0.8), "share of the gap",
-       "digital capability one digital project adds, as a share of the distance to full "
-       "capability (a relaunch project may not make an IoT/AI adopter)",
-       "calibrated: relaunch projects (55% CNC machines, ev2 2) vs IoT and AI adoption", "digital"),
+       "digital capability a digital project adds, as a share of the distance to full "
+       "capability (one project makes most firms digital adopters)", "assumption", "digital"),
+    _p("call_project_gain", 0.25, (0.0, 1.0), None, "share of the gap",
+       "digital capability a project prepared for a subsidy call adds (mostly conventional "
+       "machines: it rarely makes an IoT or AI adopter)",
+       "ev2 2: 55% CNC machines, 13% robots, 17% software; France Strategie: grants went to "
+       "conventional equipment; calibrated against 2020-2024 adoption", "digital"),
     _p("digital_rampup_years", 3.0, (0.25, 20.0), (2.0, 5.0), "years",
        "time constant with which a digital investment's productivity gain comes in",
        "ev2 1: phased in over 2-5 years (J-curve; Brynjolfsson, Rock & Syverson 2021)",
