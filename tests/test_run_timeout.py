@@ -1,0 +1,89 @@
+"""A run that hangs is stopped at its time limit and stored as failed; the batch goes on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from experiments import load_results, run_batch
+
+SERVISIM = Path(sys.executable).with_name("servisim")
+
+HANGS = """\
+[experiment]
+name = "hangs"
+design = "grid"
+replicates = 1
+seed = 2
+model = "servisim_toy:toy"
+outcomes = ["y", "z"]
+{timeout}
+
+[parameters]
+a = [0.0, 0.25, 0.5, 0.75]
+b = [0.0, 1.0]
+
+[fixed]
+hang_at = 0.5
+"""
+
+
+def _file(tmp_path, timeout=""):
+    path = tmp_path / "hangs.toml"
+    path.write_text(HANGS.format(timeout=timeout))
+    return path
+
+
+def _check(results, limit: float) -> None:
+    hung = results["a"] == 0.5
+    assert len(results) == 8
+    assert (results.loc[~hung, "status"] == "ok").all()
+    assert (results.loc[hung, "status"] == "failed").all()
+    expected = f"timed out after {limit:g} s (run_timeout); the run was stopped"
+    assert (results.loc[hung, "error"] == expected).all()
+    assert (results.loc[~hung, "y"] == results.loc[~hung, "a"] + 2 * results.loc[~hung, "b"]).all()
+
+
+@pytest.mark.parametrize("engine", ["local", "sequential"])
+def test_a_hung_run_is_stored_as_timed_out_and_the_others_finish(tmp_path, in_toy_dir, engine):
+    started = time.monotonic()
+    summary = run_batch(_file(tmp_path), tmp_path / "out", engine=engine, workers=2,
+                        progress="none", run_timeout=2)
+    assert time.monotonic() - started < 40
+    assert summary.complete and summary.n_failed == 2
+    _check(load_results(tmp_path / "out"), 2)
+
+
+def test_the_experiment_file_sets_the_limit_and_the_flag_overrides_it(tmp_path, in_toy_dir):
+    path = _file(tmp_path, "run_timeout = 1.5")
+    proc = subprocess.run([str(SERVISIM), "batch", str(path), "--out", str(tmp_path / "out"),
+                           "--workers", "2", "--progress", "none"], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "8/8 runs stored (8 now, 0 before), 2 failed" in proc.stdout
+    _check(load_results(tmp_path / "out"), 1.5)
+    proc = subprocess.run([str(SERVISIM), "batch", str(path), "--out", str(tmp_path / "flag"),
+                           "--workers", "2", "--progress", "none", "--run-timeout", "1"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    _check(load_results(tmp_path / "flag"), 1)
+
+
+def test_the_default_limit_never_bites_a_real_run():
+    from experiments.spec import ExperimentSpec
+    from experiments.watchdog import DEFAULT_RUN_TIMEOUT
+
+    assert DEFAULT_RUN_TIMEOUT == 600.0
+    assert ExperimentSpec.__dataclass_fields__["run_timeout"].default == DEFAULT_RUN_TIMEOUT
+
+
+@pytest.mark.distributed
+def test_a_hung_run_on_dask_is_stopped_and_its_worker_replaced(tmp_path, in_toy_dir):
+    summary = run_batch(_file(tmp_path), tmp_path / "out", engine="dask", workers=2,
+                        progress="none", run_timeout=2)
+    assert summary.complete and summary.n_failed == 2
+    _check(load_results(tmp_path / "out"), 2)
