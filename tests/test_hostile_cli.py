@@ -40,8 +40,9 @@ def finished_batch(toy_dir, tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "exp.toml").write_text(TOY)
+    shutil.copy(toy_dir / "servisim_toy.py", folder)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYTHONPATH", str(toy_dir))
+        patch.chdir(folder)  # the model beside the experiment file and in the working folder
         run_batch(folder / "exp.toml", folder / "batch", engine="sequential", progress="none")
         analyze(folder / "batch", figures=False)
     return folder
@@ -76,6 +77,7 @@ def in_subfolder(tmp: Path, batch: Path) -> None:
 def a_batch(tmp: Path, batch: Path) -> None:
     shutil.copytree(batch / "batch", tmp / "batch")
     shutil.copy(batch / "exp.toml", tmp / "exp.toml")
+    shutil.copy(batch / "servisim_toy.py", tmp)
 
 
 def damaged_spec(tmp: Path, batch: Path) -> None:
@@ -103,6 +105,7 @@ def experiment(**changes: str):
             text = "\n".join(new if line.startswith(f"{old} ") else line
                              for line in text.splitlines()) + "\n"
         (tmp / "exp.toml").write_text(text)
+        shutil.copy(batch / "servisim_toy.py", tmp)
         (tmp / "mymod.py").write_text("from os import system\n\n\ndef f(params, seed):\n"
                                       "    return {'y': 1.0}\n")
         (tmp / "sub").mkdir()
@@ -115,6 +118,7 @@ def grid_of(levels: int, parameters: int):
     def setup(tmp: Path, batch: Path) -> None:
         values = ", ".join(str(i) for i in range(levels))
         table = "".join(f"p{k} = [{values}]\n" for k in range(parameters))
+        shutil.copy(batch / "servisim_toy.py", tmp)
         (tmp / "exp.toml").write_text(TOY.split("[parameters]")[0].replace(
             'design = "lhs"', 'design = "grid"').replace("samples = 12\n", "")
             + "[parameters]\n" + table)
@@ -195,11 +199,11 @@ CASES = [
 @pytest.mark.parametrize(("setup", "args", "cwd", "message"),
                          [pytest.param(*c[1:], id=c[0]) for c in CASES])
 def test_hostile_input_gives_one_line_exit_2_and_changes_no_file(tmp_path, finished_batch,
-                                                                  toy_dir, setup, args, cwd,
-                                                                  message):
+                                                                  setup, args, cwd, message):
     setup(tmp_path, finished_batch)
     before = _snapshot(tmp_path)
-    env = {**os.environ, "PYTHONPATH": str(toy_dir), "CI": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "CI": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPATH", None)
     proc = subprocess.run([str(SERVISIM), *args], cwd=tmp_path / cwd, env=env,
                           capture_output=True, text=True, timeout=120)
     lines = proc.stderr.strip().splitlines()
@@ -214,10 +218,9 @@ def before_top(snapshot: dict[str, tuple[int, int]]) -> set[str]:
     return {Path(k).parts[0] for k in snapshot}
 
 
-def test_a_damaged_part_message_says_to_delete_that_file_and_rerun(tmp_path, finished_batch,
-                                                                   toy_dir):
+def test_a_damaged_part_message_says_to_delete_that_file_and_rerun(tmp_path, finished_batch):
     truncated_part(tmp_path, finished_batch)
-    env = {**os.environ, "PYTHONPATH": str(toy_dir), "CI": "1"}
+    env = {**os.environ, "CI": "1"}
     proc = subprocess.run([str(SERVISIM), "analyze", "batch"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
     part = sorted((tmp_path / "batch" / "results").glob("part-*.parquet"))[0]

@@ -73,12 +73,16 @@ def test_the_experiment_file_sets_the_limit_and_the_flag_overrides_it(tmp_path, 
     _check(load_results(tmp_path / "flag"), 1)
 
 
-def test_the_default_limit_never_bites_a_real_run():
-    from experiments.spec import ExperimentSpec
-    from experiments.watchdog import DEFAULT_RUN_TIMEOUT
+def test_changing_the_limit_resumes_the_same_experiment(tmp_path, in_toy_dir):
+    from experiments import load_experiment
 
-    assert DEFAULT_RUN_TIMEOUT == 600.0
-    assert ExperimentSpec.__dataclass_fields__["run_timeout"].default == DEFAULT_RUN_TIMEOUT
+    path = tmp_path / "quick.toml"
+    path.write_text(HANGS.format(timeout="").replace("hang_at = 0.5", ""))
+    assert load_experiment(path).run_timeout == 600.0  # the default
+    run_batch(path, tmp_path / "out", engine="sequential", progress="none")
+    path.write_text(HANGS.format(timeout="run_timeout = 30").replace("hang_at = 0.5", ""))
+    again = run_batch(path, tmp_path / "out", engine="sequential", progress="none")
+    assert again.n_before == 8 and again.n_new == 0
 
 
 @pytest.mark.distributed

@@ -56,8 +56,9 @@ def analysed(toy_dir, tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("disk")
     (folder / "exp.toml").write_text(TOY.format(samples=24))
+    shutil.copy(toy_dir / "servisim_toy.py", folder)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYTHONPATH", str(toy_dir))
+        patch.chdir(folder)  # the model beside the experiment file and in the working folder
         run_batch(folder / "exp.toml", folder / "batch", engine="sequential", progress="none")
         analyze(folder / "batch")
     return folder / "batch"
