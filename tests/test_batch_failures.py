@@ -207,3 +207,31 @@ def test_load_results_of_twenty_thousand_outcomes_takes_seconds(tmp_path):
     assert frame.shape == (runs, 20_009)
     assert frame["outcome_19999"].tolist() == table["outcome_19999"].to_pylist()
     assert seconds < 20, f"{seconds:.1f} s"
+
+
+@pytest.mark.distributed
+def test_a_local_cluster_that_lost_all_its_workers_is_started_again(tmp_path, in_toy_dir,
+                                                                    monkeypatch, capsys):
+    import threading
+
+    import experiments.batch as batch
+
+    engines = []
+    real = batch.open_engine
+    monkeypatch.setattr(batch, "open_engine",
+                        lambda *a, **k: engines.append(real(*a, **k)) or engines[-1])
+    path = _grid(tmp_path, "sleep = 0.3")
+    path.write_text(path.read_text().replace("b = [0.0, 1.0]", "b = [0.0, 0.2, 0.4, 0.6, 0.8]"))
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.update(summary=run_batch(
+        path, tmp_path / "out", engine="dask", workers=2, progress="none")), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not (engines and Store(tmp_path / "out").parts()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    engines[0].cluster.scale(0)  # every worker gone, as when the nannies stop restarting
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the batch waited forever for workers"
+    summary = outcome["summary"]
+    assert summary.complete and summary.n_failed == 0 and summary.n_runs == 20
+    assert "no Dask worker is connected to the LocalCluster" in capsys.readouterr().err
