@@ -173,7 +173,7 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
 
     with FolderLock(root, "servisim analyze", "DIR", name=LOCK), \
             writing(root, "DIR", target=root / ANALYSIS):
-        remove_stale_temps(root)  # what a killed analysis left
+        remove_stale_temps(root, (ANALYSIS, f"{ANALYSIS}-old"))  # what a killed one left
         for old in root.glob(".analysis-*"):  # older versions named them so; none is in use
             if old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)

@@ -17,13 +17,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import fnmatch
 import json
 import os
 import shutil
 import socket
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from experiments.errors import FolderLockedError, OutputPathError, WriteError
@@ -103,7 +104,7 @@ def check_run_folder(out: Path) -> None:
             break
     if not out.is_dir():
         return
-    names = [n for n in _listing(out) if not _is_temp(n)]
+    names = [n for n in _listing(out) if _our_temp(n, (RUN_MARKER, *RUN_FILES)) is None]
     if not names or (RUN_MARKER in names and set(names) <= {RUN_MARKER, *RUN_FILES}):
         return
     if (out / "spec.json").exists():
@@ -144,8 +145,12 @@ def _read_only(folder: Path) -> bool:
         return False
 
 
-def _is_temp(name: str) -> bool:
-    return name.startswith(".") and name.endswith(".tmp")
+def _our_temp(name: str, own: Iterable[str]) -> int | None:
+    """The pid in ``.NAME.PID.tmp`` when NAME matches one of ``own`` (glob patterns)."""
+    stem, dot, pid = name[1:].removesuffix(".tmp").rpartition(".")
+    if not (name.startswith(".") and name.endswith(".tmp") and dot and pid.isdigit()):
+        return None
+    return int(pid) if any(fnmatch.fnmatchcase(stem, p) for p in own) else None
 
 
 def temp_name(path: Path) -> Path:
@@ -153,13 +158,20 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def remove_stale_temps(folder: Path) -> None:
-    """Delete ``.*.tmp`` files that processes no longer running left in ``folder``."""
+def remove_stale_temps(folder: Path, own: Iterable[str]) -> None:
+    """Delete the temporaries of files named ``own`` that ended processes left in ``folder``.
+
+    Args:
+        folder: where to look.
+        own: glob patterns of the files whose temporaries these are (only those are ever
+            touched: a file of the user's that looks like a temporary is left alone).
+
+    """
     if not folder.is_dir():
         return
     for path in folder.glob(".*.tmp"):
-        pid = path.name.rsplit(".", 2)[-2] if path.name.count(".") >= 3 else ""
-        if pid.isdigit() and not pid_alive(int(pid)):
+        pid = _our_temp(path.name, own)
+        if pid is not None and not pid_alive(pid):
             with contextlib.suppress(OSError):
                 if path.is_dir():
                     shutil.rmtree(path)

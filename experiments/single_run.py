@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.folders import (
+    RUN_FILES,
     RUN_MARKER,
     check_run_folder,
     remove_stale_temps,
@@ -117,7 +118,7 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> None:
     try:
         with writing(out):
             out.mkdir(parents=True, exist_ok=True)
-            remove_stale_temps(out)
+            remove_stale_temps(out, (RUN_MARKER, *RUN_FILES))
             marker = {"written_by": "servisim run", "seed": result.seed,
                       "created": datetime.now(UTC).isoformat(timespec="seconds")}
             _replace(out / RUN_MARKER, lambda p: p.write_text(json.dumps(marker) + "\n"))

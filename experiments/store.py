@@ -209,8 +209,9 @@ class Store:
 
     def remove_stale_temps(self) -> None:
         """Delete temporary files that killed batches left (``.*.PID.tmp``)."""
-        for folder in (self.root, self.root / RESULTS, self.root / TRAJECTORIES):
-            remove_stale_temps(folder)
+        remove_stale_temps(self.root, (SPEC, SAMPLES, RUNS, SOURCE))
+        for kind in (RESULTS, TRAJECTORIES):
+            remove_stale_temps(self.root / kind, ("part-*.parquet",))
 
     def create(self, resolved: dict[str, Any], source: bytes, samples: pd.DataFrame,
                plan: pd.DataFrame) -> None:
