@@ -22,7 +22,9 @@ import importlib
 import importlib.machinery
 import importlib.util
 import os
+import site
 import sys
+import sysconfig
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -32,7 +34,6 @@ from experiments.errors import ModelImportError
 OWN_PACKAGES = ("model", "agents", "experiments", "calibration")
 _SKIP_FINDERS = (importlib.machinery.BuiltinImporter, importlib.machinery.FrozenImporter,
                  importlib.machinery.PathFinder)
-_APPENDED: set[str] = set()  # folders this module put on sys.path: the user's, not installed
 
 
 def search_paths(folder: str | os.PathLike | None = None,
@@ -54,15 +55,25 @@ def search_paths(folder: str | os.PathLike | None = None,
     return tuple(dict.fromkeys(os.path.abspath(e) for e in entries))
 
 
-def _installed_origin(top: str, user_paths: tuple[str, ...]) -> str | None:
-    """Where ``top`` is installed outside the user's folders, or ``None`` if it is not."""
+def _install_folders() -> list[str]:
+    """The folders Python installs into: the standard library and the site-packages."""
+    paths = sysconfig.get_paths()
+    folders = [paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths]
+    folders += site.getsitepackages() if hasattr(site, "getsitepackages") else []
+    folders.append(site.getusersitepackages())
+    # and what sys.path holds of them (zipped stdlib, lib-dynload, a distribution's dist-packages)
+    folders += [p for p in sys.path if p.endswith((".zip", "lib-dynload", "site-packages",
+                                                   "dist-packages"))]
+    return list(dict.fromkeys(os.path.abspath(f) for f in folders))
+
+
+def _installed_origin(top: str) -> str | None:
+    """Where ``top`` is installed (standard library, site-packages, an editable install)."""
     if top in sys.stdlib_module_names or top in sys.builtin_module_names:
         return "Python's standard library"
-    # the folders that Python or a program put on sys.path for the user (the working folder,
-    # PYTHONPATH) are not installations; everything else on sys.path is
-    ours = {*user_paths, os.path.abspath(os.curdir), *search_paths(), *_APPENDED}
-    others = [p for p in sys.path if p and os.path.abspath(p) not in ours]
-    found = importlib.machinery.PathFinder.find_spec(top, others)
+    # only installation folders count: the user's folders on sys.path (the working folder,
+    # PYTHONPATH, an experiment's folder added earlier in this process) are not installations
+    found = importlib.machinery.PathFinder.find_spec(top, _install_folders())
     if found is not None:
         return f"the installed package at {found.origin or found.submodule_search_locations}"
     for finder in sys.meta_path:  # editable installs register finders of their own
@@ -106,7 +117,7 @@ def check_model_source(model: str, paths: tuple[str, ...]) -> str:
     top = module_name.split(".")[0]
     if top in OWN_PACKAGES:
         return "own"
-    installed = _installed_origin(top, paths)
+    installed = _installed_origin(top)
     if installed is not None:
         raise _refuse(model, f"module {top!r} is part of {installed}, not a model of your "
                              f"own; {_where_to_put(module_name, paths)}")
@@ -164,7 +175,6 @@ def import_model(model: str, paths: tuple[str, ...]) -> Callable[..., Any]:
             for path in paths:  # appended: an installed package always wins over a stray file
                 if path not in sys.path:
                     sys.path.append(path)
-                    _APPENDED.add(path)
             _import_top_from(top, folder)
         module = importlib.import_module(module_name)
     except Exception as err:  # noqa: BLE001 - any import failure is the user's to fix

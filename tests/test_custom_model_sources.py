@@ -95,3 +95,23 @@ def test_a_module_of_servisim_that_only_imports_a_function_is_refused():
 
     with pytest.raises(ModelImportError, match="only imports"):
         import_model("experiments.batch:datetime", ())
+
+
+@pytest.mark.parametrize("engine", ["sequential", "local",
+                                    pytest.param("dask", marks=pytest.mark.distributed)])
+def test_two_studies_with_a_module_of_the_same_name_each_run_their_own(tmp_path, engine):
+    from experiments import run_batch
+
+    for factor in (1, 2):
+        study = tmp_path / f"study{factor}"
+        study.mkdir()
+        (study / "samename.py").write_text(
+            f"def f(params, seed):\n    return {{'y': {factor} * params['a']}}\n")
+        (study / "own.toml").write_text(STUDY.format(model="samename:f"))
+    first = run_batch(tmp_path / "study1" / "own.toml", tmp_path / "out1", engine="sequential",
+                      progress="none")
+    second = run_batch(tmp_path / "study2" / "own.toml", tmp_path / "out2", engine=engine,
+                       workers=1 if engine != "sequential" else None, progress="none")
+    assert first.n_failed == 0 and second.n_failed == 0
+    one, two = load_results(tmp_path / "out1"), load_results(tmp_path / "out2")
+    assert (one["y"] == one["a"]).all() and (two["y"] == 2 * two["a"]).all()
