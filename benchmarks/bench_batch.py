@@ -171,7 +171,7 @@ def startup(workers: int, experiment: Path) -> float:
 
     model = load_experiment(experiment).model
     start = time.perf_counter()
-    with open_engine("dask", model, os.getcwd(), workers):
+    with open_engine("dask", model, (os.getcwd(),), workers):
         up = time.perf_counter() - start
     return up
 

@@ -208,6 +208,7 @@ class Runner:
     scheduler: str | None = None
     workers: int | None = None
     progress: str | None = "none"
+    model_paths: tuple[str, ...] = ()  # where a custom calibration model may come from
     new_runs: int = 0  # runs made in this session (a resumed batch skips those stored)
 
     def run(self, label: str, text: str, outputs: list[str],
@@ -236,6 +237,7 @@ class Runner:
         if not path.exists() or path.read_text() != text:
             path.write_text(text)
         done = run_batch(path, folder / label, engine=self.engine, scheduler=self.scheduler,
+                         model_paths=self.model_paths,
                          workers=self.workers, progress=self.progress)
         self.new_runs += done.n_new
         results = load_results(folder / label).sort_values(PARTICLE).reset_index(drop=True)
@@ -282,6 +284,7 @@ def run_abc(cfg: CalibrationConfig, runner: Runner,
 
     """
     log = log or (lambda _line: None)
+    runner.model_paths = runner.model_paths or cfg.model_paths  # where its model comes from
     names = list(cfg.priors)
     n, kept = cfg.population, cfg.kept
     history = []

@@ -109,7 +109,7 @@ def calibrate(cfg: CalibrationConfig, out: Path, engine: str = "local",
     log = log or (lambda _line: None)
     started = time.perf_counter()
     prepare_out(cfg, out)
-    runner = Runner(out, engine, scheduler, workers, progress)
+    runner = Runner(out, engine, scheduler, workers, progress, cfg.model_paths)
     log(f"servisim calibrate: {cfg.name}: {len(cfg.priors)} free parameters, "
         f"{len(cfg.used)} targets, budget {cfg.budget}, population {cfg.population}, "
         f"engine {engine}")

@@ -11,7 +11,9 @@
 - ``discovery.md`` (the sentences), ``notes.csv``, ``summary.json`` (method, run counts,
   notes, top parameters, figures with captions) and ``figures/*.png``.
 
-The folder is built aside and swapped into place, so a reader never sees half an analysis.
+The folder is built aside (``DIR/.analysis-PID.tmp``) and swapped into place, so a reader never
+sees half an analysis. One analysis at a time writes to a folder (a lock, as for batches);
+folders left by a killed analysis are removed by the next one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from experiments.sensitivity import (
 )
 
 ANALYSIS = "analysis"
+LOCK = ".servisim-analysis.lock"
 
 
 def load_batch(directory: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
@@ -129,7 +131,11 @@ def analyze(directory: str | Path, outcomes: list[str] | None = None,
 
 
 def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str, pd.DataFrame]:
+    from experiments.folders import check_writable
+
     spec, samples, results = load_batch(root)
+    check_writable(root, root, "DIR", remedy="the analysis is written in the batch folder: "
+                   "copy the folder somewhere writable and analyse the copy")
     chosen = choose_outcomes(spec, results, outcomes)
     notes = [("batch", n) for n in batch_notes(spec, results)]
     tables: dict[str, pd.DataFrame] = {}
@@ -163,18 +169,35 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
         "tables": sorted(k for k, v in tables.items() if v is not None),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    with tempfile.TemporaryDirectory(prefix=".analysis-", dir=root) as tmp:
-        work = Path(tmp) / ANALYSIS
-        (work / "figures").mkdir(parents=True)
-        for name, table in tables.items():
-            table.to_csv(work / f"{name}.csv", index=False)
-        (work / "discovery.md").write_text(discovery_markdown(found, spec), encoding="utf-8")
-        summary["figures"] = ([{"file": f"figures/{f}", "caption": c} for f, c in
-                               draw(spec, samples, results, tables, sens, order,
-                                    work / "figures")] if figures else [])
-        (work / "summary.json").write_text(json.dumps(summary, indent=2, default=_json) + "\n",
-                                           encoding="utf-8")
-        _swap(work, root / ANALYSIS)
+    from experiments.folders import FolderLock, remove_stale_temps, temp_name, writing
+
+    with FolderLock(root, "servisim analyze", "DIR", name=LOCK), \
+            writing(root, "DIR", target=root / ANALYSIS):
+        remove_stale_temps(root, (ANALYSIS, f"{ANALYSIS}-old"))  # what a killed one left
+        for old in root.glob(".analysis-*"):  # older versions named them so; none is in use
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        tmp = temp_name(root / ANALYSIS)
+        try:
+            work = tmp / ANALYSIS
+            (work / "figures").mkdir(parents=True)
+            for name, table in tables.items():
+                table.to_csv(work / f"{name}.csv", index=False)
+            (work / "discovery.md").write_text(discovery_markdown(found, spec),
+                                               encoding="utf-8")
+            summary["figures"] = ([{"file": f"figures/{f}", "caption": c} for f, c in
+                                   draw(spec, samples, results, tables, sens, order,
+                                        work / "figures")] if figures else [])
+            (work / "summary.json").write_text(
+                json.dumps(summary, indent=2, default=_json) + "\n", encoding="utf-8")
+            _swap(work, root / ANALYSIS)
+        except OSError as err:  # name the file it would have been, not the temporary one
+            name = str(err.filename or "")
+            if name.startswith(str(work)):
+                err.filename = str(root / ANALYSIS) + name[len(str(work)):]
+            raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     tables["summary"] = pd.json_normalize(summary, max_level=0)
     return tables
 
@@ -272,7 +295,7 @@ def _swap(new: Path, target: Path) -> None:
     """Move the finished folder into place, replacing an older analysis."""
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        old = target.with_name(f".{target.name}-old.{os.getpid()}.tmp")
         os.replace(target, old)
     os.replace(new, target)
     if old is not None:

@@ -7,17 +7,21 @@ Parquet parts as chunks finish, so memory stays flat however many runs there are
 
 A run's numbers depend only on its parameters and its seed (from the root seed and its place in
 the plan), never on the engine, the number of workers or the chunking.
+
+The folder is locked for the whole batch (:class:`experiments.folders.FolderLock`), from the
+compatibility check to the last write, so two batches never mix in one folder. A design's
+size is checked before it is drawn; a resumed batch reads its stored plan instead of drawing
+the design again.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import hashlib
 import json
 import math
-import os
 import time
-from collections import Counter, deque
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -26,15 +30,17 @@ from typing import IO, Any
 
 import pyarrow as pa
 
-from experiments.engines import Engine, open_engine
-from experiments.model_runner import Chunk, ChunkResult
+from experiments.batch_loop import RunLoop
+from experiments.engines import check_engine_options, open_engine
+from experiments.errors import OutputPathError, UsageError
+from experiments.folders import FolderLock, check_writable, out_argument, writing
+from experiments.model_import import search_paths
+from experiments.model_runner import ChunkResult
 from experiments.progress import make_progress
-from experiments.sampling import Design, build_design, build_plan
+from experiments.sampling import Design, build_design, build_plan, check_size, stored_design
 from experiments.spec import RESERVED, ExperimentSpec, load_experiment
 from experiments.store import Store, results_schema
 
-CHUNK_SECONDS = 2.0  # aim for chunks of about this much model time
-MAX_CHUNK_RUNS = 1000  # bounds what is in flight: 2 chunks per worker, results held until stored
 FLUSH_SECONDS = 2.0  # write a part at most this often (and at the end)
 FLUSH_ROWS = 20_000
 
@@ -91,18 +97,31 @@ class Prepared:
     resolved: dict[str, Any]
 
 
-def prepare(experiment_path: str | Path) -> Prepared:
+def prepare(experiment_path: str | Path, out_dir: str | Path | None = None,
+            max_runs: int | None = None) -> Prepared:
     """Check an experiment file and build its design and plan (nothing is written).
 
+    Args:
+        experiment_path: the TOML experiment file.
+        out_dir: a result folder that may already hold this experiment's plan, read instead
+            of drawing the design again.
+        max_runs: the most runs allowed (default
+            :data:`~experiments.sampling.DEFAULT_MAX_RUNS`).
+
     Raises:
-        UsageError: any problem with the file.
+        UsageError: any problem with the file; a design over ``max_runs``.
 
     """
     spec = load_experiment(experiment_path)
-    design = build_design(spec)
-    plan = build_plan(spec, design)
+    check_size(spec, max_runs)
     core = spec.resolved()
     fingerprint = hashlib.sha256(json.dumps(core, sort_keys=True, default=str).encode())
+    stored = Store(out_dir).stored_plan(fingerprint.hexdigest()[:16]) if out_dir else None
+    if stored is not None:
+        design, plan = stored_design(spec, stored[0]), stored[1]
+    else:
+        design = build_design(spec)
+        plan = build_plan(spec, design)
     resolved = {
         **core,
         "problem": design.problem,
@@ -129,7 +148,9 @@ def _version(package: str) -> str | None:
 
 def run_batch(experiment_path: str | Path, out_dir: str | Path, engine: str = "local",
               scheduler: str | None = None, workers: int | None = None,
-              progress: str | None = None, stream: IO[str] | None = None) -> BatchSummary:
+              progress: str | None = None, stream: IO[str] | None = None,
+              run_timeout: float | None = None, max_runs: int | None = None,
+              model_paths: Iterable[str] = ()) -> BatchSummary:
     """Run (or resume) an experiment into a result folder.
 
     Args:
@@ -141,38 +162,61 @@ def run_batch(experiment_path: str | Path, out_dir: str | Path, engine: str = "l
         workers: processes (local) or LocalCluster workers; default: the cores available.
         progress: ``auto`` (default), ``bar``, ``lines`` or ``none``.
         stream: where progress goes (default ``sys.stderr``).
+        run_timeout: seconds a run may take before it is stopped and stored as failed;
+            default the experiment's ``run_timeout`` (600 s unless it says otherwise).
+        max_runs: the most runs a design may have (default 1,000,000).
+        model_paths: more folders a custom model may be imported from (a calibration passes
+            its file's folder for the model that each particle runs).
 
     Returns:
         The summary (runs stored, failed, time, engine).
 
     Raises:
-        UsageError: a bad experiment file, a folder holding another experiment, bad engine
-            options. Nothing is written in these cases.
+        UsageError: a bad experiment file or option, a design over ``max_runs``, a folder
+            holding another experiment or locked by another batch. Nothing is written in these
+            cases. A write that fails mid-batch (full disk) is one too; the runs stored
+            before are kept.
 
     """
     started = time.perf_counter()
-    prep = prepare(experiment_path)
-    store = Store(out_dir)
-    store.check_compatible(prep.resolved, str(experiment_path))
-    done = store.done()
-    before = len(done)
-    stored = set(done["run_id"])
-    todo = [i for i, rid in enumerate(prep.plan["run_id"].tolist()) if rid not in stored]
-    cwd = os.getcwd()
-    if not todo:
-        store.create(prep.resolved, prep.spec.source, prep.design.samples, prep.plan)
-        return _summary(prep, store, before, 0, started, "nothing to run")
-    with open_engine(engine, prep.spec.model, cwd, workers, scheduler) as eng:
-        store.create(prep.resolved, prep.spec.source, prep.design.samples, prep.plan)
-        resolved = store.spec() | {"fingerprinted": prep.resolved["fingerprinted"]}
-        bar = make_progress(len(prep.plan), before, progress, stream, prep.spec.name)
-        writer = _Writer(store, resolved)
-        try:
-            new = _Loop(prep, eng, writer, bar, cwd).run(todo)
-        finally:
-            writer.flush(force=True)
-            bar.close()
-        return _summary(prep, store, before, new, started, eng.describe())
+    out = out_argument(out_dir)
+    check_engine_options(engine, workers, scheduler)
+    if run_timeout is not None and not (math.isfinite(run_timeout) and run_timeout > 0):
+        raise UsageError(f"--run-timeout {run_timeout:g}: allowed a number of seconds > 0")
+    if max_runs is not None and max_runs < 1:
+        raise UsageError(f"--max-runs {max_runs}: allowed a whole number >= 1")
+    prep = prepare(experiment_path, out, max_runs)
+    timeout = run_timeout or prep.spec.run_timeout
+    paths = search_paths(prep.spec.path.resolve().parent, model_paths)
+    if out.exists() and not out.is_dir():
+        raise OutputPathError(f"--out {out}: exists and is not a folder")
+    check_writable(next(p for p in (out, *out.parents) if p.exists()), out)
+    store = Store(out)
+    store.check_compatible(prep.resolved, str(experiment_path))  # refuse before any write
+    with FolderLock(out, "servisim batch"):
+        store.check_compatible(prep.resolved, str(experiment_path))  # and under the lock
+        store.remove_stale_temps()
+        done = store.done()
+        store.check_belongs(done, prep.plan, str(experiment_path))
+        before = len(done)
+        stored = set(done["run_id"])
+        todo = [i for i, rid in enumerate(prep.plan["run_id"].tolist()) if rid not in stored]
+        with writing(out, after="the runs stored before are kept: run the same command "
+                                "again once there is room"):
+            if not todo:
+                store.create(prep.resolved, prep.spec.source, prep.design.samples, prep.plan)
+                return _summary(prep, store, before, 0, started, "nothing to run")
+            with open_engine(engine, prep.spec.model, paths, workers, scheduler) as eng:
+                store.create(prep.resolved, prep.spec.source, prep.design.samples, prep.plan)
+                resolved = store.spec() | {"fingerprinted": prep.resolved["fingerprinted"]}
+                bar = make_progress(len(prep.plan), before, progress, stream, prep.spec.name)
+                writer = _Writer(store, resolved)
+                try:
+                    new = RunLoop(prep, eng, writer, bar, paths, timeout).run(todo)
+                finally:
+                    writer.flush(force=True)
+                    bar.close()
+                return _summary(prep, store, before, new, started, eng.describe())
 
 
 def _summary(prep: Prepared, store: Store, before: int, new: int, started: float,
@@ -231,106 +275,3 @@ class _Writer:
             for name, values in cols.items():
                 columns.setdefault(name, []).extend(values)
         return pa.table(columns)
-
-
-class _Loop:
-    """Submits chunks, collects results, resubmits the runs of lost workers."""
-
-    def __init__(self, prep: Prepared, engine: Engine, writer: _Writer, bar: Any, cwd: str):
-        self.prep, self.engine, self.writer, self.bar, self.cwd = prep, engine, writer, bar, cwd
-        plan = prep.plan
-        self.run_ids = plan["run_id"].tolist()
-        self.points = plan["point_id"].tolist()
-        self.reps = plan["replicate"].tolist()
-        self.seeds = plan["seed"].tolist()
-        self.fixed = prep.spec.fixed
-        self.breaks: Counter[int] = Counter()
-        self.inflight: dict[cf.Future, tuple[list[int], bool]] = {}
-        self.runtime: float | None = None
-        self.finished = 0
-
-    def _chunk(self, idxs: list[int]) -> Chunk:
-        runs = [(self.run_ids[i], self.points[i], self.reps[i], self.seeds[i],
-                 self.prep.design.points[self.points[i]]) for i in idxs]
-        outcomes = self.writer.outcomes
-        return Chunk(self.prep.spec.model, self.fixed, runs,
-                     tuple(outcomes) if outcomes is not None else None,
-                     self.prep.spec.trajectories, self.cwd)
-
-    def _size(self, remaining: int, slots: int) -> int:
-        cap = max(1, math.ceil(remaining / (slots * 4)))
-        if self.runtime is None:
-            return 1
-        return max(1, min(cap, MAX_CHUNK_RUNS, int(CHUNK_SECONDS / max(self.runtime, 1e-6))))
-
-    def _submit(self, idxs: list[int], alone: bool = False) -> None:
-        self.inflight[self.engine.submit(self._chunk(idxs))] = (idxs, alone)
-
-    def run(self, todo: list[int]) -> int:
-        pending: deque[int] = deque(todo)
-        suspects: deque[int] = deque()
-        while pending or suspects or self.inflight:
-            if suspects:
-                if not self.inflight:
-                    self._submit([suspects.popleft()], alone=True)
-            else:
-                slots = self.engine.slots()
-                while pending and len(self.inflight) < 2 * slots:
-                    size = self._size(len(pending), slots)
-                    self._submit([pending.popleft() for _ in range(min(size, len(pending)))])
-            done, _ = cf.wait(list(self.inflight), timeout=1.0,
-                              return_when=cf.FIRST_COMPLETED)
-            lost = False
-            for future in done:
-                lost |= self._collect(future, pending, suspects)
-            if lost and self.engine.name == "local":
-                # every other chunk of the broken pool fails too: collect them, then rebuild
-                cf.wait(list(self.inflight))
-                for future in list(self.inflight):
-                    self._collect(future, pending, suspects)
-                self.engine.recover()
-            self.writer.flush()
-        return self.finished
-
-    def _collect(self, future: cf.Future, pending: deque[int], suspects: deque[int]) -> bool:
-        idxs, alone = self.inflight.pop(future)
-        try:
-            result = future.result()
-        except Exception as err:  # noqa: BLE001 - a lost worker or an engine error
-            # run_chunk records a run's own errors, so this is the engine's: retry the runs,
-            # alone after two failures; a run that fails alone is stored as failed
-            lost = self.engine.is_lost(err)
-            what = "the worker process died while running this run" if lost else \
-                "the engine could not run this run"
-            for i in reversed(idxs):
-                self.breaks[i] += 1
-                if alone and self.breaks[i] >= 3:
-                    self._record_failed([i], f"{what}, 3 times ({type(err).__name__}: {err})")
-                elif self.breaks[i] >= 2:
-                    suspects.appendleft(i)
-                else:
-                    pending.appendleft(i)
-            return lost
-        self._accept(result)
-        return False
-
-    def _accept(self, result: ChunkResult) -> None:
-        self.writer.add(result)
-        n = len(result.rows)
-        self.finished += n
-        failed = sum(row["status"] == "failed" for row in result.rows)
-        mean = sum(row["runtime_s"] for row in result.rows) / max(n, 1)
-        self.runtime = mean if self.runtime is None else 0.7 * self.runtime + 0.3 * mean
-        self.bar.update(n, failed)
-
-    def _record_failed(self, idxs: list[int], error: str) -> None:
-        rows = []
-        for i in idxs:
-            row = {"run_id": self.run_ids[i], "point_id": self.points[i],
-                   "replicate": self.reps[i], "seed": self.seeds[i],
-                   **self.prep.design.points[self.points[i]],
-                   "scenario": None, "status": "failed", "error": error, "runtime_s": 0.0}
-            rows.append(row)
-        self.writer.rows.extend(rows)
-        self.finished += len(rows)
-        self.bar.update(len(rows), len(rows))

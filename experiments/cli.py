@@ -10,6 +10,7 @@ them.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 
 from experiments import commands
@@ -57,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except (ParameterError, UsageError) as err:
         print(f"servisim: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        # a write the commands did not expect to fail: still one line, naming the file
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                             errno.EPERM):
+            raise
+        print(f"servisim: error: cannot write {err.filename or 'a file'}: {err.strerror}; "
+              "free some space or choose another folder with --out", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("servisim: interrupted", file=sys.stderr)

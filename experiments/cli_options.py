@@ -28,6 +28,16 @@ def add_engine_options(parser: argparse.ArgumentParser, sequential: bool = True)
                         help="worker processes on this machine (default: the cores available)")
 
 
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--run-timeout`` and ``--max-runs`` to a sub-command that runs a batch."""
+    parser.add_argument("--run-timeout", type=float, metavar="SECONDS",
+                        help="stop a run after this long and store it as failed (default: "
+                             "the experiment's run_timeout, else 600)")
+    parser.add_argument("--max-runs", type=int, metavar="N",
+                        help="refuse designs with more runs than this (default 1,000,000, "
+                             "about 1 GiB of plan)")
+
+
 def chosen_engine(args: argparse.Namespace) -> str:
     """Return the engine the options ask for: ``--engine``, else dask with ``--scheduler``."""
     return args.engine or ("dask" if args.scheduler else "local")

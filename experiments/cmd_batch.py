@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.cli_options import add_engine_options, chosen_engine
+from experiments.cli_options import add_engine_options, add_run_options, chosen_engine
 from experiments.progress import MODES
 
 
@@ -19,9 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "runs are skipped.")
     p.add_argument("experiment", type=Path, metavar="EXPERIMENT.toml",
                    help="the experiment file (see experiments/quick.toml)")
-    p.add_argument("--out", type=Path,
-                   help="result folder (default ./results/<experiment name>)")
+    p.add_argument("--out", help="result folder (default ./results/<experiment name>)")
     add_engine_options(p)
+    add_run_options(p)
     p.add_argument("--progress", choices=MODES, default="auto",
                    help="bar on a terminal, one line per chunk otherwise, none in CI (auto)")
     p.set_defaults(handler=handle)
@@ -30,15 +30,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Run the batch and print its summary."""
     from experiments.batch import run_batch
+    from experiments.folders import out_argument
     from experiments.spec import load_experiment
 
     engine = chosen_engine(args)
-    out = args.out
-    if out is None:
+    if args.out is None:
         out = Path("results") / load_experiment(args.experiment).name
+    else:
+        out = out_argument(args.out)
     try:
         summary = run_batch(args.experiment, out, engine=engine, scheduler=args.scheduler,
-                            workers=args.workers, progress=args.progress)
+                            workers=args.workers, progress=args.progress,
+                            run_timeout=args.run_timeout, max_runs=args.max_runs)
     except KeyboardInterrupt:
         print(f"servisim batch: stopped; finished runs are saved in {out}. Run the same "
               "command again to resume.", file=sys.stderr)

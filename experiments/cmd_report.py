@@ -22,8 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("directory", type=Path, metavar="DIR", help="the batch folder")
     p.add_argument("--lang", choices=LANGS, default="fr",
                    help="language of the report: fr (default) or en")
-    p.add_argument("--out", type=Path, metavar="FILE",
-                   help="the HTML file to write (default DIR/report-<lang>.html)")
+    p.add_argument("--out", metavar="FILE",
+                   help="the HTML file to write (default DIR/report-<lang>.html); an existing "
+                        "file is replaced only if it is a servisim report")
     p.set_defaults(handler=handle)
 
 

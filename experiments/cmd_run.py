@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from model import INDICATORS, PRESETS
 
@@ -18,16 +17,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                    metavar="NAME=VALUE", help="set a parameter (repeatable)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--scale", type=float, help="population_scale (1.0 = whole region)")
-    p.add_argument("--out", type=Path, default=Path("servisim-run"),
-                   help="output folder (default ./servisim-run)")
+    p.add_argument("--out", default="servisim-run",
+                   help="output folder: new, empty, or holding an earlier servisim run "
+                        "(default ./servisim-run)")
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     """Validate everything, run, print the outcome, then write the files."""
-    from experiments.single_run import build_parameters, simulate, write_outputs
+    from experiments.folders import check_run_folder, out_argument
+    from experiments.single_run import build_parameters, check_seed, simulate, write_outputs
 
+    out = out_argument(args.out)
     params = build_parameters(args.preset, args.assignments, args.scale)
+    check_seed(args.seed)
+    check_run_folder(out)  # before the run, so a refused folder costs no waiting
     result = simulate(params, args.seed)
     label = f"preset {args.preset}" if args.preset else "defaults"
     print(f"servisim run: {label}, seed {args.seed}, scale {params['population_scale']:g}")
@@ -38,6 +42,6 @@ def handle(args: argparse.Namespace) -> int:
         text = f"{value:>14,.0f}" if abs(value) >= 1000 else f"{value:>14.3f}"
         print(f"{name:<30} {text}  {vote or ('-' if name in result.votes else '')}")
     print(f"scenario: {result.scenario}")
-    write_outputs(result, args.out)
-    print(f"wrote {args.out}/trajectory.csv, indicators.json, trajectory.png")
+    write_outputs(result, out)
+    print(f"wrote {out}/trajectory.csv, indicators.json, trajectory.png")
     return 0

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from experiments.cli_options import add_engine_options, chosen_engine
+from experiments.cli_options import add_engine_options, add_run_options, chosen_engine
 from experiments.i18n import LANGS
 from experiments.progress import MODES
 
@@ -31,12 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run experiments/workshop.toml (or quick.toml with --quick), analyse the "
                     "runs and write the workshop report; print the report's path. Run the "
                     "same command again to resume after an interruption.")
-    p.add_argument("--out", type=Path, metavar="DIR",
+    p.add_argument("--out", metavar="DIR",
                    help="result folder (default results/workshop, results/quick or "
                         "results/workshop_precise)")
     p.add_argument("--lang", choices=LANGS, default="fr",
                    help="language of the report: fr (default) or en")
     add_engine_options(p, sequential=False)
+    add_run_options(p)
     size = p.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true",
                       help="the small study (experiments/quick.toml): the same report in under "
@@ -53,20 +54,22 @@ def handle(args: argparse.Namespace) -> int:
     """Batch, analysis, report; print the report's path."""
     from experiments.batch import run_batch
     from experiments.errors import UsageError
+    from experiments.folders import out_argument
     from experiments.report import build_report, ensure_analysis
 
     name = "quick" if args.quick else "precise" if args.precise else "workshop"
     study = STUDIES[name]
     if not study.is_file():
         raise UsageError(f"{study}: the shipped study is missing from this installation")
-    out = args.out or DEFAULT_OUT[name]
+    out = out_argument(args.out) if args.out is not None else DEFAULT_OUT[name]
     engine = chosen_engine(args)
     started = time.perf_counter()
     say = _printer(started)
     say(f"1/3 runs: {study.name} -> {out}")
     try:
         summary = run_batch(study, out, engine=engine, scheduler=args.scheduler,
-                            workers=args.workers, progress=args.progress)
+                            workers=args.workers, progress=args.progress,
+                            run_timeout=args.run_timeout, max_runs=args.max_runs)
     except KeyboardInterrupt:
         print(f"servisim workshop: stopped; finished runs are saved in {out}. Run the same "
               "command again to resume.", file=sys.stderr)

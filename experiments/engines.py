@@ -5,11 +5,12 @@ Every engine gives the same thing: ``submit(chunk) -> concurrent.futures.Future`
 
 * ``local``: ``concurrent.futures.ProcessPoolExecutor`` (fork on Linux: workers start with the
   model already imported). A dead worker breaks the pool (``BrokenProcessPool``): the batch
-  rebuilds it with :meth:`Engine.recover` and resubmits the unfinished runs.
-* ``dask``: ``distributed.Client(address)``, or a ``LocalCluster`` when no address is given, and
-  ``client.get_executor()``. The scheduler reschedules the tasks of a dead worker itself; a task
-  that kills several workers ends as ``KilledWorker`` and is treated like a broken pool.
-* ``sequential``: in this process, one chunk at a time (tests, debugging).
+  rebuilds it with :meth:`Engine.recover` and resubmits the unfinished runs. Each worker
+  records the run it is on in shared memory (:mod:`experiments.watchdog`), so a run over its
+  time limit is found and its worker killed (:meth:`Engine.stop`).
+* ``dask``: :class:`experiments.dask_engine.DaskEngine`.
+* ``sequential``: in this process, one chunk at a time (tests, debugging); a run over its time
+  limit is stopped by ``SIGALRM``.
 
 Never ``multiprocessing.Pool`` (it hangs forever on a dead worker).
 """
@@ -18,18 +19,23 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import logging
 import multiprocessing
 import os
-import time
+import re
+import signal
 import warnings
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from experiments.errors import UsageError
-from experiments.model_runner import Chunk, local_worker_init, run_chunk, warm_up
+from experiments.model_runner import Chunk, local_worker_init, note_sigint, run_chunk, warm_up
+from experiments.watchdog import new_shared, read_shared
 
 ENGINES = ("local", "dask", "sequential")
+# tcp://host:port (or host:port); host a name, an IPv4 address or a bracketed IPv6 address
+_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?"
+                      r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+                      r":(\d{1,5})/?$")
 
 
 def default_workers() -> int:
@@ -41,18 +47,21 @@ def default_workers() -> int:
 
 
 class Engine:
-    """Base class: runs chunks and reports lost workers.
+    """Base class: runs chunks, reports lost workers, stops runs over their time limit.
 
     Attributes:
         name: ``local``, ``dask`` or ``sequential``.
         workers: parallel slots (processes or Dask threads).
+        watches_runs: whether the engine can see and stop a running run from outside
+            (:meth:`running`, :meth:`stop`); if not, runs enforce their limit themselves.
 
     """
 
     name = "engine"
+    watches_runs = False
 
-    def __init__(self, model: str, cwd: str, workers: int = 1):
-        self.model, self.cwd, self.workers = model, cwd, workers
+    def __init__(self, model: str, paths: tuple[str, ...], workers: int = 1):
+        self.model, self.paths, self.workers = model, paths, workers
 
     def submit(self, chunk: Chunk) -> cf.Future:
         """Start a chunk; the future gives its ``ChunkResult``."""
@@ -66,8 +75,25 @@ class Engine:
         """Whether an error means a worker died (resubmit the runs), not a bug."""
         return False
 
+    def is_excused(self, err: BaseException) -> bool:
+        """Whether a lost worker is one this engine stopped itself (no run is to blame)."""
+        return False
+
     def recover(self) -> None:
         """Make the engine usable again after a lost worker."""
+
+    def running(self) -> list[tuple[int, float, Any]]:
+        """Runs in progress: ``(index in the plan, seconds running, worker handle)``."""
+        return []
+
+    def stop(self, handle: Any) -> None:
+        """Stop the worker behind ``handle`` (its run is over the time limit)."""
+
+    def abandon(self, future: cf.Future) -> None:
+        """Forget a chunk whose worker is being stopped (never deliver or retry it)."""
+
+    def check_workers(self) -> None:
+        """Say when no worker is connected; give up after a long wait (Dask)."""
 
     def describe(self) -> str:
         """One phrase for the summary, e.g. ``local x2``."""
@@ -88,17 +114,20 @@ class SequentialEngine(Engine):
 
     name = "sequential"
 
-    def __init__(self, model: str, cwd: str, workers: int = 1):
-        super().__init__(model, cwd, 1)
-        warm_up(model, cwd)
+    def __init__(self, model: str, paths: tuple[str, ...], workers: int = 1):
+        super().__init__(model, paths, 1)
+        warm_up(model, paths)
 
     def submit(self, chunk: Chunk) -> cf.Future:
         """Run the chunk now and return a finished future."""
         future: cf.Future = cf.Future()
+        restore = note_sigint()  # a real Ctrl-C stops the batch; a model's own does not
         try:
             future.set_result(run_chunk(chunk))
         except Exception as err:  # noqa: BLE001 - delivered through the future
             future.set_exception(err)
+        finally:
+            restore()
         return future
 
 
@@ -106,17 +135,21 @@ class LocalEngine(Engine):
     """A ``ProcessPoolExecutor`` on this machine, rebuilt when a worker dies."""
 
     name = "local"
+    watches_runs = True
 
-    def __init__(self, model: str, cwd: str, workers: int):
-        super().__init__(model, cwd, workers)
+    def __init__(self, model: str, paths: tuple[str, ...], workers: int):
+        super().__init__(model, paths, workers)
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.board: Any = None
+        self.stopping = False
         self.pool = self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
+        self.board, counter = new_shared(self.context, self.workers)
         pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self.context,
                                       initializer=local_worker_init,
-                                      initargs=(self.model, self.cwd))
+                                      initargs=(self.model, self.paths, self.board, counter))
         # With fork, every worker starts at the first submit: start them here. The only other
         # threads of this process are C library pools (OpenBLAS, Arrow's jemalloc), which
         # register at-fork handlers, so Python's "multi-threaded fork" warning does not apply.
@@ -134,10 +167,25 @@ class LocalEngine(Engine):
         """Tell whether the pool broke because a worker process died."""
         return isinstance(err, BrokenProcessPool)
 
+    def is_excused(self, err: BaseException) -> bool:
+        """A broken pool after :meth:`stop` is this engine's doing."""
+        return self.stopping and isinstance(err, BrokenProcessPool)
+
+    def running(self) -> list[tuple[int, float, Any]]:
+        """Read the workers' shared board: the handle is the worker's pid."""
+        return read_shared(self.board)
+
+    def stop(self, handle: Any) -> None:
+        """Kill the worker process (the pool breaks; the batch rebuilds it)."""
+        self.stopping = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(handle), signal.SIGKILL)
+
     def recover(self) -> None:
         """Replace the broken pool with a new one."""
         self._kill(self.pool)
         self.pool = self._new_pool()
+        self.stopping = False
 
     @staticmethod
     def _kill(pool: cf.ProcessPoolExecutor) -> None:
@@ -158,97 +206,53 @@ class LocalEngine(Engine):
             self.pool.shutdown(wait=True)
 
 
-class DaskEngine(Engine):
-    """A ``dask.distributed`` client: a remote scheduler or a ``LocalCluster``."""
-
-    name = "dask"
-
-    def __init__(self, model: str, cwd: str, workers: int | None, scheduler: str | None):
-        from distributed import Client, LocalCluster
-
-        super().__init__(model, cwd, workers or 0)
-        self.cluster = None
-        self.scheduler = scheduler
-        try:
-            if scheduler:
-                self.client = Client(scheduler, timeout="20s")
-            else:
-                self.cluster = LocalCluster(n_workers=workers or default_workers(),
-                                            threads_per_worker=1, processes=True,
-                                            dashboard_address=None,
-                                            silence_logs=logging.ERROR)
-                self.client = Client(self.cluster)
-        except (OSError, TimeoutError) as err:
-            raise UsageError(f"--scheduler {scheduler}: cannot reach the Dask scheduler "
-                             f"({err}); start one with `dask scheduler` and workers with "
-                             "`dask worker ADDRESS`") from None
-        self.executor = self.client.get_executor(pure=False)
-        self._slots, self._checked = 0, 0.0
-        # every worker imports the model once, now (an import error is reported per run)
-        with contextlib.suppress(Exception):
-            self.client.run(warm_up, model, cwd)
-        self.workers = self.slots()
-
-    def submit(self, chunk: Chunk) -> cf.Future:
-        """Send the chunk to the scheduler."""
-        return self.executor.submit(run_chunk, chunk)
-
-    def slots(self) -> int:
-        """Threads over all workers now connected (at least 1; checked every 2 s)."""
-        now = time.monotonic()
-        if now - self._checked > 2.0:
-            self._slots = max(1, sum(self.client.nthreads().values()))
-            self._checked = now
-        return self._slots
-
-    def is_lost(self, err: BaseException) -> bool:
-        """Tell whether a task's workers kept dying (``KilledWorker``)."""
-        from distributed.scheduler import KilledWorker
-
-        return isinstance(err, KilledWorker)
-
-    def describe(self) -> str:
-        """``dask tcp://host:port`` or ``dask LocalCluster xN``."""
-        where = self.scheduler or "LocalCluster"
-        return f"dask {where} x{self.slots()}"
-
-    def close(self, cancel: bool = False) -> None:
-        """Close the client (and the LocalCluster we started)."""
-        with contextlib.suppress(Exception):
-            self.executor.shutdown(wait=not cancel)
-        with contextlib.suppress(Exception):
-            self.client.close()
-        if self.cluster is not None:
-            with contextlib.suppress(Exception):
-                self.cluster.close()
-
-
-def open_engine(kind: str, model: str, cwd: str, workers: int | None = None,
-                scheduler: str | None = None) -> Engine:
-    """Start an engine.
-
-    Args:
-        kind: ``local``, ``dask`` or ``sequential``.
-        model: the experiment's model (imported by every worker once).
-        cwd: the user's working directory (for a custom model's import).
-        workers: processes (local) or LocalCluster workers; default: the cores available.
-        scheduler: a Dask scheduler address ``tcp://host:port`` (dask only).
+def check_engine_options(kind: str, workers: int | None = None,
+                         scheduler: str | None = None) -> None:
+    """Check engine options before anything starts or is written.
 
     Raises:
-        UsageError: an unknown engine, a bad worker count, an unreachable scheduler.
+        UsageError: an unknown engine, a bad worker count, a scheduler address that is not
+            one, ``--scheduler`` without Dask, ``--workers`` with ``--scheduler``.
 
     """
     if kind not in ENGINES:
         raise UsageError(f"--engine {kind}: unknown engine; allowed {', '.join(ENGINES)}")
     if workers is not None and workers < 1:
         raise UsageError(f"--workers {workers}: allowed a whole number >= 1")
+    if scheduler is not None:
+        match = _ADDRESS.match(scheduler.strip())
+        if not match or not 0 < int(match.group(1)) < 65536:
+            raise UsageError(f"--scheduler {scheduler}: not a Dask scheduler address; "
+                             "expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786 (what "
+                             "`dask scheduler` prints)")
     if scheduler and kind != "dask":
         raise UsageError(f"--scheduler needs --engine dask (got --engine {kind})")
     if scheduler and workers is not None:
         raise UsageError("--workers applies to this machine; the workers of a Dask scheduler "
                          "are started with `dask worker ADDRESS`")
+
+
+def open_engine(kind: str, model: str, paths: tuple[str, ...] = (), workers: int | None = None,
+                scheduler: str | None = None) -> Engine:
+    """Start an engine.
+
+    Args:
+        kind: ``local``, ``dask`` or ``sequential``.
+        model: the experiment's model (imported by every worker once).
+        paths: the folders a custom model may be imported from
+            (:func:`experiments.model_import.search_paths`).
+        workers: processes (local) or LocalCluster workers; default: the cores available.
+        scheduler: a Dask scheduler address ``tcp://host:port`` (dask only).
+
+    Raises:
+        UsageError: bad options (:func:`check_engine_options`), an unreachable scheduler.
+
+    """
+    check_engine_options(kind, workers, scheduler)
     if kind == "sequential":
-        return SequentialEngine(model, cwd)
+        return SequentialEngine(model, paths)
     if kind == "local":
-        return LocalEngine(model, cwd, workers or default_workers())
-    return DaskEngine(model, cwd, workers, scheduler)
+        return LocalEngine(model, paths, workers or default_workers())
+    from experiments.dask_engine import DaskEngine
+
+    return DaskEngine(model, paths, workers, scheduler and scheduler.strip())

@@ -20,13 +20,15 @@ PANELS = (
 )
 
 
-def plot_trajectory(trajectory: pd.DataFrame, path: Path, title: str = "") -> None:
+def plot_trajectory(trajectory: pd.DataFrame, path: Path, title: str = "",
+                    fmt: str | None = None) -> None:
     """Draw the main indicators over time into a PNG file.
 
     Args:
         trajectory: one row per quarter with a ``quarter`` column and indicator columns.
         path: PNG file to write.
         title: figure title.
+        fmt: the image format when ``path`` does not end in it (e.g. a temporary name).
 
     """
     years = 2019.75 + trajectory.index.to_numpy() / 4
@@ -40,5 +42,7 @@ def plot_trajectory(trajectory: pd.DataFrame, path: Path, title: str = "") -> No
         ax.legend(loc="best", fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=110, format=fmt)
+    finally:
+        plt.close(fig)

@@ -306,15 +306,18 @@ def build_report(directory: str | Path, lang: str = "fr", out: str | Path | None
     """
     if lang not in LANGS:
         raise UsageError(f"--lang {lang}: unknown language; allowed {', '.join(LANGS)}")
-    batch = load_batch(directory, stream)
-    html = render(batch, lang)
-    path = Path(out) if out is not None else default_path(directory, lang)
-    if path.is_dir():
-        raise UsageError(f"--out {path}: is a folder; give a file name such as report.html")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from experiments.folders import check_report_file, check_writable, out_argument, writing
     from experiments.store import atomic_write
 
-    atomic_write(path, html.encode("utf-8"))
+    path = out_argument(out) if out is not None else default_path(directory, lang)
+    # before the analysis: a refusal costs nothing
+    check_report_file(path, Path(directory))
+    check_writable(next(p for p in path.parents if p.exists()), path)
+    batch = load_batch(directory, stream)
+    html = render(batch, lang)
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, html.encode("utf-8"))
     return path
 
 

@@ -14,6 +14,10 @@ An integer parameter is run at ``floor(low + (x - low) * (high - low + 1) / (hig
 Each run ``i`` of the plan (point ``i // replicates``, replicate ``i % replicates``) gets the
 seed ``SeedSequence(root).spawn(n_runs)[i]``: it depends on the root seed and the run's place in
 the plan only, never on the engine or the worker.
+
+A design's size is counted before anything is drawn (:func:`check_size`): one over
+``max_runs`` (default :data:`DEFAULT_MAX_RUNS`, ``--max-runs`` to raise it) is refused with the
+number of runs and the memory its plan would take.
 """
 
 from __future__ import annotations
@@ -22,13 +26,22 @@ import hashlib
 import itertools
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from experiments.errors import DesignTooLargeError
 from experiments.spec import ExperimentSpec
+
+#: The most runs a design may have unless ``--max-runs`` says more (about 1 GiB of plan).
+DEFAULT_MAX_RUNS = 1_000_000
+# Memory of a plan, measured with tracemalloc on LHS and Sobol designs: per run (its id, seed
+# and the SeedSequence drawn for it) and per point and parameter (the sample matrix).
+_BYTES_PER_RUN = 850
+_BYTES_PER_VALUE = 24
 
 
 @dataclass
@@ -44,7 +57,29 @@ class Design:
 
     problem: dict[str, Any]
     samples: pd.DataFrame
-    points: list[dict[str, Any]]
+    points: Sequence[dict[str, Any]]
+
+
+class Points(Sequence):
+    """The typed parameter values of each point, made on demand from the sample matrix.
+
+    A list of a million dicts would take more memory than the matrix itself; each run asks
+    for its point once.
+    """
+
+    def __init__(self, spec: ExperimentSpec, samples: pd.DataFrame):
+        self.spec = spec
+        self.names = list(spec.parameters)
+        self.columns = [samples[n].to_numpy() for n in self.names]
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return {n: _typed(self.spec, n, c[i]) for n, c in zip(self.names, self.columns,
+                                                               strict=True)}
 
 
 def salib_problem(spec: ExperimentSpec) -> dict[str, Any]:
@@ -86,6 +121,50 @@ def n_points(spec: ExperimentSpec) -> int:
     return spec.samples
 
 
+def plan_size(spec: ExperimentSpec) -> tuple[int, int, int]:
+    """Count a design's points and runs, and the bytes of its plan, without drawing it.
+
+    Returns:
+        ``(points, runs, bytes)``.
+
+    """
+    points = n_points(spec)
+    runs = points * spec.replicates
+    return points, runs, runs * _BYTES_PER_RUN + points * (len(spec.parameters) + 1) * \
+        _BYTES_PER_VALUE
+
+
+def check_size(spec: ExperimentSpec, max_runs: int | None = None) -> None:
+    """Refuse a design with more runs than ``max_runs``, before anything is allocated.
+
+    Raises:
+        DesignTooLargeError: naming the file, the field that sets the size, the runs, the
+            memory of the plan and how to raise the limit.
+
+    """
+    limit = DEFAULT_MAX_RUNS if max_runs is None else max_runs
+    points, runs, size = plan_size(spec)
+    if runs <= limit:
+        return
+    field = "key 'samples' in [experiment]" if spec.design != "grid" else "table [parameters]"
+    line = spec.lines.get(("experiment", "samples") if spec.design != "grid"
+                          else ("parameters", ""))
+    where = f"{spec.path}: line {line}, {field}" if line else f"{spec.path}, {field}"
+    reps = f" x {spec.replicates} replicates" if spec.replicates > 1 else ""
+    raise DesignTooLargeError(
+        f"{where}: the {spec.design} design has {runs:,} runs ({points:,} points{reps}); "
+        f"planning them takes about {_human(size)} of memory; the limit is {limit:,} runs: "
+        f"lower the size, or raise the limit with --max-runs {runs}")
+
+
+def _human(size: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+        if size < 1024 or unit == "EiB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return ""  # pragma: no cover
+
+
 def to_int(x: float, low: int, high: int) -> int:
     """Map a design value in ``[low, high]`` to a whole number, each with an equal share."""
     if high <= low:
@@ -108,20 +187,18 @@ def build_design(spec: ExperimentSpec) -> Design:
     raw = design_matrix(spec)
     samples = pd.DataFrame({"point_id": np.arange(len(raw), dtype=np.int64)})
     for j, name in enumerate(names):
-        column = [row[j] for row in raw]
         kind = spec.kinds[name]
         if spec.design == "grid":
             dtype = {"float": "float64", "int": "int64", "bool": "bool"}[kind]
-            samples[name] = pd.Series(column, dtype=dtype)
+            samples[name] = pd.Series([row[j] for row in raw], dtype=dtype)
         else:
-            samples[name] = np.asarray(column, dtype=np.float64)
-    points = []
-    for row in raw:
-        point = {}
-        for j, name in enumerate(names):
-            point[name] = _typed(spec, name, row[j])
-        points.append(point)
-    return Design(problem=salib_problem(spec), samples=samples, points=points)
+            samples[name] = np.asarray(raw[:, j], dtype=np.float64)
+    return Design(problem=salib_problem(spec), samples=samples, points=Points(spec, samples))
+
+
+def stored_design(spec: ExperimentSpec, samples: pd.DataFrame) -> Design:
+    """The design of a result folder's ``samples.parquet`` (resume: nothing is drawn again)."""
+    return Design(problem=salib_problem(spec), samples=samples, points=Points(spec, samples))
 
 
 def _typed(spec: ExperimentSpec, name: str, value: Any) -> Any:

@@ -1,7 +1,10 @@
 """One model run for ``servisim run``: parameters from a preset and ``--set``, outputs to a folder.
 
-Outputs are written to a temporary folder beside the target and renamed into place at the
-end, so an interrupted or failed run leaves nothing half-written.
+``--out`` must be a new or empty folder, or one holding only an earlier ``servisim run``
+(:func:`experiments.folders.check_run_folder`); it is checked before the run and again before
+writing. The folder's marker is written first and every file through a temporary name and a
+rename, so an interrupted or failed write leaves no half-written file, and the folder is still
+recognised as a run's the next time.
 """
 
 from __future__ import annotations
@@ -9,12 +12,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from experiments.folders import (
+    RUN_FILES,
+    RUN_MARKER,
+    check_run_folder,
+    remove_stale_temps,
+    temp_name,
+    writing,
+)
 from model import ServitizationModel, load_preset, resolve, votes
 from model.parameters import ParameterError
 
@@ -69,27 +80,65 @@ def simulate(parameters: dict, seed: int) -> RunResult:
     return RunResult(parameters, seed, final, model.scenario(), votes(final), model.trajectory())
 
 
-def write_outputs(result: RunResult, out_dir: Path) -> None:
-    """Write ``trajectory.csv``, ``indicators.json`` and ``trajectory.png`` atomically."""
+def check_seed(seed: int) -> int:
+    """Check a run's seed.
+
+    Raises:
+        ParameterError: a negative seed.
+
+    """
+    if seed < 0:
+        raise ParameterError("--seed", f"{seed} is out of range; allowed a whole number >= 0")
+    return seed
+
+
+def write_outputs(result: RunResult, out_dir: str | Path) -> None:
+    """Write ``trajectory.csv``, ``indicators.json`` and ``trajectory.png`` to ``out_dir``.
+
+    Raises:
+        OutputPathError: ``out_dir`` holds something other than an earlier run.
+        WriteError: a file cannot be written (full disk, read-only folder); nothing
+            half-written is left.
+
+    """
     from experiments.plots import plot_trajectory
 
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    out = Path(out_dir)
+    check_run_folder(out)
+    payload = {**result.indicators, "scenario": result.scenario, "votes": result.votes,
+               "seed": result.seed, "parameters": result.parameters}
+    writers = {
+        "trajectory.csv": lambda p: result.trajectory.to_csv(p, index=False),
+        "indicators.json": lambda p: p.write_text(json.dumps(payload, indent=2)),
+        "trajectory.png": lambda p: plot_trajectory(
+            result.trajectory, p, title=f"servisim run (seed {result.seed}): {result.scenario}",
+            fmt="png"),
+    }
+    created = not out.exists()
     try:
-        result.trajectory.to_csv(tmp / "trajectory.csv", index=False)
-        payload = {**result.indicators, "scenario": result.scenario, "votes": result.votes,
-                   "seed": result.seed, "parameters": result.parameters}
-        (tmp / "indicators.json").write_text(json.dumps(payload, indent=2, sort_keys=False))
-        plot_trajectory(result.trajectory, tmp / "trajectory.png",
-                        title=f"servisim run (seed {result.seed}): {result.scenario}")
-        if out_dir.exists():
-            backup = out_dir.with_name(f".{out_dir.name}.old")
-            shutil.rmtree(backup, ignore_errors=True)
-            os.replace(out_dir, backup)
-            os.replace(tmp, out_dir)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(tmp, out_dir)
+        with writing(out):
+            out.mkdir(parents=True, exist_ok=True)
+            remove_stale_temps(out, (RUN_MARKER, *RUN_FILES))
+            marker = {"written_by": "servisim run", "seed": result.seed,
+                      "created": datetime.now(UTC).isoformat(timespec="seconds")}
+            _replace(out / RUN_MARKER, lambda p: p.write_text(json.dumps(marker) + "\n"))
+            for name, write in writers.items():
+                _replace(out / name, write)
+    except BaseException:
+        if created:  # a folder this call made holds only this run's files: take it back
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _replace(path: Path, write) -> None:
+    """Write a file through a temporary name and a rename; remove the temporary on failure."""
+    tmp = temp_name(path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as err:
+        err.filename = err.filename or str(path)  # name the file in the one-line message
+        raise
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp.exists():
+            tmp.unlink()

@@ -14,6 +14,7 @@ An experiment file has three tables::
     outcomes = ["industrial_service_capture", "jobs_index_2017"]
     preset = "trend"          # optional base parameter set (servisim model only)
     trajectories = false      # also store quarterly trajectories (servisim model only)
+    run_timeout = 600         # seconds a run may take before it is stopped and stored failed
 
     [parameters]              # varied: [low, high], "sa" (the registry's SA range) or, for
     subsidy_rate = [0.10, 0.40]   # design = "grid", the list of levels
@@ -27,20 +28,21 @@ line and key, and what is allowed, before anything is run or written.
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.errors import UsageError
-from experiments.tomlfile import Where, read_toml
+from experiments.errors import ModelImportError, UsageError
+from experiments.model_import import import_model, search_paths
+from experiments.tomlfile import Where, close_names, field_reason, read_toml
+from experiments.watchdog import DEFAULT_RUN_TIMEOUT
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 EXPERIMENT_KEYS = ("name", "description", "design", "samples", "replicates", "seed", "scale",
-                   "model", "outcomes", "preset", "trajectories", "num_levels", "second_order")
+                   "model", "outcomes", "preset", "trajectories", "num_levels", "second_order",
+                   "run_timeout")
 TABLES = ("experiment", "parameters", "fixed")
 #: Column names of the result table that outcomes and parameters may not take.
 RESERVED = ("run_id", "point_id", "replicate", "seed", "scenario", "status", "error", "runtime_s")
@@ -75,6 +77,8 @@ class ExperimentSpec:
         second_order: Sobol design with the rows for second-order indices (S2).
         trajectories: whether quarterly trajectories are stored.
         description: free text.
+        run_timeout: seconds a run may take before it is stopped and stored as failed (not
+            part of the experiment's identity: a resume may use another limit).
 
     """
 
@@ -96,6 +100,7 @@ class ExperimentSpec:
     second_order: bool = True
     trajectories: bool = False
     description: str = ""
+    run_timeout: float = DEFAULT_RUN_TIMEOUT
     lines: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
     @property
@@ -188,10 +193,15 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
         raise where.fail("experiment", "second_order", f"applies to design 'sobol' only, not "
                          f"'{design}'; remove it")
     trajectories = _get(exp, "trajectories", (bool,), False, where, "true or false")
+    run_timeout = _get(exp, "run_timeout", (int, float), DEFAULT_RUN_TIMEOUT, where,
+                       "a number of seconds > 0")
+    if not (math.isfinite(run_timeout) and run_timeout > 0):
+        raise where.fail("experiment", "run_timeout", f"{run_timeout!r} is not allowed; "
+                         "allowed a number of seconds > 0, e.g. 600")
     description = _get(exp, "description", (str,), "", where, "a string")
     model = _get(exp, "model", (str,), SERVISIM, where, "a string")
     if model != SERVISIM:
-        _check_callable(model, where)
+        _check_callable(model, path, where)
     if not varied:
         raise UsageError(f"{where('parameters')}: no varied parameter; add e.g. "
                          "subsidy_rate = [0.10, 0.40] under [parameters]")
@@ -206,7 +216,7 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
         path=path, source=source, name=name, design=design, samples=samples,
         replicates=replicates, seed=seed, scale=None, model=model, outcomes=None, preset=None,
         parameters={}, kinds={}, fixed={}, num_levels=num_levels, second_order=second_order,
-        trajectories=trajectories,
+        trajectories=trajectories, run_timeout=float(run_timeout),
         description=description, lines=where.lines)
     if model == SERVISIM:
         _servisim_parts(spec, exp, varied, fixed, where)
@@ -228,23 +238,15 @@ def _check_samples(design: str, samples: Any, where: Where) -> int:
     return samples
 
 
-def _check_callable(model: str, where: Where) -> None:
+def _check_callable(model: str, path: Path, where: Where) -> None:
+    """Check a custom model: the user's own module, importable, with that function."""
     if not _CALLABLE.match(model):
         raise where.fail("experiment", "model", f"{model!r} is not allowed; allowed "
                          "\"servisim\" or \"package.module:function\"")
-    module_name, func = model.split(":")
-    cwd = str(Path.cwd())
-    if cwd not in sys.path:
-        sys.path.insert(0, cwd)
     try:
-        module = importlib.import_module(module_name)
-    except Exception as err:  # noqa: BLE001 - any import failure is the user's to fix
-        raise where.fail("experiment", "model", f"cannot import module {module_name!r} "
-                         f"({type(err).__name__}: {err}); it must be importable from the "
-                         "working directory or PYTHONPATH") from None
-    if not callable(getattr(module, func, None)):
-        raise where.fail("experiment", "model", f"module {module_name!r} has no function "
-                         f"{func!r}; expected f(params: dict, seed: int) -> dict[str, float]")
+        import_model(model, search_paths(path.resolve().parent))
+    except ModelImportError as err:
+        raise where.fail("experiment", "model", err.reason) from None
 
 
 def _check_outcomes(exp: dict, where: Where, allowed: tuple[str, ...] | None,
@@ -278,7 +280,7 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
     try:
         spec.scale = float(scale_prm.coerce(scale))
     except ParameterError as err:
-        raise where.fail("experiment", "scale", _reason(err)) from None
+        raise where.fail("experiment", "scale", field_reason(err)) from None
     preset = _get(exp, "preset", (str,), None, where, f"one of {', '.join(PRESETS)}")
     base: dict[str, Any] = {}
     if preset is not None:
@@ -290,7 +292,7 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
     for table, entries in (("parameters", varied), ("fixed", fixed)):
         for key in entries:
             if key not in REGISTRY:
-                close = _close(key, REGISTRY)
+                close = close_names(key, REGISTRY)
                 raise where.fail(table, key, f"unknown parameter; {close}")
             if key == "population_scale":
                 raise where.fail(table, key, "set it with scale = ... under [experiment]")
@@ -298,7 +300,7 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
         try:
             base[key] = REGISTRY[key].coerce(value)
         except ParameterError as err:
-            raise where.fail("fixed", key, _reason(err)) from None
+            raise where.fail("fixed", key, field_reason(err)) from None
     base["population_scale"] = spec.scale
     for key, value in varied.items():
         prm = REGISTRY[key]
@@ -309,7 +311,7 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
         for pick in (0, -1):
             resolve({**base, **{k: v[pick] for k, v in spec.parameters.items()}})
     except ParameterError as err:
-        raise where.fail("fixed", err.field, _reason(err)) from None
+        raise where.fail("fixed", err.field, field_reason(err)) from None
     spec.fixed = {k: v for k, v in full.items() if k not in spec.parameters}
     spec.outcomes = _check_outcomes(exp, where, INDICATORS, set(REGISTRY))
 
@@ -376,7 +378,7 @@ def _varied_values(design: str, key: str, value: Any, where: Where, prm: Any) ->
             try:
                 item = prm.coerce(item)
             except ParameterError as err:
-                raise where.fail("parameters", key, _reason(err)) from None
+                raise where.fail("parameters", key, field_reason(err)) from None
         out.append(item)
     if design != "grid" and not out[0] < out[1]:
         raise where.fail("parameters", key, f"low {out[0]!r} is not below high {out[1]!r}; "
@@ -384,18 +386,3 @@ def _varied_values(design: str, key: str, value: Any, where: Where, prm: Any) ->
     if design == "grid" and len(set(out)) != len(out):
         raise where.fail("parameters", key, f"levels {out!r} repeat a value")
     return out
-
-
-def _reason(err: Exception) -> str:
-    text = str(err)
-    field_name = getattr(err, "field", None)
-    prefix = f"{field_name}: "
-    return text[len(prefix):] if field_name and text.startswith(prefix) else text
-
-
-def _close(name: str, names: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(names), n=3)
-    hint = f"did you mean {', '.join(close)}? " if close else ""
-    return f"{hint}allowed: any name listed by `servisim params`"

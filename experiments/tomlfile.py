@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from experiments.errors import UsageError
@@ -81,3 +82,19 @@ def read_toml(path: Path, what: str) -> tuple[bytes, dict, Where]:
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{path}: TOML syntax error: {err}") from None
     return source, data, Where(path, text)
+
+
+def field_reason(err: Exception) -> str:
+    """A registry error's message without its ``field: `` prefix (the message names the key)."""
+    text = str(err)
+    name = getattr(err, "field", None)
+    return text[len(name) + 2:] if name and text.startswith(f"{name}: ") else text
+
+
+def close_names(name: str, names: Iterable[str]) -> str:
+    """``did you mean ...? allowed: ...`` for an unknown parameter name."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(names), n=3)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    return f"{hint}allowed: any name listed by `servisim params`"

@@ -12,6 +12,7 @@ import pytest
 
 from experiments import load_results, load_samples, load_spec, run_batch
 from experiments.cli import main
+from experiments.engines import Engine
 from experiments.store import Store
 
 TOY = """\
@@ -171,7 +172,9 @@ def test_workers_never_import_the_app_or_plotting(tmp_path):
         "print(sorted(m for m in sys.modules if m.startswith('experiments')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.splitlines()
-    assert out == ["[]", "['experiments', 'experiments.model_runner']"]
+    # the worker's own modules only: each imports the standard library alone
+    assert out == ["[]", "['experiments', 'experiments.errors', 'experiments.model_import', "
+                         "'experiments.model_runner', 'experiments.watchdog']"]
 
 
 @pytest.mark.parametrize("value", ["not a dict", {"y": "big"}, {"z": 1.0}])
@@ -188,12 +191,13 @@ def test_bad_return_values_fail_the_run(value):
     assert row["error"].split(":")[0] in {"TypeError", "KeyError"}
 
 
-class FlakyEngine:
+class FlakyEngine(Engine):
     """A sequential engine whose chunks fail as an engine would (lost comm, cancelled task)."""
 
     name, workers = "flaky", 2
 
     def __init__(self, poison=(), transient=False):
+        super().__init__("servisim_toy:toy", (), 2)
         self.poison, self.transient, self.failed_once = set(poison), transient, set()
 
     def submit(self, chunk):

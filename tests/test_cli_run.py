@@ -42,3 +42,24 @@ def test_bad_input_gives_one_line_error_exit_2_and_writes_nothing(tmp_path, args
     assert len(lines) == 1 and lines[0].startswith("servisim: error: ")
     assert message in lines[0]
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_run_out_replaces_an_earlier_run_of_servisim_run(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["run", "--seed", "4", "--scale", "0.02", "--out", str(out)]) == 0
+    assert main(["run", "--seed", "5", "--scale", "0.02", "--out", str(out)]) == 0
+    assert json.loads((out / "indicators.json").read_text())["seed"] == 5
+    assert sorted(p.name for p in out.iterdir()) == [".servisim-run", "indicators.json",
+                                                     "trajectory.csv", "trajectory.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # nothing aside, nothing hidden
+
+
+def test_run_out_refuses_an_earlier_run_that_now_holds_a_file_of_the_user(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["run", "--seed", "4", "--scale", "0.02", "--out", str(out)]) == 0
+    (out / "thesis.txt").write_text("mine")
+    capsys.readouterr()
+    assert main(["run", "--seed", "5", "--scale", "0.02", "--out", str(out)]) == 2
+    assert "the folder holds thesis.txt, not written by servisim run" in capsys.readouterr().err
+    assert (out / "thesis.txt").read_text() == "mine"
+    assert json.loads((out / "indicators.json").read_text())["seed"] == 4

@@ -264,8 +264,10 @@ def test_workshop_passes_the_engine_on_and_says_how_to_resume(tmp_path, monkeypa
 
     monkeypatch.setattr(experiments.batch, "run_batch", interrupted)
     code = main(["workshop", "--out", str(tmp_path / "w"), "--engine", "dask",
-                 "--scheduler", "tcp://127.0.0.1:8786", "--workers", "3"])
+                 "--scheduler", "tcp://127.0.0.1:8786", "--workers", "3",
+                 "--run-timeout", "30", "--max-runs", "5000"])
     assert code == 130
     assert seen == {"study": "workshop.toml", "out": tmp_path / "w", "engine": "dask",
-                    "scheduler": "tcp://127.0.0.1:8786", "workers": 3, "progress": "auto"}
+                    "scheduler": "tcp://127.0.0.1:8786", "workers": 3, "progress": "auto",
+                    "run_timeout": 30.0, "max_runs": 5000}
     assert "Run the same command again to resume" in capsys.readouterr().err

@@ -209,8 +209,9 @@ def test_scale_outside_the_registry(tmp_path, capsys):
 def test_custom_model_that_cannot_be_imported(tmp_path, capsys):
     text = GOOD.replace('preset = "trend"\n', 'model = "no_such_module:f"\n').replace(
         "scale = 0.05\n", "")
-    _fails(tmp_path, capsys, text, "key 'model'", "cannot import module 'no_such_module'",
-           "working directory or PYTHONPATH")
+    _fails(tmp_path, capsys, text, "key 'model'", "module 'no_such_module' not found",
+           "put no_such_module.py in the experiment file's folder or add its folder to "
+           "PYTHONPATH")
 
 
 def test_custom_model_rejects_servisim_only_keys(tmp_path, capsys, in_toy_dir):
