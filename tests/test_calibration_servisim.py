@@ -171,7 +171,7 @@ def test_servisim_calibrate_writes_posterior_fit_effects_presets_and_defaults(tm
                                           "transition_quarters"]
     assert list(summary["literature_default"]) == [0.30, 0.010, 8]
     fit = pd.read_csv(out / "fit.csv")
-    assert fit["fitted"].sum() == 16 and (~fit["fitted"]).sum() == 3
+    assert fit["fitted"].sum() == 17 and (~fit["fitted"]).sum() == 2
     assert fit["calibrated_median"].notna().all()
     candidates = pd.read_csv(out / "candidates.csv")
     assert candidates["chosen"].sum() == 1 and candidates["source"][0] == "posterior medians"
