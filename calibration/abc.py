@@ -55,7 +55,7 @@ def run_particle(params: dict[str, Any], seed: int) -> dict[str, Any]:
     ``params`` holds the particle's index (``particle``), every particle of the generation as
     JSON (``particles``), the function to run (``calibration_model``) and the fixed values.
     """
-    from experiments.model_runner import resolve_model
+    from experiments.runs.worker import resolve_model
 
     values = _decode(params[PARTICLES])[int(params[PARTICLE])]
     run = {k: v for k, v in params.items() if k not in (PARTICLE, PARTICLES, INNER)}
@@ -226,7 +226,7 @@ class Runner:
             One row per particle, in particle order: ``seed``, ``status`` and every output.
 
         """
-        from experiments.batch import run_batch
+        from experiments.runs.batch import run_batch
         from experiments.store import load_results
 
         if versioned:

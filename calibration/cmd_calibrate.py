@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from calibration.config import DEFAULT_CONFIG, CalibrationConfig, load_config
 from experiments.errors import UsageError
-from experiments.progress import MODES
+from experiments.runs.progress import MODES
 
 if TYPE_CHECKING:  # numpy and pandas are imported when a calibration runs, not by the CLI
     import pandas as pd

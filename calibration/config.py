@@ -41,7 +41,7 @@ from typing import Any
 
 from calibration.targets import Target, load_targets
 from experiments.errors import UsageError
-from experiments.tomlfile import Where, close_names, field_reason, read_toml
+from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
 
 SERVISIM = "servisim"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "calibration.toml"
@@ -107,7 +107,7 @@ class CalibrationConfig:
     @property
     def model_paths(self) -> tuple[str, ...]:
         """The folders a custom model may come from: this file's folder, then PYTHONPATH."""
-        from experiments.model_import import search_paths
+        from experiments.spec.models import search_paths
 
         return search_paths(self.path.resolve().parent)
 
@@ -346,7 +346,7 @@ def _check_outputs(cfg: CalibrationConfig, where: Where) -> None:
 def _trial_outputs(cfg: CalibrationConfig, where: Where) -> list[str]:
     """Call a custom model once at the priors' midpoints to learn its outputs."""
     from experiments.errors import ModelImportError
-    from experiments.model_import import import_model
+    from experiments.spec.models import import_model
 
     try:
         func = import_model(cfg.model, cfg.model_paths)

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments.errors import DamagedFileError, UsageError
-from experiments.folders import LOCK, remove_stale_temps, temp_name
+from experiments.files import LOCK, remove_stale_temps, temp_name
 
 SPEC, SAMPLES, RUNS, SOURCE = "spec.json", "samples.parquet", "runs.parquet", "experiment.toml"
 RESULTS, TRAJECTORIES = "results", "trajectories"

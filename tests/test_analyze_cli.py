@@ -251,7 +251,7 @@ def test_bad_folders_give_one_clear_line_and_exit_2(tmp_path, monkeypatch, capsy
 
 def test_servisim_model_quick_batch_is_analysed_end_to_end(tmp_path, capsys):
     out = tmp_path / "quick"
-    assert main(["batch", str(ROOT / "experiments" / "quick.toml"), "--out", str(out),
+    assert main(["batch", str(ROOT / "experiments" / "studies" / "quick.toml"), "--out", str(out),
                  "--progress", "none"]) == 0
     code, stdout, _ = analyze(capsys, str(out))
     assert code == 0, stdout

@@ -16,7 +16,7 @@ from mesa.visualization.solara_viz import ModelController
 import app
 from app_figures import FirmsFigure
 from experiments.cli import main as cli_main
-from experiments.cmd_viz import solara_command
+from experiments.cli.viz import solara_command
 from model import PARAMETERS, REGISTRY, classify, load_preset, votes
 from model.state import LARGE
 

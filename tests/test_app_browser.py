@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.cmd_viz import solara_command
+from experiments.cli.viz import solara_command
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ import pytest
 
 from experiments import load_results, load_samples, load_spec, run_batch
 from experiments.cli import main
-from experiments.engines import Engine
+from experiments.runs.engines import Engine
 from experiments.store import Store
 
 TOY = """\
@@ -163,7 +163,7 @@ def test_a_folder_with_other_files_is_refused(tmp_path, in_toy_dir, capsys):
 def test_workers_never_import_the_app_or_plotting(tmp_path):
     code = (
         "import sys\n"
-        "from experiments.model_runner import Chunk, run_chunk\n"
+        "from experiments.runs.worker import Chunk, run_chunk\n"
         "r = run_chunk(Chunk('servisim', {'population_scale': 0.02}, "
         "[('x', 0, 0, 1, {'subsidy_rate': 0.3})], ('jobs_index_2017',)))\n"
         "assert r.rows[0]['status'] == 'ok', r.rows[0]\n"
@@ -173,13 +173,14 @@ def test_workers_never_import_the_app_or_plotting(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.splitlines()
     # the worker's own modules only: each imports the standard library alone
-    assert out == ["[]", "['experiments', 'experiments.errors', 'experiments.model_import', "
-                         "'experiments.model_runner', 'experiments.watchdog']"]
+    assert out == ["[]", "['experiments', 'experiments.errors', 'experiments.runs', "
+                         "'experiments.runs.watchdog', 'experiments.runs.worker', "
+                         "'experiments.spec', 'experiments.spec.models']"]
 
 
 @pytest.mark.parametrize("value", ["not a dict", {"y": "big"}, {"z": 1.0}])
 def test_bad_return_values_fail_the_run(value):
-    from experiments import model_runner
+    from experiments.runs import worker as model_runner
 
     model_runner._CACHE["fake:f"] = lambda params, seed: value
     try:
@@ -203,7 +204,7 @@ class FlakyEngine(Engine):
     def submit(self, chunk):
         import concurrent.futures as cf
 
-        from experiments.model_runner import run_chunk
+        from experiments.runs.worker import run_chunk
 
         future = cf.Future()
         ids = {run[0] for run in chunk.runs}
@@ -234,7 +235,7 @@ class FlakyEngine(Engine):
 @pytest.mark.parametrize("transient", [True, False])
 def test_engine_errors_are_retried_then_stored_as_failed(tmp_path, in_toy_dir, monkeypatch,
                                                          transient):
-    import experiments.batch as batch
+    import experiments.runs.batch as batch
 
     path = toy_file(tmp_path, samples=6, replicates=1)
     plan = batch.prepare(path).plan

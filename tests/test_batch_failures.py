@@ -165,7 +165,7 @@ def test_a_killed_analysis_leaves_no_hidden_folder_after_the_next_one(tmp_path, 
 
 def test_resuming_reads_the_stored_plan_instead_of_drawing_the_design(tmp_path, in_toy_dir,
                                                                       monkeypatch):
-    import experiments.batch as batch
+    import experiments.runs.batch as batch
 
     path = tmp_path / "lhs.toml"
     path.write_text(GRID.format(fixed="").replace('design = "grid"', 'design = "lhs"\n'
@@ -214,7 +214,7 @@ def test_a_local_cluster_that_lost_all_its_workers_is_started_again(tmp_path, in
                                                                     monkeypatch, capsys):
     import threading
 
-    import experiments.batch as batch
+    import experiments.runs.batch as batch
 
     engines = []
     real = batch.open_engine

@@ -17,7 +17,7 @@ from experiments import load_results
 from experiments.store import Store
 
 SERVISIM = Path(sys.executable).with_name("servisim")
-LOCK = ".servisim.lock"  # experiments.folders.LOCK
+LOCK = ".servisim.lock"  # experiments.files.LOCK
 
 SLOW = """\
 [experiment]

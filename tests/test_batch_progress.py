@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.progress import make_progress, pick_mode
+from experiments.runs.progress import make_progress, pick_mode
 
 SERVISIM_BIN = Path(sys.executable).with_name("servisim")
 

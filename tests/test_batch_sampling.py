@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from SALib.sample import morris, sobol
 
-from experiments.sampling import build_design, build_plan, n_points, run_seeds, to_int
-from experiments.spec import load_experiment
+from experiments.runs.sampling import build_design, build_plan, n_points, run_seeds, to_int
+from experiments.spec.experiment import load_experiment
 
 BASE = """\
 [experiment]

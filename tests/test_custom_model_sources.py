@@ -72,7 +72,7 @@ def test_a_model_next_to_the_experiment_file_runs_from_any_working_folder(tmp_pa
 def test_the_standard_library_and_installed_packages_are_refused_as_models(tmp_path, model,
                                                                            reason):
     from experiments.errors import ModelImportError
-    from experiments.model_import import import_model, search_paths
+    from experiments.spec.models import import_model, search_paths
 
     (tmp_path / "SALib.py").write_text(STRAY)  # even a file of that name beside it
     with pytest.raises(ModelImportError, match="not a model of your own") as err:
@@ -83,7 +83,7 @@ def test_the_standard_library_and_installed_packages_are_refused_as_models(tmp_p
 def test_servisim_own_packages_stay_usable_as_models():
     from calibration.abc import run_particle
     from calibration.summaries import simulate
-    from experiments.model_import import import_model
+    from experiments.spec.models import import_model
 
     assert import_model("calibration.abc:run_particle", ()) is run_particle
     assert import_model("calibration.summaries:simulate", ()) is simulate
@@ -91,10 +91,10 @@ def test_servisim_own_packages_stay_usable_as_models():
 
 def test_a_module_of_servisim_that_only_imports_a_function_is_refused():
     from experiments.errors import ModelImportError
-    from experiments.model_import import import_model
+    from experiments.spec.models import import_model
 
     with pytest.raises(ModelImportError, match="only imports"):
-        import_model("experiments.batch:datetime", ())
+        import_model("experiments.runs.batch:datetime", ())
 
 
 @pytest.mark.parametrize("engine", ["sequential", "local",

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.discovery import (
+from experiments.analysis.discovery import (
     BOX_COLUMNS,
     box_sentence,
     condition,

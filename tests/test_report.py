@@ -14,9 +14,9 @@ import pytest
 from experiments import run_batch
 from experiments.cli import main
 from experiments.errors import UsageError
-from experiments.i18n import LANGS, NBSP, Translator, load_locale, load_registry_labels
-from experiments.report import build_report, load_batch, render
-from experiments.spec import load_experiment
+from experiments.report.build import build_report, load_batch, render
+from experiments.report.i18n import LANGS, NBSP, Translator, load_locale, load_registry_labels
+from experiments.spec.experiment import load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("answer", "scenarios", "parameters-matter", "parameters", "facts")
@@ -165,7 +165,7 @@ def test_user_text_is_escaped(report_batch):
 def test_a_stale_analysis_is_made_again(report_batch, tmp_path):
     import json
 
-    from experiments.report import _analysis_is_current
+    from experiments.report.build import _analysis_is_current
 
     copy = tmp_path / "copy"
     shutil.copytree(report_batch, copy)
@@ -230,15 +230,15 @@ def test_report_cli_writes_the_file_it_names(report_batch, tmp_path, capsys):
 
 def test_shipped_studies_store_trajectories_for_the_fan_charts():
     for name in ("workshop.toml", "quick.toml", "workshop_precise.toml"):
-        spec = load_experiment(ROOT / "experiments" / name)
+        spec = load_experiment(ROOT / "experiments" / "studies" / name)
         assert spec.trajectories and spec.is_servisim
-        with open(ROOT / "experiments" / name, "rb") as fh:
+        with open(ROOT / "experiments" / "studies" / name, "rb") as fh:
             assert tomllib.load(fh)["experiment"]["trajectories"] is True
 
 
 def test_workshop_on_a_finished_folder_resumes_and_prints_the_report(report_batch, tmp_path,
                                                                      monkeypatch, capsys):
-    from experiments import cmd_workshop
+    from experiments.cli import workshop as cmd_workshop
 
     copy = tmp_path / "w"
     shutil.copytree(report_batch, copy)
@@ -254,7 +254,7 @@ def test_workshop_on_a_finished_folder_resumes_and_prints_the_report(report_batc
 
 
 def test_workshop_passes_the_engine_on_and_says_how_to_resume(tmp_path, monkeypatch, capsys):
-    import experiments.batch
+    import experiments.runs.batch
 
     seen = {}
 
@@ -262,7 +262,7 @@ def test_workshop_passes_the_engine_on_and_says_how_to_resume(tmp_path, monkeypa
         seen.update(options, study=Path(study).name, out=Path(out))
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(experiments.batch, "run_batch", interrupted)
+    monkeypatch.setattr(experiments.runs.batch, "run_batch", interrupted)
     code = main(["workshop", "--out", str(tmp_path / "w"), "--engine", "dask",
                  "--scheduler", "tcp://127.0.0.1:8786", "--workers", "3",
                  "--run-timeout", "30", "--max-runs", "5000"])

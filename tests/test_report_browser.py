@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from experiments.i18n import LANGS, Translator
-from experiments.report import build_report
+from experiments.report.build import build_report
+from experiments.report.i18n import LANGS, Translator
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

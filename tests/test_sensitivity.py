@@ -11,7 +11,7 @@ from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
 from experiments.analysis import merge_notes, ranking
-from experiments.sensitivity import (
+from experiments.analysis.sensitivity import (
     SCENARIO_SCORE,
     growing_sizes,
     ks_by_slice,

@@ -8,7 +8,7 @@ import pytest
 
 from experiments.cli import main
 from experiments.errors import UsageError
-from experiments.spec import load_experiment
+from experiments.spec.experiment import load_experiment
 
 GOOD = """\
 [experiment]

@@ -1,0 +1,43 @@
+"""Command-line options shared by the sub-commands that run batches."""
+
+from __future__ import annotations
+
+import argparse
+
+from experiments.runs.engines import ENGINES
+
+ENGINE_HELP = {"local": "process pool on this machine (default)",
+               "dask": "a Dask cluster (--scheduler) or a LocalCluster",
+               "sequential": "this process"}
+
+
+def add_engine_options(parser: argparse.ArgumentParser, sequential: bool = True) -> None:
+    """Add ``--engine``, ``--scheduler`` and ``--workers`` to a sub-command's parser.
+
+    Args:
+        parser: the sub-command's parser.
+        sequential: whether ``--engine sequential`` (in this process) is offered.
+
+    """
+    engines = [e for e in ENGINES if sequential or e != "sequential"]
+    parser.add_argument("--engine", choices=engines, default=None,
+                        help="; ".join(f"{e}: {ENGINE_HELP[e]}" for e in engines))
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="worker processes on this machine (default: the cores available)")
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--run-timeout`` and ``--max-runs`` to a sub-command that runs a batch."""
+    parser.add_argument("--run-timeout", type=float, metavar="SECONDS",
+                        help="stop a run after this long and store it as failed (default: "
+                             "the experiment's run_timeout, else 600)")
+    parser.add_argument("--max-runs", type=int, metavar="N",
+                        help="refuse designs with more runs than this (default 1,000,000, "
+                             "about 1 GiB of plan)")
+
+
+def chosen_engine(args: argparse.Namespace) -> str:
+    """Return the engine the options ask for: ``--engine``, else dask with ``--scheduler``."""
+    return args.engine or ("dask" if args.scheduler else "local")
