@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calibration.config import DEFAULT_CONFIG, CalibrationConfig, load_config
-from experiments.errors import UsageError
+from experiments.cli.options import add_engine_options, chosen_engine
+from experiments.errors import UsageError, argument
+from experiments.runs.engines import check_engine_options
 from experiments.runs.progress import MODES
 
 if TYPE_CHECKING:  # numpy and pandas are imported when a calibration runs, not by the CLI
     import pandas as pd
 
-ENGINES = ("local", "dask", "sequential")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,10 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="calibration file (default: calibration/calibration.toml)")
     p.add_argument("--budget", type=int, metavar="N",
                    help="simulations in all generations (default: the file's budget)")
-    p.add_argument("--engine", choices=ENGINES, default=None,
-                   help="local: process pool (default); dask: --scheduler or a LocalCluster")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (implies dask)")
-    p.add_argument("--workers", type=int, metavar="N", help="worker processes on this machine")
+    add_engine_options(p)
     p.add_argument("--out", type=Path, default=Path("results") / "calibration",
                    help="output folder (default ./results/calibration)")
     p.add_argument("--progress", choices=MODES, default="none",
@@ -61,13 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Check everything, then calibrate and print the outcome."""
-    engine = args.engine or ("dask" if args.scheduler else "local")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers {args.workers}: allowed a whole number >= 1")
-    if args.scheduler and engine != "dask":
-        raise UsageError(f"--scheduler needs --engine dask (got --engine {engine})")
-    if args.budget is not None and args.budget < 2:
-        raise UsageError(f"--budget {args.budget}: allowed a whole number >= 2")
+    engine = chosen_engine(args)
+    check_engine_options(engine, args.workers, args.scheduler)
     cfg = load_config(args.config, args.budget)
     calibrate(cfg, args.out, engine=engine, scheduler=args.scheduler, workers=args.workers,
               progress=args.progress, log=print)
@@ -83,10 +76,12 @@ def prepare_out(cfg: CalibrationConfig, out: Path) -> None:
     if marker.exists():
         old = json.loads(marker.read_text())
         if old.get("fingerprint") != state["fingerprint"]:
-            raise UsageError(f"--out {out}: holds another calibration (from {old.get('config')})"
+            raise UsageError(f"{argument('out', out)}: holds another calibration (from "
+                             f"{old.get('config')})"
                              "; choose another folder or delete it")
     elif out.exists() and any(out.iterdir()):
-        raise UsageError(f"--out {out}: exists and is not a calibration folder; choose an "
+        raise UsageError(f"{argument('out', out)}: exists and is not a calibration folder; "
+                         "choose an "
                          "empty or new folder")
     out.mkdir(parents=True, exist_ok=True)
     (out / CONFIG_COPY).write_bytes(cfg.source)

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from calibration.targets import Target, load_targets
-from experiments.errors import UsageError
+from experiments.errors import ArgumentError, UsageError
 from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
 
 SERVISIM = "servisim"
@@ -219,9 +219,11 @@ def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, wher
         point_seeds=_number(cal, "point_seeds", 10, where, 1, 10**4, "a whole number >= 1",
                             whole=True),
     )
+    if budget is not None and budget < 2:
+        raise ArgumentError("budget", budget, "allowed a whole number >= 2")
     if budget is not None and budget < cfg.population:
-        raise UsageError(f"--budget {budget}: must be at least the population of "
-                         f"{path} ({cfg.population}); allowed >= {cfg.population}")
+        raise ArgumentError("budget", budget, f"must be at least the population of {path} "
+                                              f"({cfg.population}); allowed >= {cfg.population}")
     if cfg.budget < cfg.population:
         raise where.fail("calibration", "budget", f"{cfg.budget} is below population "
                          f"({cfg.population}); the first generation alone needs that many")

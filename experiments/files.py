@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from experiments.errors import FolderLockedError, OutputPathError, WriteError
+from experiments.errors import FolderLockedError, OutputPathError, WriteError, argument
 
 RUN_MARKER = ".servisim-run"
 RUN_FILES = ("trajectory.csv", "indicators.json", "trajectory.png")
@@ -43,7 +43,7 @@ _REMEDY = {errno.ENOSPC: "free some space on that disk or choose another folder"
            errno.EPERM: "you may not write there: choose another folder"}
 
 
-def out_argument(text: str | os.PathLike, option: str = "--out") -> Path:
+def out_argument(text: str | os.PathLike, option: str = "out_dir") -> Path:
     """Turn an ``--out`` value into a path, refusing an empty one.
 
     Raises:
@@ -51,19 +51,20 @@ def out_argument(text: str | os.PathLike, option: str = "--out") -> Path:
 
     """
     if not str(text).strip():
-        raise OutputPathError(f"{option} '{text}': empty path; give a folder or file name")
+        raise OutputPathError(f"{argument(option)} {str(text)!r}: empty path; give a folder or "
+                              "file name")
     return Path(text).expanduser()
 
 
 @contextlib.contextmanager
-def writing(path: str | os.PathLike, option: str = "--out",
+def writing(path: str | os.PathLike, option: str = "out_dir",
             after: str = "nothing half-written was left behind",
             target: str | os.PathLike | None = None) -> Iterator[None]:
     """Turn a failed write under ``path`` into one :class:`WriteError` line.
 
     Args:
         path: the path the user gave (after ``option`` in the message).
-        option: the option that chose it, e.g. ``--out``.
+        option: the argument that chose it, e.g. ``out_dir`` (``--out`` on the command line).
         after: what the message says about what is left (e.g. that finished runs are kept).
         target: what is being written, named when the error names no file (default
             ``path``).
@@ -77,7 +78,8 @@ def writing(path: str | os.PathLike, option: str = "--out",
         where = err.filename or target or path
         remedy = _REMEDY.get(err.errno, "a file stands where a folder is needed: choose "
                                         "another folder")
-        raise WriteError(f"{option} {path}: cannot write {where}: {os.strerror(err.errno)}; "
+        at = argument(option, path)
+        raise WriteError(f"{at}: cannot write {where}: {os.strerror(err.errno)}; "
                          f"{remedy}; {after}") from None
 
 
@@ -92,13 +94,14 @@ def check_run_folder(out: Path) -> None:
         OutputPathError: ``out`` is a file, or a folder holding other files.
 
     """
+    at = argument("out_dir", out)
     if out.exists() and not out.is_dir():
-        raise OutputPathError(f"--out {out}: is a file, not a folder; servisim run writes a "
+        raise OutputPathError(f"{at}: is a file, not a folder; servisim run writes a "
                               "folder and never replaces a file: choose a new folder name")
     for existing in (out, *out.parents):
         if existing.exists():
             if not existing.is_dir():
-                raise OutputPathError(f"--out {out}: {existing} is a file, not a folder; "
+                raise OutputPathError(f"{at}: {existing} is a file, not a folder; "
                                       "choose another folder")
             check_writable(existing, out)
             break
@@ -108,24 +111,24 @@ def check_run_folder(out: Path) -> None:
     if not names or (RUN_MARKER in names and set(names) <= {RUN_MARKER, *RUN_FILES}):
         return
     if (out / "spec.json").exists():
-        raise OutputPathError(f"--out {out}: is a batch folder; servisim run writes only to a "
+        raise OutputPathError(f"{at}: is a batch folder; servisim run writes only to a "
                               "new or empty folder, or over an earlier servisim run: choose a "
                               "new folder")
     others = [n for n in names if n not in (RUN_MARKER, *RUN_FILES)]
     shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-    raise OutputPathError(f"--out {out}: the folder holds {shown}, not written by servisim "
+    raise OutputPathError(f"{at}: the folder holds {shown}, not written by servisim "
                           "run; servisim run writes only to a new or empty folder, or over "
                           "an earlier servisim run: choose a new folder")
 
 
-def check_writable(folder: Path, out: Path, option: str = "--out",
+def check_writable(folder: Path, out: Path, option: str = "out_dir",
                    remedy: str | None = None) -> None:
     """Refuse a folder this process may not write to (read-only file system, permissions).
 
     Args:
         folder: the folder to write in (the nearest one that exists).
         out: the path the user gave, for the message.
-        option: the option that gave it.
+        option: the argument that gave it.
         remedy: what to do instead (default: choose another folder).
 
     Raises:
@@ -134,7 +137,7 @@ def check_writable(folder: Path, out: Path, option: str = "--out",
     """
     if not os.access(folder, os.W_OK):
         code = errno.EROFS if _read_only(folder) else errno.EACCES
-        raise WriteError(f"{option} {out}: cannot write in {folder}: {os.strerror(code)}; "
+        raise WriteError(f"{argument(option, out)}: cannot write in {folder}: {os.strerror(code)}; "
                          f"{remedy or _REMEDY[code]}")
 
 
@@ -201,22 +204,23 @@ def check_report_file(path: Path, batch: Path) -> None:
         OutputPathError: the path would replace something other than an earlier report.
 
     """
+    at = argument("out", path)
     if path.is_dir():
-        raise OutputPathError(f"--out {path}: is a folder; give a file name such as "
+        raise OutputPathError(f"{at}: is a folder; give a file name such as "
                               "report.html")
     target = path.resolve()
     for root in (batch.resolve(), *(p for p in target.parents if (p / "spec.json").is_file())):
         with contextlib.suppress(ValueError):
             first = target.relative_to(root).parts[0]
             if first in BATCH_OWN or first.startswith("."):
-                raise OutputPathError(f"--out {path}: is one of the batch folder's own files "
+                raise OutputPathError(f"{at}: is one of the batch folder's own files "
                                       f"({root}); give another file name such as "
                                       f"{root / 'report.html'}")
     if path.exists():
         with open(path, "rb") as fh:
             head = fh.read(4096)
         if REPORT_SIGNATURE not in head:
-            raise OutputPathError(f"--out {path}: the file exists and is not a servisim "
+            raise OutputPathError(f"{at}: the file exists and is not a servisim "
                                   "report; servisim report replaces only its own reports: "
                                   "give a new file name")
 
@@ -233,13 +237,13 @@ class FolderLock:
         root: the folder (created if missing; removed again if this lock created it and it
             is still empty when the lock is released without anything written).
         what: what holds it, for messages (e.g. ``servisim batch``).
-        option: the option that named the folder, for messages.
+        option: the argument that named the folder, for messages.
         name: the lock file's name in ``root``.
 
     """
 
     def __init__(self, root: str | os.PathLike, what: str = "servisim batch",
-                 option: str = "--out", name: str = LOCK):
+                 option: str = "out_dir", name: str = LOCK):
         self.root, self.what, self.option = Path(root), what, option
         self.path = self.root / name
         self.fd: int | None = None
@@ -278,7 +282,7 @@ class FolderLock:
             holder = {}
         who = (f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
                f"`{holder.get('command', '?')}`, since {holder.get('since', '?')}")
-        return FolderLockedError(f"{self.option} {self.root}: another servisim process is "
+        return FolderLockedError(f"{argument(self.option, self.root)}: another servisim process is "
                                  f"writing to this folder ({who}); wait for it to finish, or "
                                  "stop it and run the same command again")
 

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.errors import DamagedFileError, UsageError
+from experiments.errors import DamagedFileError, UsageError, argument
 from experiments.files import LOCK, remove_stale_temps, temp_name
 
 SPEC, SAMPLES, RUNS, SOURCE = "spec.json", "samples.parquet", "runs.parquet", "experiment.toml"
@@ -152,12 +152,13 @@ class Store:
         if not self.root.exists():
             return
         if not self.root.is_dir():
-            raise UsageError(f"--out {self.root}: exists and is not a folder")
+            raise UsageError(f"{argument('out_dir', self.root)}: exists and is not a folder")
         if not self.exists():
             foreign = [p.name for p in self.root.iterdir()
                        if p.name not in _OURS and not p.name.startswith(".")]
             if foreign:
-                raise UsageError(f"--out {self.root}: the folder exists and is not a servisim "
+                raise UsageError(f"{argument('out_dir', self.root)}: the folder exists and is not "
+                                 "a servisim "
                                  f"batch folder (it holds {', '.join(sorted(foreign)[:3])}); "
                                  "choose a new or empty folder")
             return
@@ -166,11 +167,11 @@ class Store:
             differs = [k for k in resolved["fingerprinted"]
                        if old.get(k) != resolved.get(k)] or ["fingerprint"]
             raise UsageError(
-                f"--out {self.root}: holds results of a different experiment "
+                f"{argument('out_dir', self.root)}: holds results of a different experiment "
                 f"('{old.get('name')}' from {old.get('experiment_file')}, fingerprint "
                 f"{old.get('fingerprint')}); {experiment_file} differs in: "
-                f"{', '.join(differs)}. Use another --out folder, or delete {self.root} "
-                "to start over")
+                f"{', '.join(differs)}. Use another {argument('out_dir')} folder, or delete "
+                f"{self.root} to start over")
 
     def check_belongs(self, done: pd.DataFrame, plan: pd.DataFrame, experiment_file: str) -> None:
         """Refuse a folder whose stored runs are not all runs of this experiment's plan.
@@ -184,8 +185,9 @@ class Store:
         """
         foreign = set(done["run_id"]) - set(plan["run_id"])
         if foreign:
-            raise UsageError(f"--out {self.root}: holds {len(foreign)} finished runs that are "
-                             f"not runs of {experiment_file}; use another --out folder")
+            raise UsageError(f"{argument('out_dir', self.root)}: holds {len(foreign)} finished "
+                             f"runs that are not runs of {experiment_file}; use another "
+                             f"{argument('out_dir')} folder")
 
     def stored_plan(self, fingerprint: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         """The sample matrix and run plan stored for this experiment, if the folder has them.

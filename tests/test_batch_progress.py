@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from experiments.errors import ArgumentError
 from experiments.runs.progress import make_progress, pick_mode
 
 SERVISIM_BIN = Path(sys.executable).with_name("servisim")
@@ -46,7 +47,8 @@ def test_auto_mode_follows_the_stream_and_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     assert pick_mode("auto", FakeTerminal()) == "none"
     assert pick_mode("bar", io.StringIO()) == "bar"  # asked for explicitly
-    with pytest.raises(ValueError, match="allowed auto, bar, lines, none"):
+    with pytest.raises(ArgumentError, match="progress='fancy': unknown progress mode; allowed "
+                                            "auto, bar, lines, none"):
         pick_mode("fancy", io.StringIO())
 
 

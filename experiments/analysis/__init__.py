@@ -34,7 +34,7 @@ from experiments.analysis.sensitivity import (
     sensitivity,
     top_precision,
 )
-from experiments.errors import UsageError
+from experiments.errors import UsageError, argument
 from experiments.figures import analysis_figures as figs
 
 ANALYSIS = "analysis"
@@ -88,7 +88,7 @@ def choose_outcomes(spec: dict, results: pd.DataFrame, wanted: list[str] | None)
         return available
     unknown = [o for o in wanted if o not in available]
     if unknown:
-        raise UsageError(f"--outcomes: unknown outcome {unknown[0]!r}; allowed: "
+        raise UsageError(f"{argument('outcomes')}: unknown outcome {unknown[0]!r}; allowed: "
                          f"{', '.join(available) or '(none)'}")
     return list(dict.fromkeys(wanted))
 
@@ -134,7 +134,7 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
     from experiments.files import check_writable
 
     spec, samples, results = load_batch(root)
-    check_writable(root, root, "DIR", remedy="the analysis is written in the batch folder: "
+    check_writable(root, root, "directory", remedy="the analysis is written in the batch folder: "
                    "copy the folder somewhere writable and analyse the copy")
     chosen = choose_outcomes(spec, results, outcomes)
     notes = [("batch", n) for n in batch_notes(spec, results)]
@@ -171,8 +171,8 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
     }
     from experiments.files import FolderLock, remove_stale_temps, temp_name, writing
 
-    with FolderLock(root, "servisim analyze", "DIR", name=LOCK), \
-            writing(root, "DIR", target=root / ANALYSIS):
+    with FolderLock(root, "servisim analyze", "directory", name=LOCK), \
+            writing(root, "directory", target=root / ANALYSIS):
         remove_stale_temps(root, (ANALYSIS, f"{ANALYSIS}-old"))  # what a killed one left
         for old in root.glob(".analysis-*"):  # older versions named them so; none is in use
             if old.is_dir():

@@ -2,8 +2,8 @@
 
 PAWN (SALib ``pawn``) is a moment-independent index: how far the outcome's distribution moves
 when one parameter is held in a slice. It needs no particular design, so it serves the ``lhs``
-and ``grid`` batches of :mod:`experiments.analysis.sensitivity`. A parameter with few levels (a grid) is
-sliced by level; the confidence interval comes from a bootstrap over points, and the index of a
+and ``grid`` batches of :mod:`experiments.analysis.sensitivity`. A parameter with few levels (a
+grid) is sliced by level; the confidence interval comes from a bootstrap over points, and the index of a
 random column tells the level that a parameter without any effect gets.
 """
 

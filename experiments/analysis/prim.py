@@ -2,7 +2,8 @@
 
 EMA Workbench's ``analysis.prim`` peels and pastes; the box is picked on its peeling
 trajectory as the best balance of coverage and density (their harmonic mean), then the
-restrictions that barely raise the density are dropped. Used by :mod:`experiments.analysis.discovery`.
+restrictions that barely raise the density are dropped. Used by
+:mod:`experiments.analysis.discovery`.
 
 Coverage is the share of a class's runs that fall in the box; density is the share of the
 box's runs that are of the class.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from experiments.errors import UsageError, argument
 from model.scenarios import SCENARIOS, class_probabilities
 
 
@@ -19,13 +20,13 @@ def scenario_probabilities(results: pd.DataFrame) -> pd.DataFrame:
         ``p_trend``, ``p_high`` (summing to 1).
 
     Raises:
-        ValueError: the results have no ``scenario`` column (a custom model that returns no
+        UsageError: the results have no ``scenario`` column (a custom model that returns no
             class).
 
     """
     if "scenario" not in results:
-        raise ValueError("these results hold no scenario class (a custom model that returns "
-                         "none): no class probabilities")
+        raise UsageError(f"{argument('results')}: these results hold no scenario class (a "
+                         "custom model that returns none): no class probabilities")
     done = results[(results["status"] == "ok") & results["scenario"].isin(SCENARIOS)]
     rows = []
     for point, runs in done.groupby("point_id", sort=True):

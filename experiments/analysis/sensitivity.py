@@ -27,6 +27,7 @@ import pandas as pd
 from experiments.analysis.pawn import ks_by_slice as ks_by_slice  # the PAWN statistic, re-exported
 from experiments.analysis.pawn import pawn_indices
 from experiments.analysis.pawn import pawn_slices as pawn_slices
+from experiments.errors import UsageError
 
 SCENARIO_SCORE = "scenario_score"
 """A numeric outcome made from the run's class: low = -1, trend = 0, high = 1."""
@@ -122,7 +123,7 @@ def sobol_layout(spec: dict, n_points: int) -> tuple[int, bool]:
     """Return the base sample size N and whether the design has second-order rows.
 
     Raises:
-        ValueError: the number of points fits neither N(2D+2) nor N(D+2).
+        UsageError: the number of points fits neither N(2D+2) nor N(D+2).
 
     """
     d = int(spec["problem"]["num_vars"])
@@ -133,7 +134,7 @@ def sobol_layout(spec: dict, n_points: int) -> tuple[int, bool]:
             continue
         if n_points == base * block or (not base and n_points % block == 0):
             return n_points // block, second
-    raise ValueError(f"{n_points} design points do not form a Sobol design for {d} parameters")
+    raise UsageError(f"{n_points} design points do not form a Sobol design for {d} parameters")
 
 
 def complete_rows(y: np.ndarray, block: int) -> np.ndarray:
@@ -234,7 +235,7 @@ def morris_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
     problem = _problem(spec)
     block = problem["num_vars"] + 1
     if len(samples) % block:
-        raise ValueError(f"{len(samples)} design points do not form Morris trajectories of "
+        raise UsageError(f"{len(samples)} design points do not form Morris trajectories of "
                          f"{block} points")
     x = samples[problem["names"]].to_numpy(dtype=float).reshape(-1, block, problem["num_vars"])
     means = point_means(samples, runs, outcomes)

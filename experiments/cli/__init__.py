@@ -1,7 +1,9 @@
 """The ``servisim`` command line: one sub-command per job.
 
-Each sub-command lives in its own module that exposes ``register(subparsers)``; bad input is
-reported as one line naming the field and what is allowed, with exit code 2. Other packages
+Each sub-command lives in its own module that exposes ``register(subparsers)``. This is the one
+layer that speaks of ``--flags``: the library raises :class:`model.errors.ServisimError` naming
+its keyword arguments, and :func:`main` prints it as one line naming the option
+(:func:`experiments.cli.options.spell`) and what is allowed, with exit code 2. Other packages
 add sub-commands as plugins: an entry point in the group ``servisim.commands`` naming such a
 module (e.g. ``calibrate = "calibration.cmd_calibrate"``), so ``experiments`` imports none of
 them.
@@ -13,8 +15,8 @@ import argparse
 import errno
 import sys
 
-from experiments.errors import UsageError
-from model.parameters import ParameterError
+from experiments.cli.options import spell
+from model.errors import ServisimError
 
 PLUGIN_GROUP = "servisim.commands"
 COMMANDS = ("run", "params", "batch", "analyze", "viz", "report", "workshop")
@@ -63,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except (ParameterError, UsageError) as err:
-        print(f"servisim: error: {err}", file=sys.stderr)
+    except ServisimError as err:
+        print(f"servisim: error: {err.spelled(spell)}", file=sys.stderr)
         return 2
     except OSError as err:
         # a write the commands did not expect to fail: still one line, naming the file

@@ -1,4 +1,4 @@
-"""Command-line options shared by the sub-commands that run batches."""
+"""Command-line options shared by the sub-commands, and how a library argument reads as one."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import argparse
 
 from experiments.runs.engines import ENGINES
 
+#: Library arguments whose option is not ``--`` + the name with dashes.
+FLAGS = {"out_dir": "--out", "assignments": "--set", "directory": "DIR",
+         "experiment_path": "EXPERIMENT.toml", "config": "--config"}
 ENGINE_HELP = {"local": "process pool on this machine (default)",
                "dask": "a Dask cluster (--scheduler) or a LocalCluster",
                "sequential": "this process"}
@@ -41,3 +44,15 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 def chosen_engine(args: argparse.Namespace) -> str:
     """Return the engine the options ask for: ``--engine``, else dask with ``--scheduler``."""
     return args.engine or ("dask" if args.scheduler else "local")
+
+
+def spell(name: str, value: str | None) -> str:
+    """How the command line names a library argument: ``--workers 0``, ``--out DIR``, ``DIR``.
+
+    Args:
+        name: the keyword argument (``workers``, ``out_dir``, ``run_timeout``).
+        value: the value given, as text, or ``None`` when the message names the option alone.
+
+    """
+    flag = FLAGS.get(name, "--" + name.replace("_", "-"))
+    return flag if value is None else f"{flag} {value}"

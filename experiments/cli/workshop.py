@@ -26,8 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``workshop`` sub-command."""
     p = sub.add_parser(
         "workshop", help="run the workshop study, analyse it and write the report (resumable)",
-        description="Run experiments/studies/workshop.toml (or quick.toml with --quick), analyse the "
-                    "runs and write the workshop report; print the report's path. Run the "
+        description="Run experiments/studies/workshop.toml (or quick.toml with --quick), "
+                    "analyse the runs and write the workshop report; print the report's path. Run the "
                     "same command again to resume after an interruption.")
     p.add_argument("--out", metavar="DIR",
                    help="result folder (default results/workshop, results/quick or "
@@ -38,8 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_run_options(p)
     size = p.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true",
-                      help="the small study (experiments/studies/quick.toml): the same report in under "
-                           "a minute")
+                      help="the small study (experiments/studies/quick.toml): the same report "
+                           "in under a minute")
     size.add_argument("--precise", action="store_true",
                       help="the precise study (experiments/studies/workshop_precise.toml): Sobol "
                            "indices to +/-0.1 or better, about four times the runs")

@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.errors import UsageError
+from experiments.errors import ArgumentError, UsageError
 from experiments.figures import report_figures as figs
 from experiments.report import sections
 from experiments.report.i18n import LANGS, Translator
@@ -305,7 +305,7 @@ def build_report(directory: str | Path, lang: str = "fr", out: str | Path | None
 
     """
     if lang not in LANGS:
-        raise UsageError(f"--lang {lang}: unknown language; allowed {', '.join(LANGS)}")
+        raise ArgumentError("lang", lang, f"unknown language; allowed {', '.join(LANGS)}")
     from experiments.files import check_report_file, check_writable, out_argument, writing
     from experiments.store import atomic_write
 

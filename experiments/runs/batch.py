@@ -32,7 +32,7 @@ import pyarrow as pa
 
 from experiments.runs.loop import RunLoop
 from experiments.runs.engines import check_engine_options, open_engine
-from experiments.errors import OutputPathError, UsageError
+from experiments.errors import ArgumentError, OutputPathError, UsageError, argument
 from experiments.files import FolderLock, check_writable, out_argument, writing
 from experiments.spec.models import search_paths
 from experiments.runs.worker import ChunkResult
@@ -182,14 +182,14 @@ def run_batch(experiment_path: str | Path, out_dir: str | Path, engine: str = "l
     out = out_argument(out_dir)
     check_engine_options(engine, workers, scheduler)
     if run_timeout is not None and not (math.isfinite(run_timeout) and run_timeout > 0):
-        raise UsageError(f"--run-timeout {run_timeout:g}: allowed a number of seconds > 0")
+        raise ArgumentError("run_timeout", run_timeout, "allowed a number of seconds > 0")
     if max_runs is not None and max_runs < 1:
-        raise UsageError(f"--max-runs {max_runs}: allowed a whole number >= 1")
+        raise ArgumentError("max_runs", max_runs, "allowed a whole number >= 1")
     prep = prepare(experiment_path, out, max_runs)
     timeout = run_timeout or prep.spec.run_timeout
     paths = search_paths(prep.spec.path.resolve().parent, model_paths)
     if out.exists() and not out.is_dir():
-        raise OutputPathError(f"--out {out}: exists and is not a folder")
+        raise OutputPathError(f"{argument('out_dir', out)}: exists and is not a folder")
     check_writable(next(p for p in (out, *out.parents) if p.exists()), out)
     store = Store(out)
     store.check_compatible(prep.resolved, str(experiment_path))  # refuse before any write

@@ -28,7 +28,7 @@ import time
 from typing import Any
 
 from experiments.runs.engines import Engine, default_workers
-from experiments.errors import UsageError
+from experiments.errors import UsageError, argument
 from experiments.runs.worker import Chunk, ChunkResult, run_chunk, warm_up
 from experiments.runs.watchdog import exit_now, running_here
 
@@ -87,7 +87,8 @@ class DaskEngine(Engine):
                                                 silence_logs=logging.CRITICAL)
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError, ValueError, TypeError) as err:
-            where = f"--scheduler {self.scheduler}" if self.scheduler else "--engine dask"
+            where = argument("scheduler", self.scheduler) if self.scheduler else \
+                argument("engine", "dask")
             raise UsageError(f"{where}: cannot reach the Dask scheduler ({type(err).__name__}: "
                              f"{str(err).splitlines()[0] if str(err) else 'no answer'}); "
                              "start one with `dask scheduler` and workers with "
@@ -208,7 +209,7 @@ class DaskEngine(Engine):
             if self.cluster is not None:
                 self._restart_cluster()
         if self.scheduler and waited > NO_WORKERS_LIMIT:
-            raise UsageError(f"--scheduler {self.scheduler}: no Dask worker connected for "
+            raise UsageError(f"{argument('scheduler', self.scheduler)}: no Dask worker connected for "
                              f"{NO_WORKERS_LIMIT:.0f} s; start workers with `dask worker "
                              f"{self.scheduler}` and run the same command again (the finished "
                              "runs are kept)")

@@ -27,7 +27,7 @@ import warnings
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from experiments.errors import UsageError
+from experiments.errors import ArgumentError, UsageError, argument
 from experiments.runs.worker import Chunk, local_worker_init, note_sigint, run_chunk, warm_up
 from experiments.runs.watchdog import new_shared, read_shared
 
@@ -211,25 +211,26 @@ def check_engine_options(kind: str, workers: int | None = None,
     """Check engine options before anything starts or is written.
 
     Raises:
-        UsageError: an unknown engine, a bad worker count, a scheduler address that is not
-            one, ``--scheduler`` without Dask, ``--workers`` with ``--scheduler``.
+        ArgumentError: an unknown engine, a bad worker count, a scheduler address that is not
+            one, a scheduler without Dask, workers with a scheduler.
 
     """
     if kind not in ENGINES:
-        raise UsageError(f"--engine {kind}: unknown engine; allowed {', '.join(ENGINES)}")
+        raise ArgumentError("engine", kind, f"unknown engine; allowed {', '.join(ENGINES)}")
     if workers is not None and workers < 1:
-        raise UsageError(f"--workers {workers}: allowed a whole number >= 1")
+        raise ArgumentError("workers", workers, "allowed a whole number >= 1")
     if scheduler is not None:
         match = _ADDRESS.match(scheduler.strip())
         if not match or not 0 < int(match.group(1)) < 65536:
-            raise UsageError(f"--scheduler {scheduler}: not a Dask scheduler address; "
-                             "expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786 (what "
-                             "`dask scheduler` prints)")
+            raise ArgumentError("scheduler", scheduler, "not a Dask scheduler address; expected "
+                                "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786 (what `dask "
+                                "scheduler` prints)")
     if scheduler and kind != "dask":
-        raise UsageError(f"--scheduler needs --engine dask (got --engine {kind})")
+        raise UsageError(f"{argument('scheduler')} needs {argument('engine', 'dask')} (got "
+                         f"{argument('engine', kind)})")
     if scheduler and workers is not None:
-        raise UsageError("--workers applies to this machine; the workers of a Dask scheduler "
-                         "are started with `dask worker ADDRESS`")
+        raise ArgumentError("workers", workers, "applies to this machine; the workers of a Dask "
+                                            "scheduler are started with `dask worker ADDRESS`")
 
 
 def open_engine(kind: str, model: str, paths: tuple[str, ...] = (), workers: int | None = None,
@@ -245,7 +246,7 @@ def open_engine(kind: str, model: str, paths: tuple[str, ...] = (), workers: int
         scheduler: a Dask scheduler address ``tcp://host:port`` (dask only).
 
     Raises:
-        UsageError: bad options (:func:`check_engine_options`), an unreachable scheduler.
+        UsageError: bad arguments (:func:`check_engine_options`), an unreachable scheduler.
 
     """
     check_engine_options(kind, workers, scheduler)

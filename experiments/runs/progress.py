@@ -13,6 +13,8 @@ import sys
 import time
 from typing import IO, Protocol
 
+from experiments.errors import ArgumentError
+
 MODES = ("auto", "bar", "lines", "none")
 
 
@@ -30,7 +32,8 @@ def pick_mode(mode: str | None, stream: IO[str]) -> str:
     """Resolve ``auto`` (or ``None``) for a stream and the environment."""
     if mode not in (None, "auto"):
         if mode not in MODES:
-            raise ValueError(f"progress mode {mode!r}; allowed {', '.join(MODES)}")
+            raise ArgumentError("progress", mode, f"unknown progress mode; allowed "
+                                                  f"{', '.join(MODES)}")
         return mode
     if os.environ.get("CI"):
         return "none"

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.errors import DesignTooLargeError
+from experiments.errors import DesignTooLargeError, argument
 from experiments.spec.experiment import ExperimentSpec
 
 #: The most runs a design may have unless ``--max-runs`` says more (about 1 GiB of plan).
@@ -154,7 +154,7 @@ def check_size(spec: ExperimentSpec, max_runs: int | None = None) -> None:
     raise DesignTooLargeError(
         f"{where}: the {spec.design} design has {runs:,} runs ({points:,} points{reps}); "
         f"planning them takes about {_human(size)} of memory; the limit is {limit:,} runs: "
-        f"lower the size, or raise the limit with --max-runs {runs}")
+        f"lower the size, or raise the limit with {argument('max_runs', runs)}")
 
 
 def _human(size: int) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.errors import UsageError, argument
 from experiments.files import (
     RUN_FILES,
     RUN_MARKER,
@@ -27,7 +28,6 @@ from experiments.files import (
     writing,
 )
 from model import ServitizationModel, load_preset, resolve, votes
-from model.parameters import ParameterError
 
 
 @dataclass
@@ -46,14 +46,14 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
     """Parse ``NAME=VALUE`` strings from ``--set`` options.
 
     Raises:
-        ParameterError: an assignment without ``=`` or with an empty name.
+        UsageError: an assignment without ``=`` or with an empty name.
 
     """
     out: dict[str, str] = {}
     for item in assignments:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise ParameterError("--set", f"{item!r} is not NAME=VALUE")
+            raise UsageError(f"{argument('assignments')}: {item!r} is not NAME=VALUE")
         out[name.strip()] = value.strip()
     return out
 
@@ -84,11 +84,12 @@ def check_seed(seed: int) -> int:
     """Check a run's seed.
 
     Raises:
-        ParameterError: a negative seed.
+        UsageError: a negative seed.
 
     """
     if seed < 0:
-        raise ParameterError("--seed", f"{seed} is out of range; allowed a whole number >= 0")
+        raise UsageError(f"{argument('seed')}: {seed} is out of range; allowed a whole number "
+                         ">= 0")
     return seed
 
 
