@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from model.scenarios import load_bands
+from model.scenarios import SCENARIO_COLOURS, load_bands
 
 DPI = 90
 #: Image format sent to the browser, and its MIME subtype.
@@ -30,7 +30,6 @@ FORMAT = "jpeg"
 MAX_DOTS = 2500
 KIND_LABELS = ("SME", "Upstream supplier", "Large firm")
 KIND_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c")
-CLASS_COLOURS = {"low": "#d62728", "trend": "#7f7f7f", "high": "#2ca02c"}
 
 
 class LiveFigure:
@@ -125,9 +124,9 @@ class IndicatorFigure(LiveFigure):
             for cls, band in load_bands().get(panel.bands, {}).items():
                 lo = max(band.lo * panel.factor, -1e12)  # infinite ends: beyond any data
                 hi = min(band.hi * panel.factor, 1e12)
-                ax.axhspan(lo, hi, color=CLASS_COLOURS[cls], alpha=0.12, lw=0)
+                ax.axhspan(lo, hi, color=SCENARIO_COLOURS[cls], alpha=0.12, lw=0)
                 ax.text(end + 0.9, (max(lo, ylim[0]) + min(hi, ylim[1])) / 2, cls, fontsize=6,
-                        ha="right", va="center", color=CLASS_COLOURS[cls])
+                        ha="right", va="center", color=SCENARIO_COLOURS[cls])
             if panel.reference is not None:
                 ax.axhline(panel.reference, color="k", ls="--", lw=0.8)
             self.lines.append([self.animate(ax.plot([], [], color=colour, lw=1.8,

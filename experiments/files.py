@@ -24,8 +24,9 @@ import shutil
 import socket
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from experiments.errors import FolderLockedError, OutputPathError, WriteError, argument
 
@@ -159,6 +160,56 @@ def _our_temp(name: str, own: Iterable[str]) -> int | None:
 def temp_name(path: Path) -> Path:
     """A temporary name beside ``path`` (``.NAME.PID.tmp``), renamed into place when done."""
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write bytes to ``path`` through a temporary file and a rename.
+
+    Raises:
+        OSError: the write failed (the temporary file is removed; ``path`` is untouched),
+            with the error's ``filename`` set to ``path``.
+
+    """
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    write_atomically(path, write)
+
+
+def atomic_parquet(table: Any, path: Path) -> None:
+    """Write a Parquet file through a temporary file and a rename (see :func:`atomic_write`)."""
+    import pyarrow.parquet as pq
+
+    def write(tmp: Path) -> None:
+        pq.write_table(table, tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+
+    write_atomically(path, write)
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` by calling ``write`` on a temporary name beside it, then renaming it.
+
+    Raises:
+        OSError: the write failed (the temporary file is removed; ``path`` is untouched),
+            with the error's ``filename`` set to ``path``.
+
+    """
+    tmp = temp_name(path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as err:
+        err.filename = err.filename if err.filename and err.filename != str(tmp) else str(path)
+        raise
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def remove_stale_temps(folder: Path, own: Iterable[str]) -> None:

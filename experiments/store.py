@@ -13,6 +13,7 @@ import json
 import os
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,54 +22,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments.errors import DamagedFileError, UsageError, argument
-from experiments.files import LOCK, remove_stale_temps, temp_name
+from experiments.files import LOCK, atomic_parquet, atomic_write, remove_stale_temps
 
 SPEC, SAMPLES, RUNS, SOURCE = "spec.json", "samples.parquet", "runs.parquet", "experiment.toml"
-RESULTS, TRAJECTORIES = "results", "trajectories"
+RESULTS, TRAJECTORIES, ANALYSIS = "results", "trajectories", "analysis"
 _OURS = {SPEC, SAMPLES, RUNS, SOURCE, RESULTS, TRAJECTORIES, LOCK}
 _ARROW = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
 
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write bytes to ``path`` through a temporary file and a rename.
-
-    Raises:
-        OSError: the write failed (the temporary file is removed; ``path`` is untouched),
-            with the error's ``filename`` set to ``path``.
-
-    """
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-
-    _atomic(path, write)
-
-
-def atomic_parquet(table: pa.Table, path: Path) -> None:
-    """Write a Parquet file through a temporary file and a rename (see :func:`atomic_write`)."""
-
-    def write(tmp: Path) -> None:
-        pq.write_table(table, tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-
-    _atomic(path, write)
-
-
-def _atomic(path: Path, write) -> None:
-    tmp = temp_name(path)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as err:
-        err.filename = err.filename if err.filename and err.filename != str(tmp) else str(path)
-        raise
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
@@ -237,6 +197,57 @@ class Store:
         """List the committed part files, oldest first."""
         folder = self.root / kind
         return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+
+    def last_written(self) -> str | None:
+        """When the newest result part was written (ISO, UTC, to the minute), or ``None``."""
+        parts = self.parts()
+        if not parts:
+            return None
+        when = datetime.fromtimestamp(parts[-1].stat().st_mtime, UTC)
+        return when.isoformat(timespec="minutes")
+
+    def source_text(self) -> str:
+        """The experiment file as the user wrote it (empty when missing)."""
+        path = self.root / SOURCE
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+
+    def trajectories(self, columns: list[str], run_ids: set[str]) -> pd.DataFrame | None:
+        """Some columns of the stored trajectories of the runs ``run_ids``, or ``None``.
+
+        Each run and quarter once; read in one multi-threaded pass over the parts (a workshop
+        batch has about a thousand of them). :func:`load_trajectories` reads every column,
+        ordered like the results.
+        """
+        parts = self.parts(TRAJECTORIES)
+        if not self.spec().get("trajectories") or not parts:
+            return None
+        import pyarrow.dataset as ds
+
+        dataset = ds.dataset([str(p) for p in parts], format="parquet")
+        present = [c for c in columns if c in dataset.schema.names]
+        frame = dataset.to_table(columns=present).to_pandas()
+        frame = frame.drop_duplicates(["run_id", "quarter"], keep="first")
+        return frame[frame["run_id"].isin(run_ids)].reset_index(drop=True)
+
+    def analysed_runs(self) -> int | None:
+        """How many finished runs the stored analysis used (``None``: no readable analysis)."""
+        try:
+            summary = json.loads((self.root / ANALYSIS / "summary.json").read_text("utf-8"))
+            return int(summary.get("runs", {}).get("finished", -1))
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def analysis(self) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+        """The analysis: ``summary.json`` and every table by file stem (empty files: empty)."""
+        folder = self.root / ANALYSIS
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        tables = {}
+        for path in sorted(folder.glob("*.csv")):
+            try:
+                tables[path.stem] = pd.read_csv(path)
+            except pd.errors.EmptyDataError:
+                tables[path.stem] = pd.DataFrame()
+        return summary, tables
 
     def done(self) -> pd.DataFrame:
         """``run_id`` and ``status`` of every stored run (first copy of each)."""

@@ -21,6 +21,8 @@ from model.errors import ServisimError
 
 SCENARIOS: tuple[str, ...] = ("low", "trend", "high")
 SCORES = {"low": -1, "trend": 0, "high": 1}
+#: One colour per class, the same in the app, the figures and the report.
+SCENARIO_COLOURS = {"low": "#c0392b", "trend": "#f39c12", "high": "#27ae60"}
 BANDS_FILE = Path(__file__).with_name("scenario_bands.toml")
 _KEYS = {"better", "trend", "high", "high_needs"}
 

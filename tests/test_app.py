@@ -23,12 +23,10 @@ from model.state import LARGE
 JPEG = b"\xff\xd8\xff"
 
 
-@pytest.fixture(autouse=True)
-def fresh_panel():
-    """Each test starts from the registry defaults in the parameter panel."""
-    app.panel_values.set(app.panel_defaults())
-    yield
-    app.panel_values.set(app.panel_defaults())
+@pytest.fixture
+def panel():
+    """A parameter panel at the registry defaults (each page has its own)."""
+    return solara.reactive(app.panel_defaults())
 
 
 def click(rc, label: str) -> None:
@@ -56,7 +54,7 @@ def test_page_renders_controls_charts_scenario_and_parameter_panel():
     for prm in levers:
         rc.find(v.Html, children=[f"{prm.name} = {app._fmt(prm.default)} {prm.unit}"]) \
             .assert_single()
-    assert app.matching_preset(app.panel_values.value) == "trend"  # the defaults are "trend"
+    assert app.matching_preset(app.panel_defaults()) == "trend"  # the defaults are "trend"
 
 
 def test_step_and_reset_change_model_time():
@@ -74,15 +72,15 @@ def test_step_and_reset_change_model_time():
     assert model.value.quarter == 0
 
 
-def test_preset_sets_the_parameters_and_reset_starts_a_run_with_them():
-    model = solara.reactive(app.AppModel())
-    box, rc = solara.render(app.ParameterPanel(model), handle_error=False)
+def test_preset_sets_the_parameters_and_reset_starts_a_run_with_them(panel):
+    model = solara.reactive(app.model_class(panel)())
+    box, rc = solara.render(app.ParameterPanel(model, panel), handle_error=False)
     toggle = rc.find(v.BtnToggle).widgets[0]  # the preset picker comes first
     toggle.v_model = list(app.SCENARIO_PRESETS).index("high")
-    assert app.panel_values.value == app.preset_values("high")
-    assert app.panel_values.value["subsidy_rate"] == load_preset("high")["subsidy_rate"] != REGISTRY[
-        "subsidy_rate"].default
-    changed = sum(model.value.p[k] != v for k, v in app.panel_values.value.items())
+    assert panel.value == app.preset_values("high")
+    assert panel.value["subsidy_rate"] == load_preset("high")["subsidy_rate"] != \
+        REGISTRY["subsidy_rate"].default
+    changed = sum(model.value.p[k] != v for k, v in panel.value.items())
     assert changed == sum(REGISTRY[k].default != v for k, v in load_preset("high").items()) > 5
     rc.find(v.Alert).assert_single()  # "... press Reset to start a run with them"
     # Mesa's Reset builds the next model from the panel.
@@ -93,13 +91,13 @@ def test_preset_sets_the_parameters_and_reset_starts_a_run_with_them():
     assert model.value.p["population_scale"] == app.SCALE
 
 
-def test_moving_a_slider_sets_that_parameter_and_the_preset_becomes_custom():
-    model = solara.reactive(app.AppModel())
-    box, rc = solara.render(app.ParameterPanel(model), handle_error=False)
+def test_moving_a_slider_sets_that_parameter_and_the_preset_becomes_custom(panel):
+    model = solara.reactive(app.model_class(panel)())
+    box, rc = solara.render(app.ParameterPanel(model, panel), handle_error=False)
     slider = rc.find(v.Slider).widgets[0]  # the first lever: subsidy_rate
     slider.v_model = 0.3
-    assert app.panel_values.value["subsidy_rate"] == 0.3
-    assert app.matching_preset(app.panel_values.value) is None
+    assert panel.value["subsidy_rate"] == 0.3
+    assert app.matching_preset(panel.value) is None
     rc.find(v.Html, children=["Custom values (no preset)."]).assert_single()
 
 

@@ -18,7 +18,8 @@ import pytest
 
 from experiments import analyze, load_results, run_batch
 from experiments.cli import main
-from experiments.store import Store, atomic_parquet, results_schema
+from experiments.files import atomic_parquet
+from experiments.store import Store, results_schema
 
 SERVISIM = Path(sys.executable).with_name("servisim")
 DASK = Path(sys.executable).with_name("dask")

@@ -15,7 +15,10 @@ from experiments import run_batch
 from experiments.cli import main
 from experiments.errors import UsageError
 from experiments.report.build import build_report, load_batch, render
-from experiments.report.i18n import LANGS, NBSP, Translator, load_locale, load_registry_labels
+from experiments.figures.text import LOCALES as FIGURE_LOCALES
+from experiments.figures.text import read_locale
+from experiments.report.i18n import LANGS, NBSP, Translator, load_locale
+from model.labels import load_labels
 from experiments.spec.experiment import load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,8 +42,10 @@ def visible_text(html: str) -> str:
 
 # --- translations --------------------------------------------------------------------------
 
-def test_both_languages_have_the_same_keys_and_fields():
-    fr, en = load_locale("fr"), load_locale("en")
+@pytest.mark.parametrize("load", [load_locale, lambda lang: read_locale(FIGURE_LOCALES, lang)],
+                         ids=["report", "figures"])
+def test_both_languages_have_the_same_keys_and_fields(load):
+    fr, en = load("fr"), load("en")
     assert set(fr) == set(en)
     for key in fr:
         assert fr[key].strip() and en[key].strip(), key
@@ -51,16 +56,16 @@ def test_both_languages_have_the_same_keys_and_fields():
 def test_every_registry_parameter_indicator_and_unit_has_both_languages():
     from model import INDICATORS, PARAMETERS
 
-    labels = load_registry_labels()
+    labels = load_labels()
     for prm in PARAMETERS:
         entry = labels["parameter"][prm.name]
         assert {"en", "fr", "fr_phrase", "fr_meaning"} <= set(entry), prm.name
     for name in INDICATORS:
         assert {"en", "fr", "fr_phrase"} <= set(labels["indicator"][name]), name
-    for lang in LANGS:
-        text = load_locale(lang)
-        for unit in {p.unit for p in PARAMETERS}:
-            assert f"unit.{unit}" in text, (lang, unit)
+    for unit in {p.unit for p in PARAMETERS}:
+        assert set(LANGS) <= set(labels["unit"][unit]), unit
+    for klass in ("low", "trend", "high"):
+        assert set(LANGS) <= set(labels["class"][klass]), klass
 
 
 def test_numbers_are_written_the_french_way_in_french():
@@ -165,16 +170,16 @@ def test_user_text_is_escaped(report_batch):
 def test_a_stale_analysis_is_made_again(report_batch, tmp_path):
     import json
 
-    from experiments.report.build import _analysis_is_current
+    from experiments.store import Store
 
     copy = tmp_path / "copy"
     shutil.copytree(report_batch, copy)
-    assert _analysis_is_current(copy, 16)
+    assert Store(copy).analysed_runs() == 16
     summary = copy / "analysis" / "summary.json"
     data = json.loads(summary.read_text())
     data["runs"]["finished"] = 3
     summary.write_text(json.dumps(data))
-    assert not _analysis_is_current(copy, 16)
+    assert Store(copy).analysed_runs() == 3
 
 
 # --- custom models and bad input -----------------------------------------------------------

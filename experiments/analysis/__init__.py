@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ import pandas as pd
 
 from experiments.analysis.discovery import CLASSES, classified_runs, discover, parameter_ranges
 from experiments.analysis.sensitivity import (
+    INDEX_COLUMNS,
     METHODS,
     SCENARIO_SCORE,
     Sensitivity,
@@ -35,7 +37,6 @@ from experiments.analysis.sensitivity import (
     top_precision,
 )
 from experiments.errors import UsageError, argument
-from experiments.figures import analysis_figures as figs
 
 ANALYSIS = "analysis"
 LOCK = ".servisim-analysis.lock"
@@ -203,30 +204,74 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
 
 
 def draw(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
-         tables: dict[str, pd.DataFrame], sens, order: list[str], folder: Path) -> list:
-    """Draw every figure that the tables allow; return ``(file, caption)`` pairs."""
-    out = []
-    if sens is not None:
-        main = tables.get(sens.method)
-        if main is not None and not main.empty:
-            out += (figs.morris_plots(main, folder) if sens.method == "morris" else [])
-            out += figs.index_bars(main, sens.method, folder)
-        if sens.method == "sobol" and not tables["sobol_s2"].empty:
-            out += figs.s2_heatmaps(tables["sobol_s2"], folder)
-        conv = tables.get(f"{sens.method}_convergence")
-        if conv is not None and not conv.empty:
-            out += figs.convergence_lines(conv, sens.method, folder)
+         tables: dict[str, pd.DataFrame], sens: Sensitivity | None, order: list[str],
+         folder: Path) -> list[tuple[str, str]]:
+    """Draw every figure that the tables allow, in English; return ``(file, caption)`` pairs."""
+    from experiments.figures import (
+        boxes,
+        convergence,
+        indices,
+        interactions,
+        regimes,
+        scenario_map,
+        screening,
+        shares,
+    )
+    from experiments.figures.text import FigureText
+
+    t = FigureText("en")
+    out: list[tuple[str, str]] = []
+
+    def save(name: str, png: bytes, caption: str) -> None:
+        (folder / name).write_bytes(png)
+        out.append((name, caption))
+
+    method = sens.method if sens is not None else None
+    main = tables.get(method) if method else None
+    if main is not None and not main.empty:
+        columns = [(c, k, t(legend)) for c, k, legend in INDEX_COLUMNS[method]]
+        for outcome in dict.fromkeys(main["outcome"]):
+            label = t.indicator(outcome)
+            save(f"{method}_{slug(outcome)}.png",
+                 indices.index_bars(main, columns, [outcome], t, top=None),
+                 t("caption.indices", outcome=label, method=method))
+            if method == "morris":
+                save(f"morris_sigma_{slug(outcome)}.png", screening.mu_sigma(main, outcome, t),
+                     t("caption.screening", outcome=label))
+            s2 = tables.get("sobol_s2")
+            if method == "sobol" and s2 is not None and (s2["outcome"] == outcome).any():
+                save(f"sobol_s2_{slug(outcome)}.png", interactions.s2_heatmap(s2, outcome, t),
+                     t("caption.interactions", outcome=label))
+            conv = tables.get(f"{method}_convergence")
+            if conv is not None and (conv["outcome"] == outcome).any():
+                names = list(dict.fromkeys(conv.loc[conv["outcome"] == outcome, "parameter"]))
+                save(f"convergence_{slug(outcome)}.png",
+                     convergence.convergence(conv, [c for c, _, _ in columns][::-1], outcome,
+                                             names, t),
+                     t("caption.convergence", outcome=label))
     x, classes = classified_runs(spec, samples, results)
     ranges = parameter_ranges(spec, x)
-    boxes, summary = tables["discovery"], tables["discovery_boxes"]
+    found, summary = tables["discovery"], tables["discovery_boxes"]
     if not order:
-        order = list(dict.fromkeys(boxes["parameter"])) + [p for p in x if p not in
-                                                           set(boxes["parameter"])]
-    out += figs.share_bars(tables["scenario_shares"], folder)
-    out += figs.scenario_map(x, classes, order[:2], boxes, folder)
-    out += figs.box_limits(boxes, summary, ranges, folder)
-    regime = list(dict.fromkeys([*boxes["parameter"], *order]))
-    out += figs.regime_boxplots(x, classes, regime, ranges, folder)
+        order = list(dict.fromkeys(found["parameter"])) + [p for p in x if p not in
+                                                           set(found["parameter"])]
+    share_table = tables["scenario_shares"]
+    if not share_table.empty:
+        along = ["all", *[p for p in dict.fromkeys(share_table["parameter"]) if p != "all"]]
+        save("scenario_shares.png", shares.shares_along(share_table, along, {}, t),
+             t("caption.shares"))
+    pair = [p for p in order if p in x][:2]
+    if len(pair) == 2 and not classes.empty:
+        save("scenario_map.png",
+             scenario_map.scenario_map(x, classes, pair, found, ranges, {}, t),
+             t("caption.map", x=t.param_label(pair[0]), y=t.param_label(pair[1])))
+    if not found.empty:
+        save("discovery_boxes.png", boxes.box_limits(found, summary, ranges, t),
+             t("caption.boxes"))
+    regime = [p for p in dict.fromkeys([*found["parameter"], *order]) if p in x][:8]
+    if regime and not classes.empty:
+        save("regimes_boxplot.png", regimes.regime_boxplots(x, classes, regime, ranges, t),
+             t("caption.regimes"))
     return out
 
 
@@ -284,11 +329,16 @@ def ranking(result: Sensitivity, outcome: str | None = None) -> list[str]:
     table = result.tables.get(result.method)
     if table is None or table.empty:
         return []
-    key = {"sobol": "ST", "morris": "mu_star", "pawn": "pawn"}[result.method]
+    key = INDEX_COLUMNS[result.method][0][0]
     names = list(dict.fromkeys(table["outcome"]))
     chosen = outcome or (SCENARIO_SCORE if SCENARIO_SCORE in names else names[0])
     rows = table[table["outcome"] == chosen].sort_values(key, ascending=False)
     return rows["parameter"].tolist()
+
+
+def slug(text: str) -> str:
+    """Make a file-name-safe form of an outcome name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "outcome"
 
 
 def _swap(new: Path, target: Path) -> None:

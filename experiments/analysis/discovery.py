@@ -23,10 +23,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.prim import MAX_DIMS, MIN_CLASS_RUNS, in_box, prim_box
+from model.scenarios import SCENARIOS as CLASSES
 
-CLASSES = ("low", "trend", "high")
-CLASS_FR = {"low": "bas", "trend": "tendanciel", "high": "haut"}
-"""French names of the classes, for ``sentence_fr``."""
 MAX_BOXES = 3
 MIN_COVERAGE = 0.1
 SHARE_BINS = 5
@@ -34,7 +32,7 @@ TREE_DEPTH = 3
 BOX_COLUMNS = ["scenario", "box", "parameter", "low", "high", "coverage", "density",
                "restricted"]
 SUMMARY_COLUMNS = ["scenario", "box", "coverage", "density", "share", "mass", "runs", "res_dim",
-                   "tree_agreement", "sentence", "sentence_fr"]
+                   "tree_agreement", "sentence"]
 
 
 @dataclass
@@ -45,8 +43,8 @@ class Discovery:
         shares: ``parameter, bin, bin_low, bin_high, runs, scenario, share`` (``parameter`` is
             ``all`` for the overall shares).
         boxes: One row per restricted parameter of each box (:data:`BOX_COLUMNS`).
-        summary: One row per box, with its sentence in English and French
-            (:data:`SUMMARY_COLUMNS`).
+        summary: One row per box, with its sentence (:data:`SUMMARY_COLUMNS`); the report
+            tells the same boxes in its own language.
         tree: The decision tree's leaves: ``leaf, scenario, rule, runs, share, sentence``.
         tree_accuracy: Cross-validated accuracy of the tree (NaN without a tree).
         notes: Plain sentences on what was left out or could not be done.
@@ -123,57 +121,34 @@ def scenario_shares(x: pd.DataFrame, classes: pd.Series,
     return pd.DataFrame(rows)
 
 
-def _fmt(value: float, lang: str) -> str:
-    """Format a limit: a whole number (a year, a count) as it is, others to 3 digits.
-
-    Thousands are grouped; French gets narrow spaces and a decimal comma.
-    """
+def _fmt(value: float) -> str:
+    """Format a limit: a whole number (a year, a count) as it is, others to 3 digits."""
     rounded = float(f"{value:.3g}")
     if float(value).is_integer() and abs(value) < 1e5:
-        text = str(int(value))
-    else:
-        text = f"{rounded:,.0f}" if abs(rounded) >= 1000 else f"{rounded:.3g}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+        return str(int(value))
+    return f"{rounded:,.0f}" if abs(rounded) >= 1000 else f"{rounded:.3g}"
 
 
-def condition(name: str, lo: float, hi: float, lang: str = "en", whole: bool = False) -> str:
+def condition(name: str, lo: float, hi: float, whole: bool = False) -> str:
     """Tell one restriction in words: ``x < 0.3``, ``x > 0.7`` or ``x between 0.2 and 0.5``.
 
     An infinite ``lo`` or ``hi`` is an unrestricted side; a ``whole``-number parameter (a
     year, a count) gets inclusive ``<=`` and ``>=``, since its box limits are values it takes.
     """
     if np.isfinite(lo) and np.isfinite(hi):
-        word = ("entre {} et {}" if lang == "fr" else "between {} and {}")
-        return f"{name} {word.format(_fmt(lo, lang), _fmt(hi, lang))}"
+        return f"{name} between {_fmt(lo)} and {_fmt(hi)}"
     if np.isfinite(hi):
-        return f"{name} {'<=' if whole else '<'} {_fmt(hi, lang)}"
-    return f"{name} {'>=' if whole else '>'} {_fmt(lo, lang)}"
+        return f"{name} {'<=' if whole else '<'} {_fmt(hi)}"
+    return f"{name} {'>=' if whole else '>'} {_fmt(lo)}"
 
 
 def box_sentence(scenario: str, conditions: list[str], coverage: float, density: float,
-                 lang: str = "en", overall: float | None = None) -> str:
-    """Tell a box as one plain sentence, in English or French.
-
-    ``overall`` is the class's share of all runs, told beside the box's density.
-    """
-    sep = "\u00a0" if lang == "fr" else ""
-
-    def pct(v: float) -> str:
-        return f"{round(100 * v)}{sep}%"
-
-    if lang == "fr":
-        label = CLASS_FR.get(scenario, scenario)
-        where = "quand " + " et ".join(conditions) if conditions else "sur tout l'espace exploré"
-        against = f", contre {pct(overall)} en tout" if overall is not None else ""
-        return (f"{where}, {pct(density)} des simulations donnent le scénario {label}{against} "
-                f"(cette zone réunit {pct(coverage)} des simulations {label})")
+                 overall: float | None = None) -> str:
+    """Tell a box as one plain sentence (``overall``: the class's share of all runs)."""
     where = "when " + " and ".join(conditions) if conditions else "over the whole range explored"
-    against = f", against {pct(overall)} overall" if overall is not None else ""
-    return (f"{where}, {pct(density)} of runs are {scenario}{against} "
-            f"(this box holds {pct(coverage)} of all {scenario} runs)")
-
+    against = f", against {round(100 * overall)}% overall" if overall is not None else ""
+    return (f"{where}, {round(100 * density)}% of runs are {scenario}{against} "
+            f"(this box holds {round(100 * coverage)}% of all {scenario} runs)")
 
 def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[float, float]],
                max_boxes: int = MAX_BOXES, max_dims: int = MAX_DIMS
@@ -209,16 +184,13 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
                 break
             inside = remaining & in_box(x, limits)
             members[(scenario, number)] = inside
-            texts = {lang: [condition(n, *limits[n], lang, whole[n]) for n in limits]
-                     for lang in ("en", "fr")}
+            texts = [condition(n, *limits[n], whole[n]) for n in limits]
             summary.append({"scenario": scenario, "box": number, "coverage": coverage,
                             "density": density, "mass": inside.sum() / len(x),
                             "runs": int(inside.sum()), "res_dim": len(limits),
                             "share": total / len(x),
-                            "sentence": box_sentence(scenario, texts["en"], coverage, density,
-                                                     overall=total / len(x)),
-                            "sentence_fr": box_sentence(scenario, texts["fr"], coverage,
-                                                        density, "fr", total / len(x))})
+                            "sentence": box_sentence(scenario, texts, coverage, density,
+                                                     overall=total / len(x))})
             for n, (lo, hi) in limits.items():
                 low, high = ranges.get(n, (float(x[n].min()), float(x[n].max())))
                 rows.append({"scenario": scenario, "box": number, "parameter": n,
@@ -238,22 +210,18 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
 
 def _trivial(scenario: str, total: int, n: int) -> dict:
     """Return the summary row of a class with no box: no run, every run, or too few runs."""
-    label = CLASS_FR[scenario]
     if total == 0:
-        en, fr = (f"no run is {scenario}", f"aucune simulation ne donne le scénario {label}")
+        sentence = f"no run is {scenario}"
     elif total == n:
-        en, fr = (f"every run is {scenario}",
-                  f"toutes les simulations donnent le scénario {label}")
+        sentence = f"every run is {scenario}"
     else:
-        en = (f"only {total} of {n} runs are {scenario}: too few to find the ranges that "
-              "lead there")
-        fr = (f"seules {total} simulations sur {n} donnent le scénario {label}\u00a0: trop peu "
-              "pour trouver les zones qui y mènent")
+        sentence = (f"only {total} of {n} runs are {scenario}: too few to find the ranges that "
+                    "lead there")
     share = total / n if n else 0.0
     return {"scenario": scenario, "box": 0, "coverage": 1.0 if total else 0.0,
             "density": share, "share": share, "mass": 1.0 if total else 0.0, "runs": total,
             "res_dim": 0,
-            "sentence": en, "sentence_fr": fr}
+            "sentence": sentence}
 
 
 def tree_rules(x: pd.DataFrame, classes: pd.Series,

@@ -11,8 +11,10 @@ box's runs that are of the class.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+from collections.abc import Iterator
 import warnings
 
 import numpy as np
@@ -55,14 +57,13 @@ def _f1(coverage: float, density: float) -> float:
     return 2 * coverage * density / (coverage + density) if coverage + density else 0.0
 
 
-@functools.cache
-def _prim_module():
-    """Import EMA Workbench's PRIM (quietly, and without its slow import-time logging set-up).
+@contextlib.contextmanager
+def _stack_names_only() -> Iterator[None]:
+    """Let ``inspect.getouterframes`` walk the stack by name only, for the ``with`` block.
 
-    EMA's ``method_logger`` decorator calls ``inspect.getouterframes`` at import time only to
-    read the caller's name, which scans every loaded module for every frame (seconds once
-    pandas, matplotlib and scikit-learn are loaded). During the import it gets the same frame
-    names from a plain walk up the stack.
+    EMA Workbench's ``method_logger`` decorator calls it at import time only to read the
+    caller's name, which scans every loaded module for every frame (seconds once pandas,
+    matplotlib and scikit-learn are loaded). The real function is back when the block ends.
     """
     original = inspect.getouterframes
 
@@ -75,11 +76,17 @@ def _prim_module():
 
     inspect.getouterframes = names_only
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "ipyparallel not installed": we never use it
-            from ema_workbench.analysis import prim
+        yield
     finally:
         inspect.getouterframes = original
+
+
+@functools.cache
+def _prim_module():
+    """Import EMA Workbench's PRIM once, quietly and quickly (:func:`_stack_names_only`)."""
+    with _stack_names_only(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "ipyparallel not installed": we never use it
+        from ema_workbench.analysis import prim
     return prim
 
 

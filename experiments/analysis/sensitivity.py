@@ -28,10 +28,10 @@ from experiments.analysis.pawn import ks_by_slice as ks_by_slice  # the PAWN sta
 from experiments.analysis.pawn import pawn_indices
 from experiments.analysis.pawn import pawn_slices as pawn_slices
 from experiments.errors import UsageError
+from model.scenarios import SCORES
 
 SCENARIO_SCORE = "scenario_score"
-"""A numeric outcome made from the run's class: low = -1, trend = 0, high = 1."""
-SCORES = {"low": -1.0, "trend": 0.0, "high": 1.0}
+"""A numeric outcome made from the run's class: low = -1, trend = 0, high = 1 (``SCORES``)."""
 CONF_LEVEL = 0.95
 SOBOL_RESAMPLES = 100
 MORRIS_RESAMPLES = 100
@@ -43,6 +43,11 @@ METHODS = {
     "pawn": ("PAWN, moment-independent (median Kolmogorov-Smirnov distance over slices of each "
              "parameter, SALib pawn), bootstrap 95% CIs; Sobol estimators need a Sobol design"),
 }
+#: Each method's index columns, the one that ranks parameters first: (column, its 95% CI
+#: half-width, the figure word of its legend).
+INDEX_COLUMNS = {"sobol": [("ST", "ST_conf", "fig.legend_st"), ("S1", "S1_conf", "fig.legend_s1")],
+                 "morris": [("mu_star", "mu_star_conf", "fig.legend_mu")],
+                 "pawn": [("pawn", "pawn_conf", "fig.legend_pawn")]}
 
 
 @dataclass

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Analyse the folder and print what was found."""
     from experiments.analysis import ANALYSIS, analyze
-    from experiments.analysis.sensitivity import top_rows
+    from experiments.analysis.sensitivity import INDEX_COLUMNS, top_rows
 
     tables = analyze(args.directory, args.outcomes, figures=args.figures)
     summary = tables["summary"].iloc[0]
@@ -37,8 +37,7 @@ def handle(args: argparse.Namespace) -> int:
         print(f"method: {summary['method_text']}")
     for note in tables["notes"]["note"]:
         print(f"note: {note}")
-    key = {"sobol": ("ST", "ST_conf"), "morris": ("mu_star", "mu_star_conf"),
-           "pawn": ("pawn", "pawn_conf")}.get(summary["method"])
+    key = INDEX_COLUMNS.get(summary["method"], [None])[0]
     main = tables.get(summary["method"])
     if key and main is not None and not main.empty:
         print(f"most influential parameters ({key[0]} +/- 95% CI half-width):")

@@ -27,8 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "workshop", help="run the workshop study, analyse it and write the report (resumable)",
         description="Run experiments/studies/workshop.toml (or quick.toml with --quick), "
-                    "analyse the runs and write the workshop report; print the report's path. Run the "
-                    "same command again to resume after an interruption.")
+                    "analyse the runs and write the workshop report; print the report's path. "
+                    "Run the same command again to resume after an interruption.")
     p.add_argument("--out", metavar="DIR",
                    help="result folder (default results/workshop, results/quick or "
                         "results/workshop_precise)")
@@ -52,7 +52,8 @@ def handle(args: argparse.Namespace) -> int:
     """Batch, analysis, report; print the report's path."""
     from experiments.errors import UsageError
     from experiments.files import out_argument
-    from experiments.report.build import build_report, ensure_analysis
+    from experiments.report.batch import ensure_analysis
+    from experiments.report.build import build_report
     from experiments.runs.batch import run_batch
 
     name = "quick" if args.quick else "precise" if args.precise else "workshop"

@@ -1,48 +1,35 @@
-"""Small figures of one run's trajectory (matplotlib, no display needed)."""
+"""One run's main indicators over the quarters (``servisim run`` writes it as a PNG)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+from experiments.figures.base import drawn, grid
 
+#: Panels: figure word of the title -> the indicators drawn in it.
 PANELS = (
-    ("Service market captured", [("industrial_service_capture", "industrial firms"),
-                                 ("platform_share", "platforms")]),
-    ("Servitized firms", [("servitized_share_sme", "SMEs"), ("servitized_share_large", "large")]),
-    ("Digital adoption", [("digital_adoption_sme", "SMEs"), ("digital_adoption_large", "large")]),
-    ("Jobs and exits", [("jobs_index_2017", "jobs / 2017"),
-                        ("cumulative_exits_share", "cumulative exits")]),
+    ("fig.panel_capture", ["industrial_service_capture", "platform_share"]),
+    ("fig.panel_servitized", ["servitized_share_sme", "servitized_share_large"]),
+    ("fig.panel_digital", ["digital_adoption_sme", "digital_adoption_large"]),
+    ("fig.panel_jobs", ["jobs_index_2017", "cumulative_exits_share"]),
 )
 
 
-def plot_trajectory(trajectory: pd.DataFrame, path: Path, title: str = "",
-                    fmt: str | None = None) -> None:
-    """Draw the main indicators over time into a PNG file.
-
-    Args:
-        trajectory: one row per quarter with a ``quarter`` column and indicator columns.
-        path: PNG file to write.
-        title: figure title.
-        fmt: the image format when ``path`` does not end in it (e.g. a temporary name).
-
-    """
-    years = 2019.75 + trajectory.index.to_numpy() / 4
-    fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), sharex=True)
-    for ax, (name, series) in zip(axes.flat, PANELS, strict=True):
-        for column, label in series:
-            ax.plot(years, trajectory[column], label=label)
-        ax.set_title(name)
-        ax.set_ylim(0, max(1.05, float(trajectory[[c for c, _ in series]].max().max()) * 1.05))
+@drawn
+def trajectory(frame: pd.DataFrame, t: Any, title: str = "") -> Figure:
+    """Draw the main indicators of one run's trajectory (one row per quarter), 2 x 2 panels."""
+    years = 2019.75 + frame.index.to_numpy() / 4
+    fig, axes = grid(len(PANELS), 2, 10, 3.25)
+    for ax, (name, series) in zip(axes, PANELS, strict=True):
+        for column in series:
+            ax.plot(years, frame[column], label=t.indicator(column))
+        ax.set_title(t(name))
+        ax.set_ylim(0, max(1.05, float(frame[series].max().max()) * 1.05))
         ax.grid(alpha=0.3)
         ax.legend(loc="best", fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=110, format=fmt)
-    finally:
-        plt.close(fig)
+    return fig

@@ -3,7 +3,7 @@
 ``build_report(DIR, lang)`` reads the batch through the store and its analysis
 (``DIR/analysis/``, made by :func:`experiments.analysis.analyze` when missing or out of date),
 draws the report's figures in the chosen language, and renders the Jinja2 templates in
-``experiments/templates/`` (autoescaped: experiment names and descriptions are shown as text,
+``experiments/report/templates/`` (autoescaped: experiment names and descriptions are shown as text,
 never as HTML). Figures are embedded as base64 PNG, styles are inline: the file opens without
 network, and can be mailed or printed as it is.
 
@@ -14,12 +14,7 @@ and each missing part is said in one sentence instead of a figure.
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import io
-import json
 import sys
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -27,136 +22,14 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.errors import ArgumentError, UsageError
-from experiments.figures import report_figures as figs
+from experiments.errors import ArgumentError
 from experiments.report import sections
+from experiments.report.batch import Batch, load_batch
 from experiments.report.i18n import LANGS, Translator
+from experiments.store import Store
+from model.scenarios import SCENARIO_COLOURS
 
 TEMPLATES = Path(__file__).with_name("templates")
-ANALYSIS = "analysis"
-
-
-@dataclass
-class Batch:
-    """Everything the report reads from a batch folder.
-
-    Attributes:
-        root: the batch folder.
-        spec: the resolved experiment (``spec.json``).
-        results: one row per finished run (:func:`experiments.store.load_results`).
-        trajectories: quarterly trajectories, or ``None`` when not stored.
-        summary: the analysis's ``summary.json``.
-        tables: the analysis's CSV tables by file stem (empty files give empty tables).
-        source: the experiment file as the user wrote it.
-
-    """
-
-    root: Path
-    spec: dict[str, Any]
-    results: pd.DataFrame
-    trajectories: pd.DataFrame | None
-    summary: dict[str, Any]
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    source: str = ""
-
-    @property
-    def is_servisim(self) -> bool:
-        """Whether the runs come from the servisim model (registry, bands, trajectories)."""
-        return self.spec.get("model", "servisim") == "servisim"
-
-    def table(self, name: str) -> pd.DataFrame:
-        """An analysis table, or an empty one when the analysis did not write it."""
-        return self.tables.get(name, pd.DataFrame())
-
-
-def _analysis_is_current(root: Path, n_finished: int) -> bool:
-    path = root / ANALYSIS / "summary.json"
-    if not path.is_file():
-        return False
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return int(summary.get("runs", {}).get("finished", -1)) == n_finished
-
-
-def ensure_analysis(root: Path, n_finished: int, stream: Any = None) -> bool:
-    """Run the analysis when ``DIR/analysis`` is missing or older than the finished runs.
-
-    SALib's chatter on stdout is kept out of the user's terminal.
-
-    Returns:
-        Whether the analysis was (re)run.
-
-    """
-    if _analysis_is_current(root, n_finished):
-        return False
-    from experiments.analysis import analyze
-
-    if stream is not None:
-        print(f"analysing {root} (servisim analyze) ...", file=stream, flush=True)
-    with contextlib.redirect_stdout(io.StringIO()):
-        analyze(root)
-    return True
-
-
-def load_batch(directory: str | Path, stream: Any = None) -> Batch:
-    """Read a batch folder and its analysis (made first if missing or out of date).
-
-    Raises:
-        UsageError: not a batch folder, no finished run, only failed runs.
-
-    """
-    from experiments.store import load_results, load_spec
-
-    root = Path(directory)
-    if not root.is_dir():
-        raise UsageError(f"{root}: no such folder; give the folder of a batch "
-                         "(servisim batch EXPERIMENT.toml --out DIR)")
-    spec = load_spec(root)
-    results = load_results(root)
-    ensure_analysis(root, len(results), stream)
-    folder = root / ANALYSIS
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    tables = {}
-    for path in sorted(folder.glob("*.csv")):
-        try:
-            tables[path.stem] = pd.read_csv(path)
-        except pd.errors.EmptyDataError:
-            tables[path.stem] = pd.DataFrame()
-    source_path = root / "experiment.toml"
-    source = source_path.read_text(encoding="utf-8", errors="replace") \
-        if source_path.is_file() else ""
-    return Batch(root, spec, results, read_trajectories(root, spec, results), summary, tables,
-                 source)
-
-
-def read_trajectories(root: Path, spec: dict[str, Any], results: pd.DataFrame
-                      ) -> pd.DataFrame | None:
-    """The stored quarterly trajectories of the finished runs, or ``None``.
-
-    Same rows as :func:`experiments.store.load_trajectories` (each run and quarter once, only
-    runs that have a result), read in one multi-threaded pass over the parts and limited to
-    the banded indicators the report draws: a workshop batch has about a thousand parts.
-    """
-    parts = sorted((root / "trajectories").glob("part-*.parquet"))
-    if not spec.get("trajectories") or not parts:
-        return None
-    import pyarrow.dataset as ds
-
-    from model.scenarios import load_bands
-
-    dataset = ds.dataset([str(p) for p in parts], format="parquet")
-    wanted = ["run_id", "quarter", *load_bands()]
-    columns = [c for c in wanted if c in dataset.schema.names]
-    frame = dataset.to_table(columns=columns).to_pandas()
-    frame = frame.drop_duplicates(["run_id", "quarter"], keep="first")
-    return frame[frame["run_id"].isin(set(results["run_id"]))].reset_index(drop=True)
-
-
-def data_uri(png: bytes) -> str:
-    """A PNG as a ``data:`` URI, to embed in the page."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def environment() -> Any:
@@ -173,6 +46,7 @@ def context(batch: Batch, t: Translator) -> dict[str, Any]:
     """Collect everything the templates show, texts already in the report's language."""
     ok = batch.results[batch.results["status"].eq("ok")]
     ctx: dict[str, Any] = {"t": t, "lang": t.lang, "servisim": batch.is_servisim,
+                           "colours": SCENARIO_COLOURS,
                            "name": batch.spec.get("name", ""),
                            "description": batch.spec.get("description") or "",
                            "n_runs": len(batch.results), "n_ok": len(ok),
@@ -192,9 +66,7 @@ def facts(batch: Batch, t: Translator) -> dict[str, Any]:
     spec, results = batch.spec, batch.results
     failed = results[results["status"].ne("ok")]
     runtime = float(pd.to_numeric(results.get("runtime_s"), errors="coerce").sum())
-    parts = sorted((batch.root / "results").glob("part-*.parquet"))
-    last = (datetime.fromtimestamp(parts[-1].stat().st_mtime, UTC).isoformat(timespec="minutes")
-            if parts else None)
+    last = Store(batch.root).last_written()
     design = spec.get("design", "?")
     rows = [
         (t("facts.name"), spec.get("name", "")),
@@ -306,8 +178,13 @@ def build_report(directory: str | Path, lang: str = "fr", out: str | Path | None
     """
     if lang not in LANGS:
         raise ArgumentError("lang", lang, f"unknown language; allowed {', '.join(LANGS)}")
-    from experiments.files import check_report_file, check_writable, out_argument, writing
-    from experiments.store import atomic_write
+    from experiments.files import (
+        atomic_write,
+        check_report_file,
+        check_writable,
+        out_argument,
+        writing,
+    )
 
     path = out_argument(out) if out is not None else default_path(directory, lang)
     # before the analysis: a refusal costs nothing
@@ -321,4 +198,4 @@ def build_report(directory: str | Path, lang: str = "fr", out: str | Path | None
     return path
 
 
-__all__ = ["Batch", "build_report", "data_uri", "figs", "load_batch", "render"]
+__all__ = ["Batch", "build_report", "load_batch", "render"]

@@ -7,26 +7,25 @@ already written in the report's language, and figures as ``data:`` URIs.
 
 from __future__ import annotations
 
+import base64
 import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from experiments.figures import report_figures as figs
+from experiments.analysis.sensitivity import INDEX_COLUMNS, SCENARIO_SCORE
+from experiments.figures import convergence as convergence_figure
+from experiments.figures import fans, indices, scenario_map
+from experiments.figures import final_values as final_figure
+from experiments.figures import shares as shares_figure
 from experiments.report.i18n import Translator
+from model.scenarios import SCENARIOS as CLASSES
 
 if TYPE_CHECKING:
-    from experiments.report.build import Batch
+    from experiments.report.batch import Batch
 
-CLASSES = ("low", "trend", "high")
-SCORE = "scenario_score"
-#: Index columns of each sensitivity method: (column, confidence column, legend key).
-INDEX_COLUMNS = {"sobol": [("ST", "ST_conf", "sens.legend_st"),
-                           ("S1", "S1_conf", "sens.legend_s1")],
-                 "morris": [("mu_star", "mu_star_conf", "sens.legend_mu")],
-                 "pawn": [("pawn", "pawn_conf", "sens.legend_pawn")],
-                 "delta": [("delta", "delta_conf", "sens.legend_delta")]}
+SCORE = SCENARIO_SCORE
 TOP = 3
 HEADLINE = 6
 """Outcomes of a custom model shown first (the rest are folded away)."""
@@ -35,9 +34,8 @@ FIRST_PAGE_BOXES = 2
 
 
 def _uri(png: bytes) -> str:
-    from experiments.report.build import data_uri
-
-    return data_uri(png)
+    """A PNG as a ``data:`` URI, to embed in the page."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def registry(batch: Batch) -> dict[str, Any]:
@@ -237,7 +235,7 @@ def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
         fan = None
         if drawn and len(runs):
             part = traj[traj["run_id"].isin(set(runs))]
-            fan = _uri(figs.fan_chart(part, klass, drawn, band_table, t))
+            fan = _uri(fans.fan_chart(part, klass, drawn, band_table, t))
         blocks.append({"klass": klass, "name": t.klass(klass),
                        "title": t(f"scenario.{klass}.title"),
                        "story": t(f"scenario.{klass}.story"),
@@ -251,7 +249,7 @@ def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
     values = None
     if banded and total:
         keep = classes.notna()
-        values = _uri(figs.final_values(final[keep].reset_index(drop=True),
+        values = _uri(final_figure.final_values(final[keep].reset_index(drop=True),
                                         classes[keep].reset_index(drop=True), banded,
                                         band_table, t, seed=int(batch.spec.get("seed") or 0)))
     return {"blocks": blocks, "bands": rows if band_table else [], "final_values": values,
@@ -313,14 +311,15 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
         if not chosen:
             continue
         result[key] = [_index_sentence(batch, outcome, t) for outcome in chosen]
-        result[figure] = _uri(figs.importance_bars(table, columns, chosen, t))
+        result[figure] = _uri(indices.index_bars(table, columns, chosen, t))
     conv = batch.table(f"{method}_convergence")
     outcome = lever_outcome(batch)
     sizes = conv.loc[conv["outcome"] == outcome, "n_points"].nunique() \
         if not conv.empty and outcome and "n_points" in conv else 0
     if sizes >= 2:
         names = [p for p, *_ in ranked(batch, outcome)[:5]]
-        result["convergence"] = _uri(figs.convergence(conv, columns[0][0], outcome, names, t))
+        result["convergence"] = _uri(convergence_figure.convergence(
+            conv, [columns[0][0]], outcome, names, t))
         result["convergence_caption"] = t("sens.convergence_caption",
                                           outcome=t.indicator_phrase(outcome))
     precision = batch.summary.get("precision")
@@ -375,14 +374,14 @@ def discovery_details(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str
     keep = classes.notna()
     if len(pair) == 2:
         x = ok.loc[keep, pair].astype(float).reset_index(drop=True)
-        out["map"] = _uri(figs.scenario_map(x, classes[keep].reset_index(drop=True), pair,
-                                            limits, span, unit, t))
+        out["map"] = _uri(scenario_map.scenario_map(x, classes[keep].reset_index(drop=True),
+                                                    pair, limits, span, unit, t))
         out["map_caption"] = t("disc.map_caption", x=t.param_label(pair[0]),
                                y=t.param_label(pair[1]))
     shares = batch.table("scenario_shares")
     along = [p for p in varied if not shares.empty and (shares["parameter"] == p).any()]
     if along:
-        out["shares"] = _uri(figs.shares_along(shares, along, unit, t))
+        out["shares"] = _uri(shares_figure.shares_along(shares, along, unit, t))
     accuracy = batch.summary.get("tree_accuracy")
     if accuracy is not None and not (isinstance(accuracy, float) and math.isnan(accuracy)):
         out["tree"] = t("disc.tree", accuracy=t.pct(float(accuracy)))

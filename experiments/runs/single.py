@@ -24,7 +24,7 @@ from experiments.files import (
     RUN_MARKER,
     check_run_folder,
     remove_stale_temps,
-    temp_name,
+    write_atomically,
     writing,
 )
 from model import ServitizationModel, load_preset, resolve, votes
@@ -102,8 +102,11 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> None:
             half-written is left.
 
     """
-    from experiments.figures.trajectory import plot_trajectory
+    from experiments.figures.text import FigureText
+    from experiments.figures.trajectory import trajectory
 
+    t = FigureText("en")
+    title = t("fig.run_title", seed=result.seed, klass=t.klass(result.scenario))
     out = Path(out_dir)
     check_run_folder(out)
     payload = {**result.indicators, "scenario": result.scenario, "votes": result.votes,
@@ -111,9 +114,7 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> None:
     writers = {
         "trajectory.csv": lambda p: result.trajectory.to_csv(p, index=False),
         "indicators.json": lambda p: p.write_text(json.dumps(payload, indent=2)),
-        "trajectory.png": lambda p: plot_trajectory(
-            result.trajectory, p, title=f"servisim run (seed {result.seed}): {result.scenario}",
-            fmt="png"),
+        "trajectory.png": lambda p: p.write_bytes(trajectory(result.trajectory, t, title)),
     }
     created = not out.exists()
     try:
@@ -122,24 +123,11 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> None:
             remove_stale_temps(out, (RUN_MARKER, *RUN_FILES))
             marker = {"written_by": "servisim run", "seed": result.seed,
                       "created": datetime.now(UTC).isoformat(timespec="seconds")}
-            _replace(out / RUN_MARKER, lambda p: p.write_text(json.dumps(marker) + "\n"))
+            write_atomically(out / RUN_MARKER, lambda p: p.write_text(json.dumps(marker) + "\n"))
             for name, write in writers.items():
-                _replace(out / name, write)
+                write_atomically(out / name, write)
     except BaseException:
         if created:  # a folder this call made holds only this run's files: take it back
             shutil.rmtree(out, ignore_errors=True)
         raise
 
-
-def _replace(path: Path, write) -> None:
-    """Write a file through a temporary name and a rename; remove the temporary on failure."""
-    tmp = temp_name(path)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as err:
-        err.filename = err.filename or str(path)  # name the file in the one-line message
-        raise
-    finally:
-        if tmp.exists():
-            tmp.unlink()
