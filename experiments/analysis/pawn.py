@@ -1,10 +1,16 @@
-"""PAWN indices of one outcome: conditioning slices, Kolmogorov-Smirnov distances, bootstrap.
+"""PAWN indices of one outcome: SALib's estimator, sliced by level for grid parameters.
 
-PAWN (SALib ``pawn``) is a moment-independent index: how far the outcome's distribution moves
-when one parameter is held in a slice. It needs no particular design, so it serves the ``lhs``
-and ``grid`` batches of :mod:`experiments.analysis.sensitivity`. A parameter with few levels (a
-grid) is sliced by level; the confidence interval comes from a bootstrap over points, and the index of a
-random column tells the level that a parameter without any effect gets.
+PAWN is a moment-independent index: how far the outcome's distribution moves when one
+parameter is held in a slice (the median Kolmogorov-Smirnov distance over the slices). It needs
+no particular design, so it serves the ``lhs`` and ``grid`` batches of
+:mod:`experiments.analysis.sensitivity`. ``SALib.analyze.pawn`` computes it, its confidence
+interval (a bootstrap over points, which SALib does not offer, calling SALib on each resample)
+and the level that a parameter without any effect gets (SALib on a random extra column).
+
+One thing SALib cannot do, written here: a grid parameter, with a few distinct values, must be
+sliced by level. SALib cuts every parameter at quantiles of its values, and with ties at a few
+levels its slices come out empty or merged; :func:`ks_by_level` gives such a parameter one
+slice per level instead.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import pandas as pd
 Z = 1.959963984540054  # the normal quantile of a two-sided 95% interval
 PAWN_RESAMPLES = 50
 MAX_LEVELS = 10
+"""A parameter with at most this many distinct values is sliced by level."""
 
 
 def pawn_slices(n: int) -> int:
@@ -24,38 +31,35 @@ def pawn_slices(n: int) -> int:
     return int(np.clip(n // 15, 2, 10))
 
 
-def slice_labels(x: np.ndarray, slices: int) -> tuple[np.ndarray, int]:
-    """Return each point's conditioning slice of one parameter (-1: none) and their number.
+def ks_by_level(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """PAWN's Kolmogorov-Smirnov distance of each level of ``x`` (one slice per level).
 
-    A parameter with at most :data:`MAX_LEVELS` distinct values (a grid) gets one slice per
-    value; any other gets SALib's ``pawn`` slices, between quantiles of ``x`` (upper end open).
+    Each level's outcome distribution against the unconditional one, as in SALib's ``pawn``.
     """
     levels = np.unique(x)
-    if len(levels) <= MAX_LEVELS:
-        return np.searchsorted(levels, x), len(levels)
-    edges = np.nanquantile(x, np.arange(0, 1 + 1 / slices, 1 / slices))
-    label = np.full(len(x), -1)
-    for s in range(slices):
-        label[(x >= edges[s]) & (x < edges[s + 1])] = s
-    return label, slices
-
-
-def ks_by_slice(x: np.ndarray, y: np.ndarray, slices: int) -> np.ndarray:
-    """Compute PAWN's Kolmogorov-Smirnov distances of one parameter, one per slice.
-
-    Each slice's outcome distribution against the unconditional one: the statistic of SALib's
-    ``pawn.analyze``, vectorised so that it can be bootstrapped cheaply. Empty slices are NaN.
-    """
-    label, k = slice_labels(x, slices)
     order = np.argsort(y, kind="stable")
     ys = y[order]
     last = np.searchsorted(ys, ys, side="right") - 1  # evaluate the CDFs after ties
-    onehot = (label[order][:, None] == np.arange(k)[None, :]).astype(float)
+    onehot = (x[order][:, None] == levels[None, :]).astype(float)
     counts = onehot.sum(axis=0)
-    cdf_slices = np.cumsum(onehot, axis=0)[last] / np.where(counts > 0, counts, np.nan)
+    cdf_levels = np.cumsum(onehot, axis=0)[last] / counts
     cdf_all = (last + 1)[:, None] / len(y)
-    distance = np.abs(cdf_slices - cdf_all)
-    return np.where(counts > 0, np.nanmax(np.nan_to_num(distance, nan=0.0), axis=0), np.nan)
+    return np.abs(cdf_levels - cdf_all).max(axis=0)
+
+
+def _statistics(problem: dict, x: np.ndarray, y: np.ndarray, slices: int,
+                seed: int) -> dict[str, np.ndarray]:
+    """Median, minimum and maximum KS distance of each parameter (SALib; grids by level)."""
+    from SALib.analyze import pawn
+
+    res = pawn.analyze(problem, x, y, S=slices, seed=seed)
+    stats = {k: np.array(res[k], dtype=float) for k in ("median", "minimum", "maximum")}
+    for j in range(problem["num_vars"]):
+        if len(np.unique(x[:, j])) <= MAX_LEVELS:
+            ks = ks_by_level(x[:, j], y)
+            stats["median"][j], stats["minimum"][j], stats["maximum"][j] = (
+                np.median(ks), ks.min(), ks.max())
+    return stats
 
 
 def pawn_indices(problem: dict, x: np.ndarray, y: np.ndarray, seed: int) -> pd.DataFrame:
@@ -72,28 +76,19 @@ def pawn_indices(problem: dict, x: np.ndarray, y: np.ndarray, seed: int) -> pd.D
         slices, n_points``.
 
     """
-    from SALib.analyze import pawn
-
-    d = problem["num_vars"]
     slices = pawn_slices(len(y))
+    rng = np.random.default_rng(seed)
+    with_dummy = {"num_vars": problem["num_vars"] + 1, "names": [*problem["names"], "_dummy"],
+                  "bounds": [*problem["bounds"], [0.0, 1.0]]}
     state = np.random.get_state()  # SALib's pawn reseeds numpy's global generator
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = pawn.analyze(problem, x, y, S=slices, seed=seed)
-            stats = {k: np.array(res[k], dtype=float) for k in ("median", "minimum", "maximum")}
-            for j in range(d):
-                if len(np.unique(x[:, j])) <= MAX_LEVELS:  # a grid: slice by level
-                    ks = ks_by_slice(x[:, j], y, slices)
-                    stats["median"][j], stats["minimum"][j], stats["maximum"][j] = (
-                        np.nanmedian(ks), np.nanmin(ks), np.nanmax(ks))
-            rng = np.random.default_rng(seed)
-            boot = np.empty((PAWN_RESAMPLES, d))
-            for b in range(PAWN_RESAMPLES):
-                idx = rng.integers(0, len(y), len(y))
-                boot[b] = [np.nanmedian(ks_by_slice(x[idx, j], y[idx], slices))
-                           for j in range(d)]
-            dummy = np.nanmedian(ks_by_slice(rng.uniform(size=len(y)), y, slices))
+            stats = _statistics(problem, x, y, slices, seed)
+            boot = np.array([_statistics(problem, x[idx], y[idx], slices, seed)["median"]
+                             for idx in rng.integers(0, len(y), (PAWN_RESAMPLES, len(y)))])
+            dummy_x = np.column_stack([x, rng.uniform(size=len(y))])
+            dummy = _statistics(with_dummy, dummy_x, y, slices, seed)["median"][-1]
     finally:
         np.random.set_state(state)
     return pd.DataFrame({

@@ -14,8 +14,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
-from collections.abc import Iterator
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd

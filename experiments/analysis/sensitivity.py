@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.pawn import ks_by_slice as ks_by_slice  # the PAWN statistic, re-exported
+from experiments.analysis.pawn import ks_by_level as ks_by_level  # re-exported
 from experiments.analysis.pawn import pawn_indices
 from experiments.analysis.pawn import pawn_slices as pawn_slices
 from experiments.errors import UsageError
