@@ -156,7 +156,7 @@ def _candidates(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
     import pandas as pd
 
     from calibration import fit as fitting
-    from calibration.abc import derived_seed, distances, experiment_text
+    from calibration.abc import derived_seed, distances, particle_experiment
 
     names = list(cfg.priors)
     best = particles.nsmallest(min(cfg.point_candidates - 1, len(particles)), "distance",
@@ -169,10 +169,10 @@ def _candidates(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
     if cfg.is_servisim:
         candidates.append({n: fitting.literature_value(cfg, n) for n in names})
         sources.append("literature defaults")
-    text = experiment_text(f"{cfg.name}-calibrated-point", derived_seed(cfg, 10_001),
-                           candidates, cfg.run_function, cfg.fixed, cfg.outputs,
-                           replicates=cfg.point_seeds)
-    runs = runner.run("calibrated-point", text, cfg.outputs, versioned=True)
+    spec = particle_experiment(cfg, f"{cfg.name}-calibrated-point", derived_seed(cfg, 10_001),
+                               candidates, cfg.run_function, cfg.fixed, cfg.outputs,
+                               replicates=cfg.point_seeds)
+    runs = runner.run("calibrated-point", spec, cfg.outputs, versioned=True)
     medians = runs.groupby("particle")[cfg.outputs].median().reindex(range(len(candidates)))
     table = pd.DataFrame(candidates)
     table.insert(0, "source", sources)
@@ -228,7 +228,7 @@ def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
         return None
     import numpy as np
 
-    from calibration.abc import as_dicts, derived_seed, experiment_text
+    from calibration.abc import as_dicts, derived_seed, particle_experiment
     from calibration.effects import EFFECTS, HEADLINE, HORIZONS, summarise
 
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 10_002]))
@@ -239,9 +239,10 @@ def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
     outputs += [f"{e}_{g}_h{HEADLINE}" for e in EFFECTS for g in ("small", "large")]
     outputs += [f"treated_h{h}" for h in HORIZONS] + [f"margin_points_h{HEADLINE}"]
     fixed = {**cfg.fixed, "population_scale": cfg.effects_scale}
-    text = experiment_text(f"{cfg.name}-effects", derived_seed(cfg, 10_002),
-                           as_dicts(cfg, theta), "calibration.effects:simulate", fixed, outputs)
-    runs = runner.run("effects", text, outputs, versioned=True)
+    spec = particle_experiment(cfg, f"{cfg.name}-effects", derived_seed(cfg, 10_002),
+                               as_dicts(cfg, theta), "calibration.effects:simulate", fixed,
+                               outputs)
+    runs = runner.run("effects", spec, outputs, versioned=True)
     runs.to_parquet(runner.out_dir / "effects_runs.parquet")
     return summarise(runs[runs["status"] == "ok"], cfg.targets)
 
@@ -251,16 +252,16 @@ def _presets(cfg: CalibrationConfig, runner: Any, defaults: dict[str, Any],
     """Share of each preset's runs in its own class with these defaults (``preset_seeds``)."""
     import pandas as pd
 
-    from calibration.abc import derived_seed, experiment_text
+    from calibration.abc import derived_seed, particle_experiment
     from calibration.summaries import CHECKED_PRESETS, PRESET_INDEX
 
     particles = [{**defaults, PRESET_INDEX: i} for i in range(len(CHECKED_PRESETS))]
     fixed = {**{k: v for k, v in cfg.fixed.items() if k not in defaults},
              "population_scale": cfg.preset_scale}
-    text = experiment_text(f"{cfg.name}-presets-{label}", derived_seed(cfg, 10_003), particles,
-                           "calibration.summaries:preset_scenario", fixed, ["own_class"],
-                           replicates=cfg.preset_seeds)
-    runs = runner.run("presets", text, ["own_class"], versioned=True)
+    spec = particle_experiment(cfg, f"{cfg.name}-presets-{label}", derived_seed(cfg, 10_003),
+                               particles, "calibration.summaries:preset_scenario", fixed,
+                               ["own_class"], replicates=cfg.preset_seeds)
+    runs = runner.run("presets", spec, ["own_class"], versioned=True)
     rows = []
     for i, name in enumerate(CHECKED_PRESETS):
         part = runs[runs["particle"] == i]

@@ -81,11 +81,11 @@ def test_the_standard_library_and_installed_packages_are_refused_as_models(tmp_p
 
 
 def test_servisim_own_packages_stay_usable_as_models():
-    from calibration.abc import run_particle
+    from calibration.effects import simulate as effects
     from calibration.summaries import simulate
     from experiments.spec.models import import_model
 
-    assert import_model("calibration.abc:run_particle", ()) is run_particle
+    assert import_model("calibration.effects:simulate", ()) is effects
     assert import_model("calibration.summaries:simulate", ()) is simulate
 
 

@@ -97,12 +97,13 @@ class Prepared:
     resolved: dict[str, Any]
 
 
-def prepare(experiment_path: str | Path, out_dir: str | Path | None = None,
+def prepare(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path | None = None,
             max_runs: int | None = None) -> Prepared:
-    """Check an experiment file and build its design and plan (nothing is written).
+    """Check an experiment and build its design and plan (nothing is written).
 
     Args:
-        experiment_path: the TOML experiment file.
+        experiment_path: the TOML experiment file, or an experiment given from Python
+            (:func:`experiments.spec.tables.experiment`).
         out_dir: a result folder that may already hold this experiment's plan, read instead
             of drawing the design again.
         max_runs: the most runs allowed (default
@@ -112,7 +113,8 @@ def prepare(experiment_path: str | Path, out_dir: str | Path | None = None,
         UsageError: any problem with the file; a design over ``max_runs``.
 
     """
-    spec = load_experiment(experiment_path)
+    spec = experiment_path if isinstance(experiment_path, ExperimentSpec) else \
+        load_experiment(experiment_path)
     check_size(spec, max_runs)
     core = spec.resolved()
     fingerprint = hashlib.sha256(json.dumps(core, sort_keys=True, default=str).encode())
@@ -146,7 +148,8 @@ def _version(package: str) -> str | None:
         return None
 
 
-def run_batch(experiment_path: str | Path, out_dir: str | Path, engine: str = "local",
+def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
+              engine: str = "local",
               scheduler: str | None = None, workers: int | None = None,
               progress: str | None = None, stream: IO[str] | None = None,
               run_timeout: float | None = None, max_runs: int | None = None,
@@ -154,7 +157,8 @@ def run_batch(experiment_path: str | Path, out_dir: str | Path, engine: str = "l
     """Run (or resume) an experiment into a result folder.
 
     Args:
-        experiment_path: the TOML experiment file.
+        experiment_path: the TOML experiment file, or an experiment given from Python
+            (:func:`experiments.spec.tables.experiment`: nothing is parsed from text).
         out_dir: the result folder (created; reused to resume the same experiment).
         engine: ``local`` (process pool), ``dask`` or ``sequential`` (this process).
         scheduler: a Dask scheduler address (``tcp://host:8786``); ``None`` starts a
@@ -166,7 +170,7 @@ def run_batch(experiment_path: str | Path, out_dir: str | Path, engine: str = "l
             default the experiment's ``run_timeout`` (600 s unless it says otherwise).
         max_runs: the most runs a design may have (default 1,000,000).
         model_paths: more folders a custom model may be imported from (a calibration passes
-            its file's folder for the model that each particle runs).
+            its file's folder for the model that its particles run).
 
     Returns:
         The summary (runs stored, failed, time, engine).
@@ -192,12 +196,13 @@ def run_batch(experiment_path: str | Path, out_dir: str | Path, engine: str = "l
         raise OutputPathError(f"{argument('out_dir', out)}: exists and is not a folder")
     check_writable(next(p for p in (out, *out.parents) if p.exists()), out)
     store = Store(out)
-    store.check_compatible(prep.resolved, str(experiment_path))  # refuse before any write
+    named = str(prep.spec.path)
+    store.check_compatible(prep.resolved, named)  # refuse before any write
     with FolderLock(out, "servisim batch"):
-        store.check_compatible(prep.resolved, str(experiment_path))  # and under the lock
+        store.check_compatible(prep.resolved, named)  # and under the lock
         store.remove_stale_temps()
         done = store.done()
-        store.check_belongs(done, prep.plan, str(experiment_path))
+        store.check_belongs(done, prep.plan, named)
         before = len(done)
         stored = set(done["run_id"])
         todo = [i for i, rid in enumerate(prep.plan["run_id"].tolist()) if rid not in stored]

@@ -6,6 +6,7 @@
 * ``morris``: ``samples`` trajectories of ``D + 1`` points on ``num_levels`` levels.
 * ``lhs``: ``samples`` points of a Latin hypercube.
 * ``grid``: the full factorial product of the listed levels, in the order of the file.
+* ``points``: the listed points as they are (the i-th value of each list is point i).
 
 The sample matrix keeps the design's values in SALib row order (what ``SALib.analyze`` expects).
 An integer parameter is run at ``floor(low + (x - low) * (high - low + 1) / (high - low))``
@@ -35,6 +36,7 @@ import pandas as pd
 
 from experiments.errors import DesignTooLargeError, argument
 from experiments.spec.experiment import ExperimentSpec
+from experiments.spec.values import LISTED
 
 #: The most runs a design may have unless ``--max-runs`` says more (about 1 GiB of plan).
 DEFAULT_MAX_RUNS = 1_000_000
@@ -94,6 +96,8 @@ def design_matrix(spec: ExperimentSpec) -> np.ndarray | list[tuple]:
     problem = salib_problem(spec)
     if spec.design == "grid":
         return list(itertools.product(*spec.parameters.values()))
+    if spec.design == "points":
+        return list(zip(*spec.parameters.values(), strict=True))
     if spec.design == "sobol":
         from SALib.sample import sobol
 
@@ -114,6 +118,8 @@ def n_points(spec: ExperimentSpec) -> int:
     d = len(spec.parameters)
     if spec.design == "grid":
         return math.prod(len(v) for v in spec.parameters.values())
+    if spec.design == "points":
+        return len(next(iter(spec.parameters.values())))
     if spec.design == "sobol":
         return spec.samples * (2 * d + 2 if spec.second_order else d + 2)
     if spec.design == "morris":
@@ -146,8 +152,9 @@ def check_size(spec: ExperimentSpec, max_runs: int | None = None) -> None:
     points, runs, size = plan_size(spec)
     if runs <= limit:
         return
-    field = "key 'samples' in [experiment]" if spec.design != "grid" else "table [parameters]"
-    line = spec.lines.get(("experiment", "samples") if spec.design != "grid"
+    field = "key 'samples' in [experiment]" if spec.design not in LISTED else \
+        "table [parameters]"
+    line = spec.lines.get(("experiment", "samples") if spec.design not in LISTED
                           else ("parameters", ""))
     where = f"{spec.path}: line {line}, {field}" if line else f"{spec.path}, {field}"
     reps = f" x {spec.replicates} replicates" if spec.replicates > 1 else ""
@@ -188,7 +195,7 @@ def build_design(spec: ExperimentSpec) -> Design:
     samples = pd.DataFrame({"point_id": np.arange(len(raw), dtype=np.int64)})
     for j, name in enumerate(names):
         kind = spec.kinds[name]
-        if spec.design == "grid":
+        if spec.design in LISTED:
             dtype = {"float": "float64", "int": "int64", "bool": "bool"}[kind]
             samples[name] = pd.Series([row[j] for row in raw], dtype=dtype)
         else:
@@ -206,7 +213,7 @@ def _typed(spec: ExperimentSpec, name: str, value: Any) -> Any:
     if kind == "bool":
         return bool(value)
     if kind == "int":
-        if spec.design == "grid":
+        if spec.design in LISTED:
             return int(value)
         low, high = spec.parameters[name]
         return to_int(value, int(low), int(high))

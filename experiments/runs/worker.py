@@ -24,13 +24,10 @@ from typing import Any
 
 from experiments.runs import watchdog
 from experiments.spec.models import import_model, search_paths
+from model.scenarios import SCENARIOS
 
-SCENARIO_CLASSES = ("low", "trend", "high")
 _CACHE: dict[str, Callable[..., Any]] = {}
 _FROM: dict[str, tuple[str, ...]] = {}  # the folders each cached model was imported from
-#: The model search folders of the chunk being run (a model that runs another, such as the
-#: calibration's ``run_particle``, imports it from the same folders).
-_PATHS: tuple[str, ...] = ()
 _SIGINT = {"received": False}
 
 
@@ -105,19 +102,19 @@ def servisim_model(params: dict[str, Any], seed: int, trajectory: bool = False) 
     return out
 
 
-def resolve_model(model: str, paths: tuple[str, ...] | None = None) -> Callable[..., Any]:
+def resolve_model(model: str, paths: tuple[str, ...] = ()) -> Callable[..., Any]:
     """Return the callable behind a model name, imported once per process.
 
     Args:
         model: ``"servisim"`` or ``"package.module:function"``.
-        paths: the folders a custom model may come from; default: those of the chunk being
-            run. This process's own ``PYTHONPATH`` is searched too (a remote Dask worker).
+        paths: the folders a custom model may come from (the chunk's). This process's own
+            ``PYTHONPATH`` is searched too (a remote Dask worker).
 
     Raises:
         ModelImportError: a module that is not the user's own, or cannot be imported.
 
     """
-    folders = search_paths(None, _PATHS if paths is None else paths)
+    folders = search_paths(None, paths)
     if model in _CACHE and _FROM.get(model, folders) == folders:
         return _CACHE[model]
     if model == "servisim":
@@ -197,8 +194,6 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         One row per run, in the chunk's order.
 
     """
-    global _PATHS
-    _PATHS = chunk.paths
     result = ChunkResult(rows=[], pid=os.getpid())
     try:
         func = resolve_model(chunk.model, chunk.paths)
@@ -261,8 +256,8 @@ def _check_output(raw: Any, outcomes: tuple[str, ...] | None
     if not isinstance(raw, dict):
         raise TypeError(f"the model returned {type(raw).__name__}; expected a dict of outcomes")
     scenario = raw.get("scenario")
-    if scenario is not None and scenario not in SCENARIO_CLASSES:
-        raise ValueError(f"scenario {scenario!r} is not one of {', '.join(SCENARIO_CLASSES)}")
+    if scenario is not None and scenario not in SCENARIOS:
+        raise ValueError(f"scenario {scenario!r} is not one of {', '.join(SCENARIOS)}")
     trajectory = raw.get("_trajectory")
     names = outcomes if outcomes is not None else [
         k for k in raw if k not in ("scenario", "_trajectory")]

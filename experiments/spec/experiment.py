@@ -4,7 +4,7 @@ An experiment file has three tables::
 
     [experiment]
     name = "subsidies-vs-platforms"
-    design = "sobol"          # grid | lhs | sobol | morris
+    design = "sobol"          # grid | lhs | sobol | morris | points
     samples = 256             # sobol: base N (a power of 2); lhs: points; morris: trajectories
     second_order = true       # sobol: also the S2 rows, N(2D+2) points; false: N(D+2)
     replicates = 2            # seeds per parameter point
@@ -17,7 +17,7 @@ An experiment file has three tables::
     run_timeout = 600         # seconds a run may take before it is stopped and stored failed
 
     [parameters]              # varied: [low, high], "sa" (the registry's SA range) or, for
-    subsidy_rate = [0.10, 0.40]   # design = "grid", the list of levels
+    subsidy_rate = [0.10, 0.40]   # grid: the list of levels; points: one value per point
 
     [fixed]                   # set for every run; everything else at its default
     secure_framework = 0.3
@@ -38,8 +38,9 @@ from experiments.errors import ModelImportError, UsageError
 from experiments.runs.watchdog import DEFAULT_RUN_TIMEOUT
 from experiments.spec.models import import_model, search_paths
 from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
+from experiments.spec.values import LISTED, varied_values
 
-DESIGNS = ("grid", "lhs", "sobol", "morris")
+DESIGNS = ("grid", "lhs", "sobol", "morris", "points")
 EXPERIMENT_KEYS = ("name", "description", "design", "samples", "replicates", "seed", "scale",
                    "model", "outcomes", "preset", "trajectories", "num_levels", "second_order",
                    "run_timeout")
@@ -59,8 +60,8 @@ class ExperimentSpec:
         path: the experiment file.
         source: its bytes (copied verbatim into the result folder).
         name: experiment name (default: the file's stem).
-        design: ``grid``, ``lhs``, ``sobol`` or ``morris``.
-        samples: sobol base N, lhs points, morris trajectories; ``None`` for grid.
+        design: ``grid``, ``lhs``, ``sobol``, ``morris`` or ``points`` (the listed points).
+        samples: sobol base N, lhs points, morris trajectories; ``None`` for grid, points.
         replicates: seeds per parameter point.
         seed: root seed.
         scale: ``population_scale`` of every run (``None`` for a custom model).
@@ -68,7 +69,8 @@ class ExperimentSpec:
         outcomes: outcome names; ``None`` for a custom model that lists none (taken from the
             first successful run).
         preset: base preset or ``None``.
-        parameters: varied parameter -> ``[low, high]`` (or the list of levels for grid).
+        parameters: varied parameter -> ``[low, high]`` (grid: its levels; points: its value
+            at each point).
         kinds: varied parameter -> ``"float"``, ``"int"`` or ``"bool"``.
         fixed: every non-varied model input: for the servisim model the full resolved
             parameter set (registry defaults, preset, ``[fixed]``, ``scale``); for a custom
@@ -137,6 +139,23 @@ def load_experiment(path: str | Path) -> ExperimentSpec:
     """
     path = Path(path)
     source, data, where = read_toml(path, "experiment file")
+    return check_tables(path, source, data, where)
+
+
+def check_tables(path: Path, source: bytes, data: dict[str, Any],
+                 where: Where) -> ExperimentSpec:
+    """Check an experiment's parsed tables (from a file or from Python) and resolve them.
+
+    Args:
+        path: the experiment file (for a custom model: its folder is searched).
+        source: the file's bytes, kept with the results.
+        data: the ``experiment``, ``parameters`` and ``fixed`` tables.
+        where: names the line of each key in messages.
+
+    Raises:
+        UsageError: any problem, named with file, line and key, and what is allowed.
+
+    """
     if not data:
         raise UsageError(f"{path}: the file is empty; expected an [experiment] table (design, "
                          "samples, seed, ...) and a [parameters] table of varied parameters")
@@ -176,7 +195,7 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
         raise where.fail("experiment", "design",
                          f"unknown design {design!r}; allowed {', '.join(DESIGNS)}")
     samples = _get(exp, "samples", (int,), None, where, "a whole number")
-    if design != "grid":
+    if design not in LISTED:
         samples = _check_samples(design, samples, where)
     replicates = _get(exp, "replicates", (int,), 1, where, "a whole number >= 1")
     if replicates < 1:
@@ -222,6 +241,11 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
         _servisim_parts(spec, exp, varied, fixed, where)
     else:
         _custom_parts(spec, exp, varied, fixed, where)
+    lengths = {len(v) for v in spec.parameters.values()}
+    if design == "points" and len(lengths) > 1:
+        raise where.fail("parameters", None, "design 'points' needs one value per point in "
+                         f"each list; the lists have {' and '.join(map(str, sorted(lengths)))} "
+                         "values")
     return spec
 
 
@@ -305,7 +329,7 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
     for key, value in varied.items():
         prm = REGISTRY[key]
         spec.kinds[key] = prm.kind.__name__
-        spec.parameters[key] = _varied_values(spec.design, key, value, where, prm)
+        spec.parameters[key] = varied_values(spec.design, key, value, where, prm)
     try:
         full = resolve(base)
         for pick in (0, -1):
@@ -332,9 +356,9 @@ def _custom_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
                              "a string or true/false")
     spec.fixed = dict(fixed)
     for key, value in varied.items():
-        levels = _varied_values(spec.design, key, value, where, None)
+        levels = varied_values(spec.design, key, value, where, None)
         spec.parameters[key] = levels
-        if spec.design != "grid":
+        if spec.design not in LISTED:
             spec.kinds[key] = "float"
         elif all(isinstance(v, bool) for v in levels):
             spec.kinds[key] = "bool"
@@ -344,45 +368,3 @@ def _custom_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
             spec.kinds[key] = "float"
             spec.parameters[key] = [float(v) for v in levels]
     spec.outcomes = _check_outcomes(exp, where, None, set(varied) | set(fixed))
-
-
-def _varied_values(design: str, key: str, value: Any, where: Where, prm: Any) -> list:
-    """Check one ``[parameters]`` entry: ``[low, high]``, ``"sa"`` or grid levels."""
-    from model.parameters import ParameterError
-
-    if value == "sa" and design != "grid":
-        if prm is None or prm.sa_range is None:
-            raise where.fail("parameters", key, "has no registry SA range; give [low, high]")
-        value = list(prm.sa_range)
-        value = [prm.kind(v) if prm.kind is int else v for v in value]
-    shape = ("a list of levels, e.g. [0.1, 0.2, 0.3]" if design == "grid"
-             else "[low, high], e.g. [0.10, 0.40], or \"sa\" for the registry's SA range")
-    if not isinstance(value, list) or not value:
-        raise where.fail("parameters", key, f"{value!r} has the wrong type; expected {shape}")
-    if design != "grid" and len(value) != 2:
-        raise where.fail("parameters", key, f"{value!r} is not a range; expected {shape}")
-    out = []
-    for item in value:
-        if isinstance(item, bool) and (design != "grid" or (prm is not None
-                                                            and prm.kind is not bool)):
-            raise where.fail("parameters", key, f"{item!r} has the wrong type; expected a "
-                             "number (a true/false parameter is varied with design = 'grid')")
-        if not isinstance(item, bool | int | float):
-            raise where.fail("parameters", key, f"{item!r} has the wrong type; expected {shape}")
-        if isinstance(item, float) and not math.isfinite(item):
-            raise where.fail("parameters", key, f"{item!r} is not a finite number")
-        if prm is not None:
-            if prm.kind is bool and design != "grid":
-                raise where.fail("parameters", key, "is true/false; vary it with design = "
-                                 "'grid' (levels [true, false]) or set it under [fixed]")
-            try:
-                item = prm.coerce(item)
-            except ParameterError as err:
-                raise where.fail("parameters", key, field_reason(err)) from None
-        out.append(item)
-    if design != "grid" and not out[0] < out[1]:
-        raise where.fail("parameters", key, f"low {out[0]!r} is not below high {out[1]!r}; "
-                         "allowed [low, high] with low < high")
-    if design == "grid" and len(set(out)) != len(out):
-        raise where.fail("parameters", key, f"levels {out!r} repeat a value")
-    return out

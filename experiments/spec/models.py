@@ -9,7 +9,7 @@ user's own, found where the user put it:
 * a module of the standard library (``subprocess:call``, ``os:system``) or of an installed
   package (``numpy:...``) is refused, and so is a function that the module only imported from
   one of those; servisim's own packages (``model``, ``agents``, ``experiments``,
-  ``calibration``) stay usable, as ``calibration.abc:run_particle`` needs;
+  ``calibration``) stay usable, as ``calibration.summaries:simulate`` needs;
 * those folders are appended to ``sys.path``, never put first, so a stray ``SALib.py`` beside
   an experiment file never replaces the installed SALib.
 
