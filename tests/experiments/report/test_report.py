@@ -14,14 +14,14 @@ import pytest
 from experiments import run_batch
 from experiments.cli import main
 from experiments.errors import UsageError
-from experiments.report.build import build_report, load_batch, render
 from experiments.figures.text import LOCALES as FIGURE_LOCALES
 from experiments.figures.text import read_locale
+from experiments.report.build import build_report, load_batch, render
 from experiments.report.i18n import LANGS, NBSP, Translator, load_locale
-from model.labels import load_labels
 from experiments.spec.experiment import load_experiment
+from model.labels import load_labels
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 SECTIONS = ("answer", "scenarios", "parameters-matter", "parameters", "facts")
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}|\{[a-z_]+\}|TODO|FIXME|XXX|\bNone\b|\bnan\b")
 IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]*)\"")

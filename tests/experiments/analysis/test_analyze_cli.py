@@ -17,7 +17,7 @@ import pytest
 import experiments
 from experiments.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 SERVISIM = Path(sys.executable).with_name("servisim")
 PI = repr(math.pi)
 
