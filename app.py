@@ -35,6 +35,8 @@ from app_figures import (
     HistoryFigure,
     IndicatorFigure,
     Panel,
+    fmt,
+    html_table,
 )
 from model import PARAMETERS, REGISTRY, ServitizationModel, classify, load_preset, votes
 from model.presets import describe_preset
@@ -239,26 +241,6 @@ def FirmHistory(model):
 
 
 # --- scenario panel and agent inspector ------------------------------------------------------
-def _fmt(x: Any) -> str:
-    if isinstance(x, str):
-        return x
-    if isinstance(x, bool | np.bool_):
-        return "yes" if x else "no"
-    if isinstance(x, int | np.integer):
-        return f"{x:,}" if abs(x) >= 10000 else str(x)
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:,.3g} m"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> str:
-    cell = "padding:1px 6px;text-align:left;font-size:13px"
-    head = "".join(f"<th style='{cell}'>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td style='{cell}'>{_fmt(c)}</td>" for c in r) + "</tr>"
-                   for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 @solara.component
 def ScenarioPanel(model):
     """The scenario class of the current indicators and the indicators that vote for it."""
@@ -277,7 +259,7 @@ def ScenarioPanel(model):
                  *(bands[name][c].describe() if c in bands[name] else "-" for c in SCENARIOS),
                  f"<b style='color:{SCENARIO_COLOURS.get(vote, '#000')}'>{vote or 'none'}</b>"]
                 for name, vote in cast.items()]
-        solara.HTML(tag="div", unsafe_innerHTML=_table(["indicator", "now", *SCENARIOS,
+        solara.HTML(tag="div", unsafe_innerHTML=html_table(["indicator", "now", *SCENARIOS,
                                                         "vote"], rows))
 
 
@@ -306,9 +288,9 @@ def AgentInspector(model):
         ("service capability", agent.service),
         (f"service share (servitized from {p['servitization_threshold']:g})",
          agent.service_share),
-        ("servitizing / servitized", f"{_fmt(agent.servitizing)} / {_fmt(agent.servitized)}"),
+        ("servitizing / servitized", f"{fmt(agent.servitizing)} / {fmt(agent.servitized)}"),
         ("strategic / cluster / insured",
-         " / ".join(_fmt(x) for x in (agent.strategic, agent.cluster, agent.insured))),
+         " / ".join(fmt(x) for x in (agent.strategic, agent.cluster, agent.insured))),
         ("security / trust", f"{agent.security:.2f} / {agent.trust:.2f}"),
         ("severe cyber incidents", agent.severe_incidents),
         ("would choose now", agent.decide() if agent.alive else "- (exited)"),
@@ -322,7 +304,7 @@ def AgentInspector(model):
         solara.Text(f"{type(agent).__name__} {agent.unique_id} (row {row}), "
                     f"{'alive' if agent.alive else 'exited'}; history below since "
                     f"{model.watched_history[0][0]:.2f}", style={"font-weight": "bold"})
-        solara.HTML(tag="div", unsafe_innerHTML=_table(["state", "now"], state))
+        solara.HTML(tag="div", unsafe_innerHTML=html_table(["state", "now"], state))
 
 
 # --- the parameter panel ---------------------------------------------------------------------
@@ -340,7 +322,7 @@ def ParameterInput(name: str, value: Any, panel: solara.Reactive[dict[str, Any]]
     prm = REGISTRY[name]
     with solara.Column(gap="0px", style={"margin-bottom": "6px"}):
         with solara.Tooltip(f"{prm.meaning}. Source: {prm.source}."):
-            solara.Text(f"{name} = {_fmt(value)} {prm.unit}", style={"font-size": "13px"})
+            solara.Text(f"{name} = {fmt(value)} {prm.unit}", style={"font-size": "13px"})
         if prm.kind is bool:
             solara.Checkbox(label="on", value=value, on_value=lambda v: set_value(panel, name, v))
         else:

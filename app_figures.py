@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -256,3 +257,26 @@ class HistoryFigure(LiveFigure):
         self.cash.set_data(h[:, 0], h[:, 4])
         self.fit(self.axes[1], h[:, 4].min(), h[:, 4].max())
         return self.image()
+
+
+# --- values and tables in the app's panels ---------------------------------------------------
+def fmt(x: Any) -> str:
+    """A value as the app shows it (yes/no, thousands, millions, 3 digits)."""
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool | np.bool_):
+        return "yes" if x else "no"
+    if isinstance(x, int | np.integer):
+        return f"{x:,}" if abs(x) >= 10000 else str(x)
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.3g} m"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def html_table(header: list[str], rows: list[list[Any]]) -> str:
+    """A small HTML table (the scenario panel, the inspector)."""
+    cell = "padding:1px 6px;text-align:left;font-size:13px"
+    head = "".join(f"<th style='{cell}'>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td style='{cell}'>{fmt(c)}</td>" for c in r) + "</tr>"
+                   for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

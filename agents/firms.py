@@ -20,8 +20,7 @@ from typing import ClassVar
 import mesa
 import numpy as np
 
-from agents import decisions
-from agents import kinds
+from agents import decisions, kinds
 from agents.views import StateField
 
 

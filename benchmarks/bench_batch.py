@@ -2,8 +2,8 @@
 
 Prints:
 
-* runs per second for ``experiments/studies/quick.toml`` with 1 and 2 workers on the local engine and on
-  a Dask LocalCluster (wall time of ``run_batch``, start-up included), and the parallel
+* runs per second for ``experiments/studies/quick.toml`` with 1 and 2 workers on the local engine
+  and on a Dask LocalCluster (wall time of ``run_batch``, start-up included), and the parallel
   efficiency ``rate(2) / (2 * rate(1))`` (target >= 80% on 2 cores);
 * the engine overhead per run: the 1-worker local batch against calling the model directly in
   a loop on the same plan, and inside each batch (wall time minus the runs' own time); target

@@ -254,6 +254,23 @@ def _prior_range(key: str, value: Any, where: Where) -> tuple[float, float]:
     return low, high
 
 
+def _registry_prior(prm: Any, value: Any, where: Where) -> tuple[float, float]:
+    """A prior of a registry parameter: a number range within the registry's bounds."""
+    key = prm.name
+    if prm.kind is bool:
+        raise where.fail("priors", key, "is true/false; a prior needs a number "
+                         "(set it under [fixed])")
+    low, high = _prior_range(key, value, where)
+    b_low, b_high = prm.bounds
+    if low < b_low or high > b_high:
+        raise where.fail("priors", key, f"[{low:g}, {high:g}] is outside the registry's "
+                         f"bounds; allowed within [{b_low:g}, {b_high:g}]")
+    if prm.kind is int and high - low < 1:
+        raise where.fail("priors", key, "is a whole number; the range must hold at least "
+                         "two whole numbers")
+    return low, high
+
+
 def _servisim_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
                     where: Where) -> None:
     from model import REGISTRY, resolve
@@ -280,18 +297,7 @@ def _servisim_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict
         if key in fixed:
             raise where.fail("fixed", key, "is also a free parameter under [priors]")
         prm = REGISTRY[key]
-        if prm.kind is bool:
-            raise where.fail("priors", key, "is true/false; a prior needs a number "
-                             "(set it under [fixed])")
-        low, high = _prior_range(key, value, where)
-        b_low, b_high = prm.bounds
-        if low < b_low or high > b_high:
-            raise where.fail("priors", key, f"[{low:g}, {high:g}] is outside the registry's "
-                             f"bounds; allowed within [{b_low:g}, {b_high:g}]")
-        if prm.kind is int and high - low < 1:
-            raise where.fail("priors", key, "is a whole number; the range must hold at least "
-                             "two whole numbers")
-        cfg.priors[key] = (low, high)
+        cfg.priors[key] = _registry_prior(prm, value, where)
         cfg.kinds[key] = prm.kind.__name__
     for key, value in fixed.items():
         try:

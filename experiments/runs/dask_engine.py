@@ -27,7 +27,7 @@ import threading
 import time
 from typing import Any
 
-from experiments.runs.engines import Engine, default_workers
+from experiments.runs.engine_base import Engine, default_workers
 from experiments.errors import UsageError, argument
 from experiments.runs.worker import Chunk, ChunkResult, run_chunk, warm_up
 from experiments.runs.watchdog import exit_now, running_here

@@ -16,7 +16,7 @@ import time
 from collections import Counter, deque
 from typing import Any
 
-from experiments.runs.engines import Engine
+from experiments.runs.engine_base import Engine
 from experiments.runs.worker import Chunk, ChunkResult
 from experiments.runs.watchdog import timed_out
 

@@ -214,23 +214,12 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
     trajectories = _get(exp, "trajectories", (bool,), False, where, "true or false")
     run_timeout = _get(exp, "run_timeout", (int, float), DEFAULT_RUN_TIMEOUT, where,
                        "a number of seconds > 0")
-    if not (math.isfinite(run_timeout) and run_timeout > 0):
-        raise where.fail("experiment", "run_timeout", f"{run_timeout!r} is not allowed; "
-                         "allowed a number of seconds > 0, e.g. 600")
+    _check_positive(run_timeout, where)
     description = _get(exp, "description", (str,), "", where, "a string")
     model = _get(exp, "model", (str,), SERVISIM, where, "a string")
     if model != SERVISIM:
         _check_callable(model, path, where)
-    if not varied:
-        raise UsageError(f"{where('parameters')}: no varied parameter; add e.g. "
-                         "subsidy_rate = [0.10, 0.40] under [parameters]")
-    if design == "sobol" and len(varied) < 2:
-        raise where.fail("parameters", None, "design 'sobol' needs at least 2 varied "
-                         "parameters; allowed: 2 or more, or design = 'lhs'")
-    for key in varied:
-        if key in fixed:
-            raise where.fail("fixed", key, "is also varied under [parameters]; a parameter is "
-                             "either varied or fixed")
+    _check_varied(design, varied, fixed, where)
     spec = ExperimentSpec(
         path=path, source=source, name=name, design=design, samples=samples,
         replicates=replicates, seed=seed, scale=None, model=model, outcomes=None, preset=None,
@@ -247,6 +236,26 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
                          f"each list; the lists have {' and '.join(map(str, sorted(lengths)))} "
                          "values")
     return spec
+
+
+def _check_positive(run_timeout: float, where: Where) -> None:
+    if not (math.isfinite(run_timeout) and run_timeout > 0):
+        raise where.fail("experiment", "run_timeout", f"{run_timeout!r} is not allowed; "
+                         "allowed a number of seconds > 0, e.g. 600")
+
+
+def _check_varied(design: str, varied: dict, fixed: dict, where: Where) -> None:
+    """At least one varied parameter (two for Sobol), none of them also fixed."""
+    if not varied:
+        raise UsageError(f"{where('parameters')}: no varied parameter; add e.g. "
+                         "subsidy_rate = [0.10, 0.40] under [parameters]")
+    if design == "sobol" and len(varied) < 2:
+        raise where.fail("parameters", None, "design 'sobol' needs at least 2 varied "
+                         "parameters; allowed: 2 or more, or design = 'lhs'")
+    for key in varied:
+        if key in fixed:
+            raise where.fail("fixed", key, "is also varied under [parameters]; a parameter is "
+                             "either varied or fixed")
 
 
 def _check_samples(design: str, samples: Any, where: Where) -> int:

@@ -12,9 +12,7 @@ LISTED = ("grid", "points")
 
 
 def varied_values(design: str, key: str, value: Any, where: Where, prm: Any) -> list:
-    """Check one ``[parameters]`` entry: ``[low, high]``, ``"sa"`` or grid levels."""
-    from model.parameters import ParameterError
-
+    """Check one ``[parameters]`` entry: ``[low, high]``, ``"sa"`` or the listed values."""
     listed = design in LISTED
     if value == "sa" and not listed:
         if prm is None or prm.sa_range is None:
@@ -27,28 +25,32 @@ def varied_values(design: str, key: str, value: Any, where: Where, prm: Any) -> 
         raise where.fail("parameters", key, f"{value!r} has the wrong type; expected {shape}")
     if not listed and len(value) != 2:
         raise where.fail("parameters", key, f"{value!r} is not a range; expected {shape}")
-    out = []
-    for item in value:
-        if isinstance(item, bool) and (not listed or (prm is not None
-                                                            and prm.kind is not bool)):
-            raise where.fail("parameters", key, f"{item!r} has the wrong type; expected a "
-                             "number (a true/false parameter is varied with design = 'grid')")
-        if not isinstance(item, bool | int | float):
-            raise where.fail("parameters", key, f"{item!r} has the wrong type; expected {shape}")
-        if isinstance(item, float) and not math.isfinite(item):
-            raise where.fail("parameters", key, f"{item!r} is not a finite number")
-        if prm is not None:
-            if prm.kind is bool and not listed:
-                raise where.fail("parameters", key, "is true/false; vary it with design = "
-                                 "'grid' (levels [true, false]) or set it under [fixed]")
-            try:
-                item = prm.coerce(item)
-            except ParameterError as err:
-                raise where.fail("parameters", key, field_reason(err)) from None
-        out.append(item)
+    out = [_item(item, key, listed, shape, where, prm) for item in value]
     if not listed and not out[0] < out[1]:
         raise where.fail("parameters", key, f"low {out[0]!r} is not below high {out[1]!r}; "
                          "allowed [low, high] with low < high")
     if design == "grid" and len(set(out)) != len(out):
         raise where.fail("parameters", key, f"levels {out!r} repeat a value")
     return out
+
+
+def _item(item: Any, key: str, listed: bool, shape: str, where: Where, prm: Any) -> Any:
+    """Check one value of a ``[parameters]`` entry (typed by the registry when it knows it)."""
+    from model.parameters import ParameterError
+
+    if isinstance(item, bool) and (not listed or (prm is not None and prm.kind is not bool)):
+        raise where.fail("parameters", key, f"{item!r} has the wrong type; expected a "
+                         "number (a true/false parameter is varied with design = 'grid')")
+    if not isinstance(item, bool | int | float):
+        raise where.fail("parameters", key, f"{item!r} has the wrong type; expected {shape}")
+    if isinstance(item, float) and not math.isfinite(item):
+        raise where.fail("parameters", key, f"{item!r} is not a finite number")
+    if prm is None:
+        return item
+    if prm.kind is bool and not listed:
+        raise where.fail("parameters", key, "is true/false; vary it with design = "
+                         "'grid' (levels [true, false]) or set it under [fixed]")
+    try:
+        return prm.coerce(item)
+    except ParameterError as err:
+        raise where.fail("parameters", key, field_reason(err)) from None

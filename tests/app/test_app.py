@@ -52,7 +52,7 @@ def test_page_renders_controls_charts_scenario_and_parameter_panel():
     # The levers are open: one slider per lever, labelled with its value and unit.
     levers = [p for p in PARAMETERS if p.group == "policy"]
     for prm in levers:
-        rc.find(v.Html, children=[f"{prm.name} = {app._fmt(prm.default)} {prm.unit}"]) \
+        rc.find(v.Html, children=[f"{prm.name} = {app.fmt(prm.default)} {prm.unit}"]) \
             .assert_single()
     assert app.matching_preset(app.panel_defaults()) == "trend"  # the defaults are "trend"
 
