@@ -1,21 +1,16 @@
-"""``servisim calibrate``: ABC calibration against the targets, its fit, effects and defaults.
+"""``servisim calibrate``: ABC calibration against the region's 2020-2024 data (resumable).
+
+Fit the free parameters of a calibration file to its targets by approximate Bayesian
+computation (APMC) over the batch engine; write the posterior, a summary, the fit table, the
+servitization effects, figures and calibrated.toml to --out.
 
 A plugin of the ``servisim`` command line (entry point group ``servisim.commands``), so that
-``experiments`` never imports ``calibration``. Writes to ``--out``:
-
-* ``posterior.parquet``: the accepted particles (parameters, weight, distance, outputs);
-* ``generations.csv``: tolerance and acceptance per generation;
-* ``summary.csv``: median and 90% interval per parameter, next to prior and literature value,
-  and the calibrated value (``candidates.csv``: how it was chosen);
-* ``fit.csv``: per target, observed and range vs simulated median and 90% interval;
-* ``effects.csv``: matched before/after servitization effects vs the CEPII ranges;
-* ``presets.csv``: share of runs of each preset landing in its own class, with the literature
-  and with the calibrated defaults;
-* ``figures/*.png`` and ``calibrated.toml`` (copy it to ``calibration/calibrated.toml`` to make
-  the registry use it).
-
-Every batch is stored under ``--out/batches`` by the batch engine: rerunning the same command
-resumes; a larger ``--budget`` continues the same calibration.
+``experiments`` never imports ``calibration``. Writes to ``--out``: ``posterior.parquet``
+(the accepted particles), ``generations.csv``, ``summary.csv`` and ``candidates.csv`` (the
+calibrated value and how it was chosen), ``fit.csv``, ``effects.csv``, ``presets.csv``,
+``figures/*.png`` and ``calibrated.toml`` (copy it to ``calibration/calibrated.toml`` to make the
+registry use it). Every batch is stored under ``--out/batches`` by the batch engine: rerunning
+the same command resumes; a larger ``--budget`` continues the same calibration.
 """
 
 from __future__ import annotations
@@ -27,10 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calibration.config import DEFAULT_CONFIG, CalibrationConfig, load_config
-from experiments.cli.options import add_engine_options, chosen_engine
+from experiments.cli.options import add_engine_options, add_progress_option, add_verb, chosen_engine
 from experiments.errors import UsageError, argument
 from experiments.runs.engines import check_engine_options
-from experiments.runs.progress import MODES
 
 if TYPE_CHECKING:  # numpy and pandas are imported when a calibration runs, not by the CLI
     import pandas as pd
@@ -39,12 +33,7 @@ if TYPE_CHECKING:  # numpy and pandas are imported when a calibration runs, not 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` sub-command."""
-    p = sub.add_parser(
-        "calibrate", help="ABC calibration against the region's 2020-2024 data (resumable)",
-        description="Fit the free parameters of a calibration file to its targets by "
-                    "approximate Bayesian computation (APMC) over the batch engine; write the "
-                    "posterior, a summary, the fit table, the servitization effects, figures "
-                    "and calibrated.toml to --out.")
+    p = add_verb(sub, "calibrate", __doc__, handle)
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, metavar="FILE",
                    help="calibration file (default: calibration/calibration.toml)")
     p.add_argument("--budget", type=int, metavar="N",
@@ -52,9 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_engine_options(p)
     p.add_argument("--out", type=Path, default=Path("results") / "calibration",
                    help="output folder (default ./results/calibration)")
-    p.add_argument("--progress", choices=MODES, default="none",
-                   help="progress of each batch (default none: one line per generation)")
-    p.set_defaults(handler=handle)
+    add_progress_option(p, default="none", what="each batch (one line per generation is printed)")
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -121,12 +121,15 @@ class Labels:
         """The short label of a parameter (its name when the registry does not know it)."""
         return self._word("parameter", name)
 
-    def param_phrase(self, name: str) -> str:
-        """The parameter's label with its article, for sentences."""
-        entry = self.labels["parameter"].get(name)
+    def _phrase(self, kind: str, name: str) -> str:
+        entry = self.labels[kind].get(name)
         if not entry:
             return name
         return entry["fr_phrase"] if self.lang == "fr" else f"the {entry['en']}"
+
+    def param_phrase(self, name: str) -> str:
+        """The parameter's label with its article, for sentences."""
+        return self._phrase("parameter", name)
 
     def param_meaning(self, name: str, english: str) -> str:
         """The parameter's meaning: the registry's (English) or its French translation."""
@@ -141,10 +144,7 @@ class Labels:
 
     def indicator_phrase(self, name: str) -> str:
         """The indicator's label with its article, for sentences."""
-        entry = self.labels["indicator"].get(name)
-        if not entry:
-            return name
-        return entry["fr_phrase"] if self.lang == "fr" else f"the {entry['en']}"
+        return self._phrase("indicator", name)
 
     def unit(self, unit: str | None) -> str:
         """A registry unit in this language (empty when there is none)."""

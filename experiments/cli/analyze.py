@@ -1,26 +1,27 @@
-"""``servisim analyze``: sensitivity indices and scenario discovery of a batch folder."""
+"""``servisim analyze``: sensitivity indices and scenario discovery of a batch folder.
+
+Analyse the finished runs of a batch (servisim batch ... --out DIR): Sobol, Morris or PAWN
+indices with confidence intervals, convergence, scenario shares, PRIM boxes and a decision tree;
+tables, sentences and figures are written to DIR/analysis/.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from experiments.cli.options import add_verb
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``analyze`` sub-command."""
-    p = sub.add_parser(
-        "analyze", help="sensitivity indices and scenario discovery of a batch folder",
-        description="Analyse the finished runs of a batch (servisim batch ... --out DIR): "
-                    "Sobol, Morris or PAWN indices with confidence intervals, convergence, "
-                    "scenario shares, PRIM boxes and a decision tree; tables, sentences and "
-                    "figures are written to DIR/analysis/.")
+    p = add_verb(sub, "analyze", __doc__, handle)
     p.add_argument("directory", type=Path, metavar="DIR", help="the batch folder")
     p.add_argument("--outcomes", nargs="+", metavar="NAME",
                    help="outcomes to analyse (default: every outcome of the batch and "
                         "scenario_score)")
     p.add_argument("--no-figures", dest="figures", action="store_false",
                    help="write the tables only")
-    p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -1,4 +1,11 @@
-"""``servisim report``: the workshop report of a batch folder, one HTML file (French, English)."""
+"""``servisim report``: the workshop report of a batch, one self-contained HTML file.
+
+Write the workshop report of a batch folder (servisim batch ... --out DIR): the share of runs in
+each scenario and the parameter regions that lead there, the three micro-scenarios beside the
+runs, which parameters matter, the parameter table and the experiment's facts. Figures are
+embedded: the file opens without a network. The analysis (servisim analyze) is made first if it
+is missing or older than the runs.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +13,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.report.i18n import LANGS
+from experiments.cli.options import add_verb
+from model.labels import LANGS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``report`` sub-command."""
-    p = sub.add_parser(
-        "report", help="the workshop report of a batch: one self-contained HTML file",
-        description="Write the workshop report of a batch folder (servisim batch ... --out "
-                    "DIR): the share of runs in each scenario and the parameter regions that "
-                    "lead there, the three micro-scenarios beside the runs, which parameters "
-                    "matter, the parameter table and the experiment's facts. Figures are "
-                    "embedded: the file opens without a network. The analysis (servisim "
-                    "analyze) is made first if it is missing or older than the runs.")
+    p = add_verb(sub, "report", __doc__, handle)
     p.add_argument("directory", type=Path, metavar="DIR", help="the batch folder")
     p.add_argument("--lang", choices=LANGS, default="fr",
                    help="language of the report: fr (default) or en")
     p.add_argument("--out", metavar="FILE",
                    help="the HTML file to write (default DIR/report-<lang>.html); an existing "
                         "file is replaced only if it is a servisim report")
-    p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -1,10 +1,9 @@
-"""``servisim workshop``: run the shipped workshop study, analyse it and write the report.
+"""``servisim workshop``: run the workshop study, analyse it and write the report (resumable).
 
-One command from nothing to a report: ``experiments/studies/workshop.toml`` (``quick.toml`` with
-``--quick``, ``workshop_precise.toml`` with ``--precise``) is run by the batch engine with a
-progress bar, analysed, and reported in HTML; the report's path is printed last. Running the
-same command again on the same folder resumes an interrupted batch (finished runs are kept)
-and rebuilds what follows.
+Run experiments/studies/workshop.toml (or quick.toml with --quick, workshop_precise.toml with
+--precise) with the batch engine and a progress bar, analyse the runs and write the workshop
+report; print the report's path. Run the same command again to resume after an interruption:
+the finished runs are kept and what follows is rebuilt.
 """
 
 from __future__ import annotations
@@ -14,21 +13,22 @@ import sys
 import time
 from pathlib import Path
 
-from experiments.cli.options import add_engine_options, add_run_options, chosen_engine
-from experiments.report.i18n import LANGS
-from experiments.runs.progress import MODES
+from experiments.cli.options import (
+    add_engine_options,
+    add_progress_option,
+    add_run_options,
+    add_verb,
+    run_batch_with,
+)
 from experiments.studies import STUDIES
+from model.labels import LANGS
 
 DEFAULT_OUT = {name: Path("results") / path.stem for name, path in STUDIES.items()}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``workshop`` sub-command."""
-    p = sub.add_parser(
-        "workshop", help="run the workshop study, analyse it and write the report (resumable)",
-        description="Run experiments/studies/workshop.toml (or quick.toml with --quick), "
-                    "analyse the runs and write the workshop report; print the report's path. "
-                    "Run the same command again to resume after an interruption.")
+    p = add_verb(sub, "workshop", __doc__, handle)
     p.add_argument("--out", metavar="DIR",
                    help="result folder (default results/workshop, results/quick or "
                         "results/workshop_precise)")
@@ -43,9 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     size.add_argument("--precise", action="store_true",
                       help="the precise study (experiments/studies/workshop_precise.toml): Sobol "
                            "indices to +/-0.1 or better, about four times the runs")
-    p.add_argument("--progress", choices=MODES, default="auto",
-                   help="progress display of the runs (default: a bar on a terminal)")
-    p.set_defaults(handler=handle)
+    add_progress_option(p)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -54,26 +52,16 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.files import out_argument
     from experiments.report.batch import ensure_analysis
     from experiments.report.build import build_report
-    from experiments.runs.batch import run_batch
 
     name = "quick" if args.quick else "precise" if args.precise else "workshop"
     study = STUDIES[name]
     if not study.is_file():
         raise UsageError(f"{study}: the shipped study is missing from this installation")
     out = out_argument(args.out) if args.out is not None else DEFAULT_OUT[name]
-    engine = chosen_engine(args)
     started = time.perf_counter()
     say = _printer(started)
     say(f"1/3 runs: {study.name} -> {out}")
-    try:
-        summary = run_batch(study, out, engine=engine, scheduler=args.scheduler,
-                            workers=args.workers, progress=args.progress,
-                            run_timeout=args.run_timeout, max_runs=args.max_runs)
-    except KeyboardInterrupt:
-        print(f"servisim workshop: stopped; finished runs are saved in {out}. Run the same "
-              "command again to resume.", file=sys.stderr)
-        raise
-    say(str(summary))
+    say(str(run_batch_with(args, study, out, "workshop")))
     say("2/3 analysis: sensitivity indices and scenario discovery")
     from experiments.store import load_results
 
