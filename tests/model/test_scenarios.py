@@ -90,7 +90,7 @@ def test_a_bands_file_whose_votes_would_not_be_monotone_is_refused(tmp_path):
 def test_batches_give_each_points_class_probabilities_over_its_seeds():
     import pandas as pd
 
-    from experiments.analysis import probabilities as scenario_probabilities
+    from experiments import scenario_probabilities
 
     results = pd.DataFrame({
         "point_id": [0, 0, 0, 0, 1, 1],
