@@ -28,7 +28,6 @@ from mesa.visualization.utils import force_update, update_counter
 
 from agents import FIRM_CLASSES
 from app_figures import (
-    CLASS_COLOURS,
     FORMAT,
     KIND_COLOURS,
     KIND_LABELS,
@@ -36,15 +35,17 @@ from app_figures import (
     HistoryFigure,
     IndicatorFigure,
     Panel,
+    fmt,
+    html_table,
 )
 from model import PARAMETERS, REGISTRY, ServitizationModel, classify, load_preset, votes
 from model.presets import describe_preset
-from model.scenarios import SCENARIOS, load_bands
+from model.scenarios import SCENARIO_COLOURS, SCENARIOS, load_bands
 
 SEED = 42
 SCALE = 0.1
 SCALES = [0.02, 0.05, 0.1, 0.25, 0.5, 1.0]
-SCENARIO_PRESETS = ("low", "trend", "high")
+SCENARIO_PRESETS = SCENARIOS  # a preset per scenario class, named after it
 GROUPS = {  # registry group -> title, in the order shown (levers first)
     "policy": "Workshop levers (policy)",
     "market": "Market",
@@ -93,9 +94,6 @@ def slider_range(prm, value: float) -> tuple[float, float, float]:
     return float(lo), float(hi), step
 
 
-#: The panel's values. Solara keeps one per browser session (kernel); Reset builds from them.
-panel_values = solara.reactive(panel_defaults())
-
 #: Mesa's own parameter card: the seed (a list of ints: an InputText breaks Reset, a slider
 #: hides its value) and the population scale.
 MODEL_PARAMS = {
@@ -108,10 +106,8 @@ MODEL_PARAMS = {
 class AppModel(ServitizationModel):
     """The model as the app builds it, following one firm's history for the inspector.
 
-    Mesa's Reset calls ``AppModel(rng=..., population_scale=..., scenario=...)`` with the
-    values of its own card; every other parameter comes from the parameter panel
-    (``panel_values``) unless given here. Mesa's ``scenario`` argument (an empty one) is not
-    used: the parameters are the registry's.
+    Every parameter not given is at its registry default. Mesa's ``scenario`` argument (an
+    empty one, passed on Reset) is not used: the parameters are the registry's.
 
     Attributes:
         watched_row: the firm followed by the inspector.
@@ -122,7 +118,7 @@ class AppModel(ServitizationModel):
 
     def __init__(self, rng: Any = SEED, population_scale: float = SCALE, scenario: Any = None,
                  **parameters: Any) -> None:
-        values = {**panel_values.value, **parameters, "population_scale": population_scale}
+        values = {**panel_defaults(), **parameters, "population_scale": population_scale}
         super().__init__(rng=rng, headless=False, **values)
         self.watch(int(np.argmax(self.firms.kind[: self.firms.n] == 0)))  # the first SME
 
@@ -143,6 +139,21 @@ class AppModel(ServitizationModel):
         share = f.service_revenue[r] / total if total > 0 else 0.0
         self.watched_history.append((self.p["start_year"] + self.quarter / 4, f.digital[r],
                                      f.service[r], share, f.cash[r] / 1e3))
+
+
+def model_class(panel: solara.Reactive[dict[str, Any]]) -> type[AppModel]:
+    """The model class of one page, built from that page's parameter panel.
+
+    Mesa's Reset calls ``type(model)(rng=..., population_scale=..., scenario=...)`` with the
+    values of its own card; this class adds the values the panel holds at that moment.
+    """
+
+    class PanelModel(AppModel):
+        def __init__(self, rng: Any = SEED, population_scale: float = SCALE,
+                     scenario: Any = None, **parameters: Any) -> None:
+            super().__init__(rng, population_scale, scenario, **{**panel.value, **parameters})
+
+    return PanelModel
 
 
 # --- charts (app_figures draws the axes once and the data each quarter) ----------------------
@@ -230,26 +241,6 @@ def FirmHistory(model):
 
 
 # --- scenario panel and agent inspector ------------------------------------------------------
-def _fmt(x: Any) -> str:
-    if isinstance(x, str):
-        return x
-    if isinstance(x, bool | np.bool_):
-        return "yes" if x else "no"
-    if isinstance(x, int | np.integer):
-        return f"{x:,}" if abs(x) >= 10000 else str(x)
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:,.3g} m"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> str:
-    cell = "padding:1px 6px;text-align:left;font-size:13px"
-    head = "".join(f"<th style='{cell}'>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td style='{cell}'>{_fmt(c)}</td>" for c in r) + "</tr>"
-                   for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 @solara.component
 def ScenarioPanel(model):
     """The scenario class of the current indicators and the indicators that vote for it."""
@@ -260,15 +251,15 @@ def ScenarioPanel(model):
     with solara.Column(style={"padding": "8px"}):
         with solara.Row(style={"align-items": "center"}):
             solara.Text(f"Scenario class at {when}:", style={"font-size": "16px"})
-            solara.v.Chip(children=[cls], color=CLASS_COLOURS[cls], dark=True, label=True,
+            solara.v.Chip(children=[cls], color=SCENARIO_COLOURS[cls], dark=True, label=True,
                           class_="scenario-class")
         solara.Text(f"{sum(v == cls for v in cast.values())} of {len(cast)} indicators vote "
                     "for it (the bands are for the 2040 values):", style={"font-size": "13px"})
         rows = [[name, indicators[name],
                  *(bands[name][c].describe() if c in bands[name] else "-" for c in SCENARIOS),
-                 f"<b style='color:{CLASS_COLOURS.get(vote, '#000')}'>{vote or 'none'}</b>"]
+                 f"<b style='color:{SCENARIO_COLOURS.get(vote, '#000')}'>{vote or 'none'}</b>"]
                 for name, vote in cast.items()]
-        solara.HTML(tag="div", unsafe_innerHTML=_table(["indicator", "now", *SCENARIOS,
+        solara.HTML(tag="div", unsafe_innerHTML=html_table(["indicator", "now", *SCENARIOS,
                                                         "vote"], rows))
 
 
@@ -297,9 +288,9 @@ def AgentInspector(model):
         ("service capability", agent.service),
         (f"service share (servitized from {p['servitization_threshold']:g})",
          agent.service_share),
-        ("servitizing / servitized", f"{_fmt(agent.servitizing)} / {_fmt(agent.servitized)}"),
+        ("servitizing / servitized", f"{fmt(agent.servitizing)} / {fmt(agent.servitized)}"),
         ("strategic / cluster / insured",
-         " / ".join(_fmt(x) for x in (agent.strategic, agent.cluster, agent.insured))),
+         " / ".join(fmt(x) for x in (agent.strategic, agent.cluster, agent.insured))),
         ("security / trust", f"{agent.security:.2f} / {agent.trust:.2f}"),
         ("severe cyber incidents", agent.severe_incidents),
         ("would choose now", agent.decide() if agent.alive else "- (exited)"),
@@ -313,37 +304,37 @@ def AgentInspector(model):
         solara.Text(f"{type(agent).__name__} {agent.unique_id} (row {row}), "
                     f"{'alive' if agent.alive else 'exited'}; history below since "
                     f"{model.watched_history[0][0]:.2f}", style={"font-weight": "bold"})
-        solara.HTML(tag="div", unsafe_innerHTML=_table(["state", "now"], state))
+        solara.HTML(tag="div", unsafe_innerHTML=html_table(["state", "now"], state))
 
 
 # --- the parameter panel ---------------------------------------------------------------------
-def set_value(name: str, value: Any) -> None:
+def set_value(panel: solara.Reactive[dict[str, Any]], name: str, value: Any) -> None:
     """Set one panel value, checked (and rounded off slider noise) by the registry."""
     prm = REGISTRY[name]
     if prm.kind is float:
         value = float(f"{value:.10g}")
-    panel_values.value = {**panel_values.value, name: prm.coerce(value)}
+    panel.value = {**panel.value, name: prm.coerce(value)}
 
 
 @solara.component
-def ParameterInput(name: str, value: Any):
+def ParameterInput(name: str, value: Any, panel: solara.Reactive[dict[str, Any]]):
     """One parameter: its slider (or switch), value and unit; its meaning on hover and below."""
     prm = REGISTRY[name]
     with solara.Column(gap="0px", style={"margin-bottom": "6px"}):
         with solara.Tooltip(f"{prm.meaning}. Source: {prm.source}."):
-            solara.Text(f"{name} = {_fmt(value)} {prm.unit}", style={"font-size": "13px"})
+            solara.Text(f"{name} = {fmt(value)} {prm.unit}", style={"font-size": "13px"})
         if prm.kind is bool:
-            solara.Checkbox(label="on", value=value, on_value=lambda v: set_value(name, v))
+            solara.Checkbox(label="on", value=value, on_value=lambda v: set_value(panel, name, v))
         else:
             lo, hi, step = slider_range(prm, value)
             slider = solara.SliderInt if prm.kind is int else solara.SliderFloat
             slider("", value=value, min=lo, max=hi, step=step,
-                   on_value=lambda v: set_value(name, v))
+                   on_value=lambda v: set_value(panel, name, v))
         solara.Text(prm.meaning, style={"font-size": "11px", "color": "grey"})
 
 
 @solara.component
-def ParameterGroup(group: str, values: dict[str, Any]):
+def ParameterGroup(group: str, panel: solara.Reactive[dict[str, Any]]):
     """A group of parameters behind a header; only an open group builds its sliders."""
     is_open, set_open = solara.use_state(group == "policy")
     solara.Button(f"{'\u25be' if is_open else '\u25b8'} {GROUPS[group]}", text=True,
@@ -352,19 +343,19 @@ def ParameterGroup(group: str, values: dict[str, Any]):
     if is_open:
         for prm in PANEL:
             if prm.group == group:
-                ParameterInput(prm.name, values[prm.name])
+                ParameterInput(prm.name, panel.value[prm.name], panel)
 
 
 @solara.component
-def ParameterPanel(model: solara.Reactive):
+def ParameterPanel(model: solara.Reactive, panel: solara.Reactive[dict[str, Any]]):
     """The preset picker and every registry parameter, levers first; Reset applies them."""
-    values = panel_values.value
+    values = panel.value
     preset = matching_preset(values)
     pending = sum(model.value.p[k] != v for k, v in values.items())
     with solara.Card("Scenario preset and parameters"):
         with solara.Column(gap="4px"):
             solara.ToggleButtonsSingle(value=preset, values=list(SCENARIO_PRESETS),
-                                       mandatory=False, on_value=lambda n: n and panel_values.set(
+                                       mandatory=False, on_value=lambda n: n and panel.set(
                                            preset_values(n)))
             solara.Text(f"Preset {preset}: {describe_preset(preset)}" if preset
                         else "Custom values (no preset).", style={"font-size": "12px"})
@@ -373,20 +364,20 @@ def ParameterPanel(model: solara.Reactive):
                            "start a run with them.", dense=True)
         with solara.Column(gap="0px"):
             for group in GROUPS:
-                ParameterGroup(group, values)
+                ParameterGroup(group, panel)
 
 
 @solara.component
-def _Deeper(model: solara.Reactive):
+def _Deeper(model: solara.Reactive, panel: solara.Reactive[dict[str, Any]]):
     # Two levels below Page, so that the sidebar puts the panel after Mesa's cards.
     with solara.Sidebar():
-        ParameterPanel(model)
+        ParameterPanel(model, panel)
 
 
 @solara.component
-def ParameterSidebar(model: solara.Reactive):
+def ParameterSidebar(model: solara.Reactive, panel: solara.Reactive[dict[str, Any]]):
     """The parameter panel, placed in the sidebar below Mesa's controls."""
-    _Deeper(model)
+    _Deeper(model, panel)
 
 
 COMPONENTS = [ServiceCaptureChart, ScenarioPanel, ServitizationChart, FirmsView,
@@ -396,10 +387,11 @@ COMPONENTS = [ServiceCaptureChart, ScenarioPanel, ServitizationChart, FirmsView,
 @solara.component
 def Page():
     """The app: Mesa's SolaraViz with the components above, and the parameter panel."""
-    model = solara.use_reactive(solara.use_memo(AppModel, []))
+    panel = solara.use_reactive(panel_defaults())  # this page's values: Reset builds from them
+    model = solara.use_reactive(solara.use_memo(lambda: model_class(panel)(), []))
     SolaraViz(model, components=COMPONENTS, model_params=MODEL_PARAMS, play_interval=500,
               name="servisim: servitization of Hauts-de-France industry, 2020-2040")
-    ParameterSidebar(model)
+    ParameterSidebar(model, panel)
 
 
 page = Page

@@ -15,13 +15,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from model.scenarios import load_bands
+from model.scenarios import SCENARIO_COLOURS, load_bands
 
 DPI = 90
 #: Image format sent to the browser, and its MIME subtype.
@@ -30,7 +31,6 @@ FORMAT = "jpeg"
 MAX_DOTS = 2500
 KIND_LABELS = ("SME", "Upstream supplier", "Large firm")
 KIND_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c")
-CLASS_COLOURS = {"low": "#d62728", "trend": "#7f7f7f", "high": "#2ca02c"}
 
 
 class LiveFigure:
@@ -125,9 +125,9 @@ class IndicatorFigure(LiveFigure):
             for cls, band in load_bands().get(panel.bands, {}).items():
                 lo = max(band.lo * panel.factor, -1e12)  # infinite ends: beyond any data
                 hi = min(band.hi * panel.factor, 1e12)
-                ax.axhspan(lo, hi, color=CLASS_COLOURS[cls], alpha=0.12, lw=0)
+                ax.axhspan(lo, hi, color=SCENARIO_COLOURS[cls], alpha=0.12, lw=0)
                 ax.text(end + 0.9, (max(lo, ylim[0]) + min(hi, ylim[1])) / 2, cls, fontsize=6,
-                        ha="right", va="center", color=CLASS_COLOURS[cls])
+                        ha="right", va="center", color=SCENARIO_COLOURS[cls])
             if panel.reference is not None:
                 ax.axhline(panel.reference, color="k", ls="--", lw=0.8)
             self.lines.append([self.animate(ax.plot([], [], color=colour, lw=1.8,
@@ -257,3 +257,26 @@ class HistoryFigure(LiveFigure):
         self.cash.set_data(h[:, 0], h[:, 4])
         self.fit(self.axes[1], h[:, 4].min(), h[:, 4].max())
         return self.image()
+
+
+# --- values and tables in the app's panels ---------------------------------------------------
+def fmt(x: Any) -> str:
+    """A value as the app shows it (yes/no, thousands, millions, 3 digits)."""
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool | np.bool_):
+        return "yes" if x else "no"
+    if isinstance(x, int | np.integer):
+        return f"{x:,}" if abs(x) >= 10000 else str(x)
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.3g} m"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def html_table(header: list[str], rows: list[list[Any]]) -> str:
+    """A small HTML table (the scenario panel, the inspector)."""
+    cell = "padding:1px 6px;text-align:left;font-size:13px"
+    head = "".join(f"<th style='{cell}'>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td style='{cell}'>{fmt(c)}</td>" for c in r) + "</tr>"
+                   for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

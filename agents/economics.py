@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE, PERFORMANCE
+
 #: What a performance contract needs besides pay-per-use: service skills and customers' trust.
 PERFORMANCE_SERVICE_MIN = 0.6
 PERFORMANCE_TRUST_MIN = 0.9
@@ -164,7 +165,10 @@ def accounts(goods_demand: np.ndarray, potential: np.ndarray, usage_factor: np.n
         potential: added-services demand per EUR of goods.
         usage_factor: how much of the usage trend reaches the firm's customers (suppliers'
             intermediate goods are rarely sold by use).
-        rung, service, digital, trust: the firm's state (or the state an option leads to).
+        rung: the firm's rung of the service ladder (or the rung an option leads to).
+        service: its service capability (likewise).
+        digital: its digital capability (likewise).
+        trust: its customers' trust (likewise).
         market: this quarter's view of the market.
 
     Returns:

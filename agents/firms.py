@@ -17,19 +17,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import mesa
 import numpy as np
 
-from agents import decisions
-from agents import kinds
-from agents.views import StateField
+from agents import decisions, kinds
+from agents.views import RowAgent, StateField
 
 
 def _firm(cast: type, doc: str) -> StateField:
     return StateField("firms", cast, doc)
 
 
-class Firm(mesa.Agent):
+class Firm(RowAgent):
     """An industrial establishment of Hauts-de-France (base class of the three kinds).
 
     Attributes:
@@ -68,10 +66,6 @@ class Firm(mesa.Agent):
     cluster = _firm(bool, "member of a cluster / lab partnership")
     insured = _firm(bool, "holds cyber insurance")
     severe_incidents = _firm(int, "severe cyber incidents suffered")
-
-    def __init__(self, model: mesa.Model, row: int) -> None:
-        super().__init__(model)
-        self.row = row
 
     # --- rules of this kind, over arrays (the step applies them to the kind's rows) -------
     @staticmethod

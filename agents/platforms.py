@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import mesa
 import numpy as np
 
-from agents.views import StateField
+from agents.views import RowAgent, StateField
 
 
 def _platform(cast: type, doc: str) -> StateField:
     return StateField("platforms", cast, doc)
 
 
-class PlatformEntrant(mesa.Agent):
+class PlatformEntrant(RowAgent):
     """A new service-only actor: lower cost, network effect, holds the customer data.
 
     Attributes:
@@ -40,10 +39,6 @@ class PlatformEntrant(mesa.Agent):
     revenue = _platform(float, "service revenue, EUR per quarter")
     profit = _platform(float, "EBIT after fixed costs, EUR per quarter")
     entry_quarter = _platform(int, "step at which it entered")
-
-    def __init__(self, model: mesa.Model, row: int) -> None:
-        super().__init__(model)
-        self.row = row
 
     @classmethod
     def enters(cls, expected_profit: np.ndarray, entry_cost: float) -> np.ndarray:

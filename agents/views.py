@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import mesa
+
 
 class StateField:
     """A descriptor exposing one element of a state array as an agent attribute.
@@ -33,3 +35,17 @@ class StateField:
 
     def __set__(self, agent: Any, value: Any) -> None:
         getattr(getattr(agent.model, self.store), self.name)[agent.row] = value
+
+
+class RowAgent(mesa.Agent):
+    """A Mesa agent that is a view on one row of the model's state arrays.
+
+    Args:
+        model: the model.
+        row: the agent's row in the arrays (stable: an agent that leaves is marked, not moved).
+
+    """
+
+    def __init__(self, model: mesa.Model, row: int) -> None:
+        super().__init__(model)
+        self.row = row

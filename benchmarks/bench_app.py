@@ -34,7 +34,6 @@ def summary(label: str, seconds: list[float]) -> str:
 
 def bench_page(scale: float, steps: int) -> list[float]:
     """Step + render of the whole page, per click."""
-    app.panel_values.set(app.panel_defaults())
     page = app.Page()
     box, rc = solara.render(solara.AppLayout(children=[page]), handle_error=False)
     if scale != app.SCALE:  # choose the scale in Mesa's card, then Reset

@@ -2,8 +2,8 @@
 
 Prints:
 
-* runs per second for ``experiments/quick.toml`` with 1 and 2 workers on the local engine and on
-  a Dask LocalCluster (wall time of ``run_batch``, start-up included), and the parallel
+* runs per second for ``experiments/studies/quick.toml`` with 1 and 2 workers on the local engine
+  and on a Dask LocalCluster (wall time of ``run_batch``, start-up included), and the parallel
   efficiency ``rate(2) / (2 * rate(1))`` (target >= 80% on 2 cores);
 * the engine overhead per run: the 1-worker local batch against calling the model directly in
   a loop on the same plan, and inside each batch (wall time minus the runs' own time); target
@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUICK = ROOT / "experiments" / "quick.toml"
+QUICK = ROOT / "experiments" / "studies" / "quick.toml"
 
 TRIVIAL = textwrap.dedent("""\
     def f(params, seed):
@@ -88,8 +88,8 @@ MEMORY_SCRIPT = textwrap.dedent("""\
 
 def direct(repeat: int) -> tuple[float, int]:
     """Run quick.toml's plan by calling the model in a loop (no engine, no store)."""
-    from experiments.batch import prepare
-    from experiments.model_runner import servisim_model
+    from experiments.runs.batch import prepare
+    from experiments.runs.worker import servisim_model
 
     prep = prepare(QUICK)
     fixed = prep.spec.fixed
@@ -166,12 +166,12 @@ def engine_table(experiment: Path, engines: list[tuple[str, int]], n: int, per_r
 
 def startup(workers: int, experiment: Path) -> float:
     """Seconds to start (and close) a LocalCluster whose workers import the model."""
-    from experiments.engines import open_engine
-    from experiments.spec import load_experiment
+    from experiments.runs.engines import open_engine
+    from experiments.spec.experiment import load_experiment
 
     model = load_experiment(experiment).model
     start = time.perf_counter()
-    with open_engine("dask", model, os.getcwd(), workers):
+    with open_engine("dask", model, (os.getcwd(),), workers):
         up = time.perf_counter() - start
     return up
 

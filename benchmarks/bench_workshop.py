@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.sensitivity import top_precision, top_rows
+from experiments.analysis.sensitivity import top_precision, top_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 TIME_TARGET_S = 15 * 60

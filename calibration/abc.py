@@ -13,9 +13,9 @@ The algorithm is APMC (Lenormand, Jabot & Deffuant 2013, *Computational Statisti
 3. Stop when the acceptance rate falls below ``min_acceptance`` or the budget is spent. The
    kept particles and their weights are the posterior.
 
-Every generation is one experiment of the batch engine (``design = "grid"`` over the particle
-index; the particles travel in ``[fixed]``), so it runs on the local pool or on Dask, its runs
-are stored as Parquet, and rerunning the same command resumes where it stopped. The distance is
+Every generation is one experiment of the batch engine, given in memory
+(``design = "points"``: one point per particle), so it runs on the local pool or on Dask, its
+runs are stored as Parquet, and rerunning the same command resumes where it stopped. The distance is
 the root mean square of (simulated - observed) / half the target's range over the targets used.
 """
 
@@ -27,7 +27,6 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,29 +37,11 @@ from scipy.stats import norm
 
 from calibration.config import CalibrationConfig
 from experiments.errors import UsageError
+from experiments.spec.experiment import ExperimentSpec
+from experiments.spec.tables import experiment
 
-PARTICLE, INNER, PARTICLES = "particle", "calibration_model", "particles"
+PARTICLE = "particle"  # the column that numbers a batch's particles (its point_id)
 CONFIG_COPY, STATE = "calibration.toml", "calibration.json"
-
-
-# --- what a worker runs -----------------------------------------------------------------------
-@lru_cache(maxsize=2)
-def _decode(particles: str) -> list[dict[str, Any]]:
-    return json.loads(particles)
-
-
-def run_particle(params: dict[str, Any], seed: int) -> dict[str, Any]:
-    """Batch function: run the calibration model at one particle of a generation.
-
-    ``params`` holds the particle's index (``particle``), every particle of the generation as
-    JSON (``particles``), the function to run (``calibration_model``) and the fixed values.
-    """
-    from experiments.model_runner import resolve_model
-
-    values = _decode(params[PARTICLES])[int(params[PARTICLE])]
-    run = {k: v for k, v in params.items() if k not in (PARTICLE, PARTICLES, INNER)}
-    run.update(values)
-    return resolve_model(params[INNER])(run, seed)
 
 
 # --- distances --------------------------------------------------------------------------------
@@ -148,38 +129,27 @@ def propose(cfg: CalibrationConfig, theta: np.ndarray, weights: np.ndarray, n: i
 
 
 # --- one generation through the batch engine --------------------------------------------------
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    return json.dumps(str(value))
+def particle_experiment(cfg: CalibrationConfig, name: str, seed: int,
+                        particles: list[dict[str, Any]], model: str, fixed: dict[str, Any],
+                        outputs: list[str], replicates: int = 1) -> ExperimentSpec:
+    """An experiment that runs ``model`` at each particle: one point per particle.
 
+    Args:
+        cfg: the calibration (its file's folder is where a custom model may come from).
+        name: the batch's name.
+        seed: the batch's root seed (:func:`derived_seed`).
+        particles: each particle's parameter values.
+        model: the ``module:function`` each run calls.
+        fixed: values shared by every run.
+        outputs: the outputs each run returns.
+        replicates: seeds per particle.
 
-def experiment_text(name: str, seed: int, particles: list[dict[str, Any]], inner: str,
-                    fixed: dict[str, Any], outputs: list[str], replicates: int = 1) -> str:
-    """An experiment file (TOML) running ``inner`` at each particle: a grid over the index."""
-    lines = [
-        "# Written by servisim calibrate: one run per particle (and replicate)",
-        "[experiment]",
-        f"name = {json.dumps(name)}",
-        'design = "grid"',
-        f"replicates = {replicates}",
-        f"seed = {seed}",
-        'model = "calibration.abc:run_particle"',
-        f"outcomes = [{', '.join(json.dumps(o) for o in outputs)}]",
-        "",
-        "[parameters]",
-        f"{PARTICLE} = [{', '.join(str(i) for i in range(len(particles)))}]",
-        "",
-        "[fixed]",
-        f"{INNER} = {json.dumps(inner)}",
-        *(f"{k} = {_toml_value(v)}" for k, v in fixed.items()),
-        f"{PARTICLES} = '''{json.dumps(particles)}'''",
-    ]
-    return "\n".join(lines) + "\n"
+    """
+    names = list(particles[0])
+    return experiment(
+        {"name": name, "design": "points", "replicates": replicates, "seed": seed,
+         "model": model, "outcomes": outputs},
+        {n: [p[n] for p in particles] for n in names}, fixed, folder=cfg.path.resolve().parent)
 
 
 def as_dicts(cfg: CalibrationConfig, theta: np.ndarray) -> list[dict[str, Any]]:
@@ -193,10 +163,10 @@ def derived_seed(cfg: CalibrationConfig, *keys: int) -> int:
     return int(np.random.SeedSequence([cfg.seed, *keys]).generate_state(1)[0])
 
 
-def generation_file(cfg: CalibrationConfig, gen: int, theta: np.ndarray) -> str:
-    """The experiment file of one ABC generation."""
-    return experiment_text(f"{cfg.name}-gen-{gen:02d}", derived_seed(cfg, gen),
-                           as_dicts(cfg, theta), cfg.run_function, cfg.fixed, cfg.outputs)
+def generation(cfg: CalibrationConfig, gen: int, theta: np.ndarray) -> ExperimentSpec:
+    """The experiment of one ABC generation."""
+    return particle_experiment(cfg, f"{cfg.name}-gen-{gen:02d}", derived_seed(cfg, gen),
+                               as_dicts(cfg, theta), cfg.run_function, cfg.fixed, cfg.outputs)
 
 
 @dataclass
@@ -208,37 +178,36 @@ class Runner:
     scheduler: str | None = None
     workers: int | None = None
     progress: str | None = "none"
+    model_paths: tuple[str, ...] = ()  # where a custom calibration model may come from
     new_runs: int = 0  # runs made in this session (a resumed batch skips those stored)
 
-    def run(self, label: str, text: str, outputs: list[str],
+    def run(self, label: str, spec: ExperimentSpec, outputs: list[str],
             versioned: bool = False) -> pd.DataFrame:
         """Run one experiment (resuming if it was started) and return its outputs by particle.
 
         Args:
             label: the batch's folder name under ``batches``.
-            text: the experiment file.
+            spec: the experiment (:func:`particle_experiment`).
             outputs: the outputs to return.
-            versioned: add a hash of ``text`` to the label (batches that follow the
+            versioned: add a hash of the experiment to the label (batches that follow the
                 posterior, e.g. at the calibrated point: a larger budget gives a new one).
 
         Returns:
             One row per particle, in particle order: ``seed``, ``status`` and every output.
 
         """
-        from experiments.batch import run_batch
+        from experiments.runs.batch import run_batch
         from experiments.store import load_results
 
         if versioned:
-            label = f"{label}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+            label = f"{label}-{hashlib.sha256(spec.source).hexdigest()[:8]}"
         folder = self.out_dir / "batches"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{label}.toml"
-        if not path.exists() or path.read_text() != text:
-            path.write_text(text)
-        done = run_batch(path, folder / label, engine=self.engine, scheduler=self.scheduler,
+        done = run_batch(spec, folder / label, engine=self.engine, scheduler=self.scheduler,
+                         model_paths=self.model_paths,
                          workers=self.workers, progress=self.progress)
         self.new_runs += done.n_new
-        results = load_results(folder / label).sort_values(PARTICLE).reset_index(drop=True)
+        results = load_results(folder / label)  # by point_id (the particle), then replicate
+        results.insert(1, PARTICLE, results["point_id"])
         for name in outputs:
             if name not in results:
                 results[name] = np.nan
@@ -282,13 +251,14 @@ def run_abc(cfg: CalibrationConfig, runner: Runner,
 
     """
     log = log or (lambda _line: None)
+    runner.model_paths = runner.model_paths or cfg.model_paths  # where its model comes from
     names = list(cfg.priors)
     n, kept = cfg.population, cfg.kept
     history = []
     started = time.perf_counter()
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0, 1]))
     theta = sample_prior(cfg, n, rng)
-    frame = runner.run("gen-00", generation_file(cfg, 0, theta), cfg.outputs)
+    frame = runner.run("gen-00", generation(cfg, 0, theta), cfg.outputs)
     if (frame["status"] != "ok").all():
         error = frame["error"].dropna().iloc[0] if frame["error"].notna().any() else "?"
         raise UsageError(f"{cfg.path}: every run of the first generation failed; the first "
@@ -309,7 +279,7 @@ def run_abc(cfg: CalibrationConfig, runner: Runner,
         rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, gen, 1]))
         theta, weights = propose(cfg, pool[names].to_numpy(float), pool["weight"].to_numpy(),
                                  m, rng)
-        frame = runner.run(f"gen-{gen:02d}", generation_file(cfg, gen, theta), cfg.outputs)
+        frame = runner.run(f"gen-{gen:02d}", generation(cfg, gen, theta), cfg.outputs)
         new = _pool(cfg, theta, frame, weights, gen)
         spent += m
         acceptance = float((new["distance"] < tolerance).mean())

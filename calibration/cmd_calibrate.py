@@ -1,21 +1,16 @@
-"""``servisim calibrate``: ABC calibration against the targets, its fit, effects and defaults.
+"""``servisim calibrate``: ABC calibration against the region's 2020-2024 data (resumable).
+
+Fit the free parameters of a calibration file to its targets by approximate Bayesian
+computation (APMC) over the batch engine; write the posterior, a summary, the fit table, the
+servitization effects, figures and calibrated.toml to --out.
 
 A plugin of the ``servisim`` command line (entry point group ``servisim.commands``), so that
-``experiments`` never imports ``calibration``. Writes to ``--out``:
-
-* ``posterior.parquet``: the accepted particles (parameters, weight, distance, outputs);
-* ``generations.csv``: tolerance and acceptance per generation;
-* ``summary.csv``: median and 90% interval per parameter, next to prior and literature value,
-  and the calibrated value (``candidates.csv``: how it was chosen);
-* ``fit.csv``: per target, observed and range vs simulated median and 90% interval;
-* ``effects.csv``: matched before/after servitization effects vs the CEPII ranges;
-* ``presets.csv``: share of runs of each preset landing in its own class, with the literature
-  and with the calibrated defaults;
-* ``figures/*.png`` and ``calibrated.toml`` (copy it to ``calibration/calibrated.toml`` to make
-  the registry use it).
-
-Every batch is stored under ``--out/batches`` by the batch engine: rerunning the same command
-resumes; a larger ``--budget`` continues the same calibration.
+``experiments`` never imports ``calibration``. Writes to ``--out``: ``posterior.parquet``
+(the accepted particles), ``generations.csv``, ``summary.csv`` and ``candidates.csv`` (the
+calibrated value and how it was chosen), ``fit.csv``, ``effects.csv``, ``presets.csv``,
+``figures/*.png`` and ``calibrated.toml`` (copy it to ``calibration/calibrated.toml`` to make the
+registry use it). Every batch is stored under ``--out/batches`` by the batch engine: rerunning
+the same command resumes; a larger ``--budget`` continues the same calibration.
 """
 
 from __future__ import annotations
@@ -27,47 +22,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calibration.config import DEFAULT_CONFIG, CalibrationConfig, load_config
-from experiments.errors import UsageError
-from experiments.progress import MODES
+from experiments.cli.options import add_engine_options, add_progress_option, add_verb, chosen_engine
+from experiments.errors import UsageError, argument
+from experiments.runs.engines import check_engine_options
 
 if TYPE_CHECKING:  # numpy and pandas are imported when a calibration runs, not by the CLI
     import pandas as pd
 
-ENGINES = ("local", "dask", "sequential")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` sub-command."""
-    p = sub.add_parser(
-        "calibrate", help="ABC calibration against the region's 2020-2024 data (resumable)",
-        description="Fit the free parameters of a calibration file to its targets by "
-                    "approximate Bayesian computation (APMC) over the batch engine; write the "
-                    "posterior, a summary, the fit table, the servitization effects, figures "
-                    "and calibrated.toml to --out.")
+    p = add_verb(sub, "calibrate", __doc__, handle)
     p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, metavar="FILE",
                    help="calibration file (default: calibration/calibration.toml)")
     p.add_argument("--budget", type=int, metavar="N",
                    help="simulations in all generations (default: the file's budget)")
-    p.add_argument("--engine", choices=ENGINES, default=None,
-                   help="local: process pool (default); dask: --scheduler or a LocalCluster")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (implies dask)")
-    p.add_argument("--workers", type=int, metavar="N", help="worker processes on this machine")
+    add_engine_options(p)
     p.add_argument("--out", type=Path, default=Path("results") / "calibration",
                    help="output folder (default ./results/calibration)")
-    p.add_argument("--progress", choices=MODES, default="none",
-                   help="progress of each batch (default none: one line per generation)")
-    p.set_defaults(handler=handle)
+    add_progress_option(p, default="none", what="each batch (one line per generation is printed)")
 
 
 def handle(args: argparse.Namespace) -> int:
     """Check everything, then calibrate and print the outcome."""
-    engine = args.engine or ("dask" if args.scheduler else "local")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers {args.workers}: allowed a whole number >= 1")
-    if args.scheduler and engine != "dask":
-        raise UsageError(f"--scheduler needs --engine dask (got --engine {engine})")
-    if args.budget is not None and args.budget < 2:
-        raise UsageError(f"--budget {args.budget}: allowed a whole number >= 2")
+    engine = chosen_engine(args)
+    check_engine_options(engine, args.workers, args.scheduler)
     cfg = load_config(args.config, args.budget)
     calibrate(cfg, args.out, engine=engine, scheduler=args.scheduler, workers=args.workers,
               progress=args.progress, log=print)
@@ -83,10 +63,12 @@ def prepare_out(cfg: CalibrationConfig, out: Path) -> None:
     if marker.exists():
         old = json.loads(marker.read_text())
         if old.get("fingerprint") != state["fingerprint"]:
-            raise UsageError(f"--out {out}: holds another calibration (from {old.get('config')})"
+            raise UsageError(f"{argument('out', out)}: holds another calibration (from "
+                             f"{old.get('config')})"
                              "; choose another folder or delete it")
     elif out.exists() and any(out.iterdir()):
-        raise UsageError(f"--out {out}: exists and is not a calibration folder; choose an "
+        raise UsageError(f"{argument('out', out)}: exists and is not a calibration folder; "
+                         "choose an "
                          "empty or new folder")
     out.mkdir(parents=True, exist_ok=True)
     (out / CONFIG_COPY).write_bytes(cfg.source)
@@ -109,7 +91,7 @@ def calibrate(cfg: CalibrationConfig, out: Path, engine: str = "local",
     log = log or (lambda _line: None)
     started = time.perf_counter()
     prepare_out(cfg, out)
-    runner = Runner(out, engine, scheduler, workers, progress)
+    runner = Runner(out, engine, scheduler, workers, progress, cfg.model_paths)
     log(f"servisim calibrate: {cfg.name}: {len(cfg.priors)} free parameters, "
         f"{len(cfg.used)} targets, budget {cfg.budget}, population {cfg.population}, "
         f"engine {engine}")
@@ -161,7 +143,7 @@ def _candidates(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
     import pandas as pd
 
     from calibration import fit as fitting
-    from calibration.abc import derived_seed, distances, experiment_text
+    from calibration.abc import derived_seed, distances, particle_experiment
 
     names = list(cfg.priors)
     best = particles.nsmallest(min(cfg.point_candidates - 1, len(particles)), "distance",
@@ -174,10 +156,10 @@ def _candidates(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
     if cfg.is_servisim:
         candidates.append({n: fitting.literature_value(cfg, n) for n in names})
         sources.append("literature defaults")
-    text = experiment_text(f"{cfg.name}-calibrated-point", derived_seed(cfg, 10_001),
-                           candidates, cfg.run_function, cfg.fixed, cfg.outputs,
-                           replicates=cfg.point_seeds)
-    runs = runner.run("calibrated-point", text, cfg.outputs, versioned=True)
+    spec = particle_experiment(cfg, f"{cfg.name}-calibrated-point", derived_seed(cfg, 10_001),
+                               candidates, cfg.run_function, cfg.fixed, cfg.outputs,
+                               replicates=cfg.point_seeds)
+    runs = runner.run("calibrated-point", spec, cfg.outputs, versioned=True)
     medians = runs.groupby("particle")[cfg.outputs].median().reindex(range(len(candidates)))
     table = pd.DataFrame(candidates)
     table.insert(0, "source", sources)
@@ -233,7 +215,7 @@ def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
         return None
     import numpy as np
 
-    from calibration.abc import as_dicts, derived_seed, experiment_text
+    from calibration.abc import as_dicts, derived_seed, particle_experiment
     from calibration.effects import EFFECTS, HEADLINE, HORIZONS, summarise
 
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 10_002]))
@@ -244,9 +226,10 @@ def _effects(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame
     outputs += [f"{e}_{g}_h{HEADLINE}" for e in EFFECTS for g in ("small", "large")]
     outputs += [f"treated_h{h}" for h in HORIZONS] + [f"margin_points_h{HEADLINE}"]
     fixed = {**cfg.fixed, "population_scale": cfg.effects_scale}
-    text = experiment_text(f"{cfg.name}-effects", derived_seed(cfg, 10_002),
-                           as_dicts(cfg, theta), "calibration.effects:simulate", fixed, outputs)
-    runs = runner.run("effects", text, outputs, versioned=True)
+    spec = particle_experiment(cfg, f"{cfg.name}-effects", derived_seed(cfg, 10_002),
+                               as_dicts(cfg, theta), "calibration.effects:simulate", fixed,
+                               outputs)
+    runs = runner.run("effects", spec, outputs, versioned=True)
     runs.to_parquet(runner.out_dir / "effects_runs.parquet")
     return summarise(runs[runs["status"] == "ok"], cfg.targets)
 
@@ -256,16 +239,16 @@ def _presets(cfg: CalibrationConfig, runner: Any, defaults: dict[str, Any],
     """Share of each preset's runs in its own class with these defaults (``preset_seeds``)."""
     import pandas as pd
 
-    from calibration.abc import derived_seed, experiment_text
+    from calibration.abc import derived_seed, particle_experiment
     from calibration.summaries import CHECKED_PRESETS, PRESET_INDEX
 
     particles = [{**defaults, PRESET_INDEX: i} for i in range(len(CHECKED_PRESETS))]
     fixed = {**{k: v for k, v in cfg.fixed.items() if k not in defaults},
              "population_scale": cfg.preset_scale}
-    text = experiment_text(f"{cfg.name}-presets-{label}", derived_seed(cfg, 10_003), particles,
-                           "calibration.summaries:preset_scenario", fixed, ["own_class"],
-                           replicates=cfg.preset_seeds)
-    runs = runner.run("presets", text, ["own_class"], versioned=True)
+    spec = particle_experiment(cfg, f"{cfg.name}-presets-{label}", derived_seed(cfg, 10_003),
+                               particles, "calibration.summaries:preset_scenario", fixed,
+                               ["own_class"], replicates=cfg.preset_seeds)
+    runs = runner.run("presets", spec, ["own_class"], versioned=True)
     rows = []
     for i, name in enumerate(CHECKED_PRESETS):
         part = runs[runs["particle"] == i]

@@ -33,17 +33,15 @@ file, the line and the field, raised before anything is run or written.
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from calibration.targets import Target, load_targets
-from experiments.errors import UsageError
-from experiments.tomlfile import Where, read_toml
+from experiments.errors import ArgumentError, UsageError
+from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
 
 SERVISIM = "servisim"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "calibration.toml"
@@ -105,6 +103,13 @@ class CalibrationConfig:
     def run_function(self) -> str:
         """The ``module:function`` a calibration batch runs for one particle."""
         return "calibration.summaries:simulate" if self.is_servisim else self.model
+
+    @property
+    def model_paths(self) -> tuple[str, ...]:
+        """The folders a custom model may come from: this file's folder, then PYTHONPATH."""
+        from experiments.spec.models import search_paths
+
+        return search_paths(self.path.resolve().parent)
 
     @property
     def kept(self) -> int:
@@ -214,9 +219,11 @@ def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, wher
         point_seeds=_number(cal, "point_seeds", 10, where, 1, 10**4, "a whole number >= 1",
                             whole=True),
     )
+    if budget is not None and budget < 2:
+        raise ArgumentError("budget", budget, "allowed a whole number >= 2")
     if budget is not None and budget < cfg.population:
-        raise UsageError(f"--budget {budget}: must be at least the population of "
-                         f"{path} ({cfg.population}); allowed >= {cfg.population}")
+        raise ArgumentError("budget", budget, f"must be at least the population of {path} "
+                                              f"({cfg.population}); allowed >= {cfg.population}")
     if cfg.budget < cfg.population:
         raise where.fail("calibration", "budget", f"{cfg.budget} is below population "
                          f"({cfg.population}); the first generation alone needs that many")
@@ -247,6 +254,23 @@ def _prior_range(key: str, value: Any, where: Where) -> tuple[float, float]:
     return low, high
 
 
+def _registry_prior(prm: Any, value: Any, where: Where) -> tuple[float, float]:
+    """A prior of a registry parameter: a number range within the registry's bounds."""
+    key = prm.name
+    if prm.kind is bool:
+        raise where.fail("priors", key, "is true/false; a prior needs a number "
+                         "(set it under [fixed])")
+    low, high = _prior_range(key, value, where)
+    b_low, b_high = prm.bounds
+    if low < b_low or high > b_high:
+        raise where.fail("priors", key, f"[{low:g}, {high:g}] is outside the registry's "
+                         f"bounds; allowed within [{b_low:g}, {b_high:g}]")
+    if prm.kind is int and high - low < 1:
+        raise where.fail("priors", key, "is a whole number; the range must hold at least "
+                         "two whole numbers")
+    return low, high
+
+
 def _servisim_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
                     where: Where) -> None:
     from model import REGISTRY, resolve
@@ -260,42 +284,31 @@ def _servisim_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict
         try:
             setattr(cfg, key, float(scale_prm.coerce(value)))
         except ParameterError as err:
-            raise where.fail("calibration", key, _reason(err)) from None
+            raise where.fail("calibration", key, field_reason(err)) from None
     if cfg.effects_scale is None:
         cfg.effects_scale = cfg.scale
     for table, entries in (("priors", priors), ("fixed", fixed)):
         for key in entries:
             if key not in REGISTRY:
-                raise where.fail(table, key, f"unknown parameter; {_close(key, REGISTRY)}")
+                raise where.fail(table, key, f"unknown parameter; {close_names(key, REGISTRY)}")
             if key == "population_scale":
                 raise where.fail(table, key, "set it with scale = ... under [calibration]")
     for key, value in priors.items():
         if key in fixed:
             raise where.fail("fixed", key, "is also a free parameter under [priors]")
         prm = REGISTRY[key]
-        if prm.kind is bool:
-            raise where.fail("priors", key, "is true/false; a prior needs a number "
-                             "(set it under [fixed])")
-        low, high = _prior_range(key, value, where)
-        b_low, b_high = prm.bounds
-        if low < b_low or high > b_high:
-            raise where.fail("priors", key, f"[{low:g}, {high:g}] is outside the registry's "
-                             f"bounds; allowed within [{b_low:g}, {b_high:g}]")
-        if prm.kind is int and high - low < 1:
-            raise where.fail("priors", key, "is a whole number; the range must hold at least "
-                             "two whole numbers")
-        cfg.priors[key] = (low, high)
+        cfg.priors[key] = _registry_prior(prm, value, where)
         cfg.kinds[key] = prm.kind.__name__
     for key, value in fixed.items():
         try:
             cfg.fixed[key] = REGISTRY[key].coerce(value)
         except ParameterError as err:
-            raise where.fail("fixed", key, _reason(err)) from None
+            raise where.fail("fixed", key, field_reason(err)) from None
     cfg.fixed["population_scale"] = cfg.scale
     try:
         resolve(cfg.fixed)
     except ParameterError as err:
-        raise where.fail("fixed", err.field, _reason(err)) from None
+        raise where.fail("fixed", err.field, field_reason(err)) from None
 
 
 def _custom_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
@@ -340,16 +353,13 @@ def _check_outputs(cfg: CalibrationConfig, where: Where) -> None:
 
 def _trial_outputs(cfg: CalibrationConfig, where: Where) -> list[str]:
     """Call a custom model once at the priors' midpoints to learn its outputs."""
-    module_name, func_name = cfg.model.split(":")
-    cwd = str(Path.cwd())
-    if cwd not in sys.path:
-        sys.path.insert(0, cwd)
+    from experiments.errors import ModelImportError
+    from experiments.spec.models import import_model
+
     try:
-        func = getattr(importlib.import_module(module_name), func_name)
-    except Exception as err:  # noqa: BLE001 - any import failure is the user's to fix
-        raise where.fail("calibration", "model", f"cannot import {cfg.model!r} ({type(err)
-                         .__name__}: {err}); it must be importable from the working "
-                         "directory or PYTHONPATH") from None
+        func = import_model(cfg.model, cfg.model_paths)
+    except ModelImportError as err:
+        raise where.fail("calibration", "model", err.reason) from None
     mid = {k: (lo + hi) / 2 for k, (lo, hi) in cfg.priors.items()}
     try:
         out = func({**cfg.fixed, **mid}, cfg.seed)
@@ -360,17 +370,3 @@ def _trial_outputs(cfg: CalibrationConfig, where: Where) -> list[str]:
         raise where.fail("calibration", "model", f"{cfg.model} returned "
                          f"{type(out).__name__}; expected a dict of outputs")
     return [k for k in out if k not in ("scenario", "_trajectory")]
-
-
-def _reason(err: Exception) -> str:
-    text = str(err)
-    name = getattr(err, "field", None)
-    return text[len(name) + 2:] if name and text.startswith(f"{name}: ") else text
-
-
-def _close(name: str, names: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(names), n=3)
-    hint = f"did you mean {', '.join(close)}? " if close else ""
-    return f"{hint}allowed: any name listed by `servisim params`"

@@ -3,19 +3,19 @@
 import importlib
 
 # Public names are imported lazily (PEP 562): a batch worker imports
-# ``experiments.model_runner`` and must not pull in pandas-heavy or plotting modules through
+# ``experiments.runs.worker`` and must not pull in pandas-heavy or plotting modules through
 # this package. Add a name by mapping it to its module below.
 _LAZY = {
-    "run_batch": "experiments.batch",
-    "BatchSummary": "experiments.batch",
-    "load_experiment": "experiments.spec",
+    "run_batch": "experiments.runs.batch",
+    "BatchSummary": "experiments.runs.batch",
+    "load_experiment": "experiments.spec.experiment",
     "load_results": "experiments.store",
     "load_spec": "experiments.store",
     "load_samples": "experiments.store",
     "load_plan": "experiments.store",
     "load_trajectories": "experiments.store",
     "analyze": "experiments.analysis",
-    "scenario_probabilities": "experiments.scenario_probabilities",
+    "scenario_probabilities": "experiments.analysis.probabilities",
 }
 
 __all__ = sorted(_LAZY)

@@ -13,6 +13,7 @@ import json
 import os
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,31 +21,37 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.errors import UsageError
+from experiments.errors import DamagedFileError, UsageError, argument
+from experiments.files import LOCK, atomic_parquet, atomic_write, remove_stale_temps
 
 SPEC, SAMPLES, RUNS, SOURCE = "spec.json", "samples.parquet", "runs.parquet", "experiment.toml"
-RESULTS, TRAJECTORIES = "results", "trajectories"
-_OURS = {SPEC, SAMPLES, RUNS, SOURCE, RESULTS, TRAJECTORIES}
+RESULTS, TRAJECTORIES, ANALYSIS = "results", "trajectories", "analysis"
+_OURS = {SPEC, SAMPLES, RUNS, SOURCE, RESULTS, TRAJECTORIES, LOCK}
 _ARROW = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write bytes to ``path`` through a temporary file and a rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
+def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """Read one Parquet part (or plan file) of a result folder.
 
-def atomic_parquet(table: pa.Table, path: Path) -> None:
-    """Write a Parquet file through a temporary file and a rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    Raises:
+        DamagedFileError: the file is truncated or not Parquet; the message says to delete it
+            and rerun the batch, which runs its runs again.
+
+    """
+    try:
+        return pq.read_table(path, columns=columns)
+    except (pa.ArrowException, OSError, ValueError) as err:
+        if isinstance(err, OSError) and not isinstance(err, pa.ArrowException) \
+                and err.errno is not None:
+            raise  # the disk or the folder, not the file: reported as such by the caller
+        reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+        root = path.parent.parent if path.parent.name in (RESULTS, TRAJECTORIES) \
+            else path.parent
+        raise DamagedFileError(
+            f"{path}: the file is damaged ({reason}); delete it and run the same "
+            f"`servisim batch EXPERIMENT.toml --out {root}` again: the runs it held are run "
+            "again, the others are kept") from None
 
 
 def results_schema(spec: dict[str, Any], outcomes: Iterable[str] | None = None) -> pa.Schema:
@@ -84,7 +91,16 @@ class Store:
         if not self.exists():
             raise UsageError(f"{self.root}: not a servisim batch folder (no {SPEC}); run "
                              "`servisim batch EXPERIMENT.toml --out DIR` first")
-        return json.loads(self.spec_path.read_text())
+        try:
+            spec = json.loads(self.spec_path.read_text(encoding="utf-8"))
+            if not isinstance(spec, dict) or "kinds" not in spec:
+                raise ValueError("not the spec of a servisim batch")
+        except (ValueError, UnicodeDecodeError) as err:
+            raise DamagedFileError(
+                f"{self.spec_path}: the file is damaged ({str(err)[:120]}); delete it and run "
+                f"`servisim batch {self.root / SOURCE} --out {self.root}` from the folder of "
+                "your experiment file to write it again (the finished runs are kept)") from None
+        return spec
 
     def check_compatible(self, resolved: dict[str, Any], experiment_file: str) -> None:
         """Refuse a folder that holds another experiment or files of its own.
@@ -96,12 +112,13 @@ class Store:
         if not self.root.exists():
             return
         if not self.root.is_dir():
-            raise UsageError(f"--out {self.root}: exists and is not a folder")
+            raise UsageError(f"{argument('out_dir', self.root)}: exists and is not a folder")
         if not self.exists():
             foreign = [p.name for p in self.root.iterdir()
                        if p.name not in _OURS and not p.name.startswith(".")]
             if foreign:
-                raise UsageError(f"--out {self.root}: the folder exists and is not a servisim "
+                raise UsageError(f"{argument('out_dir', self.root)}: the folder exists and is not "
+                                 "a servisim "
                                  f"batch folder (it holds {', '.join(sorted(foreign)[:3])}); "
                                  "choose a new or empty folder")
             return
@@ -110,11 +127,53 @@ class Store:
             differs = [k for k in resolved["fingerprinted"]
                        if old.get(k) != resolved.get(k)] or ["fingerprint"]
             raise UsageError(
-                f"--out {self.root}: holds results of a different experiment "
+                f"{argument('out_dir', self.root)}: holds results of a different experiment "
                 f"('{old.get('name')}' from {old.get('experiment_file')}, fingerprint "
                 f"{old.get('fingerprint')}); {experiment_file} differs in: "
-                f"{', '.join(differs)}. Use another --out folder, or delete {self.root} "
-                "to start over")
+                f"{', '.join(differs)}. Use another {argument('out_dir')} folder, or delete "
+                f"{self.root} to start over")
+
+    def check_belongs(self, done: pd.DataFrame, plan: pd.DataFrame, experiment_file: str) -> None:
+        """Refuse a folder whose stored runs are not all runs of this experiment's plan.
+
+        Only a folder whose ``spec.json`` was removed can get here with another experiment's
+        runs (the fingerprint check catches the rest): resuming it would mix two experiments.
+
+        Raises:
+            UsageError: naming how many stored runs are foreign.
+
+        """
+        foreign = set(done["run_id"]) - set(plan["run_id"])
+        if foreign:
+            raise UsageError(f"{argument('out_dir', self.root)}: holds {len(foreign)} finished "
+                             f"runs that are not runs of {experiment_file}; use another "
+                             f"{argument('out_dir')} folder")
+
+    def stored_plan(self, fingerprint: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """The sample matrix and run plan stored for this experiment, if the folder has them.
+
+        Returns:
+            ``(samples, plan)`` when ``spec.json`` holds ``fingerprint`` and both files read
+            whole; otherwise ``None`` (the caller draws the design).
+
+        """
+        try:
+            spec = self.spec() if self.exists() else None
+            if spec is None or spec.get("fingerprint") != fingerprint:
+                return None
+            samples = read_part(self.root / SAMPLES).to_pandas()
+            plan = read_part(self.root / RUNS).to_pandas()
+        except (UsageError, OSError):
+            return None  # damaged or missing: planned again, and reported where it matters
+        if len(plan) != spec.get("n_runs") or len(samples) != spec.get("n_points"):
+            return None
+        return samples, plan
+
+    def remove_stale_temps(self) -> None:
+        """Delete temporary files that killed batches left (``.*.PID.tmp``)."""
+        remove_stale_temps(self.root, (SPEC, SAMPLES, RUNS, SOURCE))
+        for kind in (RESULTS, TRAJECTORIES):
+            remove_stale_temps(self.root / kind, ("part-*.parquet",))
 
     def create(self, resolved: dict[str, Any], source: bytes, samples: pd.DataFrame,
                plan: pd.DataFrame) -> None:
@@ -139,10 +198,60 @@ class Store:
         folder = self.root / kind
         return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
 
+    def last_written(self) -> str | None:
+        """When the newest result part was written (ISO, UTC, to the minute), or ``None``."""
+        parts = self.parts()
+        if not parts:
+            return None
+        when = datetime.fromtimestamp(parts[-1].stat().st_mtime, UTC)
+        return when.isoformat(timespec="minutes")
+
+    def source_text(self) -> str:
+        """The experiment file as the user wrote it (empty when missing)."""
+        path = self.root / SOURCE
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+
+    def trajectories(self, columns: list[str], run_ids: set[str]) -> pd.DataFrame | None:
+        """Some columns of the stored trajectories of the runs ``run_ids``, or ``None``.
+
+        Each run and quarter once; read in one multi-threaded pass over the parts (a workshop
+        batch has about a thousand of them). :func:`load_trajectories` reads every column,
+        ordered like the results.
+        """
+        parts = self.parts(TRAJECTORIES)
+        if not self.spec().get("trajectories") or not parts:
+            return None
+        import pyarrow.dataset as ds
+
+        dataset = ds.dataset([str(p) for p in parts], format="parquet")
+        present = [c for c in columns if c in dataset.schema.names]
+        frame = dataset.to_table(columns=present).to_pandas()
+        frame = frame.drop_duplicates(["run_id", "quarter"], keep="first")
+        return frame[frame["run_id"].isin(run_ids)].reset_index(drop=True)
+
+    def analysed_runs(self) -> int | None:
+        """How many finished runs the stored analysis used (``None``: no readable analysis)."""
+        try:
+            summary = json.loads((self.root / ANALYSIS / "summary.json").read_text("utf-8"))
+            return int(summary.get("runs", {}).get("finished", -1))
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def analysis(self) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+        """The analysis: ``summary.json`` and every table by file stem (empty files: empty)."""
+        folder = self.root / ANALYSIS
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        tables = {}
+        for path in sorted(folder.glob("*.csv")):
+            try:
+                tables[path.stem] = pd.read_csv(path)
+            except pd.errors.EmptyDataError:
+                tables[path.stem] = pd.DataFrame()
+        return summary, tables
+
     def done(self) -> pd.DataFrame:
         """``run_id`` and ``status`` of every stored run (first copy of each)."""
-        frames = [pq.read_table(p, columns=["run_id", "status"]).to_pandas()
-                  for p in self.parts()]
+        frames = [read_part(p, ["run_id", "status"]).to_pandas() for p in self.parts()]
         if not frames:
             return pd.DataFrame({"run_id": pd.Series([], dtype="str"),
                                  "status": pd.Series([], dtype="str")})
@@ -168,14 +277,14 @@ def load_samples(root: str | Path) -> pd.DataFrame:
     """Read the sample matrix: ``point_id`` and the design values, in SALib row order."""
     store = Store(root)
     store.spec()
-    return pd.read_parquet(store.root / SAMPLES)
+    return read_part(store.root / SAMPLES).to_pandas()
 
 
 def load_plan(root: str | Path) -> pd.DataFrame:
     """Read the run plan: ``run_id, point_id, replicate, seed``."""
     store = Store(root)
     store.spec()
-    return pd.read_parquet(store.root / RUNS)
+    return read_part(store.root / RUNS).to_pandas()
 
 
 def load_results(root: str | Path) -> pd.DataFrame:
@@ -188,8 +297,11 @@ def load_results(root: str | Path) -> pd.DataFrame:
     store = Store(root)
     spec = store.spec()
     schema = results_schema(spec)
-    tables = [pq.read_table(p) for p in store.parts()]
-    tables = [t.select([n for n in schema.names if n in t.column_names]) for t in tables]
+    tables = []
+    for path in store.parts():
+        table = read_part(path)
+        present = set(table.column_names)  # a set: a list lookup per name is quadratic
+        tables.append(table.select([n for n in schema.names if n in present]))
     if tables:
         table = pa.concat_tables(tables, promote_options="permissive")
     else:
@@ -213,7 +325,7 @@ def load_trajectories(root: str | Path) -> pd.DataFrame | None:
     parts = store.parts(TRAJECTORIES)
     if not parts:
         return None
-    frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    frame = pd.concat([read_part(p).to_pandas() for p in parts], ignore_index=True)
     frame = frame.drop_duplicates(["run_id", "quarter"], keep="first")
     order = load_results(root)[["run_id"]].reset_index(names="_order")
     frame = frame.merge(order, on="run_id", how="inner")

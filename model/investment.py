@@ -36,8 +36,10 @@ class InvestmentRound:
 
 
 def package_cost(model, rows: np.ndarray) -> np.ndarray:
-    """Capex of the digital+service package, by size (``investment_size_exponent``), after
-    Wright's law."""
+    """Capex of the digital+service package, by size, after Wright's law.
+
+    The size effect is ``investment_size_exponent``.
+    """
     size = np.maximum(model.firms.employees[rows], 1.0) / REFERENCE_SME_EMPLOYEES
     return (model.p["investment_cost_sme"] * size ** model.p["investment_size_exponent"]
             * model.wright_multiplier)

@@ -3,10 +3,10 @@
 A firm's rung is its state: goods only, added services, pay-per-use, performance contracts.
 Climbing costs capex (booked by the investment round) and, for ``transition_quarters``, a
 service-organisation cost in proportion to the service sales the new rung should bring (the
-team is hired and trained before the sales come: the J-curve). Running a pay-per-use or performance offer costs an
-overhead every quarter; an offer that does not cover it for as long as a climb lasts is
-abandoned and the firm steps back to added services: the servitization paradox, "costs that
-can exceed the hoped-for gains" (evidence-v2 section 3).
+team is hired and trained before the sales come: the J-curve). Running a pay-per-use or
+performance offer costs an overhead every quarter; an offer that does not cover it for as long
+as a climb lasts is abandoned and the firm steps back to added services: the servitization
+paradox, "costs that can exceed the hoped-for gains" (evidence-v2 section 3).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ utility grows with its share of the market (its data: ``platform_network_effect`
 know-how penalty is set once, at the start of a run, so that the firms hold
 ``service_capture_2020`` of the market: every run starts from the region's 2020 state and the
 parameters act on what follows. In pay-per-use contracts platforms shed part of that penalty
-as use spreads (``platform_usage_edge``). Platforms' utilities do not depend on the firm, so clearing
+as use spreads (``platform_usage_edge``). Platforms' utilities do not depend on the firm, so
+clearing
 costs O(firms + platforms).
 """
 
@@ -156,9 +157,10 @@ def settle_2020(firms: FirmState, platforms: PlatformState, params: dict,
 
     for _ in range(50):
         before = (penalty, in_house)
-        in_house = brentq(lambda o: outsourced_share(sales(penalty, o))
+        in_house = brentq(lambda o: outsourced_share(sales(penalty, o))  # noqa: B023
                           - params["outsourced_services_share"], *IN_HOUSE_BRACKET, xtol=1e-10)
-        penalty = brentq(lambda a: capture(sales(a, in_house)) - params["service_capture_2020"],
+        penalty = brentq(lambda a: capture(sales(a, in_house))  # noqa: B023
+                         - params["service_capture_2020"],
                          *PENALTY_BRACKET, xtol=1e-10)
         if abs(penalty - before[0]) < 1e-8 and abs(in_house - before[1]) < 1e-8:
             break

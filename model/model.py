@@ -137,7 +137,7 @@ class ServitizationModel(mesa.Model):
 
     def _start_economy(self, n0: int) -> None:
         """The 2020 state: productivity, goods demand, the service market at its 2020 split."""
-        f, p = self.firms, self.p
+        f = self.firms
         f.productivity_gain[:n0] = self.productivity_of(f.digital[:n0])
         f.productivity_gain_2020[:n0] = f.productivity_gain[:n0]
         self.competitor_digital_2020 = float(f.digital[:n0].mean())

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from model.errors import ServisimError
 from model.registry import ENTRIES
 
 Number = int | float | bool
@@ -43,7 +44,7 @@ ROLES: tuple[str, ...] = ("lever", "uncertainty", "constant")
 CALIBRATED_FILE = Path(__file__).resolve().parent.parent / "calibration" / "calibrated.toml"
 
 
-class ParameterError(ValueError):
+class ParameterError(ServisimError, ValueError):
     """A parameter name or value that the registry does not accept.
 
     Attributes:

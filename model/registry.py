@@ -1,6 +1,7 @@
 """Every parameter of the model: default, bounds, SA range, unit, meaning, source, role.
 
-This table is data (plain dicts); :mod:`model.parameters` says what its columns mean and checks values.
+This table is data (plain dicts); :mod:`model.parameters` says what its columns mean and checks
+values.
 Sources: ``ev2`` is ``shared/design/evidence-v2.md`` (each figure with the sentence holding it),
 ``dr`` is ``shared/design/domain-research.md``. "Assumption" marks a value no source gives;
 ``hypothesis=True`` marks a link the seed asserts but no study measures (its range starts at
@@ -57,7 +58,7 @@ ENTRIES: tuple[dict[str, Any], ...] = (
     _p("call_response_share", 0.25, _SHARE, None, "share",
        "eligible firms (10+ employees) that prepare a project when a subsidy call opens",
        "ev2 2: 7,900 applicants of 30,000 industrial firms (1 in 6); calibrated", "policy"),
-    # --- uncertainties: economy --------------------------------------------------------------------
+    # --- uncertainties: economy -------------------------------------------------------------------
     _p("covid_shock", 0.10, _SHARE, (0.0, 0.20), "share", "demand lost in 2020",
        "INSEE 2020 (industrial output -10%)", "market", "uncertainty"),
     _p("covid_hurdle_premium", 0.03, (0.0, 0.5), (0.0, 0.06), "/yr",
@@ -147,7 +148,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "discount (hurdle) rate of large firms", "Meier & Tarhan 2006", "firms"),
     _p("investment_cost_sme", 350000.0, (0.0, 1e8), (150000.0, 700000.0), "EUR",
        "digital+service package for a reference SME of 20 employees (larger firms: see "
-       "investment_size_exponent)", "ev2 2: EUR 2.7 bn of projects / 7,750 applications = EUR 350 k",
+       "investment_size_exponent)",
+       "ev2 2: EUR 2.7 bn of projects / 7,750 applications = EUR 350 k",
        "firms"),
     _p("investment_size_exponent", 0.75, (0.0, 1.5), None, "-",
        "how a firm's project cost grows with its size: (employees / 20) to this power",

@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from model.errors import ServisimError
+
 SCENARIOS: tuple[str, ...] = ("low", "trend", "high")
 SCORES = {"low": -1, "trend": 0, "high": 1}
+#: One colour per class, the same in the app, the figures and the report.
+SCENARIO_COLOURS = {"low": "#c0392b", "trend": "#f39c12", "high": "#27ae60"}
 BANDS_FILE = Path(__file__).with_name("scenario_bands.toml")
 _KEYS = {"better", "trend", "high", "high_needs"}
 
@@ -131,7 +135,7 @@ def load_bands() -> dict[str, dict[str, Band]]:
     return {name: bands_of(vote) for name, vote in load_votes().items()}
 
 
-class BandsError(ValueError):
+class BandsError(ServisimError, ValueError):
     """A classification bands file that does not describe contiguous, monotone votes."""
 
 
@@ -195,16 +199,20 @@ def classify(indicators: dict[str, float]) -> str:
     return median_class(votes(indicators).values())
 
 
+class ScenarioError(ServisimError, ValueError):
+    """A scenario class that is not ``low``, ``trend`` or ``high``."""
+
+
 def class_probabilities(classes: Iterable[str]) -> dict[str, float]:
     """Share of each class among replicates (e.g. a parameter point's seeds).
 
     Raises:
-        ValueError: a class that is not ``low``, ``trend`` or ``high``.
+        ScenarioError: a class that is not ``low``, ``trend`` or ``high``.
 
     """
     classes = list(classes)
     for c in classes:
         if c not in SCORES:
-            raise ValueError(f"scenario class {c!r}; allowed {', '.join(SCENARIOS)}")
+            raise ScenarioError(f"scenario class {c!r}; allowed {', '.join(SCENARIOS)}")
     total = len(classes)
     return {c: (classes.count(c) / total if total else math.nan) for c in SCENARIOS}

@@ -31,7 +31,7 @@ def finished_run():
 
 # --- batches: a toy model with a known answer, importable as "servisim_toy:toy" ----------------
 TOY_MODEL = '''
-"""A toy model for batch tests: y = a + 2 b (+ noise), fails or dies on request."""
+"""A toy model for batch tests: y = a + 2 b (+ noise); fails, dies or hangs on request."""
 import os
 import time
 
@@ -45,8 +45,17 @@ def toy(params, seed):
     if a > params.get("fail_above", 1e9):
         raise ValueError(f"a={a:.3f} is too big")
     if a == params.get("die_at", None):
+        if params.get("die_log"):  # one line per death, to count the tries
+            with open(params["die_log"], "a") as fh:
+                fh.write(f"{os.getpid()}\\n")
         os._exit(3)
+    if a == params.get("hang_at", None):
+        time.sleep(3600)
+    if a == params.get("interrupt_at", None):
+        raise KeyboardInterrupt("the model raised it")
     y = a + 2 * b + params.get("noise", 0.0) * np.random.default_rng(seed).normal()
+    if a == params.get("nan_at", None):
+        y = float("nan") if b < 0.5 else float("inf")
     return {"y": y, "z": a * b, "scenario": "high" if y > 2 else ("trend" if y > 1 else "low")}
 '''
 
@@ -61,8 +70,9 @@ def toy_dir(tmp_path_factory):
 
 @pytest.fixture
 def in_toy_dir(toy_dir, monkeypatch):
-    """Work from the toy model's folder (custom models import from the working directory)."""
+    """Work from the toy model's folder, which is on PYTHONPATH (where custom models come from)."""
     monkeypatch.chdir(toy_dir)
+    monkeypatch.setenv("PYTHONPATH", str(toy_dir))
     return toy_dir
 
 

@@ -1,0 +1,308 @@
+"""Scenario discovery: which parameter ranges lead to the ``low``, ``trend`` or ``high`` class.
+
+Pure functions over a batch's resolved experiment, design and results (one row per run):
+
+- the share of runs in each class, overall and along each varied parameter (binned);
+- PRIM boxes per class (EMA Workbench's ``analysis.prim``: peeling and pasting), each picked on
+  the peeling trajectory as the best balance of coverage and density (their harmonic mean),
+  with restrictions that barely raise the density dropped (:mod:`experiments.analysis.prim`), and
+  told as one plain sentence;
+- a shallow decision tree (scikit-learn) as a readable cross-check: its leaves as rules, its
+  cross-validated accuracy, and how often it agrees with each PRIM box.
+
+Coverage is the share of a class's runs that fall in the box; density is the share of the
+box's runs that are of the class. A class's second and third boxes are searched among the runs
+outside its earlier boxes (EMA's default), coverage still counted against all its runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from experiments.analysis.prim import MAX_DIMS, MIN_CLASS_RUNS, in_box, prim_box
+from model.scenarios import SCENARIOS as CLASSES
+
+MAX_BOXES = 3
+MIN_COVERAGE = 0.1
+SHARE_BINS = 5
+TREE_DEPTH = 3
+BOX_COLUMNS = ["scenario", "box", "parameter", "low", "high", "coverage", "density",
+               "restricted"]
+SUMMARY_COLUMNS = ["scenario", "box", "coverage", "density", "share", "mass", "runs", "res_dim",
+                   "tree_agreement", "sentence"]
+
+
+@dataclass
+class Discovery:
+    """What scenario discovery found.
+
+    Attributes:
+        shares: ``parameter, bin, bin_low, bin_high, runs, scenario, share`` (``parameter`` is
+            ``all`` for the overall shares).
+        boxes: One row per restricted parameter of each box (:data:`BOX_COLUMNS`).
+        summary: One row per box, with its sentence (:data:`SUMMARY_COLUMNS`); the report
+            tells the same boxes in its own language.
+        tree: The decision tree's leaves: ``leaf, scenario, rule, runs, share, sentence``.
+        tree_accuracy: Cross-validated accuracy of the tree (NaN without a tree).
+        notes: Plain sentences on what was left out or could not be done.
+
+    """
+
+    shares: pd.DataFrame
+    boxes: pd.DataFrame
+    summary: pd.DataFrame
+    tree: pd.DataFrame
+    tree_accuracy: float = np.nan
+    notes: list[str] = field(default_factory=list)
+
+
+def classified_runs(spec: dict, samples: pd.DataFrame,
+                    results: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Return the varied parameters (floats) and class of each finished, classified run."""
+    names = list(spec["problem"]["names"])
+    runs = results
+    if "status" in runs:
+        runs = runs[runs["status"].eq("ok")]
+    if "scenario" not in runs:
+        return pd.DataFrame(columns=names), pd.Series(dtype=object)
+    runs = runs[runs["scenario"].isin(CLASSES)]
+    if all(n in runs for n in names):  # the values each run was given (integers rounded)
+        x = runs[names]
+    else:
+        x = samples.set_index("point_id")[names].reindex(runs["point_id"].to_numpy())
+    x = x.astype(float).reset_index(drop=True)
+    return x, runs["scenario"].astype(str).reset_index(drop=True)
+
+
+def parameter_ranges(spec: dict, x: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Return each varied parameter's explored range: design bounds, or the data's extent."""
+    problem = spec["problem"]
+    ranges = {n: (float(lo), float(hi)) for n, (lo, hi) in zip(problem["names"],
+                                                                  problem["bounds"],
+                                                                  strict=True)}
+    for name in x:
+        if name not in ranges and len(x):
+            ranges[name] = (float(x[name].min()), float(x[name].max()))
+    return ranges
+
+
+def scenario_shares(x: pd.DataFrame, classes: pd.Series,
+                    ranges: dict[str, tuple[float, float]], bins: int = SHARE_BINS) -> pd.DataFrame:
+    """Count the share of runs in each class, overall and in equal-width bins of each parameter.
+
+    A parameter with at most ``bins`` distinct values (a grid) gets one bin per value.
+    """
+    rows = []
+
+    def add(parameter: str, b: int, lo: float, hi: float, mask: np.ndarray) -> None:
+        counts = classes[mask].value_counts()
+        total = int(mask.sum())
+        for c in CLASSES:
+            rows.append({"parameter": parameter, "bin": b, "bin_low": lo, "bin_high": hi,
+                         "runs": total, "scenario": c,
+                         "share": counts.get(c, 0) / total if total else np.nan})
+
+    add("all", 0, np.nan, np.nan, np.ones(len(classes), dtype=bool))
+    for name in x:
+        values = x[name].to_numpy()
+        levels = np.unique(values)
+        if len(levels) <= bins:
+            for b, level in enumerate(levels):
+                add(name, b, float(level), float(level), values == level)
+            continue
+        lo, hi = ranges.get(name, (values.min(), values.max()))
+        edges = np.linspace(lo, hi, bins + 1)
+        index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, bins - 1)
+        for b in range(bins):
+            add(name, b, float(edges[b]), float(edges[b + 1]), index == b)
+    return pd.DataFrame(rows)
+
+
+def _fmt(value: float) -> str:
+    """Format a limit: a whole number (a year, a count) as it is, others to 3 digits."""
+    rounded = float(f"{value:.3g}")
+    if float(value).is_integer() and abs(value) < 1e5:
+        return str(int(value))
+    return f"{rounded:,.0f}" if abs(rounded) >= 1000 else f"{rounded:.3g}"
+
+
+def condition(name: str, lo: float, hi: float, whole: bool = False) -> str:
+    """Tell one restriction in words: ``x < 0.3``, ``x > 0.7`` or ``x between 0.2 and 0.5``.
+
+    An infinite ``lo`` or ``hi`` is an unrestricted side; a ``whole``-number parameter (a
+    year, a count) gets inclusive ``<=`` and ``>=``, since its box limits are values it takes.
+    """
+    if np.isfinite(lo) and np.isfinite(hi):
+        return f"{name} between {_fmt(lo)} and {_fmt(hi)}"
+    if np.isfinite(hi):
+        return f"{name} {'<=' if whole else '<'} {_fmt(hi)}"
+    return f"{name} {'>=' if whole else '>'} {_fmt(lo)}"
+
+
+def box_sentence(scenario: str, conditions: list[str], coverage: float, density: float,
+                 overall: float | None = None) -> str:
+    """Tell a box as one plain sentence (``overall``: the class's share of all runs)."""
+    where = "when " + " and ".join(conditions) if conditions else "over the whole range explored"
+    against = f", against {round(100 * overall)}% overall" if overall is not None else ""
+    return (f"{where}, {round(100 * density)}% of runs are {scenario}{against} "
+            f"(this box holds {round(100 * coverage)}% of all {scenario} runs)")
+
+def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[float, float]],
+               max_boxes: int = MAX_BOXES, max_dims: int = MAX_DIMS
+               ) -> tuple[pd.DataFrame, pd.DataFrame, dict[tuple[str, int], np.ndarray]]:
+    """Find PRIM boxes for each class.
+
+    A class with at least :data:`MIN_CLASS_RUNS` runs gets its first box always; further ones
+    while they reach a coverage of :data:`MIN_COVERAGE`, a density of 0.5 and twice the class's
+    overall share.
+
+    Returns:
+        ``(boxes, summary, members)``: the long table of limits (an unrestricted side gets the
+        parameter's range bound), one summary row per box, and each box's runs (a mask over
+        ``x``, excluding the runs of the class's earlier boxes).
+
+    """
+    rows, summary, members = [], [], {}
+    whole = {n: bool(np.all(x[n] == np.round(x[n]))) for n in x}
+    for scenario in CLASSES:
+        y_all = classes.eq(scenario).to_numpy()
+        total = int(y_all.sum())
+        if total in (0, len(classes)) or total < MIN_CLASS_RUNS:
+            summary.append(_trivial(scenario, total, len(classes)))
+            continue
+        remaining = np.ones(len(x), dtype=bool)
+        for number in range(1, max_boxes + 1):
+            xs, ys = x[remaining], y_all[remaining]
+            if ys.sum() == 0 or ys.all():
+                break
+            limits, coverage, density = prim_box(xs, ys, total, max_dims)
+            if number > 1 and (coverage < MIN_COVERAGE or density < 0.5
+                               or density < 2 * total / len(x)):
+                break
+            inside = remaining & in_box(x, limits)
+            members[(scenario, number)] = inside
+            texts = [condition(n, *limits[n], whole[n]) for n in limits]
+            summary.append({"scenario": scenario, "box": number, "coverage": coverage,
+                            "density": density, "mass": inside.sum() / len(x),
+                            "runs": int(inside.sum()), "res_dim": len(limits),
+                            "share": total / len(x),
+                            "sentence": box_sentence(scenario, texts, coverage, density,
+                                                     overall=total / len(x))})
+            for n, (lo, hi) in limits.items():
+                low, high = ranges.get(n, (float(x[n].min()), float(x[n].max())))
+                rows.append({"scenario": scenario, "box": number, "parameter": n,
+                             "low": lo if np.isfinite(lo) else low,
+                             "high": hi if np.isfinite(hi) else high,
+                             "restricted": ("both" if np.isfinite(lo) and np.isfinite(hi)
+                                            else "low" if np.isfinite(lo) else "high"),
+                             "coverage": coverage, "density": density})
+            remaining &= ~inside
+            if not limits:
+                break
+    boxes = pd.DataFrame(rows, columns=BOX_COLUMNS)
+    out = pd.DataFrame(summary)
+    out["tree_agreement"] = np.nan
+    return boxes, out.reindex(columns=SUMMARY_COLUMNS), members
+
+
+def _trivial(scenario: str, total: int, n: int) -> dict:
+    """Return the summary row of a class with no box: no run, every run, or too few runs."""
+    if total == 0:
+        sentence = f"no run is {scenario}"
+    elif total == n:
+        sentence = f"every run is {scenario}"
+    else:
+        sentence = (f"only {total} of {n} runs are {scenario}: too few to find the ranges that "
+                    "lead there")
+    share = total / n if n else 0.0
+    return {"scenario": scenario, "box": 0, "coverage": 1.0 if total else 0.0,
+            "density": share, "share": share, "mass": 1.0 if total else 0.0, "runs": total,
+            "res_dim": 0,
+            "sentence": sentence}
+
+
+def tree_rules(x: pd.DataFrame, classes: pd.Series,
+               depth: int = TREE_DEPTH) -> tuple[pd.DataFrame, float, object]:
+    """Fit a shallow decision tree over the parameters; return its leaves as rules.
+
+    Returns one row per leaf (``leaf, scenario, rule, runs, share, sentence``), the 5-fold
+    cross-validated accuracy and the fitted scikit-learn tree.
+    """
+    from sklearn.model_selection import KFold, cross_val_score
+    from sklearn.tree import DecisionTreeClassifier
+
+    leaf_min = max(5, len(x) // 50)
+    tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=leaf_min, random_state=0)
+    folds = KFold(n_splits=5, shuffle=True, random_state=0)
+    accuracy = (float(cross_val_score(tree, x, classes, cv=folds).mean())
+                if len(x) >= 10 and classes.nunique() > 1 else np.nan)
+    tree.fit(x, classes)
+    t = tree.tree_
+    names = list(x.columns)
+    rows = []
+
+    def walk(node: int, bounds: dict[str, list[float]]) -> None:
+        if t.children_left[node] == -1:
+            counts = t.value[node][0]
+            k = int(np.argmax(counts))
+            cond = [condition(n, lo, hi) for n, (lo, hi) in bounds.items()]
+            rule = " and ".join(cond) or "all runs"
+            share = float(counts[k] / counts.sum())
+            runs = int(t.n_node_samples[node])
+            scenario = str(tree.classes_[k])
+            rows.append({"leaf": node, "scenario": scenario, "rule": rule, "runs": runs,
+                         "share": share,
+                         "sentence": (f"{'when ' + rule if cond else 'over all runs'}, the tree "
+                                      f"says {scenario} ({round(100 * share)}% of its {runs} "
+                                      f"runs are {scenario})")})
+            return
+        name, cut = names[t.feature[node]], float(t.threshold[node])
+        lo, hi = bounds.get(name, [-np.inf, np.inf])
+        walk(t.children_left[node], {**bounds, name: [lo, min(hi, cut)]})
+        walk(t.children_right[node], {**bounds, name: [max(lo, cut), hi]})
+
+    walk(0, {})
+    return pd.DataFrame(rows), accuracy, tree
+
+
+def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
+             max_boxes: int = MAX_BOXES, max_dims: int = MAX_DIMS) -> Discovery:
+    """Find scenario shares, PRIM boxes per class, and a decision tree as a cross-check.
+
+    Args:
+        spec: The resolved experiment (``problem`` gives the varied parameters and bounds).
+        samples: The design (``point_id`` and the varied parameters).
+        results: One row per run with ``point_id``, ``status`` and ``scenario``.
+        max_boxes: Most boxes per class.
+        max_dims: Most restricted parameters per box.
+
+    """
+    x, classes = classified_runs(spec, samples, results)
+    ranges = parameter_ranges(spec, x)
+    empty = Discovery(pd.DataFrame(), pd.DataFrame(columns=BOX_COLUMNS),
+                      pd.DataFrame(columns=SUMMARY_COLUMNS), pd.DataFrame())
+    if classes.empty:
+        empty.notes.append("no finished run has a scenario class (low, trend or high): "
+                           "no scenario discovery")
+        return empty
+    shares = scenario_shares(x, classes, ranges)
+    varied = [n for n in x if x[n].nunique() > 1]
+    if not varied:
+        empty.shares = shares
+        empty.notes.append("no parameter varies between the runs: no scenario discovery")
+        return empty
+    x = x[varied]
+    boxes, summary, members = find_boxes(x, classes, ranges, max_boxes, max_dims)
+    leaves, accuracy, tree = tree_rules(x, classes)
+    predicted = pd.Series(tree.predict(x))
+    for i, row in summary.iterrows():
+        mask = members.get((row["scenario"], row["box"]))
+        if mask is not None and mask.any():
+            summary.loc[i, "tree_agreement"] = float(predicted[mask].eq(row["scenario"]).mean())
+    notes = []
+    if len(classes) < 100:
+        notes.append(f"only {len(classes)} classified runs: boxes are rough")
+    return Discovery(shares, boxes, summary, leaves, accuracy, notes)

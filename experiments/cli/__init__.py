@@ -1,0 +1,82 @@
+"""The ``servisim`` command line: one sub-command per job.
+
+Each sub-command lives in its own module that exposes ``register(subparsers)``. This is the one
+layer that speaks of ``--flags``: the library raises :class:`model.errors.ServisimError` naming
+its keyword arguments, and :func:`main` prints it as one line naming the option
+(:func:`experiments.cli.options.spell`) and what is allowed, with exit code 2. Other packages
+add sub-commands as plugins: an entry point in the group ``servisim.commands`` naming such a
+module (e.g. ``calibrate = "calibration.cmd_calibrate"``), so ``experiments`` imports none of
+them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import sys
+
+from experiments.cli.options import spell
+from model.errors import ServisimError
+
+PLUGIN_GROUP = "servisim.commands"
+COMMANDS = ("run", "params", "batch", "analyze", "viz", "report", "workshop")
+
+
+def command_modules() -> list:
+    """The sub-command modules of this package, in the order ``servisim --help`` lists them."""
+    from importlib import import_module
+
+    return [import_module(f"{__name__}.{name}") for name in COMMANDS]
+
+
+def plugin_modules() -> list:
+    """Sub-command modules declared by installed packages (entry points ``servisim.commands``)."""
+    from importlib.metadata import entry_points
+
+    modules = []
+    for point in sorted(entry_points(group=PLUGIN_GROUP), key=lambda p: p.name):
+        try:
+            modules.append(point.load())
+        except Exception as err:  # noqa: BLE001 - a broken plugin must not break the CLI
+            print(f"servisim: warning: plugin {point.name!r} ({point.value}) not loaded: "
+                  f"{type(err).__name__}: {err}", file=sys.stderr)
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="servisim",
+        description="Servitization of Hauts-de-France industry, 2020-2040 (agent-based, Mesa).")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in [*command_modules(), *plugin_modules()]:
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``servisim`` console script.
+
+    Returns:
+        The process exit code (0 success, 2 bad input).
+
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ServisimError as err:
+        print(f"servisim: error: {err.spelled(spell)}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        # a write the commands did not expect to fail: still one line, naming the file
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                             errno.EPERM):
+            raise
+        print(f"servisim: error: cannot write {err.filename or 'a file'}: {err.strerror}; "
+              "free some space or choose another folder with --out", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("servisim: interrupted", file=sys.stderr)
+        return 130
+

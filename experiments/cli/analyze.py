@@ -1,0 +1,65 @@
+"""``servisim analyze``: sensitivity indices and scenario discovery of a batch folder.
+
+Analyse the finished runs of a batch (servisim batch ... --out DIR): Sobol, Morris or PAWN
+indices with confidence intervals, convergence, scenario shares, PRIM boxes and a decision tree;
+tables, sentences and figures are written to DIR/analysis/.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from experiments.cli.options import add_verb
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``analyze`` sub-command."""
+    p = add_verb(sub, "analyze", __doc__, handle)
+    p.add_argument("directory", type=Path, metavar="DIR", help="the batch folder")
+    p.add_argument("--outcomes", nargs="+", metavar="NAME",
+                   help="outcomes to analyse (default: every outcome of the batch and "
+                        "scenario_score)")
+    p.add_argument("--no-figures", dest="figures", action="store_false",
+                   help="write the tables only")
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Analyse the folder and print what was found."""
+    from experiments.analysis import ANALYSIS, analyze
+    from experiments.analysis.sensitivity import INDEX_COLUMNS, top_rows
+
+    tables = analyze(args.directory, args.outcomes, figures=args.figures)
+    summary = tables["summary"].iloc[0]
+    runs = summary["runs"]
+    print(f"servisim analyze: {args.directory} ({summary['design']} design, {runs['ok']} of "
+          f"{runs['planned']} runs analysed, {runs['failed']} failed)")
+    if summary["method_text"]:
+        print(f"method: {summary['method_text']}")
+    for note in tables["notes"]["note"]:
+        print(f"note: {note}")
+    key = INDEX_COLUMNS.get(summary["method"], [None])[0]
+    main = tables.get(summary["method"])
+    if key and main is not None and not main.empty:
+        print(f"most influential parameters ({key[0]} +/- 95% CI half-width):")
+        for outcome, top in top_rows(main, key[0]).groupby("outcome", sort=False):
+            text = ", ".join(f"{r['parameter']} {r[key[0]]:.2f}+/-{r[key[1]]:.2f}"
+                             for _, r in top.iterrows())
+            print(f"  {outcome}: {text}")
+    precision = summary.get("precision")
+    if isinstance(precision, dict):
+        print(f"precision: {precision['share_within']:.0%} of the top {precision['top']} "
+              f"parameters of each outcome have S1 and ST known to better than "
+              f"+/-{precision['target']:g}; widest +/-{precision['widest']:.3f} "
+              f"({precision['index']} of {precision['parameter']} on {precision['outcome']})")
+    shares = tables["scenario_shares"]
+    if not shares.empty:
+        overall = shares[shares["parameter"] == "all"]
+        print("scenario shares: " + ", ".join(f"{r.scenario} {r.share:.0%}"
+                                              for r in overall.itertuples()))
+    for sentence in tables["discovery_boxes"]["sentence"]:
+        print(f"  {sentence}")
+    n_fig = len(summary["figures"])
+    print(f"wrote {args.directory / ANALYSIS}/ ({len(summary['tables'])} tables, "
+          f"{n_fig} figures, discovery.md, summary.json)")
+    return 0

@@ -1,0 +1,102 @@
+"""Command-line options shared by the sub-commands, and how a library argument reads as one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from experiments.runs.engines import ENGINES
+
+#: Library arguments whose option is not ``--`` + the name with dashes.
+FLAGS = {"out_dir": "--out", "assignments": "--set", "directory": "DIR",
+         "experiment_path": "EXPERIMENT.toml", "config": "--config"}
+ENGINE_HELP = {"local": "process pool on this machine (default)",
+               "dask": "a Dask cluster (--scheduler) or a LocalCluster",
+               "sequential": "this process"}
+
+
+def add_verb(sub: argparse._SubParsersAction, name: str, doc: str,
+             handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    """Add a sub-command described by its module's docstring.
+
+    The docstring's first line reads ``servisim NAME: what it does``, its one-line help; the
+    paragraphs after it are the description that ``servisim NAME --help`` shows.
+    """
+    first, _, rest = doc.strip().partition("\n\n")
+    summary = first.split(": ", 1)[-1].rstrip(".")
+    parser = sub.add_parser(name, help=summary, description=" ".join(rest.split()) or None)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_engine_options(parser: argparse.ArgumentParser, sequential: bool = True) -> None:
+    """Add ``--engine``, ``--scheduler`` and ``--workers`` to a sub-command's parser.
+
+    Args:
+        parser: the sub-command's parser.
+        sequential: whether ``--engine sequential`` (in this process) is offered.
+
+    """
+    engines = [e for e in ENGINES if sequential or e != "sequential"]
+    parser.add_argument("--engine", choices=engines, default=None,
+                        help="; ".join(f"{e}: {ENGINE_HELP[e]}" for e in engines))
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="worker processes on this machine (default: the cores available)")
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--run-timeout`` and ``--max-runs`` to a sub-command that runs a batch."""
+    parser.add_argument("--run-timeout", type=float, metavar="SECONDS",
+                        help="stop a run after this long and store it as failed (default: "
+                             "the experiment's run_timeout, else 600)")
+    parser.add_argument("--max-runs", type=int, metavar="N",
+                        help="refuse designs with more runs than this (default 1,000,000, "
+                             "about 1 GiB of plan)")
+
+
+def add_progress_option(parser: argparse.ArgumentParser, default: str = "auto",
+                        what: str = "runs") -> None:
+    """Add ``--progress`` (bar on a terminal, lines in a log, none in CI)."""
+    from experiments.runs.progress import MODES
+
+    parser.add_argument("--progress", choices=MODES, default=default,
+                        help=f"progress display of the {what} (default {default}: a bar on a "
+                             "terminal, one line per chunk in a log, nothing in CI)")
+
+
+def chosen_engine(args: argparse.Namespace) -> str:
+    """Return the engine the options ask for: ``--engine``, else dask with ``--scheduler``."""
+    return args.engine or ("dask" if args.scheduler else "local")
+
+
+def spell(name: str, value: str | None) -> str:
+    """How the command line names a library argument: ``--workers 0``, ``--out DIR``, ``DIR``.
+
+    Args:
+        name: the keyword argument (``workers``, ``out_dir``, ``run_timeout``).
+        value: the value given, as text, or ``None`` when the message names the option alone.
+
+    """
+    flag = FLAGS.get(name, "--" + name.replace("_", "-"))
+    return flag if value is None else f"{flag} {value}"
+
+
+def run_batch_with(args: argparse.Namespace, experiment: Any, out: Any, verb: str) -> Any:
+    """Run a batch with the engine, run and progress options of ``args``.
+
+    On Ctrl-C, say that the finished runs are kept and how to resume, then stop.
+    """
+    from experiments.runs.batch import run_batch
+
+    try:
+        return run_batch(experiment, out, engine=chosen_engine(args), scheduler=args.scheduler,
+                         workers=args.workers, progress=args.progress,
+                         run_timeout=args.run_timeout, max_runs=args.max_runs)
+    except KeyboardInterrupt:
+        print(f"servisim {verb}: stopped; finished runs are saved in {out}. Run the same "
+              "command again to resume.", file=sys.stderr)
+        raise

@@ -1,0 +1,47 @@
+"""``servisim run``: one run, its 2040 indicators, scenario class and a small plot."""
+
+from __future__ import annotations
+
+import argparse
+
+from model import INDICATORS, PRESETS
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``run`` sub-command."""
+    p = sub.add_parser("run", help="one run: 2040 indicators, scenario class, trajectory files",
+                       description="Run the model once and write trajectory.csv, "
+                                   "indicators.json and trajectory.png to --out.")
+    p.add_argument("--preset", help=f"start from a preset ({', '.join(PRESETS)})")
+    p.add_argument("--set", dest="assignments", action="append", default=[],
+                   metavar="NAME=VALUE", help="set a parameter (repeatable)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--scale", type=float, help="population_scale (1.0 = whole region)")
+    p.add_argument("--out", default="servisim-run",
+                   help="output folder: new, empty, or holding an earlier servisim run "
+                        "(default ./servisim-run)")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Validate everything, run, print the outcome, then write the files."""
+    from experiments.files import check_run_folder, out_argument
+    from experiments.runs.single import build_parameters, check_seed, simulate, write_outputs
+
+    out = out_argument(args.out)
+    params = build_parameters(args.preset, args.assignments, args.scale)
+    check_seed(args.seed)
+    check_run_folder(out)  # before the run, so a refused folder costs no waiting
+    result = simulate(params, args.seed)
+    label = f"preset {args.preset}" if args.preset else "defaults"
+    print(f"servisim run: {label}, seed {args.seed}, scale {params['population_scale']:g}")
+    print(f"{'indicator (2040Q4)':<30} {'value':>14}  vote")
+    for name in INDICATORS:
+        vote = result.votes.get(name, "")
+        value = result.indicators[name]
+        text = f"{value:>14,.0f}" if abs(value) >= 1000 else f"{value:>14.3f}"
+        print(f"{name:<30} {text}  {vote or ('-' if name in result.votes else '')}")
+    print(f"scenario: {result.scenario}")
+    write_outputs(result, out)
+    print(f"wrote {out}/trajectory.csv, indicators.json, trajectory.png")
+    return 0

@@ -1,0 +1,1 @@
+"""The workshop report: one self-contained HTML file in French or English."""

@@ -1,0 +1,388 @@
+"""The sections of the workshop report: plain sentences, tables and figures from a batch.
+
+Each function takes the :class:`~experiments.report.build.Batch` (and the finished ``ok`` runs) and
+a :class:`~experiments.report.i18n.Translator`, and returns plain data for the templates: strings
+already written in the report's language, and figures as ``data:`` URIs.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.analysis.sensitivity import INDEX_COLUMNS, SCENARIO_SCORE
+from experiments.figures import convergence as convergence_figure
+from experiments.figures import fans, indices, scenario_map
+from experiments.figures import final_values as final_figure
+from experiments.figures import shares as shares_figure
+from experiments.report.i18n import Translator
+from model.scenarios import SCENARIOS as CLASSES
+
+if TYPE_CHECKING:
+    from experiments.report.batch import Batch
+
+SCORE = SCENARIO_SCORE
+TOP = 3
+HEADLINE = 6
+"""Outcomes of a custom model shown first (the rest are folded away)."""
+FIRST_PAGE_BOXES = 2
+"""Most regions per class on the first page (the details section lists them all)."""
+
+
+def _uri(png: bytes) -> str:
+    """A PNG as a ``data:`` URI, to embed in the page."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def registry(batch: Batch) -> dict[str, Any]:
+    """The registry's parameters by name for a servisim batch (empty for a custom model)."""
+    if not batch.is_servisim:
+        return {}
+    from model import PARAMETERS
+
+    return {p.name: p for p in PARAMETERS}
+
+
+def units(batch: Batch) -> dict[str, str | None]:
+    """Each parameter's registry unit (``None`` when unknown)."""
+    return {name: prm.unit for name, prm in registry(batch).items()}
+
+
+def ranges(batch: Batch) -> dict[str, tuple[float, float]]:
+    """The explored range of each varied parameter (design bounds)."""
+    problem = batch.spec.get("problem") or {}
+    return {n: (float(lo), float(hi)) for n, (lo, hi) in
+            zip(problem.get("names", []), problem.get("bounds", []), strict=False)}
+
+
+def bands(batch: Batch) -> dict[str, dict[str, Any]]:
+    """The classification bands (servisim batches only)."""
+    if not batch.is_servisim:
+        return {}
+    from model.scenarios import load_bands
+
+    return load_bands()
+
+
+def classes_of(ok: pd.DataFrame) -> pd.Series:
+    """The class of each ``ok`` run (missing when it has none)."""
+    if "scenario" not in ok:
+        return pd.Series([None] * len(ok), index=ok.index, dtype=object)
+    return ok["scenario"].where(ok["scenario"].isin(CLASSES))
+
+
+def condition(name: str, low: float, high: float, restricted: str, batch: Batch,
+              t: Translator) -> str:
+    """One restriction of a box in words (``the subsidy rate is above 20%``)."""
+    unit = units(batch).get(name)
+    phrase = t.param_phrase(name)
+    if restricted == "low":
+        return t("cond.above", param=phrase, low=t.value(float(low), unit))
+    if restricted == "high":
+        return t("cond.below", param=phrase, high=t.value(float(high), unit))
+    return t("cond.between", param=phrase, low=t.value(float(low), unit),
+             high=t.value(float(high), unit))
+
+
+def _restricted(row: Any, span: tuple[float, float] | None) -> str:
+    side = getattr(row, "restricted", None)
+    if isinstance(side, str) and side in ("low", "high", "both"):
+        return side
+    if span is None:
+        return "both"
+    lo_free, hi_free = row.low <= span[0], row.high >= span[1]
+    return "high" if lo_free else "low" if hi_free else "both"
+
+
+def box_sentences(batch: Batch, t: Translator) -> dict[str, list[str]]:
+    """Each class's discovered boxes, told as plain sentences in the report's language."""
+    summary, limits = batch.table("discovery_boxes"), batch.table("discovery")
+    span = ranges(batch)
+    out: dict[str, list[str]] = {c: [] for c in CLASSES}
+    if summary.empty or "scenario" not in summary:
+        return out
+    classes = classes_of(batch.results[batch.results["status"].eq("ok")]).dropna()
+    overall = classes.value_counts(normalize=True)
+    for row in summary.itertuples():
+        klass = str(row.scenario)
+        if klass not in out:
+            continue
+        runs, density = int(getattr(row, "runs", 0) or 0), float(row.density)
+        if int(row.box) == 0:
+            out[klass].append(_trivial(klass, runs, density, t))
+            continue
+        if int(getattr(row, "res_dim", 1) or 0) == 0:
+            out[klass].append(t("first.scattered", klass=t.klass(klass),
+                                density=t.pct(density)))
+            continue
+        rows = limits[(limits["scenario"] == klass) & (limits["box"] == row.box)] \
+            if not limits.empty else limits
+        conds = [condition(r.parameter, r.low, r.high, _restricted(r, span.get(r.parameter)),
+                           batch, t) for r in rows.itertuples()]
+        out[klass].append(t("first.box", conditions=t.join(conds), klass=t.klass(klass),
+                            overall=t.pct(float(overall.get(klass, 0.0))),
+                            density=t.pct(float(row.density)),
+                            coverage=t.pct(float(row.coverage))))
+    return out
+
+
+def _trivial(klass: str, runs: int, density: float, t: Translator) -> str:
+    """A class with no box: no run, every run, or too few runs to find where they come from."""
+    if runs == 0 or density == 0:
+        return t("first.no_run", klass=t.klass(klass))
+    if density >= 1:
+        return t("first.every_run", klass=t.klass(klass))
+    total = round(runs / density)
+    return t("first.too_few", klass=t.klass(klass), share=t.pct(density),
+             count=t.integer(runs), total=t.integer(total))
+
+
+def ranked(batch: Batch, outcome: str) -> list[tuple[str, float, float]]:
+    """Parameters of one outcome, most influential first: ``(name, index, confidence)``."""
+    method = batch.summary.get("method")
+    table = batch.table(method or "")
+    if not method or table.empty or method not in INDEX_COLUMNS:
+        return []
+    col, conf, _ = INDEX_COLUMNS[method][0]
+    rows = table[table["outcome"] == outcome].sort_values(col, ascending=False)
+    return [(r["parameter"], float(r[col]), float(r.get(conf, float("nan"))))
+            for _, r in rows.iterrows()]
+
+
+def lever_outcome(batch: Batch) -> str | None:
+    """The outcome that decides the class (``scenario_score``), else the first one ranked."""
+    for outcome in [SCORE, *(batch.summary.get("outcomes") or [])]:
+        if ranked(batch, outcome):
+            return outcome
+    return None
+
+
+def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
+    """The answer on one page: class shares, what leads to each class, the main levers."""
+    classes = classes_of(ok)
+    classified = classes.notna()
+    total = int(classified.sum())
+    varied = list(ranges(batch)) or list(batch.spec.get("parameters") or {})
+    cards = []
+    for klass in CLASSES:
+        count = int((classes == klass).sum())
+        cards.append({"klass": klass, "name": t.klass(klass),
+                      "title": t(f"scenario.{klass}.title") if batch.is_servisim else "",
+                      "share": t.pct(count / total) if total else "—",
+                      "count": t("first.share_card", count=t.integer(count),
+                                 total=t.integer(total))})
+    sentences = box_sentences(batch, t)
+    outcome = lever_outcome(batch)
+    levers = ""
+    if outcome:
+        names = [t.param_label(p) for p, *_ in ranked(batch, outcome)[:TOP]]
+        key = "first.levers_score" if outcome == SCORE else "first.levers_outcome"
+        levers = t(key, params=t.join(names), outcome=t.indicator_phrase(outcome))
+    shown = {k: v[:FIRST_PAGE_BOXES] for k, v in sentences.items()}
+    return {"classified": total > 0, "cards": cards, "sentences": shown,
+            "levers": levers, "cautions": cautions(batch, ok, total, t),
+            "intro": t("first.intro", runs=t.integer(len(batch.results)), k=len(varied),
+                       params=t.join([t.param_label(p) for p in varied]))}
+
+
+def cautions(batch: Batch, ok: pd.DataFrame, classified: int, t: Translator) -> list[str]:
+    """What a reader must keep in mind: unfinished batch, failed runs, few runs."""
+    planned = int(batch.spec.get("n_runs") or len(batch.results))
+    out = []
+    if len(batch.results) < planned:
+        out.append(t("caution.partial", done=t.integer(len(batch.results)),
+                     planned=t.integer(planned)))
+    failed = len(batch.results) - len(ok)
+    if failed:
+        out.append(t("caution.failed", failed=t.integer(failed)))
+    if 0 < classified < 100:
+        out.append(t("caution.few", n=t.integer(classified)))
+    return out
+
+
+def final_values(batch: Batch, ok: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The 2040 value of each indicator for each ``ok`` run: outcomes, else trajectories."""
+    out = pd.DataFrame(index=ok.index)
+    missing = [n for n in names if n not in ok]
+    last = None
+    if missing and batch.trajectories is not None:
+        traj = batch.trajectories
+        last = traj.sort_values("quarter").groupby("run_id").tail(1).set_index("run_id")
+    for name in names:
+        if name in ok:
+            out[name] = pd.to_numeric(ok[name], errors="coerce")
+        elif last is not None and name in last:
+            out[name] = ok["run_id"].map(last[name]).astype(float)
+    return out
+
+
+def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
+    """The three micro-scenarios beside their runs: fan charts, 2040 values, votes."""
+    band_table = bands(batch)
+    classes = classes_of(ok)
+    total = int(classes.notna().sum())
+    final = final_values(batch, ok, list(band_table))
+    banded = [n for n in band_table if n in final]
+    traj = batch.trajectories
+    drawn = [n for n in banded if traj is not None and n in traj]
+    blocks = []
+    for klass in CLASSES:
+        runs = ok.loc[classes == klass, "run_id"]
+        fan = None
+        if drawn and len(runs):
+            part = traj[traj["run_id"].isin(set(runs))]
+            fan = _uri(fans.fan_chart(part, klass, drawn, band_table, t))
+        blocks.append({"klass": klass, "name": t.klass(klass),
+                       "title": t(f"scenario.{klass}.title"),
+                       "story": t(f"scenario.{klass}.story"),
+                       "model": t(f"scenario.{klass}.model"),
+                       "share": t("scen.share_line", share=t.pct(len(runs) / total),
+                                  count=t.integer(len(runs)), total=t.integer(total))
+                       if total else "", "fan": fan, "n": len(runs)})
+    rows = [{"indicator": t.indicator(n),
+             "cells": [_band_text(band_table[n].get(c), n, t) for c in CLASSES]}
+            for n in band_table]
+    values = None
+    if banded and total:
+        keep = classes.notna()
+        values = _uri(final_figure.final_values(final[keep].reset_index(drop=True),
+                                        classes[keep].reset_index(drop=True), banded,
+                                        band_table, t, seed=int(batch.spec.get("seed") or 0)))
+    return {"blocks": blocks, "bands": rows if band_table else [], "final_values": values,
+            "votes": votes(final, classes, banded, band_table, t),
+            "has_trajectories": bool(drawn), "has_bands": bool(banded) and total > 0}
+
+
+def _band_text(band: Any, name: str, t: Translator) -> str:
+    if band is None:
+        return "—"
+    lo = t.indicator_value(name, band.lo) if math.isfinite(band.lo) else None
+    hi = t.indicator_value(name, band.hi) if math.isfinite(band.hi) else None
+    if lo is None:
+        return f"{'<' if band.hi_open else '≤'} {hi}"
+    if hi is None:
+        return f"{'>' if band.lo_open else '≥'} {lo}"
+    return t("cond.range", low=lo, high=hi)
+
+
+def votes(final: pd.DataFrame, classes: pd.Series, banded: list[str], band_table: dict,
+          t: Translator) -> list[dict[str, Any]]:
+    """For each class, how its runs' 2040 indicators voted (share per class, or none)."""
+    rows = []
+    for klass in CLASSES:
+        mask = (classes == klass).to_numpy()
+        if not mask.any():
+            continue
+        cells = []
+        for name in banded:
+            x = final[name].to_numpy()[mask]
+            cast = np.array([next((c for c, b in band_table[name].items() if b.contains(v)),
+                                  "none") for v in x])
+            shares = [(c, float((cast == c).mean())) for c in (*CLASSES, "none")]
+            cells.append([{"klass": c, "text": t("scen.vote", klass=t.klass(c) if c != "none"
+                                                  else t("word.none"), share=t.pct(s))}
+                          for c, s in sorted(shares, key=lambda p: -p[1]) if s >= 0.005])
+        rows.append({"klass": klass, "name": t.klass(klass), "cells": cells})
+    return rows if banded else []
+
+
+def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
+    """Which parameters matter: sentences first, then the index charts with 95% CIs."""
+    method = batch.summary.get("method")
+    table = batch.table(method or "")
+    outcomes = [o for o in batch.summary.get("outcomes") or [] if not table.empty
+                and (table.get("outcome") == o).any()]
+    result: dict[str, Any] = {"method": method, "intro": "", "sentences": [], "figure": None,
+                              "more": [], "more_figure": None, "convergence": None, "seed": "",
+                              "precision": ""}
+    if method not in INDEX_COLUMNS or not outcomes:
+        result["intro"] = t("sens.none")
+        return result
+    result["intro"] = t(f"sens.intro_{method}")
+    first = (SCORE, *bands(batch)) if batch.is_servisim else (SCORE, *outcomes[:HEADLINE])
+    headline = list(dict.fromkeys(o for o in first if o in outcomes))
+    rest = [o for o in outcomes if o not in headline]
+    columns = [(c, k, t(legend)) for c, k, legend in INDEX_COLUMNS[method]]
+    for chosen, key, figure in ((headline, "sentences", "figure"), (rest, "more", "more_figure")):
+        if not chosen:
+            continue
+        result[key] = [_index_sentence(batch, outcome, t) for outcome in chosen]
+        result[figure] = _uri(indices.index_bars(table, columns, chosen, t))
+    conv = batch.table(f"{method}_convergence")
+    outcome = lever_outcome(batch)
+    sizes = conv.loc[conv["outcome"] == outcome, "n_points"].nunique() \
+        if not conv.empty and outcome and "n_points" in conv else 0
+    if sizes >= 2:
+        names = [p for p, *_ in ranked(batch, outcome)[:5]]
+        result["convergence"] = _uri(convergence_figure.convergence(
+            conv, [columns[0][0]], outcome, names, t))
+        result["convergence_caption"] = t("sens.convergence_caption",
+                                          outcome=t.indicator_phrase(outcome))
+    precision = batch.summary.get("precision")
+    if isinstance(precision, dict):
+        result["precision"] = t("sens.precision", top=precision["top"],
+                                share=t.pct(precision["share_within"]),
+                                target=t.num(precision["target"], 1),
+                                widest=t.num(precision["widest"], 2),
+                                param=t.param_label(precision["parameter"]),
+                                outcome=t.indicator(precision["outcome"]))
+        if precision["share_within"] < 1.0:
+            result["precision"] += " " + t("sens.precision_more")
+    seed = batch.table("seed_variance")
+    if not seed.empty and "seed_share" in seed and seed["seed_share"].notna().any():
+        parts = [t("sens.seed_part", outcome=t.indicator(r.outcome), share=t.pct(r.seed_share))
+                 for r in seed.itertuples() if pd.notna(r.seed_share) and r.outcome in headline]
+        result["seed"] = t("sens.seed", parts="; ".join(parts))
+    elif not seed.empty:
+        result["seed"] = t("sens.seed_unknown")
+    return result
+
+
+def _index_sentence(batch: Batch, outcome: str, t: Translator) -> str:
+    """``outcome: mostly A (0.52 ± 0.14), B (...) and C (...)``."""
+    names = [t("sens.param_value", param=t.param_label(p), value=t.num(v, 2), conf=t.num(c, 2))
+             for p, v, c in ranked(batch, outcome)[:TOP]]
+    return t("sens.sentence", outcome=t.indicator(outcome), params=t.join(names))
+
+
+def discovery_details(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
+    """The discovered boxes as a table, the scenario map and the shares along parameters."""
+    summary, limits = batch.table("discovery_boxes"), batch.table("discovery")
+    classes = classes_of(ok)
+    span, unit = ranges(batch), units(batch)
+    out: dict[str, Any] = {"rows": [], "map": None, "shares": None, "tree": ""}
+    if classes.notna().sum() == 0:
+        return out
+    sentences = box_sentences(batch, t)
+    for klass in CLASSES:
+        rows = summary[summary["scenario"] == klass] if "scenario" in summary else summary
+        for row, sentence in zip(rows.itertuples(), sentences[klass], strict=False):
+            out["rows"].append({"klass": klass, "name": t.klass(klass), "box": int(row.box),
+                                "sentence": sentence, "density": t.pct(float(row.density)),
+                                "coverage": t.pct(float(row.coverage)),
+                                "runs": t.integer(int(getattr(row, "runs", 0) or 0))})
+    varied = [n for n in span if n in ok and ok[n].nunique() > 1]
+    outcome = lever_outcome(batch)
+    order = [p for p, *_ in ranked(batch, outcome)] if outcome else []
+    if not limits.empty:
+        order += list(dict.fromkeys(limits["parameter"]))
+    pair = [p for p in dict.fromkeys([*order, *varied]) if p in varied][:2]
+    keep = classes.notna()
+    if len(pair) == 2:
+        x = ok.loc[keep, pair].astype(float).reset_index(drop=True)
+        out["map"] = _uri(scenario_map.scenario_map(x, classes[keep].reset_index(drop=True),
+                                                    pair, limits, span, unit, t))
+        out["map_caption"] = t("disc.map_caption", x=t.param_label(pair[0]),
+                               y=t.param_label(pair[1]))
+    shares = batch.table("scenario_shares")
+    along = [p for p in varied if not shares.empty and (shares["parameter"] == p).any()]
+    if along:
+        out["shares"] = _uri(shares_figure.shares_along(shares, along, unit, t))
+    accuracy = batch.summary.get("tree_accuracy")
+    if accuracy is not None and not (isinstance(accuracy, float) and math.isnan(accuracy)):
+        out["tree"] = t("disc.tree", accuracy=t.pct(float(accuracy)))
+    return out

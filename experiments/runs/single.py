@@ -1,0 +1,133 @@
+"""One model run for ``servisim run``: parameters from a preset and ``--set``, outputs to a folder.
+
+``--out`` must be a new or empty folder, or one holding only an earlier ``servisim run``
+(:func:`experiments.files.check_run_folder`); it is checked before the run and again before
+writing. The folder's marker is written first and every file through a temporary name and a
+rename, so an interrupted or failed write leaves no half-written file, and the folder is still
+recognised as a run's the next time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.errors import UsageError, argument
+from experiments.files import (
+    RUN_FILES,
+    RUN_MARKER,
+    check_run_folder,
+    remove_stale_temps,
+    write_atomically,
+    writing,
+)
+from model import ServitizationModel, load_preset, resolve, votes
+
+
+@dataclass
+class RunResult:
+    """What one run produced."""
+
+    parameters: dict
+    seed: int
+    indicators: dict[str, float]
+    scenario: str
+    votes: dict[str, str | None]
+    trajectory: pd.DataFrame
+
+
+def parse_assignments(assignments: list[str]) -> dict[str, str]:
+    """Parse ``NAME=VALUE`` strings from ``--set`` options.
+
+    Raises:
+        UsageError: an assignment without ``=`` or with an empty name.
+
+    """
+    out: dict[str, str] = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"{argument('assignments')}: {item!r} is not NAME=VALUE")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def build_parameters(preset: str | None, assignments: list[str], scale: float | None) -> dict:
+    """Resolve the parameters of a run: registry defaults, then the preset, then ``--set``.
+
+    Raises:
+        ParameterError: unknown preset or parameter, wrong type, value out of range.
+
+    """
+    overrides: dict = dict(load_preset(preset)) if preset else {}
+    overrides.update(parse_assignments(assignments))
+    if scale is not None:
+        overrides["population_scale"] = scale
+    return resolve(overrides)
+
+
+def simulate(parameters: dict, seed: int) -> RunResult:
+    """Run the model headless to the end of the horizon."""
+    model = ServitizationModel(rng=seed, headless=True, **parameters)
+    model.run()
+    final = model.indicators()
+    return RunResult(parameters, seed, final, model.scenario(), votes(final), model.trajectory())
+
+
+def check_seed(seed: int) -> int:
+    """Check a run's seed.
+
+    Raises:
+        UsageError: a negative seed.
+
+    """
+    if seed < 0:
+        raise UsageError(f"{argument('seed')}: {seed} is out of range; allowed a whole number "
+                         ">= 0")
+    return seed
+
+
+def write_outputs(result: RunResult, out_dir: str | Path) -> None:
+    """Write ``trajectory.csv``, ``indicators.json`` and ``trajectory.png`` to ``out_dir``.
+
+    Raises:
+        OutputPathError: ``out_dir`` holds something other than an earlier run.
+        WriteError: a file cannot be written (full disk, read-only folder); nothing
+            half-written is left.
+
+    """
+    from experiments.figures.text import FigureText
+    from experiments.figures.trajectory import trajectory
+
+    t = FigureText("en")
+    title = t("fig.run_title", seed=result.seed, klass=t.klass(result.scenario))
+    out = Path(out_dir)
+    check_run_folder(out)
+    payload = {**result.indicators, "scenario": result.scenario, "votes": result.votes,
+               "seed": result.seed, "parameters": result.parameters}
+    writers = {
+        "trajectory.csv": lambda p: result.trajectory.to_csv(p, index=False),
+        "indicators.json": lambda p: p.write_text(json.dumps(payload, indent=2)),
+        "trajectory.png": lambda p: p.write_bytes(trajectory(result.trajectory, t, title)),
+    }
+    created = not out.exists()
+    try:
+        with writing(out):
+            out.mkdir(parents=True, exist_ok=True)
+            remove_stale_temps(out, (RUN_MARKER, *RUN_FILES))
+            marker = {"written_by": "servisim run", "seed": result.seed,
+                      "created": datetime.now(UTC).isoformat(timespec="seconds")}
+            write_atomically(out / RUN_MARKER, lambda p: p.write_text(json.dumps(marker) + "\n"))
+            for name, write in writers.items():
+                write_atomically(out / name, write)
+    except BaseException:
+        if created:  # a folder this call made holds only this run's files: take it back
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+

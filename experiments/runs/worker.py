@@ -1,0 +1,283 @@
+"""What a worker runs: a chunk of runs of the servisim model or of a user's function.
+
+This module is imported in every worker process. It imports nothing heavy at module level
+(no app, no plotting, no pandas); the model is imported once per process, on first use.
+
+A run that raises (anything, ``KeyboardInterrupt`` and ``SystemExit`` included) or returns
+something other than finite numbers is returned as a ``failed`` row with its error; the chunk
+goes on. Only a real Ctrl-C of this process stops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from experiments.runs import watchdog
+from experiments.spec.models import import_model, search_paths
+from model.scenarios import SCENARIOS
+
+_CACHE: dict[str, Callable[..., Any]] = {}
+_FROM: dict[str, tuple[str, ...]] = {}  # the folders each cached model was imported from
+_SIGINT = {"received": False}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Runs sent to a worker in one task.
+
+    Attributes:
+        model: ``"servisim"`` or ``"package.module:function"``.
+        fixed: parameter values shared by every run.
+        runs: per run ``(run_id, point_id, replicate, seed, varied values)``.
+        outcomes: outcome names, or ``None`` to return every key the function gives.
+        trajectories: also return quarterly trajectories (servisim model only).
+        paths: the folders a custom model may be imported from
+            (:func:`experiments.spec.models.search_paths`).
+        index: each run's place in the plan (what a worker reports while running it).
+        timeout: the per-run time limit in seconds, or ``None``.
+        alarm: enforce ``timeout`` in this process (the sequential engine; pool and Dask
+            workers are stopped from outside instead).
+
+    """
+
+    model: str
+    fixed: dict[str, Any]
+    runs: list[tuple[str, int, int, int, dict[str, Any]]]
+    outcomes: tuple[str, ...] | None
+    trajectories: bool = False
+    paths: tuple[str, ...] = ()
+    index: tuple[int, ...] = ()
+    timeout: float | None = None
+    alarm: bool = False
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk gives back.
+
+    Attributes:
+        rows: one dict per run (the result table's columns).
+        trajectories: per run ``(run_id, columns dict)`` of quarterly values, if asked for.
+        pid: the worker process (for diagnostics only; never stored).
+
+    """
+
+    rows: list[dict[str, Any]]
+    trajectories: list[tuple[str, dict[str, list]]] = field(default_factory=list)
+    pid: int = 0
+
+
+def servisim_model(params: dict[str, Any], seed: int, trajectory: bool = False) -> dict:
+    """Run the servisim model headless to 2040.
+
+    Args:
+        params: every model parameter.
+        seed: the run's seed.
+        trajectory: also return the quarterly trajectory as column lists.
+
+    Returns:
+        The final indicators, ``"scenario"`` (the bands' class of the final indicators) and,
+        if asked, ``"_trajectory"``.
+
+    """
+    from model import ServitizationModel, classify
+
+    model = ServitizationModel(rng=seed, headless=True, **params)
+    model.run()
+    out: dict[str, Any] = dict(model.indicators())
+    out["scenario"] = classify(out)
+    if trajectory:
+        frame = model.trajectory()
+        out["_trajectory"] = {c: frame[c].tolist() for c in frame.columns}
+    return out
+
+
+def resolve_model(model: str, paths: tuple[str, ...] = ()) -> Callable[..., Any]:
+    """Return the callable behind a model name, imported once per process.
+
+    Args:
+        model: ``"servisim"`` or ``"package.module:function"``.
+        paths: the folders a custom model may come from (the chunk's). This process's own
+            ``PYTHONPATH`` is searched too (a remote Dask worker).
+
+    Raises:
+        ModelImportError: a module that is not the user's own, or cannot be imported.
+
+    """
+    folders = search_paths(None, paths)
+    if model in _CACHE and _FROM.get(model, folders) == folders:
+        return _CACHE[model]
+    if model == "servisim":
+        import model as _model_package  # noqa: F401 - import the model (and mesa) now
+
+        func = servisim_model
+    else:
+        func = import_model(model, folders)
+    _CACHE[model], _FROM[model] = func, folders
+    return func
+
+
+def warm_up(model: str, paths: tuple[str, ...] = ()) -> int:
+    """Import the model now (process-pool initializer and Dask ``client.run``).
+
+    Returns:
+        This process's id.
+
+    """
+    resolve_model(model, paths)
+    return os.getpid()
+
+
+def local_worker_init(model: str, paths: tuple[str, ...], board: Any = None,
+                      counter: Any = None) -> None:
+    """Set up a local pool worker: die with the parent, leave Ctrl-C to it, import.
+
+    Args:
+        model: the experiment's model.
+        paths: the folders a custom model may come from.
+        board: the pool's shared array of running runs
+            (:func:`experiments.runs.watchdog.new_shared`), and ``counter`` its slot counter.
+        counter: see ``board``.
+
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PDEATHSIG
+        except OSError:  # pragma: no cover - no glibc
+            pass
+    if board is not None:
+        watchdog.BOARD.attach(board, counter)
+    # a failed import is reported per run by run_chunk, not as a broken pool
+    with contextlib.suppress(Exception):
+        warm_up(model, paths)
+
+
+def note_sigint() -> Callable[[], None]:
+    """Mark a real Ctrl-C of this process, so that run_chunk tells it from a model's own.
+
+    Returns:
+        A function that puts the previous SIGINT handler back.
+
+    """
+    _SIGINT["received"] = False
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupted(signum: int, frame: Any) -> None:
+        _SIGINT["received"] = True
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    return lambda: signal.signal(signal.SIGINT, previous)
+
+
+def run_chunk(chunk: Chunk) -> ChunkResult:
+    """Run every run of a chunk; a run that raises becomes a ``failed`` row.
+
+    Args:
+        chunk: the runs and what they share.
+
+    Returns:
+        One row per run, in the chunk's order.
+
+    """
+    result = ChunkResult(rows=[], pid=os.getpid())
+    try:
+        func = resolve_model(chunk.model, chunk.paths)
+        load_error = None
+    except Exception as err:  # noqa: BLE001 - reported per run
+        func, load_error = None, getattr(err, "reason", None) or _describe(err)
+    for k, (run_id, point_id, replicate, seed, varied) in enumerate(chunk.runs):
+        row: dict[str, Any] = {"run_id": run_id, "point_id": point_id,
+                               "replicate": replicate, "seed": seed, **varied}
+        start = time.perf_counter()
+        watchdog.BOARD.begin(chunk.index[k] if k < len(chunk.index) else -1)
+        try:
+            error, outcomes, scenario, trajectory = _run_one(chunk, func, load_error, seed,
+                                                              varied)
+        finally:
+            watchdog.BOARD.end()
+        if error is not None:
+            row.update({"scenario": None, "status": "failed", "error": error})
+            row.update(dict.fromkeys(chunk.outcomes or (), math.nan))
+        else:
+            row.update(outcomes)
+            row.update({"scenario": scenario, "status": "ok", "error": None})
+            if trajectory is not None:
+                result.trajectories.append((run_id, trajectory))
+        row["runtime_s"] = time.perf_counter() - start
+        result.rows.append(row)
+    return result
+
+
+def _run_one(chunk: Chunk, func: Callable[..., Any] | None, load_error: str | None, seed: int,
+             varied: dict[str, Any]) -> tuple[str | None, dict, str | None, dict | None]:
+    """Run one run: ``(error or None, outcomes, scenario, trajectory)``."""
+    if func is None:
+        return f"cannot load model {chunk.model!r}: {load_error}", {}, None, None
+    params = {**chunk.fixed, **varied}
+    try:
+        with watchdog.deadline(chunk.timeout if chunk.alarm else None):
+            if func is servisim_model:
+                raw = func(params, seed, trajectory=chunk.trajectories)
+            else:
+                raw = func(params, seed)
+    except watchdog.RunTimedOut as err:
+        return str(err), {}, None, None
+    except KeyboardInterrupt as err:
+        if _SIGINT["received"]:
+            raise  # the user pressed Ctrl-C: stop the batch, do not store this run
+        return _describe(err), {}, None, None
+    except BaseException as err:  # noqa: BLE001 - the batch goes on (SystemExit included)
+        return _describe(err), {}, None, None
+    try:
+        outcomes, scenario, trajectory = _check_output(raw, chunk.outcomes)
+    except (TypeError, KeyError, ValueError) as err:
+        # what the model returned is at fault, not a line of this module
+        return f"{type(err).__name__}: {err}", {}, None, None
+    return None, outcomes, scenario, trajectory
+
+
+def _check_output(raw: Any, outcomes: tuple[str, ...] | None
+                  ) -> tuple[dict[str, float], str | None, dict | None]:
+    if not isinstance(raw, dict):
+        raise TypeError(f"the model returned {type(raw).__name__}; expected a dict of outcomes")
+    scenario = raw.get("scenario")
+    if scenario is not None and scenario not in SCENARIOS:
+        raise ValueError(f"scenario {scenario!r} is not one of {', '.join(SCENARIOS)}")
+    trajectory = raw.get("_trajectory")
+    names = outcomes if outcomes is not None else [
+        k for k in raw if k not in ("scenario", "_trajectory")]
+    values: dict[str, float] = {}
+    for name in names:
+        if name not in raw:
+            raise KeyError(f"the model returned no outcome {name!r}")
+        value = raw[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) and not hasattr(
+                value, "__float__"):
+            raise TypeError(f"outcome {name!r} is {value!r}; expected a number")
+        values[name] = float(value)
+        if not math.isfinite(values[name]):
+            raise ValueError(f"outcome {name!r} is {values[name]}; a model must return finite "
+                             "numbers (raise an error for a run that has no value)")
+    return values, scenario, trajectory
+
+
+def _describe(err: BaseException) -> str:
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f" (at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
+    text = f"{type(err).__name__}: {err}{where}"
+    return text if len(text) <= 2000 else text[:1997] + "..."

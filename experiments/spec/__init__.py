@@ -1,0 +1,1 @@
+"""Experiment files: reading, checking and resolving them; where custom models come from."""

@@ -1,0 +1,100 @@
+"""Input files in TOML: read and parse them, and name the line of a table or key in messages.
+
+Shared by the experiment files (:mod:`experiments.spec.experiment`) and the calibration files
+(:mod:`calibration.config`): both report every problem as one
+:class:`~experiments.errors.UsageError` naming the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from experiments.errors import UsageError
+
+
+class Where:
+    """Turns (table, key) into ``file: line N, key 'k' in [table]`` for messages.
+
+    Attributes:
+        file: the file's name as given.
+        lines: (table, key) -> line number; a table's own header under key ``""``.
+
+    """
+
+    def __init__(self, path: Path, text: str):
+        self.file = str(path)
+        self.lines = key_lines(text)
+
+    def __call__(self, table: str, key: str | None = None) -> str:
+        """Return ``file: line N, key 'k' in [table]`` (or ``..., table [t]`` without a key)."""
+        line = self.lines.get((table, key or ""))
+        where = f"{self.file}: line {line}" if line else self.file
+        if key is None:
+            return f"{where}, table [{table}]"
+        return f"{where}, key '{key}' in [{table}]"
+
+    def fail(self, table: str, key: str | None, message: str) -> UsageError:
+        """Return the error for ``message`` about ``key`` in ``[table]`` (or the table itself)."""
+        return UsageError(f"{self(table, key)}: {message}")
+
+
+def key_lines(text: str) -> dict[tuple[str, str], int]:
+    """Line numbers of ``[table]`` headers and ``key =`` lines (simple TOML, as we write it)."""
+    found: dict[tuple[str, str], int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[\s*([\w.-]+)\s*\]", line)
+        if header:
+            table = header.group(1)
+            found.setdefault((table, ""), number)
+            continue
+        key = re.match(r"""^\s*(?:"([^"]+)"|'([^']+)'|([\w-]+))\s*=""", line)
+        if key:
+            found.setdefault((table, next(g for g in key.groups() if g)), number)
+    return found
+
+
+def read_toml(path: Path, what: str) -> tuple[bytes, dict, Where]:
+    """Read and parse a TOML file.
+
+    Args:
+        path: the file.
+        what: what the file is, for the message when it cannot be read
+            (e.g. ``"experiment file"``).
+
+    Returns:
+        The file's bytes, its parsed tables and the :class:`Where` for its messages.
+
+    Raises:
+        UsageError: the file cannot be read, or is not valid TOML.
+
+    """
+    try:
+        source = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read the {what} ({err.strerror})") from None
+    text = source.decode("utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}: TOML syntax error: {err}") from None
+    return source, data, Where(path, text)
+
+
+def field_reason(err: Exception) -> str:
+    """A registry error's message without its ``field: `` prefix (the message names the key)."""
+    text = str(err)
+    name = getattr(err, "field", None)
+    return text[len(name) + 2:] if name and text.startswith(f"{name}: ") else text
+
+
+def close_names(name: str, names: Iterable[str]) -> str:
+    """``did you mean ...? allowed: ...`` for an unknown parameter name."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(names), n=3)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    return f"{hint}allowed: any name listed by `servisim params`"

@@ -1,0 +1,206 @@
+"""What the model's names read as, in French or English, and numbers written the local way.
+
+``model/locales/labels.toml`` holds the labels of every parameter of the registry, every
+indicator, the scenario classes and the units, in both languages. :class:`Labels` reads them
+for one language, and writes values the local way: ``0,45``, ``12 345`` and ``45 %`` in French,
+``0.45``, ``12,345`` and ``45%`` in English (a non-breaking space keeps French numbers and units
+together). The report builds its sentences on it (``experiments.report.i18n``); the app can
+show the same labels without importing the experiments.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from model.errors import ServisimError
+
+LABELS_FILE = Path(__file__).with_name("locales") / "labels.toml"
+LANGS = ("fr", "en")
+NBSP = "\u00a0"
+#: Units whose values read best as percentages (the value is a share: 0.2 -> 20 %).
+PERCENT_UNITS = {"share", "share of SMEs", "share of firms", "share of payroll", "per doubling"}
+#: Indicators that are shares (shown as %), and the one that is a gap of shares (points).
+PERCENT_INDICATORS = {"industrial_service_capture", "platform_share", "servitized_share_sme",
+                      "servitized_share_large", "digital_adoption_sme", "digital_adoption_large",
+                      "service_revenue_share", "cumulative_exits_share", "cluster_adoption_share"}
+POINT_INDICATORS = {"two_tier_gap"}
+
+
+@lru_cache(maxsize=1)
+def load_labels() -> dict[str, dict[str, dict[str, str]]]:
+    """Every label: ``{"parameter": {name: {"en": ..., "fr": ...}}, "indicator": ..., ...}``."""
+    with open(LABELS_FILE, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is one of :data:`LANGS`.
+
+    Raises:
+        ServisimError: another language.
+
+    """
+    if lang not in LANGS:
+        raise ServisimError(f"lang: unknown language {lang!r}; allowed {', '.join(LANGS)}")
+    return lang
+
+
+class Labels:
+    """Labels and numbers in one language.
+
+    Args:
+        lang: ``fr`` or ``en``.
+
+    """
+
+    def __init__(self, lang: str):
+        self.lang = check_lang(lang)
+        self.labels = load_labels()
+
+    def _word(self, kind: str, name: str) -> str:
+        entry = self.labels[kind].get(name)
+        return entry[self.lang] if entry else name
+
+    # --- numbers -------------------------------------------------------------------------
+    def _local(self, text: str) -> str:
+        """Swap English separators for French ones (``12,345.6`` -> ``12 345,6``)."""
+        if self.lang != "fr":
+            return text
+        return text.replace(",", NBSP).replace(".", ",")
+
+    def num(self, value: float, digits: int = 2) -> str:
+        """A number with a fixed number of decimals and thousands separators."""
+        if value is None or not math.isfinite(value):
+            return "—"
+        return self._local(f"{value:,.{digits}f}")
+
+    def sig(self, value: float, digits: int = 3) -> str:
+        """A number with at most ``digits`` significant digits, never in exponent form."""
+        if value is None or not math.isfinite(value):
+            return "—"
+        if value == 0:
+            return "0"
+        places = digits - 1 - math.floor(math.log10(abs(value)))
+        decimals = max(0, places)
+        text = f"{round(value, places):,.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return self._local(text)
+
+    def integer(self, value: float) -> str:
+        """A whole number with thousands separators (``12 345`` / ``12,345``)."""
+        return self._local(f"{round(value):,d}")
+
+    def _percent(self, number: str) -> str:
+        return f"{number}{NBSP}%" if self.lang == "fr" else f"{number}%"
+
+    def pct(self, value: float, digits: int = 0) -> str:
+        """A share as a percentage (``0.45`` -> ``45 %`` / ``45%``)."""
+        if value is None or not math.isfinite(value):
+            return "—"
+        return self._percent(self.num(100 * value, digits))
+
+    def pct_sig(self, value: float) -> str:
+        """A share as a percentage with up to three significant digits."""
+        return self._percent(self.sig(100 * value))
+
+    def money(self, value: float) -> str:
+        """Euros, in millions from a million up (``40 M€`` / ``€40 m``)."""
+        if abs(value) >= 1e6:
+            amount = self.sig(value / 1e6)
+            return f"{amount}{NBSP}M€" if self.lang == "fr" else f"€{amount}{NBSP}m"
+        amount = self.integer(value) if value == round(value) else self.sig(value)
+        return f"{amount}{NBSP}€" if self.lang == "fr" else f"€{amount}"
+
+    # --- labels ---------------------------------------------------------------------------
+    def param_label(self, name: str) -> str:
+        """The short label of a parameter (its name when the registry does not know it)."""
+        return self._word("parameter", name)
+
+    def _phrase(self, kind: str, name: str) -> str:
+        entry = self.labels[kind].get(name)
+        if not entry:
+            return name
+        return entry["fr_phrase"] if self.lang == "fr" else f"the {entry['en']}"
+
+    def param_phrase(self, name: str) -> str:
+        """The parameter's label with its article, for sentences."""
+        return self._phrase("parameter", name)
+
+    def param_meaning(self, name: str, english: str) -> str:
+        """The parameter's meaning: the registry's (English) or its French translation."""
+        entry = self.labels["parameter"].get(name)
+        if self.lang == "fr" and entry and entry.get("fr_meaning"):
+            return entry["fr_meaning"]
+        return english
+
+    def indicator(self, name: str) -> str:
+        """The short label of an indicator or outcome (its name when unknown)."""
+        return self._word("indicator", name)
+
+    def indicator_phrase(self, name: str) -> str:
+        """The indicator's label with its article, for sentences."""
+        return self._phrase("indicator", name)
+
+    def unit(self, unit: str | None) -> str:
+        """A registry unit in this language (empty when there is none)."""
+        return self._word("unit", unit) if unit else ""
+
+    def klass(self, name: str) -> str:
+        """The name of a scenario class (``bas``/``low``...)."""
+        return self.labels["class"][name][self.lang]
+
+    # --- values with units ----------------------------------------------------------------
+    def value(self, value: Any, unit: str | None = None) -> str:
+        """A parameter value written for people, with its unit (``20 %``, ``8 M€/an``)."""
+        if isinstance(value, bool) or unit == "switch":
+            return self._word("word", "yes" if value else "no")
+        if not isinstance(value, int | float):
+            return str(value)
+        per_year = self.unit("per_year_suffix")
+        if unit in PERCENT_UNITS:
+            return self.pct_sig(value)
+        if unit == "/yr":
+            return f"{self.pct_sig(value)}{per_year}"
+        if unit in ("EUR", "EUR/yr"):
+            return self.money(value) + (per_year if unit == "EUR/yr" else "")
+        if unit == "year":
+            return str(int(value))
+        if unit == "x":
+            return f"×{self.sig(value)}"
+        text = self.integer(value) if isinstance(value, int) else self.sig(value)
+        shown = self.unit(unit)
+        return f"{text}{NBSP}{shown}" if shown and shown != "—" else text
+
+    def tick(self, value: float, unit: str | None = None) -> str:
+        """A short axis label: shares in %, euros in € or M€, other units left to the title."""
+        if unit in PERCENT_UNITS or unit == "/yr":
+            return self.pct_sig(value)
+        if unit in ("EUR", "EUR/yr"):
+            return self.money(value)
+        if unit == "year":
+            return str(round(value))
+        return self.sig(value)
+
+    def axis_title(self, name: str, unit: str | None = None) -> str:
+        """A parameter's label for an axis, with its unit when the ticks do not show it."""
+        label = self.param_label(name)
+        if unit == "/yr":
+            return f"{label} ({self.unit('per_year')})"
+        if not unit or unit in PERCENT_UNITS or unit in ("EUR", "switch", "-"):
+            return label
+        return f"{label} ({self.unit(unit)})"
+
+    def indicator_value(self, name: str, value: float) -> str:
+        """An indicator's value: shares in %, the two-tier gap in points, others as numbers."""
+        if value is None or not math.isfinite(value):
+            return "—"
+        if name in PERCENT_INDICATORS:
+            return self.pct(value)
+        if name in POINT_INDICATORS:
+            return f"{self.num(100 * value, 0)}{NBSP}{self.unit('points')}"
+        return self.num(value, 2) if abs(value) < 100 else self.integer(value)

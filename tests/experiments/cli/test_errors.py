@@ -1,0 +1,52 @@
+"""Errors by layer: the library names its arguments, the command line names its options."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from experiments import run_batch
+from experiments.cli import main
+from experiments.errors import ArgumentError, UsageError
+from model.errors import ServisimError
+from model.parameters import ParameterError
+from model.scenarios import ScenarioError, class_probabilities
+
+
+def test_run_batch_names_the_keyword_argument_not_the_option(tmp_path):
+    with pytest.raises(ArgumentError) as caught:
+        run_batch(tmp_path / "none.toml", tmp_path / "out", workers=0)
+    assert str(caught.value) == "workers=0: allowed a whole number >= 1"
+    assert "--" not in str(caught.value)
+
+
+def test_the_command_line_shows_the_same_error_as_its_option(tmp_path, capsys):
+    code = main(["batch", str(tmp_path / "none.toml"), "--out", str(tmp_path / "o"),
+                 "--workers", "0"])
+    assert code == 2
+    assert capsys.readouterr().err == "servisim: error: --workers 0: allowed a whole number >= 1\n"
+
+
+def test_an_argument_that_names_another_reads_as_python_and_as_options():
+    from experiments.runs.engines import check_engine_options
+
+    with pytest.raises(UsageError) as caught:
+        check_engine_options("local", scheduler="tcp://h:8786")
+    assert str(caught.value) == "scheduler needs engine='dask' (got engine='local')"
+    from experiments.cli.options import spell
+
+    assert caught.value.spelled(spell) == "--scheduler needs --engine dask (got --engine local)"
+
+
+def test_every_error_for_bad_input_shares_one_base_class():
+    for kind in (UsageError, ArgumentError, ParameterError, ScenarioError):
+        assert issubclass(kind, ServisimError)
+    with pytest.raises(ServisimError, match="scenario class 'odd'; allowed low, trend, high"):
+        class_probabilities(["low", "odd"])
+
+
+def test_an_argument_error_survives_pickling_to_another_process():
+    err = ArgumentError("max_runs", 0, "allowed a whole number >= 1")
+    copy = pickle.loads(pickle.dumps(err))
+    assert str(copy) == str(err) == "max_runs=0: allowed a whole number >= 1"
