@@ -131,9 +131,10 @@ def _candidates(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
 
     The candidates (``point_candidates``) are the posterior medians and the particles with the
     smallest distances, rounded as they will be written, and (servisim) the literature
-    defaults, last. Each runs with ``point_seeds`` seeds; a candidate's distance is that of its
-    median outputs: it rewards a parameter set that fits jointly (the marginal medians of a
-    wide posterior need not).
+    defaults, last. Each runs with ``point_seeds`` seeds; a candidate's fit is that of its
+    median outputs: how many targets they put inside their range, then their distance. It
+    rewards a parameter set that fits jointly (the marginal medians of a wide posterior need
+    not).
 
     Returns:
         (the candidates, their runs (column ``particle`` = candidate), one row per candidate:
@@ -164,7 +165,27 @@ def _candidates(cfg: CalibrationConfig, runner: Any, particles: pd.DataFrame,
     table = pd.DataFrame(candidates)
     table.insert(0, "source", sources)
     table.insert(1, "distance_of_seed_medians", distances(cfg, medians))
+    table.insert(1, "targets_inside", targets_inside(cfg, medians))
     return candidates, runs, table
+
+
+def targets_inside(cfg: CalibrationConfig, outputs: pd.DataFrame):
+    """Per row of outputs, how many of the targets used lie inside their range."""
+    import numpy as np
+
+    inside = np.zeros(len(outputs), dtype=int)
+    for tid in cfg.used:
+        t = cfg.targets[tid]
+        sim = outputs[t.model_output].to_numpy(dtype=float)
+        inside += (sim >= t.low) & (sim <= t.high)
+    return inside
+
+
+def fit_order(table: pd.DataFrame) -> list[int]:
+    """Candidates from the best fit: most targets inside their range, then smallest distance."""
+    ranked = table.assign(_row=range(len(table))).sort_values(
+        ["targets_inside", "distance_of_seed_medians", "_row"], ascending=[False, True, True])
+    return [int(i) for i in ranked["_row"]]
 
 
 def _select(cfg: CalibrationConfig, runner: Any, candidates: list[dict], table: pd.DataFrame,
@@ -183,8 +204,7 @@ def _select(cfg: CalibrationConfig, runner: Any, candidates: list[dict], table: 
     import numpy as np
     import pandas as pd
 
-    order = [int(i) for i in np.argsort(table["distance_of_seed_medians"].to_numpy(),
-                                        kind="stable")]
+    order = fit_order(table)
     if not cfg.is_servisim or cfg.preset_seeds <= 0:
         return order[0], None
     from calibration.summaries import CHECKED_PRESETS

@@ -177,10 +177,14 @@ def test_servisim_calibrate_writes_posterior_fit_effects_presets_and_defaults(tm
     assert candidates["chosen"].sum() == 1 and candidates["source"][0] == "posterior medians"
     chosen = candidates[candidates["chosen"]].iloc[0]
     assert candidates["source"].iloc[-1] == "literature defaults"
-    # the best fit among the candidates with which every preset keeps its class (if any)
+    # the best fit (most targets inside, then distance) among the candidates with which
+    # every preset keeps its class (if any)
     passed = candidates[["preset_low", "preset_trend", "preset_high"]].ge(0.85).all(axis=1)
     pool = candidates[passed] if passed.any() else candidates
-    assert chosen["distance_of_seed_medians"] == pool["distance_of_seed_medians"].min()
+    best = pool.sort_values(["targets_inside", "distance_of_seed_medians"],
+                            ascending=[False, True]).iloc[0]
+    assert (chosen["targets_inside"], chosen["distance_of_seed_medians"]) == (
+        best["targets_inside"], best["distance_of_seed_medians"])
     eff = pd.read_csv(out / "effects.csv")
     head = eff[eff["headline"]].set_index("effect")
     assert head.loc["employment_effect", "cepii_low"] == 0.021
