@@ -1,0 +1,1 @@
+"""Running experiments: designs and seeds, engines, workers, progress, one run."""
