@@ -10,7 +10,6 @@ recognised as a run's the next time.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
