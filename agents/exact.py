@@ -1,0 +1,281 @@
+"""numpy's own arithmetic for compiled kernels: its exp, expm1, log and power, and its sums.
+
+numpy computes exp, expm1, log and power with its own SIMD code (SVML on AVX-512 machines),
+which differs from the C library's functions, which numba calls, in the last bit of about one
+result in twenty; and numpy sums floating-point arrays pairwise (blocks of eight partial sums),
+not left to right. A compiled kernel that used its own would drift from the numpy model by a
+rounding error in every quarter; here, compiled code calls numpy's inner loops themselves (read
+from the ufunc objects once per process) and sums as numpy does, so both give the same bits.
+
+In plain Python every helper is the numpy function. The ``*_into`` forms apply a function to
+``x[:n]`` into ``out[:n]`` in one call, which is how kernels use them on whole arrays; the
+scalar forms are for one row at a time.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+
+from agents.jit import rule
+
+_LOOPS: dict[str, int] = {}  # ufunc name -> address of its float64 inner loop
+_SYMBOL = "servisim_numpy_{}_f8"
+
+
+# --- what kernels call ---------------------------------------------------------------------
+def exp(x):
+    """``numpy.exp``."""
+    return np.exp(x)
+
+
+def expm1(x):
+    """``numpy.expm1``."""
+    return np.expm1(x)
+
+
+def log(x):
+    """``numpy.log``."""
+    return np.log(x)
+
+
+def power(x, y):
+    """``numpy.power`` on arrays (a numpy *scalar* ``**`` uses the C library's pow instead)."""
+    return np.power(x, y)
+
+
+def exp_array(x):
+    """``numpy.exp`` of a whole 1-d array (a new array)."""
+    return np.exp(x)
+
+
+def exp_into(x, out, n):
+    """``out[:n] = numpy.exp(x[:n])`` (``x`` and ``out`` distinct arrays)."""
+    np.exp(x[:n], out=out[:n])
+
+
+def expm1_into(x, out, n):
+    """``out[:n] = numpy.expm1(x[:n])`` (``x`` and ``out`` distinct arrays)."""
+    np.expm1(x[:n], out=out[:n])
+
+
+def psum(x, n):
+    """``x[:n].sum()``: numpy's pairwise sum."""
+    return x[:n].sum()
+
+
+def psum_where(x, mask, n):
+    """``x[:n][mask[:n]].sum()``: the pairwise sum of the selected elements, packed."""
+    return x[:n][mask[:n]].sum()
+
+
+def count(mask, n):
+    """Number of true elements in ``mask[:n]``."""
+    return int(np.count_nonzero(mask[:n]))
+
+
+@rule
+def _leaf_sum(x, start, n):
+    """Numpy's pairwise sum of at most 128 elements: eight partial sums, then the rest."""
+    if n < 8:
+        res = 0.0
+        for k in range(start, start + n):
+            res += x[k]
+        return res
+    r0, r1, r2, r3 = x[start], x[start + 1], x[start + 2], x[start + 3]
+    r4, r5, r6, r7 = x[start + 4], x[start + 5], x[start + 6], x[start + 7]
+    k = 8
+    while k < n - n % 8:
+        j = start + k
+        r0 += x[j]
+        r1 += x[j + 1]
+        r2 += x[j + 2]
+        r3 += x[j + 3]
+        r4 += x[j + 4]
+        r5 += x[j + 5]
+        r6 += x[j + 6]
+        r7 += x[j + 7]
+        k += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while k < n:
+        res += x[start + k]
+        k += 1
+    return res
+
+
+@rule
+def _pairwise(x, n):
+    """Numpy's ``pairwise_sum`` (loops_utils.h.src) of ``x[:n]``, for kernels.
+
+    Blocks of up to 128 elements (:func:`_leaf_sum`); above that the two halves (the first a
+    multiple of eight) are summed apart and added. numpy recurses; here a stack does.
+    """
+    if n <= 128:
+        return _leaf_sum(x, 0, n)
+    starts = np.empty(128, np.int64)
+    sizes = np.empty(128, np.int64)
+    combine = np.empty(128, np.bool_)
+    values = np.empty(128)
+    starts[0], sizes[0], combine[0] = 0, n, False
+    top, held = 1, 0
+    while top > 0:
+        top -= 1
+        start, size = starts[top], sizes[top]
+        if combine[top]:
+            held -= 1
+            values[held - 1] = values[held - 1] + values[held]
+        elif size <= 128:
+            values[held] = _leaf_sum(x, start, size)
+            held += 1
+        else:
+            half = size // 2
+            half -= half % 8
+            starts[top], sizes[top], combine[top] = start, size, True
+            starts[top + 1], sizes[top + 1], combine[top + 1] = start + half, size - half, False
+            starts[top + 2], sizes[top + 2], combine[top + 2] = start, half, False
+            top += 3
+    return values[0]
+
+
+# --- binding numpy's loops ------------------------------------------------------------------
+def _ufunc_loop(ufunc: np.ufunc) -> int:
+    """Address of a ufunc's all-float64 inner loop, from its ``PyUFuncObject``.
+
+    The layout read (numpy/ufuncobject.h: the object header; ``int nin, nout, nargs,
+    identity``; ``functions``; ``data``; ``int ntypes, reserved1``; ``name``; ``types``) is
+    checked against what the ufunc says of itself, and the loop against the ufunc's results.
+    """
+    base = id(ufunc) + object.__basicsize__
+    nin, nout, nargs = (ctypes.c_int.from_address(base + 4 * k).value for k in range(3))
+    functions = ctypes.c_void_p.from_address(base + 16).value
+    data = ctypes.c_void_p.from_address(base + 24).value
+    ntypes = ctypes.c_int.from_address(base + 32).value
+    name = ctypes.string_at(ctypes.c_void_p.from_address(base + 40).value).decode()
+    types = ctypes.string_at(ctypes.c_void_p.from_address(base + 48).value, ntypes * nargs)
+    if (nin, nout, nargs, ntypes, name) != (ufunc.nin, ufunc.nout, ufunc.nin + ufunc.nout,
+                                            ufunc.ntypes, ufunc.__name__):
+        raise ValueError(f"unexpected layout of numpy.{ufunc.__name__}")
+    f8 = (np.dtype(np.float64).num,) * nargs
+    for k in range(ntypes):
+        if tuple(types[k * nargs:(k + 1) * nargs]) == f8:
+            if data and ctypes.c_void_p.from_address(data + 8 * k).value:
+                raise ValueError(f"numpy.{ufunc.__name__}'s float64 loop needs data")
+            return ctypes.c_void_p.from_address(functions + 8 * k).value
+    raise ValueError(f"numpy.{ufunc.__name__} has no float64 loop")
+
+
+def _check_loop(ufunc: np.ufunc, address: int) -> None:
+    """Call the loop through ctypes on test values; it must give the ufunc's bits."""
+    rng = np.random.default_rng(0)
+    args = [rng.uniform(0.01, 30.0, 1001) for _ in range(ufunc.nin)]
+    if ufunc is not np.log:
+        args[-1][::3] *= -1.0 / 16.0  # negative arguments (exponents) too
+    expected = ufunc(*args)
+    out = np.empty_like(expected)
+    ptrs = (ctypes.c_void_p * (ufunc.nin + 1))(*[a.ctypes.data for a in (*args, out)])
+    dims = (ctypes.c_ssize_t * 1)(len(out))
+    steps = (ctypes.c_ssize_t * (ufunc.nin + 1))(*([8] * (ufunc.nin + 1)))
+    loop = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                            ctypes.c_void_p)(address)
+    loop(ptrs, dims, steps, None)
+    if not np.array_equal(out, expected, equal_nan=True):
+        raise ValueError(f"numpy.{ufunc.__name__}'s loop does not give its results")
+
+
+def bind_numpy_loops() -> None:
+    """Find numpy's float64 loops of exp, expm1, log and power and name them for LLVM."""
+    if _LOOPS:
+        return
+    from llvmlite import binding
+
+    for ufunc in (np.exp, np.expm1, np.log, np.power):
+        address = _ufunc_loop(ufunc)
+        _check_loop(ufunc, address)
+        _LOOPS[ufunc.__name__] = address
+        # Compiled kernels refer to the loop by this name, so a cached kernel resolves it in
+        # every new process (the address changes from one process to the next).
+        binding.add_symbol(_SYMBOL.format(ufunc.__name__), address)
+
+
+# --- compiled forms -------------------------------------------------------------------------
+def overload_helpers() -> None:
+    """Give the helpers above their compiled forms (after :func:`bind_numpy_loops`)."""
+    from numba import types
+    from numba.extending import overload
+
+    from agents.exact_llvm import binary_loop, unary_loop
+
+    opts = {"error_model": "numpy"}
+    call = {name: unary_loop(_SYMBOL.format(name)) for name in ("exp", "expm1", "log")}
+    call_power = binary_loop(_SYMBOL.format("power"))
+
+    def scalar_unary(name):
+        loop = call[name][0]
+
+        def impl(x):
+            if isinstance(x, types.Array):
+                return None
+            return lambda x: loop(float(x))
+        return impl
+
+    overload(exp, jit_options=opts)(scalar_unary("exp"))
+    overload(expm1, jit_options=opts)(scalar_unary("expm1"))
+    overload(log, jit_options=opts)(scalar_unary("log"))
+
+    @overload(power, jit_options=opts)
+    def _power(x, y):
+        if isinstance(x, types.Array) or isinstance(y, types.Array):
+            return None
+        return lambda x, y: call_power(float(x), float(y))
+
+    def vector_unary(name):
+        loop = call[name][1]
+
+        def impl(x, out, n):
+            def run(x, out, n):
+                if n > 0:
+                    loop(x.ctypes.data, out.ctypes.data, n)
+            return run
+        return impl
+
+    overload(exp_into, jit_options=opts)(vector_unary("exp"))
+
+    @overload(exp_array, jit_options=opts)
+    def _exp_array(x):
+        loop = call["exp"][1]
+
+        def impl(x):
+            src = np.ascontiguousarray(x)
+            out = np.empty(len(src))
+            if len(src) > 0:
+                loop(src.ctypes.data, out.ctypes.data, len(src))
+            return out
+        return impl
+    overload(expm1_into, jit_options=opts)(vector_unary("expm1"))
+
+    @overload(psum, jit_options=opts)
+    def _psum(x, n):
+        return lambda x, n: _pairwise(x, n)
+
+    @overload(psum_where, jit_options=opts)
+    def _psum_where(x, mask, n):
+        def impl(x, mask, n):
+            packed = np.empty(n)
+            k = 0
+            for i in range(n):
+                if mask[i]:
+                    packed[k] = x[i]
+                    k += 1
+            return _pairwise(packed, k)
+        return impl
+
+    @overload(count, jit_options=opts)
+    def _count(mask, n):
+        def impl(mask, n):
+            k = 0
+            for i in range(n):
+                if mask[i]:
+                    k += 1
+            return k
+        return impl
