@@ -70,7 +70,19 @@ def attention_probability(p, q: float, neighbour_share, imitation_multiplier,
         Probabilities in [0, 1).
 
     """
-    return -expm1(-(p + q * imitation_multiplier * neighbour_share) * dt)
+    return -expm1(attention_exponent(p, q, neighbour_share, imitation_multiplier, dt))
+
+
+@rule
+def attention_exponent(p, q: float, neighbour_share, imitation_multiplier, dt: float):
+    """The exponent of :func:`attention_probability`: ``-(p + q m A) dt``."""
+    return -(p + q * imitation_multiplier * neighbour_share) * dt
+
+
+@rule
+def share_after(share, probability):
+    """An adopter share after a share ``probability`` of the others has adopted."""
+    return share + (1 - share) * probability
 
 
 @rule
@@ -86,8 +98,8 @@ def mid_step_share(p, q: float, neighbour_share, imitation_multiplier, dt: float
         The expected share at mid-step, in [0, 1].
 
     """
-    a = neighbour_share
-    return a + (1 - a) * attention_probability(p, q, a, imitation_multiplier, dt / 2)
+    return share_after(neighbour_share, attention_probability(p, q, neighbour_share,
+                                                              imitation_multiplier, dt / 2))
 
 
 def annuity(rate, quarters) -> np.ndarray:

@@ -45,6 +45,14 @@ def power(x, y):
     return np.power(x, y)
 
 
+def power_of_array(x, e):
+    """``x ** e`` for an array ``x`` and a Python float ``e``, as numpy computes it.
+
+    numpy computes ``x ** 0.5`` as ``sqrt(x)`` and any other float exponent with its power.
+    """
+    return x ** e
+
+
 def exp_array(x):
     """``numpy.exp`` of a whole 1-d array (a new array)."""
     return np.exp(x)
@@ -58,6 +66,11 @@ def exp_into(x, out, n):
 def expm1_into(x, out, n):
     """``out[:n] = numpy.expm1(x[:n])`` (``x`` and ``out`` distinct arrays)."""
     np.expm1(x[:n], out=out[:n])
+
+
+def quantile(x, q):
+    """``numpy.quantile(x, q)`` of a 1-d array (numpy's default, linear method)."""
+    return np.quantile(x, q)
 
 
 def psum(x, n):
@@ -200,59 +213,106 @@ def bind_numpy_loops() -> None:
 
 # --- compiled forms -------------------------------------------------------------------------
 def overload_helpers() -> None:
-    """Give the helpers above their compiled forms (after :func:`bind_numpy_loops`)."""
+    """Give the helpers above their compiled forms (after :func:`bind_numpy_loops`).
+
+    On one value the compiled form calls numpy's loop for one element (about 20-40 ns: use
+    the ``*_into`` forms for whole arrays in hot loops); on an array it calls it once.
+    """
     from numba import types
-    from numba.extending import overload
+    from numba.extending import overload, register_jitable
 
     from agents.exact_llvm import binary_loop, unary_loop
 
     opts = {"error_model": "numpy"}
-    call = {name: unary_loop(_SYMBOL.format(name)) for name in ("exp", "expm1", "log")}
-    call_power = binary_loop(_SYMBOL.format("power"))
+    unary = {name: unary_loop(_SYMBOL.format(name)) for name in ("exp", "expm1", "log")}
+    power_one, power_many = binary_loop(_SYMBOL.format("power"))
 
-    def scalar_unary(name):
-        loop = call[name][0]
+    def is_array(*args) -> bool:
+        return any(isinstance(a, types.Array) for a in args)
+
+    def unary_form(name):
+        one, many = unary[name]
+
+        @register_jitable
+        def on_array(x):
+            src = x.astype(np.float64)  # a contiguous float64 copy
+            out = np.empty(src.size)
+            if src.size > 0:
+                many(src.ctypes.data, out.ctypes.data, src.size)
+            return out
 
         def impl(x):
-            if isinstance(x, types.Array):
-                return None
-            return lambda x: loop(float(x))
+            if is_array(x):
+                return lambda x: on_array(x)
+            return lambda x: one(float(x))
         return impl
 
-    overload(exp, jit_options=opts)(scalar_unary("exp"))
-    overload(expm1, jit_options=opts)(scalar_unary("expm1"))
-    overload(log, jit_options=opts)(scalar_unary("log"))
+    overload(exp, jit_options=opts)(unary_form("exp"))
+    overload(expm1, jit_options=opts)(unary_form("expm1"))
+    overload(log, jit_options=opts)(unary_form("log"))
+    overload(exp_array, jit_options=opts)(unary_form("exp"))
+
+    @register_jitable
+    def power_on_arrays(x, y, size, x_stride, y_stride):
+        out = np.empty(size)
+        if size > 0:
+            power_many(x.ctypes.data, y.ctypes.data, out.ctypes.data, size, x_stride, y_stride)
+        return out
 
     @overload(power, jit_options=opts)
     def _power(x, y):
-        if isinstance(x, types.Array) or isinstance(y, types.Array):
-            return None
-        return lambda x, y: call_power(float(x), float(y))
+        x_array, y_array = is_array(x), is_array(y)
+        if x_array and y_array:
+            return lambda x, y: power_on_arrays(x.astype(np.float64), y.astype(np.float64),
+                                                x.size, 8, 8)
+        if x_array:  # numpy broadcasts the scalar: stride 0
+            return lambda x, y: power_on_arrays(x.astype(np.float64), np.full(1, float(y)),
+                                                x.size, 8, 0)
+        if y_array:
+            return lambda x, y: power_on_arrays(np.full(1, float(x)), y.astype(np.float64),
+                                                y.size, 0, 8)
+        return lambda x, y: power_one(float(x), float(y))
 
-    def vector_unary(name):
-        loop = call[name][1]
+    @overload(power_of_array, jit_options=opts)
+    def _power_of_array(x, e):
+        if is_array(x):
+            return lambda x, e: (np.sqrt(x) if e == 0.5 else
+                                 power_on_arrays(x.astype(np.float64), np.full(1, float(e)),
+                                                 x.size, 8, 0))
+        return lambda x, e: np.sqrt(x) if e == 0.5 else power_one(float(x), float(e))
+
+    def into_form(name):
+        many = unary[name][1]
 
         def impl(x, out, n):
             def run(x, out, n):
                 if n > 0:
-                    loop(x.ctypes.data, out.ctypes.data, n)
+                    many(x.ctypes.data, out.ctypes.data, n)
             return run
         return impl
 
-    overload(exp_into, jit_options=opts)(vector_unary("exp"))
+    overload(exp_into, jit_options=opts)(into_form("exp"))
+    overload(expm1_into, jit_options=opts)(into_form("expm1"))
 
-    @overload(exp_array, jit_options=opts)
-    def _exp_array(x):
-        loop = call["exp"][1]
-
-        def impl(x):
-            src = np.ascontiguousarray(x)
-            out = np.empty(len(src))
-            if len(src) > 0:
-                loop(src.ctypes.data, out.ctypes.data, len(src))
-            return out
+    @overload(quantile, jit_options=opts)
+    def _quantile(x, q):
+        def impl(x, q):
+            # numpy's _quantile and _lerp for method="linear": the order statistics around
+            # (n - 1) q, interpolated from the nearer one.
+            s = np.sort(x)
+            n = len(s)
+            virtual = (n - 1) * q
+            previous = int(np.floor(virtual))
+            following = previous + 1
+            if virtual >= n - 1:
+                previous, following = -1, -1
+            elif virtual < 0:
+                previous, following = 0, 0
+            gamma = virtual - previous
+            a, b = s[previous], s[following]
+            diff = b - a
+            return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
         return impl
-    overload(expm1_into, jit_options=opts)(vector_unary("expm1"))
 
     @overload(psum, jit_options=opts)
     def _psum(x, n):

@@ -25,7 +25,8 @@ def _call(context, builder, symbol: str, pointers: list, n, strides: list) -> No
     dims = cgutils.alloca_once_value(builder, n)
     steps = cgutils.alloca_once(builder, intp, size=len(strides))
     for k, stride in enumerate(strides):
-        builder.store(ir.Constant(intp, stride), cgutils.gep(builder, steps, k))
+        value = ir.Constant(intp, stride) if isinstance(stride, int) else stride
+        builder.store(value, cgutils.gep(builder, steps, k))
     fnty = ir.FunctionType(ir.VoidType(), [_I8P.as_pointer(), intp.as_pointer(),
                                            intp.as_pointer(), _I8P])
     fn = cgutils.get_or_insert_function(builder.module, fnty, symbol)
@@ -56,7 +57,9 @@ def unary_loop(symbol: str):
 
 
 def binary_loop(symbol: str):
-    """Intrinsic for a (float64, float64) -> float64 loop, one value: ``scalar(x, y)``."""
+    """Intrinsics for a (float64, float64) -> float64 loop: ``(scalar(x, y),
+    vector(a, b, dst, n, a_stride, b_stride))`` (strides in bytes: 8, or 0 to broadcast).
+    """
 
     @intrinsic
     def scalar(typingctx, x, y):
@@ -69,4 +72,11 @@ def binary_loop(symbol: str):
             return builder.load(dst)
         return types.float64(types.float64, types.float64), codegen
 
-    return scalar
+    @intrinsic
+    def vector(typingctx, a, b, dst, n, a_stride, b_stride):
+        def codegen(context, builder, signature, args):
+            _call(context, builder, symbol, list(args[:3]), args[3], [args[4], args[5], 8])
+            return context.get_dummy_value()
+        return types.void(*([types.intp] * 6)), codegen
+
+    return scalar, vector

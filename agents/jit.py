@@ -189,9 +189,10 @@ def _overload_helpers() -> None:
 
     @overload(divide_where, jit_options=opts)
     def _divide_where(a, b, condition):
-        if not scalars(a, b, condition):
-            return None
-        return lambda a, b, condition: a / b if condition else 0.0
+        if scalars(a, b, condition):
+            return lambda a, b, condition: a / b if condition else 0.0
+        # Divide only where it holds (elsewhere by 1): the same quotients, no warnings.
+        return lambda a, b, condition: np.where(condition, a / np.where(condition, b, 1.0), 0.0)
 
 
 @functools.cache

@@ -8,8 +8,8 @@ know-how penalty is set once, at the start of a run, so that the firms hold
 ``service_capture_2020`` of the market: every run starts from the region's 2020 state and the
 parameters act on what follows. In pay-per-use contracts platforms shed part of that penalty
 as use spreads (``platform_usage_edge``). Platforms' utilities do not depend on the firm, so
-clearing
-costs O(firms + platforms).
+clearing costs O(firms + platforms): one compiled pass over the firms (``agents.jit``) for the
+makers' utilities, numpy's exp over all of them, and one pass for the sales and margins.
 """
 
 from __future__ import annotations
@@ -20,16 +20,45 @@ import numpy as np
 from scipy.optimize import brentq
 
 from agents.economics import (
-    Accounts,
     ServiceMarket,
-    accounts,
+    goods_margin_rate,
+    maker_utility_terms,
     nest_value,
-    service_margin_rate,
+    service_margin_at,
+    split_sales,
     within_nest_shares,
 )
+from agents.exact import exp, exp_into, log, psum, psum_where
+from agents.jit import divide_where, kernel, maximum, minimum, rows, rule, where
 from agents.kinds import SUPPLIER
+from model.jobs import idle_wages
+from model.ladder import organisation_costs
 from model.macro import USAGE_SHARE_2020
-from model.state import FirmState, PlatformState
+from model.state import (
+    DIGITAL,
+    GOODS_DEMAND,
+    GOODS_REVENUE,
+    IS_ALIVE,
+    IS_SERVITIZED,
+    KIND,
+    MARGIN,
+    P_ALIVE,
+    P_CAPABILITY,
+    P_MARKET_SHARE,
+    P_REACH,
+    PLATFORM_SHARE,
+    PRODUCTIVITY_GAIN,
+    PRODUCTIVITY_GAIN_2020,
+    RUNG,
+    SERVICE,
+    SERVICE_DEMAND,
+    SERVICE_POTENTIAL,
+    SERVICE_PROFIT,
+    SERVICE_REVENUE,
+    TRUST,
+    FirmState,
+    PlatformState,
+)
 
 #: Share of the usage trend that reaches an upstream supplier's customers (intermediate goods).
 SUPPLIER_USAGE_REACH = 0.6
@@ -47,6 +76,18 @@ class MarketOutcome:
     total_demand: float = 0.0
 
 
+@rule
+def platform_utility_terms(capability_weight: float, network_effect: float,
+                           price_term: float, capability, market_share, reach, penalty: float):
+    """:func:`platform_utility` with its parameters (``price_term``: price weight x price)."""
+    return (capability_weight * capability + network_effect * market_share + price_term
+            - penalty + log(reach))
+
+
+def _price_term(params: dict) -> float:
+    return params["price_weight"] * (1.0 - params["platform_cost_advantage"])
+
+
 def platform_utility(params: dict, capability, market_share, reach, penalty: float):
     """A platform's utility in the added-services segment.
 
@@ -54,19 +95,35 @@ def platform_utility(params: dict, capability, market_share, reach, penalty: flo
     and ``ln(reach)``: a platform known to a share of customers is chosen as if it were
     available to that share only (implicit availability).
     """
-    return (params["capability_weight"] * capability
-            + params["platform_network_effect"] * market_share
-            + params["price_weight"] * (1.0 - params["platform_cost_advantage"]) - penalty
-            + np.log(reach))
+    return platform_utility_terms(params["capability_weight"], params["platform_network_effect"],
+                                  _price_term(params), capability, market_share, reach, penalty)
+
+
+@kernel
+def _platform_utilities(values, flags, m, capability_weight, network_effect, price_term,
+                        penalty, out):
+    for j in rows(m):
+        alive = flags[P_ALIVE, j]
+        u = platform_utility_terms(capability_weight, network_effect, price_term,
+                                   values[P_CAPABILITY, j], values[P_MARKET_SHARE, j],
+                                   where(alive, values[P_REACH, j], 1.0), penalty)
+        out[j] = where(alive, u, -np.inf)
 
 
 def platform_utilities(platforms: PlatformState, params: dict, penalty: float) -> np.ndarray:
     """Utility of each platform slot in the added-services segment (``-inf`` if not alive)."""
-    n = platforms.n
-    alive = platforms.alive[:n]
-    u = platform_utility(params, platforms.capability[:n], platforms.market_share[:n],
-                         np.where(alive, platforms.reach[:n], 1.0), penalty)
-    return np.where(alive, u, -np.inf)
+    out = np.empty(platforms.n)
+    _platform_utilities(platforms.values, platforms.flags, platforms.n,
+                        params["capability_weight"], params["platform_network_effect"],
+                        _price_term(params), penalty, out)
+    return out
+
+
+@rule
+def usage_edge_at(edge: float, usage_2040: float, usage):
+    """:func:`usage_edge` with ``platform_usage_edge`` and ``usage_share_2040``."""
+    progress = (usage - USAGE_SHARE_2020) / max(usage_2040 - USAGE_SHARE_2020, 1e-9)
+    return edge * minimum(maximum(progress, 0.0), 1.0)
 
 
 def usage_edge(params: dict, usage) -> np.ndarray:
@@ -76,10 +133,8 @@ def usage_edge(params: dict, usage) -> np.ndarray:
     has spread to its 2040 share, in proportion in between: as use is sold more widely, the
     newcomers closer to users learn what they lacked.
     """
-    start, end = USAGE_SHARE_2020, params["usage_share_2040"]
-    progress = np.clip((np.asarray(usage, dtype=float) - start) / max(end - start, 1e-9),
-                       0.0, 1.0)
-    return params["platform_usage_edge"] * progress
+    return usage_edge_at(params["platform_usage_edge"], params["usage_share_2040"],
+                         np.asarray(usage, dtype=float))
 
 
 def market_view(platform_u: np.ndarray, params: dict, usage, penalty: float,
@@ -102,37 +157,128 @@ def market_view(platform_u: np.ndarray, params: dict, usage, penalty: float,
     )
 
 
+@rule
+def usage_reach_of(kind):
+    """How much of the usage trend reaches a firm's customers, by its kind."""
+    return where(kind == SUPPLIER, SUPPLIER_USAGE_REACH, 1.0)
+
+
 def usage_reach(firms: FirmState, rows: np.ndarray | slice | None = None) -> np.ndarray:
     """How much of the usage trend reaches each firm's customers."""
     rows = slice(0, firms.n) if rows is None else rows
-    return np.where(firms.kind[rows] == SUPPLIER, SUPPLIER_USAGE_REACH, 1.0)
+    return usage_reach_of(firms.kind[rows])
 
 
-def firm_sales(firms: FirmState, view: ServiceMarket) -> Accounts:
-    """Every firm's sales under a market view (rows ``:n``; dead firms sell nothing)."""
-    n = firms.n
-    return accounts(np.where(firms.alive[:n], firms.goods_demand[:n], 0.0),
-                    firms.service_potential[:n], usage_reach(firms), firms.rung[:n],
-                    firms.service[:n], firms.digital[:n], firms.trust[:n], view)
+@kernel
+def maker_exponentials(values, codes, n, capability_weight, installed_base_bonus,
+                       trust_weight, performance_bonus):
+    """``exp`` of every firm's maker utilities (added services, pay-per-use), rows ``:n``."""
+    utilities, exponentials = np.empty((2, 2, n))
+    for i in rows(n):
+        utilities[0, i], utilities[1, i] = maker_utility_terms(
+            values[SERVICE, i], values[DIGITAL, i], values[TRUST, i], codes[RUNG, i],
+            capability_weight, installed_base_bonus, trust_weight, performance_bonus)
+    exp_into(utilities[0], exponentials[0], n)
+    exp_into(utilities[1], exponentials[1], n)
+    return exponentials
 
 
-def capture_base(sales: Accounts) -> float:
+@rule
+def _sales(values, codes, flags, i, e_maker, usage, e_nest_added, e_nest_usage, e_in_house,
+           usage_service_ratio, goods_squeeze):
+    """Row ``i``'s sales under the market view (dead firms sell nothing)."""
+    return split_sales(where(flags[IS_ALIVE, i], values[GOODS_DEMAND, i], 0.0),
+                       values[SERVICE_POTENTIAL, i], usage_reach_of(codes[KIND, i]),
+                       codes[RUNG, i], e_maker[0, i], e_maker[1, i], usage, e_nest_added,
+                       e_nest_usage, e_in_house, usage_service_ratio, goods_squeeze)
+
+
+@rule
+def _totals(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usage,
+            dissimilarity, usage_edge_share, usage_2040, usage_service_ratio, goods_squeeze):
+    """Totals of every firm's sales given the platforms' utilities (see :func:`totals_under`)."""
+    nest = nest_value(platform_u, dissimilarity)
+    nest_usage = nest + usage_edge_at(usage_edge_share, usage_2040, usage) * penalty
+    e_nest_added, e_nest_usage, e_in_house = exp(nest), exp(nest_usage), exp(in_house)
+    service, added, platform_added, platform_usage, added_demand = np.empty((5, n))
+    for i in rows(n):
+        sales = _sales(values, codes, flags, i, e_maker, usage, e_nest_added, e_nest_usage,
+                       e_in_house, usage_service_ratio, goods_squeeze)
+        service[i] = sales[1] + sales[2]
+        added[i] = sales[1]
+        platform_added[i], platform_usage[i] = sales[5], sales[6]
+        added_demand[i] = sales[3] - sales[4]
+    return (psum(service, n), psum(added, n), psum(platform_added, n),
+            psum(platform_usage, n), psum(added_demand, n))
+
+
+@kernel
+def _totals_kernel(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usage,
+                   terms):
+    return _totals(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usage,
+                   *terms)
+
+
+@kernel
+def _settle_totals(values, codes, flags, n, e_maker, platform_values, platform_flags, m,
+                   penalty, in_house, usage, utility_terms, terms):
+    platform_u = np.empty(m)
+    for j in rows(m):
+        alive = platform_flags[P_ALIVE, j]
+        u = platform_utility_terms(utility_terms[0], utility_terms[1], utility_terms[2],
+                                   platform_values[P_CAPABILITY, j],
+                                   platform_values[P_MARKET_SHARE, j],
+                                   where(alive, platform_values[P_REACH, j], 1.0), penalty)
+        platform_u[j] = where(alive, u, -np.inf)
+    return _totals(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usage,
+                   *terms)
+
+
+def _terms(params: dict) -> tuple[float, ...]:
+    """The parameters :func:`_totals` needs after the platforms' utilities, in order."""
+    return (params["platform_nest_dissimilarity"], params["platform_usage_edge"],
+            params["usage_share_2040"], params["usage_service_ratio"],
+            params["platform_goods_squeeze"])
+
+
+def firms_exponentials(firms: FirmState, params: dict) -> np.ndarray:
+    """:func:`maker_exponentials` of the firms under the run's parameters."""
+    return maker_exponentials(firms.values, firms.codes, firms.n, params["capability_weight"],
+                              params["installed_base_bonus"], params["trust_weight"],
+                              params["performance_bonus"])
+
+
+def totals_under(firms: FirmState, params: dict, platform_u: np.ndarray, penalty: float,
+                 in_house: float, usage: float) -> tuple[float, ...]:
+    """Totals of every firm's sales under the view these platforms make (rows ``:n``).
+
+    Dead firms sell nothing.
+
+    Returns:
+        (firms' service sales, their added-services sales, platforms' added services,
+        platforms' pay-per-use, added-services demand), EUR/quarter.
+
+    """
+    totals = _totals_kernel(firms.values, firms.codes, firms.flags, firms.n,
+                            firms_exponentials(firms, params), platform_u, penalty, in_house,
+                            usage, _terms(params))
+    return tuple(float(x) for x in totals)
+
+
+def capture_base(totals: tuple[float, ...]) -> float:
     """The service revenue firms and platforms share (the base of capture), EUR/quarter."""
-    return float(sales.service_revenue.sum() + sales.platform_added.sum()
-                 + sales.platform_usage.sum())
+    return totals[0] + totals[2] + totals[3]
 
 
-def capture(sales: Accounts) -> float:
+def capture(totals: tuple[float, ...]) -> float:
     """Industrial firms' share of the service revenue on their installed bases."""
-    total = capture_base(sales)
-    return float(sales.service_revenue.sum()) / total if total > 0 else 1.0
+    total = capture_base(totals)
+    return totals[0] / total if total > 0 else 1.0
 
 
-def outsourced_share(sales: Accounts) -> float:
+def outsourced_share(totals: tuple[float, ...]) -> float:
     """Share of the added-services spend bought from makers or platforms."""
-    demand = float((sales.service_demand - sales.usage_demand).sum())
-    bought = float(sales.added_revenue.sum() + sales.platform_added.sum())
-    return bought / demand if demand > 0 else 0.0
+    return (totals[1] + totals[2]) / totals[4] if totals[4] > 0 else 0.0
 
 
 def settle_2020(firms: FirmState, platforms: PlatformState, params: dict,
@@ -150,16 +296,21 @@ def settle_2020(firms: FirmState, platforms: PlatformState, params: dict,
 
     """
     penalty, in_house = 0.0, 0.0
+    e_maker = firms_exponentials(firms, params)  # the firms do not change while this settles
+    utility = (params["capability_weight"], params["platform_network_effect"],
+               _price_term(params))
+    terms = _terms(params)
 
-    def sales(a: float, o: float) -> Accounts:
-        return firm_sales(firms, market_view(platform_utilities(platforms, params, a), params,
-                                             usage, a, o))
+    def totals(a: float, o: float) -> tuple[float, ...]:
+        return _settle_totals(firms.values, firms.codes, firms.flags, firms.n, e_maker,
+                              platforms.values, platforms.flags, platforms.n, a, o, usage,
+                              utility, terms)
 
     for _ in range(50):
         before = (penalty, in_house)
-        in_house = brentq(lambda o: outsourced_share(sales(penalty, o))  # noqa: B023
+        in_house = brentq(lambda o: outsourced_share(totals(penalty, o))  # noqa: B023
                           - params["outsourced_services_share"], *IN_HOUSE_BRACKET, xtol=1e-10)
-        penalty = brentq(lambda a: capture(sales(a, in_house))  # noqa: B023
+        penalty = brentq(lambda a: capture(totals(a, in_house))  # noqa: B023
                          - params["service_capture_2020"],
                          *PENALTY_BRACKET, xtol=1e-10)
         if abs(penalty - before[0]) < 1e-8 and abs(in_house - before[1]) < 1e-8:
@@ -167,44 +318,79 @@ def settle_2020(firms: FirmState, platforms: PlatformState, params: dict,
     return penalty, in_house
 
 
+@kernel
+def _clear(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_usage, e_in_house,
+           usage_service_ratio, goods_squeeze, service_margin, threshold, product_margin,
+           competitor_gain, competitor_gain_2020, overhead_share, hoarding, support_share,
+           trend_productivity, short_time_cover):
+    alive = flags[IS_ALIVE]
+    service, platform_added, platform_usage, share, demand = np.empty((5, n))
+    for i in rows(n):
+        sales = _sales(values, codes, flags, i, e_maker, usage, e_nest_added, e_nest_usage,
+                       e_in_house, usage_service_ratio, goods_squeeze)
+        goods, usage_revenue = sales[0], sales[2]
+        service[i] = sales[1] + usage_revenue
+        rate = service_margin_at(service[i], goods, service_margin, threshold)
+        values[GOODS_REVENUE, i], values[SERVICE_REVENUE, i] = goods, service[i]
+        demand[i], platform_added[i], platform_usage[i], share[i] = (sales[3], sales[5],
+                                                                    sales[6], sales[7])
+        values[SERVICE_DEMAND, i], values[PLATFORM_SHARE, i] = demand[i], share[i]
+        values[SERVICE_PROFIT, i] = usage_revenue * rate
+        goods_margin = goods_margin_rate(product_margin, values[PRODUCTIVITY_GAIN, i],
+                                         values[PRODUCTIVITY_GAIN_2020, i], competitor_gain,
+                                         competitor_gain_2020)
+        costs = organisation_costs(values, codes, flags, i, overhead_share)
+        values[MARGIN, i] = where(alive[i], goods * goods_margin + service[i] * rate - costs,
+                                  0.0)
+        # Idle production staff still cost wages (not in the 2020 state the run starts from).
+        values[MARGIN, i] -= where(hoarding, idle_wages(values, flags, i, support_share,
+                                                         trend_productivity, short_time_cover),
+                                   0.0)
+        revenue = goods + service[i]
+        flags[IS_SERVITIZED, i] = alive[i] & (divide_where(service[i], revenue, revenue > 0)
+                                              >= threshold)
+    return (psum(service, n), psum(platform_added, n), psum(platform_usage, n),
+            psum_where(share, alive, n), psum(demand, n))
+
+
 def clear(firms: FirmState, platforms: PlatformState, params: dict, view: ServiceMarket,
-          platform_u: np.ndarray, goods_margin: np.ndarray, costs: np.ndarray
+          platform_u: np.ndarray, competitor_gain: float, competitor_gain_2020: float,
+          trend_productivity: float | None = None, short_time_cover: float = 0.0
           ) -> MarketOutcome:
-    """Share out each firm's service market, then set revenues and margins (rows ``:n``).
+    """Share out each firm's service market, then set revenues, margins and who is servitized.
 
     Args:
-        firms: firm state, updated in place (revenues, service demand, margins).
+        firms: firm state, updated in place (revenues, service demand, margins, servitized).
         platforms: platform state, updated in place (revenue, customers, market share).
         params: resolved parameters.
         view: this quarter's market view (from :func:`market_view`).
         platform_u: the platforms' utilities behind ``view``.
-        goods_margin: per firm, goods EBIT margin rate this quarter.
-        costs: per firm, service-organisation costs this quarter (climbs, offers), EUR.
+        competitor_gain, competitor_gain_2020: outside competitors' productivity gain now
+            and in 2020 (goods margins).
+        trend_productivity: trend labour productivity, to charge idle staff's wages
+            (``jobs.hoarding_cost``); ``None``: none charged (the 2020 state).
+        short_time_cover: share of idle wages refunded this year.
 
     Returns:
         The quarter's market aggregates.
 
     """
-    n = firms.n
-    alive = firms.alive[:n]
-    sales = firm_sales(firms, view)
-    service_rev = sales.service_revenue
-    rate = service_margin_rate(service_rev, sales.goods_revenue, view)
-    firms.goods_revenue[:n] = sales.goods_revenue
-    firms.service_revenue[:n] = service_rev
-    firms.service_demand[:n] = sales.service_demand
-    firms.platform_share[:n] = sales.platform_share
-    firms.service_profit[:n] = sales.usage_revenue * rate
-    firms.margin[:n] = np.where(
-        alive, sales.goods_revenue * goods_margin + service_rev * rate - costs, 0.0)
+    industrial, platform_added, platform_usage, customers, demand = _clear(
+        firms.values, firms.codes, firms.flags, firms.n, firms_exponentials(firms, params),
+        view.usage,
+        exp(view.nest_added), exp(view.nest_usage), exp(view.in_house),
+        view.usage_service_ratio, view.goods_squeeze, view.service_margin, view.threshold,
+        params["product_margin"], competitor_gain, competitor_gain_2020,
+        params["service_overhead_share"], trend_productivity is not None,
+        params["support_function_share"], trend_productivity or 1.0, short_time_cover)
     # Platforms split their nest's sales by their within-nest shares (the usage bonus is
     # common to all platforms, so both segments split alike).
     within = within_nest_shares(platform_u, params["platform_nest_dissimilarity"])
-    platform_total = float(sales.platform_added.sum() + sales.platform_usage.sum())
-    industrial = float(service_rev.sum())
+    platform_total = float(platform_added + platform_usage)
+    industrial = float(industrial)
     m = platforms.n
     platforms.revenue[:m] = within * platform_total
-    platforms.customers[:m] = within * float(sales.platform_share[alive].sum())
+    platforms.customers[:m] = within * float(customers)
     market = industrial + platform_total
     platforms.market_share[:m] = platforms.revenue[:m] / market if market > 0 else 0.0
-    return MarketOutcome(industrial, platform_total, float(sales.service_demand.sum()))
+    return MarketOutcome(industrial, platform_total, float(demand))

@@ -169,8 +169,8 @@ class ServitizationModel(mesa.Model):
             if pl.n >= p["max_platforms"]:
                 return
             u = market.platform_utilities(pl, p, self.know_how_penalty)
-            view = market.market_view(u, p, usage, self.know_how_penalty, self.in_house)
-            size = market.capture_base(market.firm_sales(f, view))
+            size = market.capture_base(market.totals_under(f, p, u, self.know_how_penalty,
+                                                           self.in_house, usage))
             profit, _ = platforms.candidate_profit(f, p, self.know_how_penalty, self.in_house,
                                                    usage, size, u, typical)
             if not PlatformEntrant.enters(np.array([profit]), platforms.entry_cost(p, size))[0]:
@@ -311,20 +311,16 @@ class ServitizationModel(mesa.Model):
         return self.network.adopter_share(n)
 
     def _clear_market(self, first: bool = False) -> market.MarketOutcome:
-        f, p = self.firms, self.p
-        n = f.n
+        p = self.p
         u = market.platform_utilities(self.platforms, p, self.know_how_penalty)
         view = market.market_view(u, p, self.usage_at(self.t_years), self.know_how_penalty,
                                   self.in_house)
-        margin = goods.margin_rates(f, p, self.competitor_gain, self.competitor_gain_2020)
-        outcome = market.clear(f, self.platforms, p, view, u, margin, ladder.costs(f, p))
-        if self.quarter > 0 or not first:
-            trend = jobs.productivity_index(self.t_years, p["labour_productivity_growth"])
-            f.margin[:n] -= jobs.hoarding_cost(f, p, trend,
-                                               jobs.SHORT_TIME_COVER.get(self.year, 0.0))
-        total = f.goods_revenue[:n] + f.service_revenue[:n]
-        share = np.divide(f.service_revenue[:n], total, out=np.zeros(n), where=total > 0)
-        f.servitized[:n] = f.alive[:n] & (share >= p["servitization_threshold"])
+        # Idle staff are paid from the first quarter on (2020 starts from the region's state).
+        trend = (jobs.productivity_index(self.t_years, p["labour_productivity_growth"])
+                 if self.quarter > 0 or not first else None)
+        outcome = market.clear(self.firms, self.platforms, p, view, u, self.competitor_gain,
+                               self.competitor_gain_2020, trend,
+                               jobs.SHORT_TIME_COVER.get(self.year, 0.0))
         self.market = outcome
         return outcome
 

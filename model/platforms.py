@@ -83,8 +83,8 @@ def candidate_profit(firms: FirmState, params: dict, penalty: float, in_house: f
     # It plans on the customers it will reach: judged at full reach (no data yet).
     u_new = market.platform_utility(params, capability, 0.0, 1.0, penalty)
     both = np.append(utilities, u_new)
-    sales = market.firm_sales(firms, market.market_view(both, params, usage, penalty, in_house))
-    nest_sales = float(sales.platform_added.sum() + sales.platform_usage.sum())
+    totals = market.totals_under(firms, params, both, penalty, in_house, usage)
+    nest_sales = totals[2] + totals[3]
     mine = within_nest_shares(both, params["platform_nest_dissimilarity"])[-1] * nest_sales
     return mine * params["service_margin"] - fixed_cost(params, service_market), both
 
