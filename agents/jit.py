@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 _RULES: list[Callable] = []
+MEMORY_CHECKS = 1024  # LLVM's run-time overlap checks allowed per vectorised loop
 _STATE: dict[str, Any] = {"installed": False, "enabled": None}
 
 
@@ -70,6 +71,15 @@ def maximum(a, b):
 def minimum(a, b):
     """``numpy.minimum`` (compiled with numpy's semantics, NaN included)."""
     return np.minimum(a, b)
+
+
+def tally(condition):
+    """How many rows a condition holds for: ``count_nonzero`` (compiled: 1 or 0 per row).
+
+    A kernel accumulates it over its rows (``alive += tally(flags[i])``), which in numpy is
+    one step over the whole slice.
+    """
+    return np.count_nonzero(condition)
 
 
 def divide_where(a, b, condition):
@@ -120,7 +130,10 @@ class Kernel:
         if cache is not None:
             # numba's own per-file freshness check would keep a stale kernel after a change in
             # a rule it inlines from another file: stamp entries with the whole source tree.
-            dispatcher._cache = cache(self.fn)
+            try:
+                dispatcher._cache = cache(self.fn)
+            except RuntimeError:  # no source file (an interactive session): compile per process
+                pass
         return dispatcher
 
 
@@ -147,6 +160,13 @@ def _install() -> bool:
         warnings.warn(f"servisim runs without compiled kernels: {err}", RuntimeWarning,
                       stacklevel=3)
         return False
+    # A kernel's loop reads a dozen state arrays and writes several: LLVM vectorises it only
+    # if it may check that many pairs of arrays for overlap at run time (it falls back to
+    # the scalar loop when they overlap, so results never depend on it). Its default budget,
+    # 128 checks, leaves most kernels scalar and three to four times slower.
+    from llvmlite import binding
+
+    binding.set_option("servisim", f"--vectorize-memory-check-threshold={MEMORY_CHECKS}")
     _overload_helpers()
     exact.overload_helpers()
     from numba.extending import register_jitable
@@ -186,6 +206,10 @@ def _overload_helpers() -> None:
         if scalars(a, b):
             return lambda a, b: a if (a <= b or a != a) else b
         return lambda a, b: np.minimum(a, b)
+
+    @overload(tally, jit_options=opts)
+    def _tally(condition):
+        return lambda condition: 1 if condition else 0
 
     @overload(divide_where, jit_options=opts)
     def _divide_where(a, b, condition):

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from agents.economics import productivity_gain
-from agents.exact import count, psum_where
-from agents.jit import kernel, maximum, rows, where
+from agents.exact import psum_where
+from agents.jit import kernel, maximum, rows, tally, where
 from agents.kinds import ADDED_SERVICES
 from model.state import (
     ADOPTION_QUARTER,
@@ -53,30 +53,34 @@ def update(firms: FirmState, params: dict, quarter: int, dt: float) -> int:
 @kernel
 def _update(values, codes, flags, n, quarter, service_kept, digital_kept, spillover, ramp_up,
             gain_at_mark, adoption_mark):
-    alive, cluster = flags[IS_ALIVE], flags[IS_CLUSTER]
-    service, digital = values[SERVICE], values[DIGITAL]
-    members = np.zeros(n, np.bool_)
+    alive, cluster, servitizing = flags[IS_ALIVE], flags[IS_CLUSTER], flags[IS_SERVITIZING]
+    adopted, adoption_quarter, rung = flags[IS_ADOPTED], codes[ADOPTION_QUARTER], codes[RUNG]
+    service, digital, gain = values[SERVICE], values[DIGITAL], values[PRODUCTIVITY_GAIN]
+    members = np.empty(n, np.bool_)
+    size = 0
     for i in rows(n):
-        offering = codes[RUNG, i] >= ADDED_SERVICES
-        rate = where(alive[i] & flags[IS_SERVITIZING, i], TRANSITION_LEARNING,
+        offering = rung[i] >= ADDED_SERVICES
+        rate = where(alive[i] & servitizing[i], TRANSITION_LEARNING,
                      where(alive[i] & offering, PRACTICE_LEARNING, 0.0))
-        service[i] += rate * (1 - service[i])
-        service[i] *= where(offering, 1.0, service_kept)
-        digital[i] *= digital_kept
+        skill = service[i] + rate * (1 - service[i])
+        service[i] = skill * where(offering, 1.0, service_kept)
+        digital[i] = digital[i] * digital_kept
         members[i] = alive[i] & cluster[i]
-    size = count(members, n)
+        size += tally(members[i])
     mean_digital = psum_where(digital, members, n) / size if size else 0.0
-    newly = np.zeros(n, np.bool_)
+    newly = 0
     for i in rows(n):
-        gap = maximum(mean_digital - digital[i], 0.0)
-        digital[i] += where(members[i], spillover * gap, 0.0)
+        level = digital[i] + where(members[i], spillover * maximum(mean_digital - digital[i],
+                                                                   0.0), 0.0)
+        digital[i] = level
         # Productivity follows digital capability with the ramp-up's time constant.
-        target = productivity_gain(digital[i], gain_at_mark, adoption_mark)
-        values[PRODUCTIVITY_GAIN, i] += ramp_up * (target - values[PRODUCTIVITY_GAIN, i])
-        newly[i] = alive[i] & ~flags[IS_ADOPTED, i] & (digital[i] >= adoption_mark)
-        flags[IS_ADOPTED, i] |= newly[i]
-        codes[ADOPTION_QUARTER, i] = where(newly[i], quarter, codes[ADOPTION_QUARTER, i])
-    return count(newly, n)
+        target = productivity_gain(level, gain_at_mark, adoption_mark)
+        gain[i] = gain[i] + ramp_up * (target - gain[i])
+        new = alive[i] & ~adopted[i] & (level >= adoption_mark)
+        adopted[i] = adopted[i] | new
+        adoption_quarter[i] = where(new, quarter, adoption_quarter[i])
+        newly += tally(new)
+    return newly
 
 
 def wright_multiplier(cumulative: int, initial: int, learning_rate: float) -> float:

@@ -77,28 +77,30 @@ def _settle(values, codes, flags, n, interest_rate, unlimited_credit):
     alive, kind, margin = flags[IS_ALIVE], codes[KIND], values[MARGIN]
     cash, debt, repayment = values[CASH], values[DEBT], values[REPAYMENT]
     goods, services = values[GOODS_REVENUE], values[SERVICE_REVENUE]
-    kept, interest, due, excess, borrowed = np.zeros((5, n))
-    short = np.zeros(n, np.bool_)
+    # Separate fresh arrays (not rows of one block): LLVM vectorises loops writing them.
+    kept, interest, due, excess, borrowed = (np.empty(n), np.empty(n), np.empty(n),
+                                             np.empty(n), np.empty(n))
+    short = np.empty(n, np.bool_)
     for i in rows(n):
-        interest[i] = where(alive[i], debt[i] * interest_rate / 4, 0.0)
-        profit = where(alive[i], margin[i] - interest[i], 0.0)
+        live = alive[i]
+        interest[i] = where(live, debt[i] * interest_rate / 4, 0.0)
+        profit = where(live, margin[i] - interest[i], 0.0)
         kept[i] = where(profit > 0, (1 - TAX_RATE) * profit, profit)
-        cash[i] += kept[i]
-        due[i] = where(alive[i], minimum(minimum(repayment[i], debt[i]), maximum(cash[i], 0.0)),
-                       0.0)
-        cash[i] -= due[i]
-        debt[i] -= due[i]
-        repayment[i] = where(debt[i] > 1e-9, repayment[i], 0.0)
+        held = cash[i] + kept[i]
+        due[i] = where(live, minimum(minimum(repayment[i], debt[i]), maximum(held, 0.0)), 0.0)
+        held = held - due[i]
+        owed = debt[i] - due[i]
+        plan = where(owed > 1e-9, repayment[i], 0.0)
         sales = goods[i] + services[i]
-        excess[i] = where(alive[i], maximum(cash[i] - CASH_TARGET_YEARS * 4 * sales, 0.0), 0.0)
-        cash[i] -= excess[i]
+        excess[i] = where(live, maximum(held - CASH_TARGET_YEARS * 4 * sales, 0.0), 0.0)
+        held = held - excess[i]
         # What is still short is borrowed (within the borrowing capacity), as lend() books it.
-        short[i] = alive[i] & (cash[i] < 0)
-        limit = maximum(borrowing_limit(kind[i], margin[i], sales) - debt[i], 0.0)
-        borrowed[i] = where(short[i], minimum(-cash[i], where(unlimited_credit, np.inf, limit)),
+        short[i] = live & (held < 0)
+        limit = maximum(borrowing_limit(kind[i], margin[i], sales) - owed, 0.0)
+        borrowed[i] = where(short[i], minimum(-held, where(unlimited_credit, np.inf, limit)),
                             0.0)
-        debt[i] += borrowed[i]
-        cash[i] += borrowed[i]
-        repayment[i] += borrowed[i] / REPAYMENT_QUARTERS
+        debt[i] = owed + borrowed[i]
+        cash[i] = held + borrowed[i]
+        repayment[i] = plan + borrowed[i] / REPAYMENT_QUARTERS
     return (psum(kept, n), psum(interest, n), psum(due, n), psum(excess, n),
             psum_where(borrowed, short, n))

@@ -47,14 +47,14 @@ def competitor_digital(t_years: float, level_2020: float, level_2040: float) -> 
 
 
 @rule
-def _client_index(values, flags, clients, client_goods_2020, i):
+def clients_output(alive, goods_demand, clients, client_goods_2020, i):
     """Row ``i``'s regional clients' output relative to 2020 (1 without clients)."""
     total, count = 0.0, 0
     for c in range(CLIENTS_PER_SUPPLIER):
         client = clients[i, c]
         has = client >= 0
         safe = where(has, client, 0)
-        now = where(has & flags[IS_ALIVE, safe], values[GOODS_DEMAND, safe], 0.0)
+        now = where(has & alive[safe], goods_demand[safe], 0.0)
         base = client_goods_2020[i, c]
         total = total + divide_where(now, base, has & (base > 0))
         count = count + has
@@ -67,8 +67,8 @@ def client_index(firms: FirmState) -> np.ndarray:
     A client's output is the demand for its goods, whether it sells them or their use: a
     machine sold per use still needs its parts. A client that closed buys nothing.
     """
-    return _client_index(firms.values, firms.flags, firms.clients, firms.client_goods_2020,
-                         slice(0, firms.n))
+    return clients_output(firms.alive, firms.goods_demand, firms.clients,
+                          firms.client_goods_2020, slice(0, firms.n))
 
 
 def update_demand(firms: FirmState, params: dict, demand_index: float,
@@ -83,20 +83,24 @@ def update_demand(firms: FirmState, params: dict, demand_index: float,
 @kernel
 def _update_demand(values, codes, flags, clients, client_goods_2020, n, demand_index,
                    competitor_gain, competitor_gain_2020, sales_ratio, regional_client_share):
+    alive, kind, goods_demand = flags[IS_ALIVE], codes[KIND], values[GOODS_DEMAND]
+    gain, gain_2020, trust = values[PRODUCTIVITY_GAIN], values[PRODUCTIVITY_GAIN_2020], values[TRUST]
+    base_demand = values[BASE_DEMAND]
     # Suppliers' demand follows their clients' demand of last quarter: read it all first.
-    index = np.empty(n)
+    index, demand = np.empty(n), np.empty(n)
     for i in rows(n):
-        index[i] = where(codes[KIND, i] == SUPPLIER,
-                         supplier_demand(demand_index, _client_index(values, flags, clients,
-                                                                     client_goods_2020, i),
+        index[i] = where(kind[i] == SUPPLIER,
+                         supplier_demand(demand_index, clients_output(alive, goods_demand, clients,
+                                                                      client_goods_2020, i),
                                          regional_client_share),
                          demand_index)
     for i in rows(n):
-        edge = competitiveness(values[PRODUCTIVITY_GAIN, i], values[PRODUCTIVITY_GAIN_2020, i],
-                               competitor_gain, competitor_gain_2020, sales_ratio)
-        trust = 1 - TRUST_SENSITIVITY + TRUST_SENSITIVITY * values[TRUST, i]
-        values[GOODS_DEMAND, i] = where(flags[IS_ALIVE, i],
-                                        values[BASE_DEMAND, i] * index[i] * edge * trust, 0.0)
+        edge = competitiveness(gain[i], gain_2020[i], competitor_gain, competitor_gain_2020,
+                               sales_ratio)
+        kept = 1 - TRUST_SENSITIVITY + TRUST_SENSITIVITY * trust[i]
+        demand[i] = where(alive[i], base_demand[i] * index[i] * edge * kept, 0.0)
+    for i in rows(n):
+        goods_demand[i] = demand[i]
 
 
 def margin_rates(firms: FirmState, params: dict, competitor_gain: float,

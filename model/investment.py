@@ -95,8 +95,7 @@ def eligible(model, rows: np.ndarray) -> np.ndarray:
 def decision_terms(model) -> tuple:
     """What every firm deciding this quarter knows alike, in :func:`_context`'s order."""
     p = model.p
-    u = market.platform_utilities(model.platforms, p, model.know_how_penalty)
-    nest = market.nest_value(u, p["platform_nest_dissimilarity"])
+    _, nest = market.platform_view(model.platforms, p, model.know_how_penalty)
     return (
         p["strategic_horizon_years"], p["myopic_horizon_years"], model.t_years,
         *usage_curve(p["usage_share_2040"]), model.policy.is_open(), p["subsidy_rate"],

@@ -18,8 +18,8 @@ import math
 import numpy as np
 
 from agents.economics import WAGE
-from agents.exact import count, expm1_into
-from agents.jit import kernel, maximum, minimum, rows, rule, where
+from agents.exact import expm1_into
+from agents.jit import kernel, maximum, minimum, rows, rule, tally, where
 from model.state import (
     EMPLOYEES,
     GOODS_REVENUE,
@@ -59,28 +59,34 @@ def regional_jobs(production, service, offshored, support_share):
 
 
 @rule
-def _needed(values, i, support_share, trend_productivity):
-    """Production and service-offer jobs that row ``i``'s sales need this quarter."""
-    digital = (1 + values[PRODUCTIVITY_GAIN_2020, i]) / (1 + values[PRODUCTIVITY_GAIN, i])
-    production = (values[GOODS_REVENUE, i] * values[JOBS_PER_GOODS, i] * digital
-                  / trend_productivity)
-    service = values[SERVICE_REVENUE, i] * 4 / SERVICE_REVENUE_PER_JOB
-    return regional_jobs(production, service, values[OFFSHORED, i], support_share)
+def jobs_needed(goods_revenue, service_revenue, jobs_per_goods, gain_2020, gain, offshored,
+                support_share: float, trend_productivity: float):
+    """Production and service-offer jobs that a firm's sales need this quarter."""
+    digital = (1 + gain_2020) / (1 + gain)
+    production = goods_revenue * jobs_per_goods * digital / trend_productivity
+    service = service_revenue * 4 / SERVICE_REVENUE_PER_JOB
+    return regional_jobs(production, service, offshored, support_share)
 
 
 def needed_jobs(firms: FirmState, params: dict, trend_productivity: float
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Production and service-offer jobs that this quarter's sales need (rows ``:n``)."""
-    return _needed(firms.values, slice(0, firms.n), params["support_function_share"],
-                   trend_productivity)
+    n = firms.n
+    return jobs_needed(firms.goods_revenue[:n], firms.service_revenue[:n],
+                       firms.jobs_per_goods[:n], firms.productivity_gain_2020[:n],
+                       firms.productivity_gain[:n], firms.offshored[:n],
+                       params["support_function_share"], trend_productivity)
 
 
 @rule
-def idle_wages(values, flags, i, support_share, trend_productivity, short_time_cover):
-    """Row ``i``'s wages of production staff its sales no longer need, less the refund."""
-    production, _ = _needed(values, i, support_share, trend_productivity)
-    idle = maximum(values[PRODUCTION_JOBS, i] - production, 0.0)
-    return where(flags[IS_ALIVE, i], idle * WAGE / 4 * (1 - short_time_cover), 0.0)
+def idle_wages(alive, goods_revenue, jobs_per_goods, gain_2020, gain, offshored,
+               production_jobs, support_share: float, trend_productivity: float,
+               short_time_cover: float):
+    """A firm's wages of production staff its sales no longer need, less the refund."""
+    production, _ = jobs_needed(goods_revenue, 0.0, jobs_per_goods, gain_2020, gain, offshored,
+                                support_share, trend_productivity)
+    idle = maximum(production_jobs - production, 0.0)
+    return where(alive, idle * WAGE / 4 * (1 - short_time_cover), 0.0)
 
 
 def hoarding_cost(firms: FirmState, params: dict, trend_productivity: float,
@@ -90,9 +96,12 @@ def hoarding_cost(firms: FirmState, params: dict, trend_productivity: float,
     Jobs adjust slowly (``JOB_ADJUSTMENT``): when sales fall, a firm pays idle staff for a
     while, less what a short-time work scheme refunds.
     """
-    return np.asarray(idle_wages(firms.values, firms.flags, slice(0, firms.n),
-                                 params["support_function_share"], trend_productivity,
-                                 short_time_cover), dtype=float)
+    n = firms.n
+    return np.asarray(idle_wages(firms.alive[:n], firms.goods_revenue[:n],
+                                 firms.jobs_per_goods[:n], firms.productivity_gain_2020[:n],
+                                 firms.productivity_gain[:n], firms.offshored[:n],
+                                 firms.production_jobs[:n], params["support_function_share"],
+                                 trend_productivity, short_time_cover), dtype=float)
 
 
 def update_jobs(firms: FirmState, params: dict, trend_productivity: float) -> None:
@@ -103,13 +112,20 @@ def update_jobs(firms: FirmState, params: dict, trend_productivity: float) -> No
 
 @kernel
 def _update_jobs(values, flags, n, support_share, trend_productivity):
-    alive = flags[IS_ALIVE]
+    alive, offshored = flags[IS_ALIVE], values[OFFSHORED]
+    goods, services = values[GOODS_REVENUE], values[SERVICE_REVENUE]
+    per_goods, gain_2020, gain = (values[JOBS_PER_GOODS], values[PRODUCTIVITY_GAIN_2020],
+                                  values[PRODUCTIVITY_GAIN])
     production_jobs, service_jobs = values[PRODUCTION_JOBS], values[SERVICE_JOBS]
+    employees = values[EMPLOYEES]
     for i in rows(n):
-        production, service = _needed(values, i, support_share, trend_productivity)
-        production_jobs[i] += JOB_ADJUSTMENT * (production - production_jobs[i])
-        service_jobs[i] += JOB_ADJUSTMENT * (service - service_jobs[i])
-        values[EMPLOYEES, i] = where(alive[i], production_jobs[i] + service_jobs[i], 0)
+        production, service = jobs_needed(goods[i], services[i], per_goods[i], gain_2020[i],
+                                          gain[i], offshored[i], support_share,
+                                          trend_productivity)
+        held = production_jobs[i] + JOB_ADJUSTMENT * (production - production_jobs[i])
+        offered = service_jobs[i] + JOB_ADJUSTMENT * (service - service_jobs[i])
+        production_jobs[i], service_jobs[i] = held, offered
+        employees[i] = where(alive[i], held + offered, 0)
 
 
 def offshore(rng: np.random.Generator, firms: FirmState, params: dict, dt: float) -> int:
@@ -122,17 +138,18 @@ def offshore(rng: np.random.Generator, firms: FirmState, params: dict, dt: float
 @kernel
 def _offshore(values, flags, n, draw, ceiling, rate, dt):
     alive, large = flags[IS_ALIVE], flags[IS_LARGE]
-    offshored, margin = values[OFFSHORED], values[MARGIN]
-    minus_hazard, probability = np.empty((2, n))
+    offshored, margin, employees = values[OFFSHORED], values[MARGIN], values[EMPLOYEES]
+    minus_hazard, probability = np.empty(n), np.empty(n)
     for i in rows(n):
         pressure = (where(margin[i] < 0, OFFSHORING_PRESSURE, 1.0)
                     * where(large[i], OFFSHORING_PRESSURE, 1.0))
         minus_hazard[i] = -rate * pressure * dt
     expm1_into(minus_hazard, probability, n)
-    moving = np.zeros(n, np.bool_)
+    moving = 0
     for i in rows(n):
-        able = alive[i] & (values[EMPLOYEES, i] >= OFFSHORING_SIZE) & (offshored[i] < ceiling)
-        moving[i] = able & (draw[i] < -probability[i])
-        offshored[i] = where(moving[i], minimum(offshored[i] + OFFSHORING_STEP * ceiling,
-                                                ceiling), offshored[i])
-    return count(moving, n)
+        able = alive[i] & (employees[i] >= OFFSHORING_SIZE) & (offshored[i] < ceiling)
+        moves = able & (draw[i] < -probability[i])
+        offshored[i] = where(moves, minimum(offshored[i] + OFFSHORING_STEP * ceiling, ceiling),
+                             offshored[i])
+        moving += tally(moves)
+    return moving

@@ -38,13 +38,12 @@ def payroll(firms: FirmState, rows=None) -> np.ndarray:
 
 
 @rule
-def organisation_costs(values, codes, flags, i, overhead_share: float):
-    """Row ``i``'s service-organisation costs this quarter (see :func:`costs`)."""
-    alive = flags[IS_ALIVE, i]
-    climbing = alive & flags[IS_SERVITIZING, i]
-    running = alive & (codes[RUNG, i] >= PAY_PER_USE)
-    return (values[CLIMB_COST, i] * climbing
-            + overhead_share * (values[EMPLOYEES, i] * WAGE / 4) * running)
+def organisation_costs(alive, servitizing, rung, climb_cost, employees,
+                       overhead_share: float):
+    """A firm's service-organisation costs this quarter (see :func:`costs`)."""
+    climbing = alive & servitizing
+    running = alive & (rung >= PAY_PER_USE)
+    return climb_cost * climbing + overhead_share * (employees * WAGE / 4) * running
 
 
 def costs(firms: FirmState, params: dict) -> np.ndarray:
@@ -54,7 +53,9 @@ def costs(firms: FirmState, params: dict) -> np.ndarray:
     the new rung should bring); an offer of pay-per-use or performance contracts costs
     ``service_overhead_share`` of payroll.
     """
-    return organisation_costs(firms.values, firms.codes, firms.flags, slice(0, firms.n),
+    n = firms.n
+    return organisation_costs(firms.alive[:n], firms.servitizing[:n], firms.rung[:n],
+                              firms.climb_cost[:n], firms.employees[:n],
                               params["service_overhead_share"])
 
 
@@ -73,18 +74,31 @@ def advance(firms: FirmState, params: dict) -> int:
         The number of climbs finished this quarter.
 
     """
-    return int(_advance(firms.codes, firms.flags, firms.n, params["transition_quarters"]))
+    return advance_climbs(firms, params)[2]
+
+
+def advance_climbs(firms: FirmState, params: dict) -> tuple[int, int, int]:
+    """:func:`advance`, counting first the climbs that started this quarter.
+
+    Returns:
+        (climbs started this quarter, of which to pay-per-use or beyond, climbs finished).
+
+    """
+    return tuple(int(x) for x in _advance(firms.codes, firms.flags, firms.n,
+                                          params["transition_quarters"]))
 
 
 @kernel
 def _advance(codes, flags, n, transition_quarters):
-    done = np.zeros(n, np.bool_)
+    started, started_usage, done = np.zeros((3, n), np.bool_)
     for i in rows(n):
+        started[i] = flags[IS_SERVITIZING, i] & (codes[TRANSITION_QUARTERS, i] == 0)
+        started_usage[i] = started[i] & (codes[RUNG, i] >= PAY_PER_USE)
         climbing = flags[IS_ALIVE, i] & flags[IS_SERVITIZING, i]
         codes[TRANSITION_QUARTERS, i] += climbing
         done[i] = climbing & (codes[TRANSITION_QUARTERS, i] >= transition_quarters)
         flags[IS_SERVITIZING, i] &= ~done[i]
-    return count(done, n)
+    return count(started, n), count(started_usage, n), count(done, n)
 
 
 def abandon_failing_offers(firms: FirmState, params: dict) -> int:

@@ -35,18 +35,26 @@ from model.jobs import idle_wages
 from model.ladder import organisation_costs
 from model.macro import USAGE_SHARE_2020
 from model.state import (
+    CLIMB_COST,
     DIGITAL,
+    EMPLOYEES,
     GOODS_DEMAND,
     GOODS_REVENUE,
     IS_ALIVE,
     IS_SERVITIZED,
+    IS_SERVITIZING,
+    JOBS_PER_GOODS,
     KIND,
     MARGIN,
+    OFFSHORED,
     P_ALIVE,
     P_CAPABILITY,
+    P_CUSTOMERS,
     P_MARKET_SHARE,
     P_REACH,
+    P_REVENUE,
     PLATFORM_SHARE,
+    PRODUCTION_JOBS,
     PRODUCTIVITY_GAIN,
     PRODUCTIVITY_GAIN_2020,
     RUNG,
@@ -99,24 +107,39 @@ def platform_utility(params: dict, capability, market_share, reach, penalty: flo
                                   _price_term(params), capability, market_share, reach, penalty)
 
 
-@kernel
+@rule
 def _platform_utilities(values, flags, m, capability_weight, network_effect, price_term,
-                        penalty, out):
+                        penalty):
+    out = np.empty(m)
     for j in rows(m):
         alive = flags[P_ALIVE, j]
         u = platform_utility_terms(capability_weight, network_effect, price_term,
                                    values[P_CAPABILITY, j], values[P_MARKET_SHARE, j],
                                    where(alive, values[P_REACH, j], 1.0), penalty)
         out[j] = where(alive, u, -np.inf)
+    return out
+
+
+@kernel
+def _platform_view(values, flags, m, capability_weight, network_effect, price_term, penalty,
+                   dissimilarity):
+    u = _platform_utilities(values, flags, m, capability_weight, network_effect, price_term,
+                            penalty)
+    return u, nest_value(u, dissimilarity)
+
+
+def platform_view(platforms: PlatformState, params: dict, penalty: float
+                  ) -> tuple[np.ndarray, float]:
+    """Each platform slot's utility (``-inf`` if not alive) and the platform nest's value."""
+    u, nest = _platform_view(platforms.values, platforms.flags, platforms.n,
+                             params["capability_weight"], params["platform_network_effect"],
+                             _price_term(params), penalty, params["platform_nest_dissimilarity"])
+    return u, float(nest)
 
 
 def platform_utilities(platforms: PlatformState, params: dict, penalty: float) -> np.ndarray:
     """Utility of each platform slot in the added-services segment (``-inf`` if not alive)."""
-    out = np.empty(platforms.n)
-    _platform_utilities(platforms.values, platforms.flags, platforms.n,
-                        params["capability_weight"], params["platform_network_effect"],
-                        _price_term(params), penalty, out)
-    return out
+    return platform_view(platforms, params, penalty)[0]
 
 
 @rule
@@ -138,9 +161,13 @@ def usage_edge(params: dict, usage) -> np.ndarray:
 
 
 def market_view(platform_u: np.ndarray, params: dict, usage, penalty: float,
-                in_house: float) -> ServiceMarket:
-    """What customers see this quarter, given the platforms' utilities and the usage share."""
-    nest = nest_value(platform_u, params["platform_nest_dissimilarity"])
+                in_house: float, nest: float | None = None) -> ServiceMarket:
+    """What customers see this quarter, given the platforms' utilities and the usage share.
+
+    ``nest``: the platform nest's value if known (:func:`platform_view`).
+    """
+    if nest is None:
+        nest = nest_value(platform_u, params["platform_nest_dissimilarity"])
     return ServiceMarket(
         usage=usage,
         in_house=in_house,
@@ -173,24 +200,27 @@ def usage_reach(firms: FirmState, rows: np.ndarray | slice | None = None) -> np.
 def maker_exponentials(values, codes, n, capability_weight, installed_base_bonus,
                        trust_weight, performance_bonus):
     """``exp`` of every firm's maker utilities (added services, pay-per-use), rows ``:n``."""
-    utilities, exponentials = np.empty((2, 2, n))
+    service, digital, trust, rung = values[SERVICE], values[DIGITAL], values[TRUST], codes[RUNG]
+    added, usage = np.empty(n), np.empty(n)
     for i in rows(n):
-        utilities[0, i], utilities[1, i] = maker_utility_terms(
-            values[SERVICE, i], values[DIGITAL, i], values[TRUST, i], codes[RUNG, i],
-            capability_weight, installed_base_bonus, trust_weight, performance_bonus)
-    exp_into(utilities[0], exponentials[0], n)
-    exp_into(utilities[1], exponentials[1], n)
+        added[i], usage[i] = maker_utility_terms(service[i], digital[i], trust[i], rung[i],
+                                                 capability_weight, installed_base_bonus,
+                                                 trust_weight, performance_bonus)
+    exponentials = np.empty((2, n))
+    exp_into(added, exponentials[0], n)
+    exp_into(usage, exponentials[1], n)
     return exponentials
 
 
 @rule
-def _sales(values, codes, flags, i, e_maker, usage, e_nest_added, e_nest_usage, e_in_house,
-           usage_service_ratio, goods_squeeze):
-    """Row ``i``'s sales under the market view (dead firms sell nothing)."""
-    return split_sales(where(flags[IS_ALIVE, i], values[GOODS_DEMAND, i], 0.0),
-                       values[SERVICE_POTENTIAL, i], usage_reach_of(codes[KIND, i]),
-                       codes[RUNG, i], e_maker[0, i], e_maker[1, i], usage, e_nest_added,
-                       e_nest_usage, e_in_house, usage_service_ratio, goods_squeeze)
+def sales_of(alive, goods_demand, potential, kind, rung, e_added, e_usage, usage,
+             e_nest_added, e_nest_usage, e_in_house, usage_service_ratio: float,
+             goods_squeeze: float):
+    """A firm's sales under the market view (``agents.economics.split_sales``); a dead firm
+    sells nothing."""
+    return split_sales(where(alive, goods_demand, 0.0), potential, usage_reach_of(kind), rung,
+                       e_added, e_usage, usage, e_nest_added, e_nest_usage, e_in_house,
+                       usage_service_ratio, goods_squeeze)
 
 
 @rule
@@ -200,10 +230,15 @@ def _totals(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usa
     nest = nest_value(platform_u, dissimilarity)
     nest_usage = nest + usage_edge_at(usage_edge_share, usage_2040, usage) * penalty
     e_nest_added, e_nest_usage, e_in_house = exp(nest), exp(nest_usage), exp(in_house)
-    service, added, platform_added, platform_usage, added_demand = np.empty((5, n))
+    alive, kind, rung = flags[IS_ALIVE], codes[KIND], codes[RUNG]
+    demand, potential = values[GOODS_DEMAND], values[SERVICE_POTENTIAL]
+    e_added, e_usage = e_maker[0], e_maker[1]
+    service, added, platform_added, platform_usage, added_demand = (
+        np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n))
     for i in rows(n):
-        sales = _sales(values, codes, flags, i, e_maker, usage, e_nest_added, e_nest_usage,
-                       e_in_house, usage_service_ratio, goods_squeeze)
+        sales = sales_of(alive[i], demand[i], potential[i], kind[i], rung[i], e_added[i],
+                         e_usage[i], usage, e_nest_added, e_nest_usage, e_in_house,
+                         usage_service_ratio, goods_squeeze)
         service[i] = sales[1] + sales[2]
         added[i] = sales[1]
         platform_added[i], platform_usage[i] = sales[5], sales[6]
@@ -222,14 +257,8 @@ def _totals_kernel(values, codes, flags, n, e_maker, platform_u, penalty, in_hou
 @kernel
 def _settle_totals(values, codes, flags, n, e_maker, platform_values, platform_flags, m,
                    penalty, in_house, usage, utility_terms, terms):
-    platform_u = np.empty(m)
-    for j in rows(m):
-        alive = platform_flags[P_ALIVE, j]
-        u = platform_utility_terms(utility_terms[0], utility_terms[1], utility_terms[2],
-                                   platform_values[P_CAPABILITY, j],
-                                   platform_values[P_MARKET_SHARE, j],
-                                   where(alive, platform_values[P_REACH, j], 1.0), penalty)
-        platform_u[j] = where(alive, u, -np.inf)
+    platform_u = _platform_utilities(platform_values, platform_flags, m, utility_terms[0],
+                                     utility_terms[1], utility_terms[2], penalty)
     return _totals(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usage,
                    *terms)
 
@@ -322,35 +351,60 @@ def settle_2020(firms: FirmState, platforms: PlatformState, params: dict,
 def _clear(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_usage, e_in_house,
            usage_service_ratio, goods_squeeze, service_margin, threshold, product_margin,
            competitor_gain, competitor_gain_2020, overhead_share, hoarding, support_share,
-           trend_productivity, short_time_cover):
-    alive = flags[IS_ALIVE]
-    service, platform_added, platform_usage, share, demand = np.empty((5, n))
+           trend_productivity, short_time_cover, platform_values, platform_u, dissimilarity):
+    alive, servitizing, kind, rung = (flags[IS_ALIVE], flags[IS_SERVITIZING], codes[KIND],
+                                      codes[RUNG])
+    demand_in, potential = values[GOODS_DEMAND], values[SERVICE_POTENTIAL]
+    gain, gain_2020 = values[PRODUCTIVITY_GAIN], values[PRODUCTIVITY_GAIN_2020]
+    climb_cost, employees = values[CLIMB_COST], values[EMPLOYEES]
+    per_goods, offshored = values[JOBS_PER_GOODS], values[OFFSHORED]
+    production_jobs = values[PRODUCTION_JOBS]
+    e_added, e_usage = e_maker[0], e_maker[1]
+    # The loop writes fresh arrays, so that it vectorises; the state is written after it.
+    goods, service, share, demand = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    profit, margin, platform_added, platform_usage = (np.empty(n), np.empty(n), np.empty(n),
+                                                      np.empty(n))
+    servitized = np.empty(n, np.bool_)
     for i in rows(n):
-        sales = _sales(values, codes, flags, i, e_maker, usage, e_nest_added, e_nest_usage,
-                       e_in_house, usage_service_ratio, goods_squeeze)
-        goods, usage_revenue = sales[0], sales[2]
-        service[i] = sales[1] + usage_revenue
-        rate = service_margin_at(service[i], goods, service_margin, threshold)
-        values[GOODS_REVENUE, i], values[SERVICE_REVENUE, i] = goods, service[i]
+        live = alive[i]
+        sales = sales_of(live, demand_in[i], potential[i], kind[i], rung[i], e_added[i],
+                         e_usage[i], usage, e_nest_added, e_nest_usage, e_in_house,
+                         usage_service_ratio, goods_squeeze)
+        sold, served = sales[0], sales[1] + sales[2]
+        goods[i], service[i] = sold, served
         demand[i], platform_added[i], platform_usage[i], share[i] = (sales[3], sales[5],
                                                                     sales[6], sales[7])
-        values[SERVICE_DEMAND, i], values[PLATFORM_SHARE, i] = demand[i], share[i]
-        values[SERVICE_PROFIT, i] = usage_revenue * rate
-        goods_margin = goods_margin_rate(product_margin, values[PRODUCTIVITY_GAIN, i],
-                                         values[PRODUCTIVITY_GAIN_2020, i], competitor_gain,
+        rate = service_margin_at(served, sold, service_margin, threshold)
+        profit[i] = sales[2] * rate
+        goods_margin = goods_margin_rate(product_margin, gain[i], gain_2020[i], competitor_gain,
                                          competitor_gain_2020)
-        costs = organisation_costs(values, codes, flags, i, overhead_share)
-        values[MARGIN, i] = where(alive[i], goods * goods_margin + service[i] * rate - costs,
-                                  0.0)
+        costs = organisation_costs(live, servitizing[i], rung[i], climb_cost[i], employees[i],
+                                   overhead_share)
+        earned = where(live, sold * goods_margin + served * rate - costs, 0.0)
         # Idle production staff still cost wages (not in the 2020 state the run starts from).
-        values[MARGIN, i] -= where(hoarding, idle_wages(values, flags, i, support_share,
-                                                         trend_productivity, short_time_cover),
-                                   0.0)
-        revenue = goods + service[i]
-        flags[IS_SERVITIZED, i] = alive[i] & (divide_where(service[i], revenue, revenue > 0)
-                                              >= threshold)
-    return (psum(service, n), psum(platform_added, n), psum(platform_usage, n),
-            psum_where(share, alive, n), psum(demand, n))
+        margin[i] = earned - where(hoarding, idle_wages(
+            live, sold, per_goods[i], gain_2020[i], gain[i], offshored[i], production_jobs[i],
+            support_share, trend_productivity, short_time_cover), 0.0)
+        revenue = sold + served
+        servitized[i] = live & (divide_where(served, revenue, revenue > 0) >= threshold)
+    for i in rows(n):
+        values[GOODS_REVENUE, i], values[SERVICE_REVENUE, i] = goods[i], service[i]
+        values[SERVICE_DEMAND, i], values[PLATFORM_SHARE, i] = demand[i], share[i]
+        values[SERVICE_PROFIT, i], values[MARGIN, i] = profit[i], margin[i]
+        flags[IS_SERVITIZED, i] = servitized[i]
+    industrial = psum(service, n)
+    platform_total = psum(platform_added, n) + psum(platform_usage, n)
+    # Platforms split their nest's sales by their within-nest shares (the usage bonus is
+    # common to all platforms, so both segments split alike).
+    within = within_nest_shares(platform_u, dissimilarity)
+    market = industrial + platform_total
+    customers = psum_where(share, alive, n)
+    for j in rows(len(platform_u)):
+        platform_values[P_REVENUE, j] = within[j] * platform_total
+        platform_values[P_CUSTOMERS, j] = within[j] * customers
+        platform_values[P_MARKET_SHARE, j] = (platform_values[P_REVENUE, j] / market
+                                              if market > 0 else 0.0)
+    return industrial, platform_total, psum(demand, n)
 
 
 def clear(firms: FirmState, platforms: PlatformState, params: dict, view: ServiceMarket,
@@ -375,22 +429,12 @@ def clear(firms: FirmState, platforms: PlatformState, params: dict, view: Servic
         The quarter's market aggregates.
 
     """
-    industrial, platform_added, platform_usage, customers, demand = _clear(
+    industrial, platform_total, demand = _clear(
         firms.values, firms.codes, firms.flags, firms.n, firms_exponentials(firms, params),
-        view.usage,
-        exp(view.nest_added), exp(view.nest_usage), exp(view.in_house),
+        view.usage, exp(view.nest_added), exp(view.nest_usage), exp(view.in_house),
         view.usage_service_ratio, view.goods_squeeze, view.service_margin, view.threshold,
         params["product_margin"], competitor_gain, competitor_gain_2020,
         params["service_overhead_share"], trend_productivity is not None,
-        params["support_function_share"], trend_productivity or 1.0, short_time_cover)
-    # Platforms split their nest's sales by their within-nest shares (the usage bonus is
-    # common to all platforms, so both segments split alike).
-    within = within_nest_shares(platform_u, params["platform_nest_dissimilarity"])
-    platform_total = float(platform_added + platform_usage)
-    industrial = float(industrial)
-    m = platforms.n
-    platforms.revenue[:m] = within * platform_total
-    platforms.customers[:m] = within * float(customers)
-    market = industrial + platform_total
-    platforms.market_share[:m] = platforms.revenue[:m] / market if market > 0 else 0.0
-    return MarketOutcome(industrial, platform_total, float(demand))
+        params["support_function_share"], trend_productivity or 1.0, short_time_cover,
+        platforms.values, platform_u, params["platform_nest_dissimilarity"])
+    return MarketOutcome(float(industrial), float(platform_total), float(demand))

@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from agents.economics import REVENUE_PER_JOB
-from agents.exact import exp, quantile
-from agents.jit import kernel, maximum, minimum, where
+from agents.economics import REVENUE_PER_JOB, productivity_gain
+from agents.exact import exp, psum, quantile
+from agents.jit import kernel, maximum, minimum, rows, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
 from model.state import (
     BASE_DEMAND,
@@ -25,12 +25,18 @@ from model.state import (
     DIGITAL,
     EMPLOYEES,
     ENTRY_QUARTER,
+    GOODS_DEMAND,
+    GOODS_REVENUE,
     IS_ALIVE,
+    IS_CLUSTER,
     IS_INSURED,
     IS_SERVICE_INTENSIVE,
     IS_STRATEGIC,
+    JOBS_PER_GOODS,
     KIND,
     PRODUCTION_JOBS,
+    PRODUCTIVITY_GAIN,
+    PRODUCTIVITY_GAIN_2020,
     RUNG,
     SECURITY,
     SERVICE,
@@ -199,6 +205,43 @@ def _new_firms(values, codes, flags, rows, kind, employees, quarter, draws, term
     flags[IS_INSURED, rows] = insured_draw < where(is_large, 0.9,
                                                    where(employees >= 50, 0.03, 0.002))
     codes[ENTRY_QUARTER, rows] = quarter
+
+
+def start_entrants(state: FirmState, rows: np.ndarray, ordinary: int, demand_index: float,
+                   imitation: np.ndarray, cluster_imitation: float, gain_at_mark: float,
+                   adoption_mark: float) -> float:
+    """Start this quarter's entrants (rows after :func:`add_firms`); returns their cash, EUR.
+
+    The first ``ordinary`` rows are ordinary entries; the sites drawn by a cluster after them
+    join it. Entrants sell what their customers ask at today's demand index.
+    """
+    return float(_start_entrants(state.values, state.flags, state.clients,
+                                 state.client_goods_2020, rows, ordinary, demand_index,
+                                 imitation, cluster_imitation, gain_at_mark, adoption_mark))
+
+
+@kernel
+def _start_entrants(values, flags, clients, client_goods_2020, new_rows, ordinary,
+                    demand_index, imitation, cluster_imitation, gain_at_mark, adoption_mark):
+    drawn = np.arange(len(new_rows)) >= ordinary
+    for k in rows(len(new_rows)):
+        i = new_rows[k]
+        flags[IS_CLUSTER, i] |= drawn[k]  # sites drawn by a cluster join it
+        imitation[i] = where(flags[IS_CLUSTER, i], cluster_imitation, 1.0)
+        gain = productivity_gain(values[DIGITAL, i], gain_at_mark, adoption_mark)
+        values[PRODUCTIVITY_GAIN, i] = gain
+        values[PRODUCTIVITY_GAIN_2020, i] = gain
+        values[GOODS_DEMAND, i] = values[BASE_DEMAND, i] * demand_index
+        values[GOODS_REVENUE, i] = values[GOODS_DEMAND, i]
+        values[JOBS_PER_GOODS, i] = values[EMPLOYEES, i] / maximum(values[GOODS_REVENUE, i],
+                                                                   1e-9)
+    for k in rows(len(new_rows)):
+        i = new_rows[k]
+        for c in range(CLIENTS_PER_SUPPLIER):
+            live = clients[i, c] >= 0
+            client_goods_2020[i, c] = where(live, values[GOODS_DEMAND,
+                                                         where(live, clients[i, c], 0)], 0.0)
+    return psum(values[CASH, new_rows[0]:], len(new_rows))
 
 
 def draw_clients(rng: np.random.Generator, state: FirmState) -> None:
