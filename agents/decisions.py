@@ -14,6 +14,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+from agents.attention import annuity as annuity
+from agents.attention import annuity_of
+from agents.attention import attention_exponent as attention_exponent
+from agents.attention import attention_probability as attention_probability
+from agents.attention import mid_step_share as mid_step_share
+from agents.attention import share_after as share_after
 from agents.economics import (
     PERFORMANCE_SERVICE_MIN,
     PERFORMANCE_TRUST_MIN,
@@ -49,69 +55,6 @@ DIGITAL_COST_SHARE = 0.4
 CLIMB_COST_SHARE = (0.0, 0.1, 0.6, 0.6)  # by the rung climbed to
 SECURITY_COST_SHARE = 0.1
 _CLIMB_COST_SHARES = np.array(CLIMB_COST_SHARE)  # indexable by an array of rungs too
-
-
-@rule
-def attention_probability(p, q: float, neighbour_share, imitation_multiplier,
-                          dt: float) -> np.ndarray:
-    """Bass hazard in agent form: the probability of considering an investment this step.
-
-    ``1 - exp(-(p + q * m * A) * dt)`` with A the adopter share among the neighbours and m
-    the imitation multiplier (``cluster_imitation_multiplier`` for cluster members, else 1).
-
-    Args:
-        p: external influence per year (per firm or scalar).
-        q: imitation per year.
-        neighbour_share: adopter share among neighbours, in [0, 1].
-        imitation_multiplier: per firm or scalar.
-        dt: step length in years (0.25 for a quarter).
-
-    Returns:
-        Probabilities in [0, 1).
-
-    """
-    return -expm1(attention_exponent(p, q, neighbour_share, imitation_multiplier, dt))
-
-
-@rule
-def attention_exponent(p, q: float, neighbour_share, imitation_multiplier, dt: float):
-    """The exponent of :func:`attention_probability`: ``-(p + q m A) dt``."""
-    return -(p + q * imitation_multiplier * neighbour_share) * dt
-
-
-@rule
-def share_after(share, probability):
-    """An adopter share after a share ``probability`` of the others has adopted."""
-    return share + (1 - share) * probability
-
-
-@rule
-def mid_step_share(p, q: float, neighbour_share, imitation_multiplier, dt: float) -> np.ndarray:
-    """Adopter share among the neighbours expected half-way through the step.
-
-    The Bass hazard is a continuous-time rate; evaluating it on the share at the start of a
-    quarter makes the agent-form curve lag the Bass (1969) curve by up to 3.5 percentage points
-    at q = 0.6/yr. Evaluating it at the expected mid-step share (a midpoint step) keeps the lag
-    near 0.1 points, with the hazard formula unchanged.
-
-    Returns:
-        The expected share at mid-step, in [0, 1].
-
-    """
-    return share_after(neighbour_share, attention_probability(p, q, neighbour_share,
-                                                              imitation_multiplier, dt / 2))
-
-
-def annuity(rate, quarters) -> np.ndarray:
-    """Present value of 1 EUR per quarter for ``quarters`` quarters at a yearly rate."""
-    return annuity_of(np.asarray(rate, dtype=float), np.asarray(quarters, dtype=float))
-
-
-@rule
-def annuity_of(rate, quarters):
-    """:func:`annuity` of arrays (or, in a kernel, of one row)."""
-    v = power(1.0 + rate, -0.25)
-    return where(v < 1.0, v * (1 - power(v, quarters)) / where(v < 1.0, 1 - v, 1.0), quarters)
 
 
 class DecisionContext(NamedTuple):
@@ -320,8 +263,10 @@ def choose_option(npv: np.ndarray, own_capex: np.ndarray, financing: np.ndarray,
 @rule
 def pick_project(npv_digital, npv_climb, own_digital, own_climb, financing, adopt_always,
                  adopted):
-    """:func:`choose_option` by columns (one row in a kernel): the first best of none,
-    digital and climb, each counted only if its NPV is positive and the firm can finance it.
+    """:func:`choose_option` by columns (one row in a kernel).
+
+    The first best of none, digital and climb, each counted only if its NPV is positive and
+    the firm can finance it.
     """
     docking = where(adopted, where(np.isfinite(npv_climb), CLIMB, NONE), DIGITAL)
     digital = where((npv_digital > 0) & (own_digital <= financing), npv_digital, -np.inf)
@@ -406,12 +351,8 @@ class Decision:
 
     def names(self) -> list[str]:
         """Each row's decision in words, e.g. ``climb + security``."""
-        out = []
-        for project, secure in zip(self.choice.tolist(), self.security.tolist(), strict=True):
-            parts = [OPTION_NAMES[project]] if project != NONE else []
-            parts += ["security"] if secure else []
-            out.append(" + ".join(parts) or "none")
-        return out
+        return [" + ".join([OPTION_NAMES[c]] * (c != NONE) + ["security"] * s) or "none"
+                for c, s in zip(self.choice.tolist(), self.security.tolist(), strict=True)]
 
 
 def decide(ctx: DecisionContext, financing: np.ndarray, adopt_always: bool,
@@ -448,10 +389,7 @@ def decide(ctx: DecisionContext, financing: np.ndarray, adopt_always: bool,
 
 def ask(grant: Callable[[np.ndarray], np.ndarray], cost: np.ndarray, rate: np.ndarray,
         applied: np.ndarray) -> np.ndarray:
-    """Send the applications, in row order, to ``grant``; per row, whether it was granted.
-
-    ``grant`` is not called when nobody applies.
-    """
+    """Send the applications, in row order, to ``grant`` (not called if none): granted rows."""
     granted = np.zeros(len(applied), dtype=bool)
     applying = np.flatnonzero(applied)
     if len(applying):

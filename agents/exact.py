@@ -18,7 +18,7 @@ import ctypes
 
 import numpy as np
 
-from agents.jit import rule
+from agents.rulebook import rule
 
 _LOOPS: dict[str, int] = {}  # ufunc name -> address of its float64 inner loop
 _SYMBOL = "servisim_numpy_{}_f8"
@@ -218,17 +218,26 @@ def overload_helpers() -> None:
     On one value the compiled form calls numpy's loop for one element (about 20-40 ns: use
     the ``*_into`` forms for whole arrays in hot loops); on an array it calls it once.
     """
-    from numba import types
-    from numba.extending import overload, register_jitable
-
     from agents.exact_llvm import binary_loop, unary_loop
 
-    opts = {"error_model": "numpy"}
     unary = {name: unary_loop(_SYMBOL.format(name)) for name in ("exp", "expm1", "log")}
-    power_one, power_many = binary_loop(_SYMBOL.format("power"))
+    _overload_unary(unary)
+    _overload_power(*binary_loop(_SYMBOL.format("power")))
+    _overload_quantile()
+    _overload_sums()
 
-    def is_array(*args) -> bool:
-        return any(isinstance(a, types.Array) for a in args)
+
+_OPTS = {"error_model": "numpy"}
+
+
+def _is_array(*args) -> bool:
+    from numba import types
+
+    return any(isinstance(a, types.Array) for a in args)
+
+
+def _overload_unary(unary: dict) -> None:
+    from numba.extending import overload, register_jitable
 
     def unary_form(name):
         one, many = unary[name]
@@ -242,44 +251,15 @@ def overload_helpers() -> None:
             return out
 
         def impl(x):
-            if is_array(x):
+            if _is_array(x):
                 return lambda x: on_array(x)
             return lambda x: one(float(x))
         return impl
 
-    overload(exp, jit_options=opts)(unary_form("exp"))
-    overload(expm1, jit_options=opts)(unary_form("expm1"))
-    overload(log, jit_options=opts)(unary_form("log"))
-    overload(exp_array, jit_options=opts)(unary_form("exp"))
-
-    @register_jitable
-    def power_on_arrays(x, y, size, x_stride, y_stride):
-        out = np.empty(size)
-        if size > 0:
-            power_many(x.ctypes.data, y.ctypes.data, out.ctypes.data, size, x_stride, y_stride)
-        return out
-
-    @overload(power, jit_options=opts)
-    def _power(x, y):
-        x_array, y_array = is_array(x), is_array(y)
-        if x_array and y_array:
-            return lambda x, y: power_on_arrays(x.astype(np.float64), y.astype(np.float64),
-                                                x.size, 8, 8)
-        if x_array:  # numpy broadcasts the scalar: stride 0
-            return lambda x, y: power_on_arrays(x.astype(np.float64), np.full(1, float(y)),
-                                                x.size, 8, 0)
-        if y_array:
-            return lambda x, y: power_on_arrays(np.full(1, float(x)), y.astype(np.float64),
-                                                y.size, 0, 8)
-        return lambda x, y: power_one(float(x), float(y))
-
-    @overload(power_of_array, jit_options=opts)
-    def _power_of_array(x, e):
-        if is_array(x):
-            return lambda x, e: (np.sqrt(x) if e == 0.5 else
-                                 power_on_arrays(x.astype(np.float64), np.full(1, float(e)),
-                                                 x.size, 8, 0))
-        return lambda x, e: np.sqrt(x) if e == 0.5 else power_one(float(x), float(e))
+    overload(exp, jit_options=_OPTS)(unary_form("exp"))
+    overload(expm1, jit_options=_OPTS)(unary_form("expm1"))
+    overload(log, jit_options=_OPTS)(unary_form("log"))
+    overload(exp_array, jit_options=_OPTS)(unary_form("exp"))
 
     def into_form(name):
         many = unary[name][1]
@@ -291,10 +271,47 @@ def overload_helpers() -> None:
             return run
         return impl
 
-    overload(exp_into, jit_options=opts)(into_form("exp"))
-    overload(expm1_into, jit_options=opts)(into_form("expm1"))
+    overload(exp_into, jit_options=_OPTS)(into_form("exp"))
+    overload(expm1_into, jit_options=_OPTS)(into_form("expm1"))
 
-    @overload(quantile, jit_options=opts)
+
+def _overload_power(power_one, power_many) -> None:
+    from numba.extending import overload, register_jitable
+
+    @register_jitable
+    def power_on_arrays(x, y, size, x_stride, y_stride):
+        out = np.empty(size)
+        if size > 0:
+            power_many(x.ctypes.data, y.ctypes.data, out.ctypes.data, size, x_stride, y_stride)
+        return out
+
+    @overload(power, jit_options=_OPTS)
+    def _power(x, y):
+        x_array, y_array = _is_array(x), _is_array(y)
+        if x_array and y_array:
+            return lambda x, y: power_on_arrays(x.astype(np.float64), y.astype(np.float64),
+                                                x.size, 8, 8)
+        if x_array:  # numpy broadcasts the scalar: stride 0
+            return lambda x, y: power_on_arrays(x.astype(np.float64), np.full(1, float(y)),
+                                                x.size, 8, 0)
+        if y_array:
+            return lambda x, y: power_on_arrays(np.full(1, float(x)), y.astype(np.float64),
+                                                y.size, 0, 8)
+        return lambda x, y: power_one(float(x), float(y))
+
+    @overload(power_of_array, jit_options=_OPTS)
+    def _power_of_array(x, e):
+        if _is_array(x):
+            return lambda x, e: (np.sqrt(x) if e == 0.5 else
+                                 power_on_arrays(x.astype(np.float64), np.full(1, float(e)),
+                                                 x.size, 8, 0))
+        return lambda x, e: np.sqrt(x) if e == 0.5 else power_one(float(x), float(e))
+
+
+def _overload_quantile() -> None:
+    from numba.extending import overload
+
+    @overload(quantile, jit_options=_OPTS)
     def _quantile(x, q):
         def impl(x, q):
             # numpy's _quantile and _lerp for method="linear": the order statistics around
@@ -314,11 +331,15 @@ def overload_helpers() -> None:
             return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
         return impl
 
-    @overload(psum, jit_options=opts)
+
+def _overload_sums() -> None:
+    from numba.extending import overload
+
+    @overload(psum, jit_options=_OPTS)
     def _psum(x, n):
         return lambda x, n: _pairwise(x, n)
 
-    @overload(psum_where, jit_options=opts)
+    @overload(psum_where, jit_options=_OPTS)
     def _psum_where(x, mask, n):
         def impl(x, mask, n):
             packed = np.empty(n)
@@ -330,7 +351,7 @@ def overload_helpers() -> None:
             return _pairwise(packed, k)
         return impl
 
-    @overload(count, jit_options=opts)
+    @overload(count, jit_options=_OPTS)
     def _count(mask, n):
         def impl(mask, n):
             k = 0

@@ -57,8 +57,10 @@ def unary_loop(symbol: str):
 
 
 def binary_loop(symbol: str):
-    """Intrinsics for a (float64, float64) -> float64 loop: ``(scalar(x, y),
-    vector(a, b, dst, n, a_stride, b_stride))`` (strides in bytes: 8, or 0 to broadcast).
+    """Intrinsics for a (float64, float64) -> float64 loop of numpy.
+
+    Returns ``(scalar(x, y), vector(a, b, dst, n, a_stride, b_stride))``, strides in bytes:
+    8, or 0 to broadcast.
     """
 
     @intrinsic

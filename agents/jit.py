@@ -30,6 +30,7 @@ check would miss).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -40,16 +41,17 @@ from typing import Any
 
 import numpy as np
 
-_RULES: list[Callable] = []
+from agents.rulebook import RULES, STATE
+from agents.rulebook import rule as rule
+
 MEMORY_CHECKS = 1024  # LLVM's run-time overlap checks allowed per vectorised loop
-_STATE: dict[str, Any] = {"installed": False, "enabled": None}
 
 
 def enabled() -> bool:
     """Whether kernels run compiled (numba importable, not disabled, numpy's loops bound)."""
-    if _STATE["enabled"] is None:
-        _STATE["enabled"] = _install()
-    return _STATE["enabled"]
+    if STATE["enabled"] is None:
+        STATE["enabled"] = _install()
+    return STATE["enabled"]
 
 
 # --- the helpers a kernel body may use (numpy here; compiled forms in _install) --------------
@@ -90,16 +92,6 @@ def divide_where(a, b, condition):
 
 
 # --- decorators ---------------------------------------------------------------------------
-def rule(fn: Callable) -> Callable:
-    """Mark a numpy-style function as callable from kernels (it stays a plain function)."""
-    _RULES.append(fn)
-    if _STATE["enabled"]:  # installed already: register this late one too
-        from numba.extending import register_jitable
-
-        register_jitable(error_model="numpy")(fn)
-    return fn
-
-
 class Kernel:
     """A kernel: compiled by numba on first call when :func:`enabled`, else plain numpy.
 
@@ -130,10 +122,9 @@ class Kernel:
         if cache is not None:
             # numba's own per-file freshness check would keep a stale kernel after a change in
             # a rule it inlines from another file: stamp entries with the whole source tree.
-            try:
+            # No source file (an interactive session): compile once per process instead.
+            with contextlib.suppress(RuntimeError):
                 dispatcher._cache = cache(self.fn)
-            except RuntimeError:  # no source file (an interactive session): compile per process
-                pass
         return dispatcher
 
 
@@ -171,7 +162,7 @@ def _install() -> bool:
     exact.overload_helpers()
     from numba.extending import register_jitable
 
-    for fn in _RULES:
+    for fn in RULES:
         register_jitable(error_model="numpy")(fn)
     return True
 

@@ -84,7 +84,8 @@ def update_demand(firms: FirmState, params: dict, demand_index: float,
 def _update_demand(values, codes, flags, clients, client_goods_2020, n, demand_index,
                    competitor_gain, competitor_gain_2020, sales_ratio, regional_client_share):
     alive, kind, goods_demand = flags[IS_ALIVE], codes[KIND], values[GOODS_DEMAND]
-    gain, gain_2020, trust = values[PRODUCTIVITY_GAIN], values[PRODUCTIVITY_GAIN_2020], values[TRUST]
+    gain, gain_2020 = values[PRODUCTIVITY_GAIN], values[PRODUCTIVITY_GAIN_2020]
+    trust = values[TRUST]
     base_demand = values[BASE_DEMAND]
     # Suppliers' demand follows their clients' demand of last quarter: read it all first.
     index, demand = np.empty(n), np.empty(n)

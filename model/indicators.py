@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.exact import count, psum_where
-from agents.jit import divide_where, kernel, rows, where
+from agents.jit import divide_where, kernel, rows
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE
 from model.population import JOBS_2017
 from model.state import (
@@ -20,8 +20,8 @@ from model.state import (
     EXIT_CAUSE,
     EXIT_CYBER,
     GOODS_REVENUE,
-    IS_ALIVE,
     IS_ADOPTED,
+    IS_ALIVE,
     IS_CLUSTER,
     IS_LARGE,
     IS_SERVICE_INTENSIVE,
@@ -34,6 +34,7 @@ from model.state import (
     SERVICE_JOBS,
     SERVICE_REVENUE,
 )
+
 #: Indicator names (the DataCollector's columns), the spec's first, then model v2's.
 INDICATORS: tuple[str, ...] = (
     "industrial_service_capture",

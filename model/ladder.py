@@ -19,7 +19,6 @@ from agents.jit import kernel, rows, rule, where
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE, PERFORMANCE
 from model.state import (
     ABANDONED,
-    CLIMB_COST,
     EMPLOYEES,
     IS_ALIVE,
     IS_SERVITIZING,

@@ -29,6 +29,7 @@ from model import (
     jobs,
     ladder,
     market,
+    market_2020,
     platforms,
 )
 from model import indicators as indicator_defs
@@ -180,11 +181,11 @@ class ServitizationModel(mesa.Model):
             row = platforms.add_platforms(pl, np.array([platforms.INITIAL_CAPABILITY]), 0)
             pl.reach[row] = 1.0  # known to every customer by 2020
             pl.market_share[: pl.n] = (1 - p["service_capture_2020"]) / pl.n
-            self.know_how_penalty, self.in_house = market.settle_2020(f, pl, p, usage)
+            self.know_how_penalty, self.in_house = market_2020.settle_2020(f, pl, p, usage)
             if pl.n >= p["max_platforms"]:
                 return
             u = market.platform_utilities(pl, p, self.know_how_penalty)
-            size = market.capture_base(market.totals_under(f, p, u, self.know_how_penalty,
+            size = market_2020.capture_base(market_2020.totals_under(f, p, u, self.know_how_penalty,
                                                            self.in_house, usage))
             profit, _ = platforms.candidate_profit(f, p, self.know_how_penalty, self.in_house,
                                                    usage, size, u, typical)

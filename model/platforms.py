@@ -15,7 +15,7 @@ from agents.economics import within_nest_shares
 from agents.exact import count, psum
 from agents.jit import kernel, maximum, rows, where
 from agents.platforms import PlatformEntrant, platform_leaves
-from model import market
+from model import market, market_2020
 from model.state import (
     P_ALIVE,
     P_CAPABILITY,
@@ -114,7 +114,7 @@ def candidate_profit(firms: FirmState, params: dict, penalty: float, in_house: f
     # It plans on the customers it will reach: judged at full reach (no data yet).
     u_new = market.platform_utility(params, capability, 0.0, 1.0, penalty)
     both = np.append(utilities, u_new)
-    totals = market.totals_under(firms, params, both, penalty, in_house, usage)
+    totals = market_2020.totals_under(firms, params, both, penalty, in_house, usage)
     nest_sales = totals[2] + totals[3]
     mine = within_nest_shares(both, params["platform_nest_dissimilarity"])[-1] * nest_sales
     return mine * params["service_margin"] - fixed_cost(params, service_market), both
