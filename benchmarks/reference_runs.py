@@ -1,11 +1,11 @@
 """Reference runs: the numbers a speed-up must reproduce exactly.
 
-Eleven (seed, parameters, scale) cases: the defaults at two scales, the four presets of
+Twelve (seed, parameters, scale) cases: the defaults at two scales, the four presets of
 ``calibration/presets.toml``, and points with every uncertainty or every lever at an end of its
 SA range (``model.parameters.by_role``). For each, the stored file keeps the full parameter
 dict (every registry parameter, resolved when the case was written, so that later changes of the
 defaults do not move the case), the quarterly ``trajectory()`` and the final ``indicators()``;
-``tests/test_reference_runs.py`` reruns them and asks for identical numbers.
+``tests/model/test_reference_runs.py`` reruns them and asks for identical numbers.
 
 Run: ``.venv/bin/python benchmarks/reference_runs.py`` to check the current code against the
 stored outputs, ``--write`` to store them again (only after a deliberate change of the model's
