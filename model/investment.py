@@ -22,6 +22,7 @@ from agents.firms import borrowing_limit, evaluates_by_kind
 from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
 from model import cyber, market
+from model.policy import RELANCE_LAST_YEAR
 from model.calendar import DT
 from model.finance import REPAYMENT_QUARTERS
 from model.macro import usage_curve, usage_on_curve
@@ -98,7 +99,8 @@ def decision_terms(model) -> tuple:
     _, nest = market.platform_view(model.platforms, p, model.know_how_penalty)
     return (
         p["strategic_horizon_years"], p["myopic_horizon_years"], model.t_years,
-        *usage_curve(p["usage_share_2040"]), model.policy.is_open(), p["subsidy_rate"],
+        *usage_curve(p["usage_share_2040"]), model.policy.is_open(),
+        p["subsidy_rate_relance"] if model.year <= RELANCE_LAST_YEAR else p["subsidy_rate"],
         p["investment_cost_sme"], p["investment_size_exponent"], model.wright_multiplier,
         p["call_project_gain"], p["digital_project_gain"], model.competitor_gain,
         model.competitor_gain_2020, p["digital_productivity_gain"], p["digital_sales_ratio"],
