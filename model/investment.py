@@ -22,11 +22,10 @@ from agents.firms import borrowing_limit, evaluates_by_kind
 from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
 from model import cyber, market
-from model.policy import RELANCE_LAST_YEAR
 from model.calendar import DT
 from model.finance import REPAYMENT_QUARTERS
 from model.macro import usage_curve, usage_on_curve
-from model.policy import ELIGIBLE_EMPLOYEES
+from model.policy import ELIGIBLE_EMPLOYEES, RELANCE_LAST_YEAR
 from model.population import REFERENCE_SME_EMPLOYEES
 from model.state import (
     CASH,
