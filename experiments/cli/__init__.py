@@ -43,11 +43,23 @@ def plugin_modules() -> list:
     return modules
 
 
+def version() -> str:
+    """The installed distribution's version (``0.1.0``), or ``unknown`` when not installed."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("servisim")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
     parser = argparse.ArgumentParser(
         prog="servisim",
         description="Servitization of Hauts-de-France industry, 2020-2040 (agent-based, Mesa).")
+    parser.add_argument("--version", action="version", version=f"servisim {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in [*command_modules(), *plugin_modules()]:
         module.register(sub)
@@ -76,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"servisim: error: cannot write {err.filename or 'a file'}: {err.strerror}; "
               "free some space or choose another folder with --out", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `servisim params | head`: the reader has gone; say nothing more. Point stdout at
+        # devnull so that Python's flush at exit does not raise a second time.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("servisim: interrupted", file=sys.stderr)
         return 130
