@@ -104,14 +104,14 @@ class AppModel(ServitizationModel):
 
 # --- live charts: the axes drawn once per model, language and theme; the data every quarter ---
 @solara.component
-def LiveChart(model, make):
+def LiveChart(model, make, height: str = "420px"):
     """A live figure of the model (``make(model, lang, dark)``), redrawn at every step."""
     TICK.get()
     lang, dark = LANG.value, bool(solara.lab.theme.dark_effective)
     figure = solara.use_memo(lambda: make(model, lang, dark), [model, make, lang, dark])
     with solara.Column(gap="0px", style={"align-items": "center"}):
         rw.Image(value=figure.frame(model), format=FORMAT,
-                 layout={"width": "100%", "max_height": "420px", "object_fit": "contain"})
+                 layout={"width": "100%", "max_height": height, "object_fit": "contain"})
         solara.Text(figure.caption, style={"font-size": "14px"})
 
 
@@ -203,7 +203,7 @@ def MainView(model):
             LiveChart(model, CYBER_SUBSIDY)
     elif tab == 1:
         with solara.ColumnsResponsive(default=12, large=[8, 4]):
-            LiveChart(model, _network)
+            LiveChart(model, _network, height="680px")
             InspectorWithHistory(model)
     elif tab == 2:
         with solara.ColumnsResponsive(default=12, large=[7, 5]):

@@ -104,8 +104,10 @@ def AgentInspector(model):
     names = list(kinds())
     with solara.Column(style={"padding": "8px"}, gap="4px"):
         solara.Text(t("inspector"), style={"font-size": "17px"})
-        solara.ToggleButtonsSingle(value=names[kind], values=names, dense=True,
-                                   on_value=lambda label: pick(names.index(label)))
+        with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):  # wraps in a narrow column
+            for k, name in enumerate(names):
+                solara.Button(name, small=True, outlined=k != kind, color="primary",
+                              on_click=lambda k=k: pick(k), class_=f"kind-{k}")
         rows = rows_of_kind(model, kind)
         if kind == PLATFORM and not len(rows):
             solara.Text(t("no_platform"))
