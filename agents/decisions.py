@@ -10,20 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
+from agents.attention import annuity as annuity
+from agents.attention import annuity_of
+from agents.attention import attention_exponent as attention_exponent
+from agents.attention import attention_probability as attention_probability
+from agents.attention import mid_step_share as mid_step_share
+from agents.attention import share_after as share_after
 from agents.economics import (
     PERFORMANCE_SERVICE_MIN,
     PERFORMANCE_TRUST_MIN,
     ServiceMarket,
-    accounts,
     attack_rate,
     competitiveness,
     goods_margin_rate,
     productivity_gain,
     service_margin_rate,
+    state_sales,
 )
+from agents.exact import expm1, power
+from agents.jit import maximum, minimum, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
 
 #: Investment options, the columns of :func:`option_values`. ``climb`` is the next rung of the
@@ -45,57 +54,14 @@ SECURITY_GAIN = 0.5
 DIGITAL_COST_SHARE = 0.4
 CLIMB_COST_SHARE = (0.0, 0.1, 0.6, 0.6)  # by the rung climbed to
 SECURITY_COST_SHARE = 0.1
+_CLIMB_COST_SHARES = np.array(CLIMB_COST_SHARE)  # indexable by an array of rungs too
 
 
-def attention_probability(p, q: float, neighbour_share, imitation_multiplier,
-                          dt: float) -> np.ndarray:
-    """Bass hazard in agent form: the probability of considering an investment this step.
-
-    ``1 - exp(-(p + q * m * A) * dt)`` with A the adopter share among the neighbours and m
-    the imitation multiplier (``cluster_imitation_multiplier`` for cluster members, else 1).
-
-    Args:
-        p: external influence per year (per firm or scalar).
-        q: imitation per year.
-        neighbour_share: adopter share among neighbours, in [0, 1].
-        imitation_multiplier: per firm or scalar.
-        dt: step length in years (0.25 for a quarter).
-
-    Returns:
-        Probabilities in [0, 1).
-
-    """
-    return -np.expm1(-(p + q * imitation_multiplier * neighbour_share) * dt)
-
-
-def mid_step_share(p, q: float, neighbour_share, imitation_multiplier, dt: float) -> np.ndarray:
-    """Adopter share among the neighbours expected half-way through the step.
-
-    The Bass hazard is a continuous-time rate; evaluating it on the share at the start of a
-    quarter makes the agent-form curve lag the Bass (1969) curve by up to 3.5 percentage points
-    at q = 0.6/yr. Evaluating it at the expected mid-step share (a midpoint step) keeps the lag
-    near 0.1 points, with the hazard formula unchanged.
-
-    Returns:
-        The expected share at mid-step, in [0, 1].
-
-    """
-    a = np.asarray(neighbour_share, dtype=float)
-    return a + (1 - a) * attention_probability(p, q, a, imitation_multiplier, dt / 2)
-
-
-def annuity(rate, quarters) -> np.ndarray:
-    """Present value of 1 EUR per quarter for ``quarters`` quarters at a yearly rate."""
-    v = (1.0 + np.asarray(rate, dtype=float)) ** -0.25
-    quarters = np.asarray(quarters, dtype=float)
-    return np.where(v < 1.0, v * (1 - v**quarters) / np.where(v < 1.0, 1 - v, 1.0), quarters)
-
-
-@dataclass(frozen=True)
-class DecisionContext:
+class DecisionContext(NamedTuple):
     """What considering firms know when they evaluate their options (one quarter).
 
-    Per-firm fields are arrays aligned with the rows being evaluated.
+    Per-firm fields are arrays aligned with the rows being evaluated (in a compiled kernel,
+    one row's values: a named tuple, so that kernels can take it).
 
     Attributes:
         hurdle: yearly hurdle rate (incl. the Covid premium while it lasts).
@@ -160,31 +126,40 @@ class DecisionContext:
     servitizing: np.ndarray
 
 
+@rule
+def profit_and_sales(ctx: DecisionContext, digital, service, security, rung):
+    """Expected quarterly profit once a state's gains have come in, and its service sales.
+
+    Profit is EBIT less the expected cyber cost per quarter; sales are in EUR per quarter.
+    """
+    gain = productivity_gain(digital, ctx.digital_gain, ctx.adoption_mark)
+    demand = ctx.goods_demand * competitiveness(gain, ctx.gain, 0.0, 0.0, ctx.sales_ratio)
+    sales = state_sales(demand, ctx.potential, ctx.usage_factor, rung, service, digital,
+                        ctx.trust, ctx.market)
+    goods_revenue, service_revenue = sales[0], sales[1] + sales[2]
+    ebit = (goods_revenue * goods_margin_rate(ctx.product_margin, gain, ctx.gain_2020,
+                                              ctx.competitor_gain, ctx.competitor_gain_2020)
+            + service_revenue * service_margin_rate(service_revenue, goods_revenue,
+                                                    ctx.market)
+            - ctx.overhead * (rung >= PAY_PER_USE))
+    rate = attack_rate(ctx.attack_hazard, digital, security, ctx.exposure, ctx.framework)
+    return ebit + expm1(-rate * 0.25) * ctx.expected_loss, service_revenue
+
+
 def quarterly_profit(ctx: DecisionContext, digital, service, security, rung,
                      with_sales: bool = False):
     """Expected EBIT less expected cyber cost per quarter, once a state's gains have come in.
 
     With ``with_sales``, also the state's service sales (EUR per quarter).
     """
-    gain = productivity_gain(digital, ctx.digital_gain, ctx.adoption_mark)
-    demand = ctx.goods_demand * competitiveness(gain, ctx.gain, 0.0, 0.0, ctx.sales_ratio)
-    sales = accounts(demand, ctx.potential, ctx.usage_factor, rung, service, digital, ctx.trust,
-                     ctx.market)
-    service_revenue = sales.service_revenue
-    ebit = (sales.goods_revenue * goods_margin_rate(ctx.product_margin, gain, ctx.gain_2020,
-                                                    ctx.competitor_gain,
-                                                    ctx.competitor_gain_2020)
-            + service_revenue * service_margin_rate(service_revenue, sales.goods_revenue,
-                                                    ctx.market)
-            - ctx.overhead * (rung >= PAY_PER_USE))
-    rate = attack_rate(ctx.attack_hazard, digital, security, ctx.exposure, ctx.framework)
-    profit = ebit + np.expm1(-rate * 0.25) * ctx.expected_loss
-    return (profit, service_revenue) if with_sales else profit
+    profit, sales = profit_and_sales(ctx, digital, service, security, rung)
+    return (profit, sales) if with_sales else profit
 
 
-def climb_cost(share: float, new_service_sales) -> np.ndarray:
+@rule
+def climb_cost(share: float, new_service_sales):
     """Organisation cost per quarter of a climb: a share of the service sales it should bring."""
-    return share * np.maximum(new_service_sales, 0.0)
+    return share * maximum(new_service_sales, 0.0)
 
 
 def option_values(ctx: DecisionContext) -> tuple[np.ndarray, np.ndarray]:
@@ -209,44 +184,59 @@ def valuation(ctx: DecisionContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         (npv, capex, organisation): the first two of shape (rows, 4), the last (rows,).
 
     """
+    *columns, organisation = option_terms(ctx)
+    rows = len(np.atleast_1d(ctx.digital))
+    npv = np.zeros((rows, 4))
+    capex = np.zeros((rows, 4))
+    npv[:, DIGITAL], npv[:, CLIMB], npv[:, SECURITY] = columns[:3]
+    capex[:, DIGITAL], capex[:, CLIMB], capex[:, SECURITY] = columns[3:]
+    return npv, capex, organisation
+
+
+@rule
+def option_terms(ctx: DecisionContext):
+    """The options' values, one row or arrays: what :func:`valuation` puts in columns.
+
+    Returns:
+        (npv digital, npv climb, npv security, capex digital, capex climb, capex security,
+        organisation cost per quarter of the climb).
+
+    """
     d0, s0, k0, r0 = ctx.digital, ctx.service, ctx.security, ctx.rung
     d_new = d0 + ctx.digital_step * (1 - d0)
     s_new = s0 + SERVICE_GAIN * (1 - s0)
     k_new = k0 + SECURITY_GAIN * (1 - k0)
-    annuity_h = annuity(ctx.hurdle, ctx.horizon_quarters)
+    annuity_h = annuity_of(ctx.hurdle, ctx.horizon_quarters)
     # Digital gains come in over the ramp-up: counted from half-way through it.
-    delayed = annuity_h * (1 + ctx.hurdle) ** (-ctx.ramp_quarters / 8)
-    annuity_t = annuity(ctx.hurdle, np.minimum(ctx.transition_quarters, ctx.horizon_quarters))
-    base, base_sales = quarterly_profit(ctx, d0, s0, k0, r0, with_sales=True)
-    rows = len(np.atleast_1d(d0))
-    npv = np.zeros((rows, 4))
-    capex = np.zeros((rows, 4))
+    delayed = annuity_h * power(1 + ctx.hurdle, -ctx.ramp_quarters / 8)
+    annuity_t = annuity_of(ctx.hurdle, minimum(ctx.transition_quarters, ctx.horizon_quarters))
+    base, base_sales = profit_and_sales(ctx, d0, s0, k0, r0)
     digital_cost = DIGITAL_COST_SHARE * ctx.package_cost
 
     # Digital: a first adoption, or an upgrade of capability that has aged.
-    capex[:, DIGITAL] = digital_cost
-    gain = quarterly_profit(ctx, d_new, s0, k0, r0) - base
-    npv[:, DIGITAL] = gain * delayed - capex[:, DIGITAL] * (1 - ctx.subsidy_rate)
+    gain = profit_and_sales(ctx, d_new, s0, k0, r0)[0] - base
+    npv_digital = gain * delayed - digital_cost * (1 - ctx.subsidy_rate)
 
-    target = np.minimum(r0 + 1, PERFORMANCE)
+    target = minimum(r0 + 1, PERFORMANCE)
     possible = (~ctx.servitizing & (r0 < PERFORMANCE)
                 & ((target < PERFORMANCE) | ((s0 >= PERFORMANCE_SERVICE_MIN)
                                              & (ctx.trust >= PERFORMANCE_TRUST_MIN))))
     needs_digital = (target >= PAY_PER_USE) & (d0 < ctx.adoption_mark)
-    d_climb = np.where(needs_digital, d_new, d0)
-    capex[:, CLIMB] = (np.where(needs_digital, digital_cost, 0.0)
-                       + np.asarray(CLIMB_COST_SHARE)[target] * ctx.package_cost)
-    climbed, sales = quarterly_profit(ctx, d_climb, s_new, k0, target, with_sales=True)
+    d_climb = where(needs_digital, d_new, d0)
+    capex_climb = (where(needs_digital, digital_cost, 0.0)
+                   + _CLIMB_COST_SHARES[target] * ctx.package_cost)
+    climbed, sales = profit_and_sales(ctx, d_climb, s_new, k0, target)
     organisation = climb_cost(ctx.transition_cost_share, sales - base_sales)
-    npv[:, CLIMB] = np.where(
-        possible, (climbed - base) * np.where(needs_digital, delayed, annuity_h)
-        - organisation * annuity_t - capex[:, CLIMB] * (1 - ctx.subsidy_rate), -np.inf)
+    npv_climb = where(
+        possible, (climbed - base) * where(needs_digital, delayed, annuity_h)
+        - organisation * annuity_t - capex_climb * (1 - ctx.subsidy_rate), -np.inf)
 
     # Security is not what the digitalisation calls fund: its NPV carries no subsidy.
-    capex[:, SECURITY] = SECURITY_COST_SHARE * ctx.package_cost
-    gain = quarterly_profit(ctx, d0, s0, k_new, r0) - base
-    npv[:, SECURITY] = gain * annuity_h - capex[:, SECURITY]
-    return npv, capex, organisation
+    capex_security = SECURITY_COST_SHARE * ctx.package_cost
+    gain = profit_and_sales(ctx, d0, s0, k_new, r0)[0] - base
+    npv_security = gain * annuity_h - capex_security
+    return (npv_digital, npv_climb, npv_security, digital_cost, capex_climb, capex_security,
+            organisation)
 
 
 def choose_option(npv: np.ndarray, own_capex: np.ndarray, financing: np.ndarray,
@@ -265,23 +255,77 @@ def choose_option(npv: np.ndarray, own_capex: np.ndarray, financing: np.ndarray,
         (rows,) chosen project codes (``none``, ``digital`` or ``climb``).
 
     """
-    if adopt_always:
-        done = np.zeros(npv.shape[0], bool) if adopted is None else adopted
-        return np.where(done, np.where(np.isfinite(npv[:, CLIMB]), CLIMB, NONE), DIGITAL)
-    projects = list(PROJECTS)
-    ok = (npv[:, projects] > 0) & (own_capex[:, projects] <= financing[:, None])
-    ok[:, NONE] = True
-    value = np.where(ok, npv[:, projects], -np.inf)
-    value[:, NONE] = 0.0
-    return np.asarray(projects)[np.argmax(value, axis=1)]
+    done = np.zeros(npv.shape[0], bool) if adopted is None else adopted
+    return np.asarray(pick_project(npv[:, DIGITAL], npv[:, CLIMB], own_capex[:, DIGITAL],
+                                   own_capex[:, CLIMB], financing, adopt_always, done))
+
+
+@rule
+def pick_project(npv_digital, npv_climb, own_digital, own_climb, financing, adopt_always,
+                 adopted):
+    """:func:`choose_option` by columns (one row in a kernel).
+
+    The first best of none, digital and climb, each counted only if its NPV is positive and
+    the firm can finance it.
+    """
+    docking = where(adopted, where(np.isfinite(npv_climb), CLIMB, NONE), DIGITAL)
+    digital = where((npv_digital > 0) & (own_digital <= financing), npv_digital, -np.inf)
+    climb = where((npv_climb > 0) & (own_climb <= financing), npv_climb, -np.inf)
+    best = where(digital > 0.0, digital, 0.0)
+    chosen = where(climb > best, CLIMB, where(digital > 0.0, DIGITAL, NONE))
+    return where(adopt_always, docking, chosen)
 
 
 def add_security(npv: np.ndarray, capex: np.ndarray, financing_left: np.ndarray,
                  adopt_always: bool) -> np.ndarray:
     """Which firms also buy security: it pays and they can still finance it."""
-    if adopt_always:
-        return np.zeros(len(npv), dtype=bool)
-    return (npv[:, SECURITY] > 0) & (capex[:, SECURITY] <= financing_left)
+    return np.asarray(buys_security(npv[:, SECURITY], capex[:, SECURITY], financing_left,
+                                    adopt_always), dtype=bool)
+
+
+@rule
+def buys_security(npv_security, capex_security, financing_left, adopt_always):
+    """:func:`add_security` by columns (one row in a kernel)."""
+    return where(adopt_always, False, (npv_security > 0) & (capex_security <= financing_left))
+
+
+@rule
+def project_cost(choice, capex_digital, capex_climb):
+    """Capex of the chosen project (0 for none)."""
+    return where(choice == DIGITAL, capex_digital, where(choice == CLIMB, capex_climb, 0.0))
+
+
+@rule
+def first_choice(npv_digital, npv_climb, capex_digital, capex_climb, rate, financing,
+                 adopt_always, adopted):
+    """A firm's choice before it applies for the subsidy, and its capex."""
+    choice = pick_project(npv_digital, npv_climb, capex_digital * (1 - rate),
+                          capex_climb * (1 - rate), financing, adopt_always, adopted)
+    return choice, project_cost(choice, capex_digital, capex_climb)
+
+
+@rule
+def final_choice(choice, cost, rate, applied, granted, npv_digital, npv_climb, npv_security,
+                 capex_digital, capex_climb, capex_security, financing, adopt_always, adopted):
+    """After the subsidy book's answer: a firm refused chooses again without the subsidy.
+
+    Returns:
+        (choice, security, total cost, subsidy, project cost, whether the granted project
+        would not have been worth it without the subsidy).
+
+    """
+    subsidy = where(applied & granted, cost * rate, 0.0)
+    retry = pick_project(npv_digital - capex_digital * rate, npv_climb - capex_climb * rate,
+                         capex_digital, capex_climb, financing, adopt_always, adopted)
+    refused = applied & ~granted
+    choice = where(refused, retry, choice)
+    cost = where(refused, project_cost(retry, capex_digital, capex_climb), cost)
+    chosen_npv = where(choice == DIGITAL, npv_digital, where(choice == CLIMB, npv_climb, 0.0))
+    additional = (subsidy > 0) & (chosen_npv - cost * rate <= 0)
+    security = buys_security(npv_security, capex_security, financing - (cost - subsidy),
+                             adopt_always)
+    total = cost + where(security, capex_security, 0.0)
+    return choice, security, total, subsidy, cost, additional
 
 
 @dataclass
@@ -307,12 +351,8 @@ class Decision:
 
     def names(self) -> list[str]:
         """Each row's decision in words, e.g. ``climb + security``."""
-        out = []
-        for project, secure in zip(self.choice.tolist(), self.security.tolist(), strict=True):
-            parts = [OPTION_NAMES[project]] if project != NONE else []
-            parts += ["security"] if secure else []
-            out.append(" + ".join(parts) or "none")
-        return out
+        return [" + ".join([OPTION_NAMES[c]] * (c != NONE) + ["security"] * s) or "none"
+                for c, s in zip(self.choice.tolist(), self.security.tolist(), strict=True)]
 
 
 def decide(ctx: DecisionContext, financing: np.ndarray, adopt_always: bool,
@@ -334,28 +374,24 @@ def decide(ctx: DecisionContext, financing: np.ndarray, adopt_always: bool,
         The decision of every row.
 
     """
-    npv, capex, organisation = valuation(ctx)
+    npv_d, npv_c, npv_s, capex_d, capex_c, capex_s, organisation = option_terms(ctx)
     rate = ctx.subsidy_rate
-    choice = choose_option(npv, capex * (1 - rate[:, None]), financing, adopt_always,
-                           ctx.adopted)
-    rows = np.arange(len(choice))
-    cost = capex[rows, choice]
-    subsidy = np.zeros(len(choice))
-    additional = 0.0
-    applying = np.flatnonzero((choice != NONE) & (rate > 0))
+    choice, cost = first_choice(npv_d, npv_c, capex_d, capex_c, rate, financing, adopt_always,
+                                ctx.adopted)
+    applied = (choice != NONE) & (rate > 0)
+    granted = ask(grant, cost, rate, applied)
+    choice, security, total, subsidy, cost, additional = final_choice(
+        choice, cost, rate, applied, granted, npv_d, npv_c, npv_s, capex_d, capex_c, capex_s,
+        financing, adopt_always, ctx.adopted)
+    return Decision(np.asarray(choice), security, total, subsidy, organisation,
+                    float(cost[additional].sum()) if applied.any() else 0.0)
+
+
+def ask(grant: Callable[[np.ndarray], np.ndarray], cost: np.ndarray, rate: np.ndarray,
+        applied: np.ndarray) -> np.ndarray:
+    """Send the applications, in row order, to ``grant`` (not called if none): granted rows."""
+    granted = np.zeros(len(applied), dtype=bool)
+    applying = np.flatnonzero(applied)
     if len(applying):
-        asked = cost[applying] * rate[applying]
-        granted = grant(asked)
-        subsidy[applying[granted]] = asked[granted]
-        refused = applying[~granted]
-        if len(refused):
-            retry = choose_option(npv[refused] - capex[refused] * rate[refused, None],
-                                  capex[refused], financing[refused], adopt_always,
-                                  ctx.adopted[refused])
-            choice[refused] = retry
-            cost[refused] = capex[refused, retry]
-        without = npv[rows, choice] - cost * rate
-        additional = float(cost[(subsidy > 0) & (without <= 0)].sum())
-    security = add_security(npv, capex, financing - (cost - subsidy), adopt_always)
-    cost = cost + np.where(security, capex[:, SECURITY], 0.0)
-    return Decision(choice, security, cost, subsidy, organisation, additional)
+        granted[applying] = grant(cost[applying] * rate[applying])
+    return granted

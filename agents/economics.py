@@ -21,9 +21,12 @@ between the maker, the platforms (one nest, dissimilarity ``lambda``) and the ou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
+from agents.exact import exp, exp_array, log, psum
+from agents.jit import divide_where, minimum, rule, where
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE, PERFORMANCE
 
 #: What a performance contract needs besides pay-per-use: service skills and customers' trust.
@@ -41,9 +44,10 @@ MARGIN_KEPT = 0.5
 SMALL_SERVICE_MARGIN = 0.5
 
 
-@dataclass(frozen=True)
-class ServiceMarket:
+class ServiceMarket(NamedTuple):
     """What every firm's customers see this quarter (the same for all firms).
+
+    A named tuple, so that compiled kernels can take it (one firm's view, field by field).
 
     Attributes:
         usage: share of customers who buy the use of goods instead of the goods (a number, or
@@ -102,56 +106,105 @@ class Accounts:
         return self.added_revenue + self.usage_revenue
 
 
+@rule
 def nest_value(utilities: np.ndarray, dissimilarity: float) -> float:
     """Log-sum utility of a nest: ``lambda x ln sum exp(u / lambda)`` (``-inf`` when empty).
 
     Identical alternatives add ``lambda x ln K``: with ``lambda`` near 0 a nest of look-alikes
     is worth its best member, with 1 (plain logit) each one counts.
     """
-    u = np.asarray(utilities, dtype=float)
-    u = u[np.isfinite(u)]
-    if not len(u):
+    u = utilities[np.isfinite(utilities)]
+    if len(u) == 0:
         return -np.inf
-    top = float(u.max())
-    return top + dissimilarity * float(np.log(np.exp((u - top) / dissimilarity).sum()))
+    top = u.max()
+    return top + dissimilarity * log(psum(exp_array((u - top) / dissimilarity), len(u)))
 
 
+@rule
 def within_nest_shares(utilities: np.ndarray, dissimilarity: float) -> np.ndarray:
     """Each alternative's share of its nest (0 for ``-inf`` utilities)."""
-    u = np.asarray(utilities, dtype=float)
-    finite = np.isfinite(u)
+    finite = np.isfinite(utilities)
     if not finite.any():
-        return np.zeros(len(u))
-    w = np.where(finite, np.exp((np.where(finite, u, 0.0) - u[finite].max()) / dissimilarity),
+        return np.zeros(len(utilities))
+    top = utilities[finite].max()
+    w = np.where(finite, exp_array((np.where(finite, utilities, 0.0) - top) / dissimilarity),
                  0.0)
-    return w / w.sum()
+    return w / psum(w, len(w))
 
 
-def maker_utilities(service: np.ndarray, digital: np.ndarray, trust: np.ndarray,
-                    rung: np.ndarray, market: ServiceMarket) -> tuple[np.ndarray, np.ndarray]:
+@rule
+def maker_utility_terms(service, digital, trust, rung, capability_weight: float,
+                        installed_base_bonus: float, trust_weight: float,
+                        performance_bonus: float):
     """Customers' utility of buying from the maker: added services and pay-per-use.
 
     The installed-base bonus counts fully only on connected machines (digital capability);
     pay-per-use leans on data as much as on service skills; a performance contract adds its
     bonus in proportion to trust.
     """
-    trust_term = market.trust_weight * (trust - 1.0)
-    added = (market.capability_weight * (0.7 * service + 0.3 * digital)
-             + market.installed_base_bonus * (0.5 + 0.5 * digital) + trust_term)
-    usage = (market.capability_weight * (0.5 * service + 0.5 * digital)
-             + market.installed_base_bonus * digital + trust_term
-             + market.performance_bonus * trust * (rung >= PERFORMANCE))
+    trust_term = trust_weight * (trust - 1.0)
+    added = (capability_weight * (0.7 * service + 0.3 * digital)
+             + installed_base_bonus * (0.5 + 0.5 * digital) + trust_term)
+    usage = (capability_weight * (0.5 * service + 0.5 * digital)
+             + installed_base_bonus * digital + trust_term
+             + performance_bonus * trust * (rung >= PERFORMANCE))
     return added, usage
 
 
-def _shares(maker_u: np.ndarray, offers: np.ndarray, nest, outside: float = 0.0
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Maker, platform-nest and outside shares of one segment (nested logit)."""
-    e_maker = np.where(offers, np.exp(maker_u), 0.0)
-    e_nest = np.exp(nest)  # 0 for an empty nest (-inf)
-    e_out = np.exp(outside)
+def maker_utilities(service: np.ndarray, digital: np.ndarray, trust: np.ndarray,
+                    rung: np.ndarray, market: ServiceMarket) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`maker_utility_terms` under a market view."""
+    return maker_utility_terms(service, digital, trust, rung, market.capability_weight,
+                               market.installed_base_bonus, market.trust_weight,
+                               market.performance_bonus)
+
+
+@rule
+def segment_shares(e_maker, e_nest, e_out):
+    """Maker, platform-nest and outside shares of one segment (nested logit), from exp(u)."""
     denom = e_maker + e_nest + e_out
     return e_maker / denom, e_nest / denom, e_out / denom
+
+
+@rule
+def split_sales(goods_demand, potential, usage_factor, rung, e_added, e_usage, usage,
+                e_nest_added, e_nest_usage, e_in_house, usage_service_ratio: float,
+                goods_squeeze: float):
+    """:func:`accounts` given the exponentials of the utilities (``e_*``: ``exp(u)``).
+
+    Returns:
+        The fields of :class:`Accounts`, in order.
+
+    """
+    c_add, p_add, _ = segment_shares(where(rung >= ADDED_SERVICES, e_added, 0.0),
+                                     e_nest_added, e_in_house)
+    c_use, p_use, o_use = segment_shares(where(rung >= PAY_PER_USE, e_usage, 0.0),
+                                         e_nest_usage, 1.0)
+    reached = usage * usage_factor
+    added_demand = goods_demand * potential
+    usage_goods = goods_demand * reached  # goods-equivalent demand of users
+    usage_demand = usage_goods * usage_service_ratio
+    goods = goods_demand - usage_goods + usage_goods * (o_use + p_use * (1 - goods_squeeze))
+    platform_added = added_demand * p_add
+    platform_usage = usage_demand * p_use
+    demand = added_demand + usage_demand
+    share = divide_where(platform_added + platform_usage, demand, demand > 0)
+    return (goods, added_demand * c_add, usage_demand * c_use, demand, usage_demand,
+            platform_added, platform_usage, share)
+
+
+@rule
+def state_sales(goods_demand, potential, usage_factor, rung, service, digital, trust,
+                market: ServiceMarket):
+    """:func:`accounts` as a tuple (what kernels call, one row at a time)."""
+    u_added, u_usage = maker_utility_terms(service, digital, trust, rung,
+                                           market.capability_weight,
+                                           market.installed_base_bonus, market.trust_weight,
+                                           market.performance_bonus)
+    return split_sales(goods_demand, potential, usage_factor, rung, exp(u_added),
+                       exp(u_usage), market.usage, exp(market.nest_added),
+                       exp(market.nest_usage), exp(market.in_house),
+                       market.usage_service_ratio, market.goods_squeeze)
 
 
 def accounts(goods_demand: np.ndarray, potential: np.ndarray, usage_factor: np.ndarray,
@@ -175,33 +228,27 @@ def accounts(goods_demand: np.ndarray, potential: np.ndarray, usage_factor: np.n
         The firm's sales and what platforms sell on its installed base.
 
     """
-    u_added, u_usage = maker_utilities(service, digital, trust, rung, market)
-    c_add, p_add, _ = _shares(u_added, rung >= ADDED_SERVICES, market.nest_added,
-                              market.in_house)
-    c_use, p_use, o_use = _shares(u_usage, rung >= PAY_PER_USE, market.nest_usage)
-    usage = market.usage * usage_factor
-    added_demand = goods_demand * potential
-    usage_goods = goods_demand * usage  # goods-equivalent demand of users
-    usage_demand = usage_goods * market.usage_service_ratio
-    goods = goods_demand - usage_goods + usage_goods * (o_use + p_use * (1 - market.goods_squeeze))
-    platform_added = added_demand * p_add
-    platform_usage = usage_demand * p_use
-    demand = added_demand + usage_demand
-    share = np.divide(platform_added + platform_usage, demand, out=np.zeros_like(demand),
-                      where=demand > 0)
-    return Accounts(goods, added_demand * c_add, usage_demand * c_use, demand, usage_demand,
-                    platform_added, platform_usage, share)
+    return Accounts(*state_sales(goods_demand, potential, usage_factor, rung, service, digital,
+                                 trust, market))
 
 
-def service_margin_rate(service_revenue: np.ndarray, goods_revenue: np.ndarray,
-                        market: ServiceMarket) -> np.ndarray:
+@rule
+def service_margin_rate(service_revenue, goods_revenue, market: ServiceMarket):
     """Service EBIT margin: lower below the critical mass of services (the threshold)."""
+    return service_margin_at(service_revenue, goods_revenue, market.service_margin,
+                             market.threshold)
+
+
+@rule
+def service_margin_at(service_revenue, goods_revenue, service_margin: float, threshold: float):
+    """:func:`service_margin_rate` with the market's two numbers."""
     total = service_revenue + goods_revenue
-    share = np.divide(service_revenue, total, out=np.zeros_like(total), where=total > 0)
-    reach = np.minimum(share / max(market.threshold, 1e-9), 1.0)
-    return market.service_margin * (SMALL_SERVICE_MARGIN + (1 - SMALL_SERVICE_MARGIN) * reach)
+    share = divide_where(service_revenue, total, total > 0)
+    reach = minimum(share / max(threshold, 1e-9), 1.0)
+    return service_margin * (SMALL_SERVICE_MARGIN + (1 - SMALL_SERVICE_MARGIN) * reach)
 
 
+@rule
 def productivity_gain(digital, gain_at_mark: float, adoption_mark: float):
     """Labour-productivity gain of a digital capability: ``gain_at_mark`` at the adoption mark.
 
@@ -209,11 +256,12 @@ def productivity_gain(digital, gain_at_mark: float, adoption_mark: float):
     firm with none: the gap between digital adopters and non-adopters that the literature
     measures (ev2 section 1).
     """
-    return gain_at_mark * np.asarray(digital) / adoption_mark
+    return gain_at_mark * digital / adoption_mark
 
 
-def competitiveness(gain: np.ndarray, gain_2020: np.ndarray, competitor_gain: float,
-                    competitor_gain_2020: float, sales_ratio: float) -> np.ndarray:
+@rule
+def competitiveness(gain, gain_2020, competitor_gain: float, competitor_gain_2020: float,
+                    sales_ratio: float):
     """Goods demand relative to 2020 from productivity relative to competitors outside.
 
     A firm whose digital productivity gain grows faster than its competitors' wins market
@@ -224,14 +272,15 @@ def competitiveness(gain: np.ndarray, gain_2020: np.ndarray, competitor_gain: fl
     return own / rivals
 
 
-def goods_margin_rate(product_margin: float, gain: np.ndarray, gain_2020: np.ndarray,
-                      competitor_gain: float, competitor_gain_2020: float) -> np.ndarray:
+@rule
+def goods_margin_rate(product_margin: float, gain, gain_2020, competitor_gain: float,
+                      competitor_gain_2020: float):
     """Goods EBIT margin: the part of a unit-labour-cost lead over competitors kept as margin."""
     lead = (gain - gain_2020) - (competitor_gain - competitor_gain_2020)
     return product_margin + MARGIN_KEPT * LABOUR_COST_SHARE * lead
 
 
-def attack_rate(hazard: np.ndarray, digital: np.ndarray, security: np.ndarray, exposure: float,
-                framework: float) -> np.ndarray:
+@rule
+def attack_rate(hazard, digital, security, exposure: float, framework: float):
     """Yearly attack hazard given exposure from digital capability and protection."""
     return hazard * (1 + (exposure - 1) * digital) * (1 - 0.6 * security) * (1 - framework)

@@ -20,6 +20,7 @@ from typing import ClassVar
 import numpy as np
 
 from agents import decisions, kinds
+from agents.jit import maximum, rule, where
 from agents.views import RowAgent, StateField
 
 
@@ -77,8 +78,7 @@ class Firm(RowAgent):
     @classmethod
     def borrowing_limit(cls, margin: np.ndarray, sales: np.ndarray) -> np.ndarray:
         """Debt the lenders accept: years of positive EBIT or a credit line, the larger."""
-        return np.maximum(4 * cls.EBIT_YEARS * np.maximum(margin, 0.0),
-                          4 * cls.CREDIT_LINE * sales)
+        return credit_limit(cls.EBIT_YEARS, cls.CREDIT_LINE, margin, sales)
 
     # --- this one firm ---------------------------------------------------------------------------
     @property
@@ -124,7 +124,7 @@ class SME(Firm):
     def evaluates(strategic: np.ndarray, call_open: np.ndarray, peer_share: np.ndarray,
                   peer_push: float) -> np.ndarray:
         """Myopic SMEs weigh an investment only under a subsidy call or peer pressure."""
-        return strategic | call_open | (peer_share >= peer_push)
+        return sme_weighs_options(strategic, call_open, peer_share, peer_push)
 
 
 class UpstreamSupplier(SME):
@@ -147,7 +147,7 @@ class UpstreamSupplier(SME):
             regional_client_share: share of a supplier's sales to regional clients.
 
         """
-        return (1 - regional_client_share) * macro_index + regional_client_share * client_index
+        return supplier_demand(macro_index, client_index, regional_client_share)
 
 
 class LargeFirm(Firm):
@@ -165,6 +165,32 @@ class LargeFirm(Firm):
 #: Agent class per firm kind code (``agents.kinds``: 0 SME, 1 supplier, 2 large).
 FIRM_CLASSES: tuple[type[Firm], ...] = (SME, UpstreamSupplier, LargeFirm)
 
+# --- the kinds' rules as compiled kernels call them (a kernel cannot read a class) ----------
+# Kernels apply the kinds' rules by kind code: large firms keep Firm's rules, suppliers SME's.
+assert LargeFirm.evaluates is Firm.evaluates and UpstreamSupplier.evaluates is SME.evaluates
+assert (UpstreamSupplier.EBIT_YEARS, UpstreamSupplier.CREDIT_LINE) == (SME.EBIT_YEARS,
+                                                                      SME.CREDIT_LINE)
+_SME_TERMS = (SME.EBIT_YEARS, SME.CREDIT_LINE)
+_LARGE_TERMS = (LargeFirm.EBIT_YEARS, LargeFirm.CREDIT_LINE)
+
+
+@rule
+def sme_weighs_options(strategic, call_open, peer_share, peer_push):
+    """An SME weighs its options if it plans ahead, a call is open, or its peers push."""
+    return strategic | call_open | (peer_share >= peer_push)
+
+
+@rule
+def credit_limit(ebit_years, credit_line, margin, sales):
+    """Debt lenders accept: ``ebit_years`` of positive EBIT or a credit line, the larger."""
+    return maximum(4 * ebit_years * maximum(margin, 0.0), 4 * credit_line * sales)
+
+
+@rule
+def supplier_demand(macro_index, client_index, regional_client_share):
+    """A supplier's demand index: its regional clients' part follows those clients."""
+    return (1 - regional_client_share) * macro_index + regional_client_share * client_index
+
 
 def evaluating(kind: np.ndarray, strategic: np.ndarray, call_open: np.ndarray,
                peer_share: np.ndarray, peer_push: float) -> np.ndarray:
@@ -178,8 +204,16 @@ def evaluating(kind: np.ndarray, strategic: np.ndarray, call_open: np.ndarray,
     return out
 
 
-def borrowing_limit(kind: np.ndarray, margin: np.ndarray, sales: np.ndarray) -> np.ndarray:
+@rule
+def evaluates_by_kind(kind, strategic, call_open, peer_share, peer_push):
+    """:func:`evaluating` for kernels: one row, or arrays."""
+    return where(kind == kinds.LARGE, True,
+                 sme_weighs_options(strategic, call_open, peer_share, peer_push))
+
+
+@rule
+def borrowing_limit(kind, margin, sales):
     """Apply each kind's :meth:`Firm.borrowing_limit` to its rows."""
-    large = kind == kinds.LARGE
-    return np.where(large, LargeFirm.borrowing_limit(margin, sales),
-                    SME.borrowing_limit(margin, sales))
+    small = credit_limit(_SME_TERMS[0], _SME_TERMS[1], margin, sales)
+    large = credit_limit(_LARGE_TERMS[0], _LARGE_TERMS[1], margin, sales)
+    return where(kind == kinds.LARGE, large, small)

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from agents.jit import rule
 from agents.views import RowAgent, StateField
 
 
@@ -57,8 +58,14 @@ class PlatformEntrant(RowAgent):
     @classmethod
     def leaves(cls, loss_quarters: np.ndarray) -> np.ndarray:
         """Whether platforms leave: they have lost money for a year."""
-        return np.asarray(loss_quarters) >= cls.PATIENCE_QUARTERS
+        return platform_leaves(np.asarray(loss_quarters), cls.PATIENCE_QUARTERS)
 
     def __repr__(self) -> str:
         return (f"PlatformEntrant(row={self.row}, capability={self.capability:.2f}, "
                 f"share={self.market_share:.3f}, alive={self.alive})")
+
+
+@rule
+def platform_leaves(loss_quarters, patience: int):
+    """A platform leaves once it has lost money for ``patience`` quarters in a row."""
+    return loss_quarters >= patience

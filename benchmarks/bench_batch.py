@@ -2,6 +2,10 @@
 
 Prints:
 
+* runs per second of the default workshop study (``experiments/studies/workshop.toml``, as it
+  is) on the local engine with 2 workers, start-up included: the whole study, or with
+  ``--workshop-samples N`` its first N Sobol base samples (N x 24 runs, the same kind of runs;
+  target >= 50 runs/s, issue 15);
 * runs per second for ``experiments/studies/quick.toml`` with 1 and 2 workers on the local engine
   and on a Dask LocalCluster (wall time of ``run_batch``, start-up included), and the parallel
   efficiency ``rate(2) / (2 * rate(1))`` (target >= 80% on 2 cores);
@@ -33,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK = ROOT / "experiments" / "studies" / "quick.toml"
+WORKSHOP = ROOT / "experiments" / "studies" / "workshop.toml"
 
 TRIVIAL = textwrap.dedent("""\
     def f(params, seed):
@@ -128,6 +133,27 @@ def batch(experiment: Path, engine: str, workers: int, repeat: int,
     return best, own, cpu
 
 
+def workshop(samples: int | None, scratch: Path) -> None:
+    """Run the workshop study (or its first ``samples`` base samples) on 2 local workers."""
+    import re
+
+    from experiments import run_batch
+
+    study = WORKSHOP
+    if samples:
+        study = scratch / "workshop.toml"
+        study.write_text(re.sub(r"(?m)^samples = \d+", f"samples = {samples}",
+                                WORKSHOP.read_text()))
+    out = scratch / "workshop-out"
+    start = time.perf_counter()
+    summary = run_batch(study, out, engine="local", workers=2, progress="none")
+    wall = time.perf_counter() - start
+    shutil.rmtree(out)
+    print(f"workshop study{f' (first {samples} base samples)' if samples else ''}: "
+          f"{summary.n_new} runs ({summary.n_failed} failed) on 2 local workers in {wall:.1f} s: "
+          f"{summary.n_new / wall:.1f} runs/s, start-up included (target >= 50)")
+
+
 def memory(scratch: Path) -> tuple[int, int, float, float]:
     """Run the 20,000-run trivial batch in a fresh process; return its counts, time, peak RSS."""
     folder = scratch / "memory"
@@ -181,10 +207,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--workshop-samples", type=int, default=None,
+                        help="run only the first N Sobol base samples of the workshop study")
+    parser.add_argument("--workshop-only", action="store_true",
+                        help="measure the workshop study and stop")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}  cores: {os.cpu_count()}")
     scratch = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     try:
+        workshop(args.workshop_samples, scratch)
+        if args.workshop_only:
+            return
         t_direct, n = direct(args.repeat)
         per_run = t_direct / n
         print(f"quick.toml: {n} runs; model called directly: {t_direct:.2f} s "

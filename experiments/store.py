@@ -61,7 +61,9 @@ def results_schema(spec: dict[str, Any], outcomes: Iterable[str] | None = None) 
     fields += [pa.field(n, _ARROW[k]) for n, k in spec["kinds"].items()]
     names = spec.get("outcomes") if outcomes is None else outcomes
     fields += [pa.field(n, pa.float64()) for n in names or ()]
-    fields += [pa.field("scenario", pa.string()), pa.field("status", pa.string()),
+    fields += [pa.field("scenario", pa.string()), pa.field("plausible", pa.bool_()),
+               pa.field("implausibility", pa.float64()), pa.field("history_misses", pa.string()),
+               pa.field("status", pa.string()),
                pa.field("error", pa.string()), pa.field("runtime_s", pa.float64())]
     return pa.schema(fields)
 

@@ -7,8 +7,21 @@ import math
 import numpy as np
 
 from agents.economics import productivity_gain
+from agents.exact import psum_where
+from agents.jit import kernel, maximum, rows, tally, where
 from agents.kinds import ADDED_SERVICES
-from model.state import FirmState
+from model.state import (
+    ADOPTION_QUARTER,
+    DIGITAL,
+    IS_ADOPTED,
+    IS_ALIVE,
+    IS_CLUSTER,
+    IS_SERVITIZING,
+    PRODUCTIVITY_GAIN,
+    RUNG,
+    SERVICE,
+    FirmState,
+)
 
 DIGITAL_DEPRECIATION = 0.05  # per year: technology ages
 SERVICE_DEPRECIATION = 0.03  # per year, in firms that sell no services
@@ -30,28 +43,44 @@ def update(firms: FirmState, params: dict, quarter: int, dt: float) -> int:
         The number of firms that passed the adoption mark this quarter.
 
     """
-    n = firms.n
-    alive = firms.alive[:n]
-    offering = firms.rung[:n] >= ADDED_SERVICES
-    rate = np.where(alive & firms.servitizing[:n], TRANSITION_LEARNING,
-                    np.where(alive & offering, PRACTICE_LEARNING, 0.0))
-    firms.service[:n] += rate * (1 - firms.service[:n])
-    firms.service[:n] *= np.where(offering, 1.0, math.exp(-SERVICE_DEPRECIATION * dt))
-    firms.digital[:n] *= math.exp(-DIGITAL_DEPRECIATION * dt)
-    members = alive & firms.cluster[:n]
-    if members.any():
-        mean_digital = firms.digital[:n][members].mean()
-        gap = np.maximum(mean_digital - firms.digital[:n], 0.0)
-        firms.digital[:n] += np.where(members, -math.expm1(-CLUSTER_SPILLOVER * dt) * gap, 0.0)
-    # Productivity follows digital capability with the ramp-up's time constant.
-    target = productivity_gain(firms.digital[:n], params["digital_productivity_gain"],
-                               params["adoption_mark"])
-    firms.productivity_gain[:n] += (-math.expm1(-dt / params["digital_rampup_years"])
-                                    * (target - firms.productivity_gain[:n]))
-    newly = alive & ~firms.adopted[:n] & (firms.digital[:n] >= params["adoption_mark"])
-    firms.adopted[:n] |= newly
-    firms.adoption_quarter[:n][newly] = quarter
-    return int(newly.sum())
+    return int(_update(firms.values, firms.codes, firms.flags, firms.n, quarter,
+                       math.exp(-SERVICE_DEPRECIATION * dt), math.exp(-DIGITAL_DEPRECIATION * dt),
+                       -math.expm1(-CLUSTER_SPILLOVER * dt),
+                       -math.expm1(-dt / params["digital_rampup_years"]),
+                       params["digital_productivity_gain"], params["adoption_mark"]))
+
+
+@kernel
+def _update(values, codes, flags, n, quarter, service_kept, digital_kept, spillover, ramp_up,
+            gain_at_mark, adoption_mark):
+    alive, cluster, servitizing = flags[IS_ALIVE], flags[IS_CLUSTER], flags[IS_SERVITIZING]
+    adopted, adoption_quarter, rung = flags[IS_ADOPTED], codes[ADOPTION_QUARTER], codes[RUNG]
+    service, digital, gain = values[SERVICE], values[DIGITAL], values[PRODUCTIVITY_GAIN]
+    members = np.empty(n, np.bool_)
+    size = 0
+    for i in rows(n):
+        offering = rung[i] >= ADDED_SERVICES
+        rate = where(alive[i] & servitizing[i], TRANSITION_LEARNING,
+                     where(alive[i] & offering, PRACTICE_LEARNING, 0.0))
+        skill = service[i] + rate * (1 - service[i])
+        service[i] = skill * where(offering, 1.0, service_kept)
+        digital[i] = digital[i] * digital_kept
+        members[i] = alive[i] & cluster[i]
+        size += tally(members[i])
+    mean_digital = psum_where(digital, members, n) / size if size else 0.0
+    newly = 0
+    for i in rows(n):
+        level = digital[i] + where(members[i], spillover * maximum(mean_digital - digital[i],
+                                                                   0.0), 0.0)
+        digital[i] = level
+        # Productivity follows digital capability with the ramp-up's time constant.
+        target = productivity_gain(level, gain_at_mark, adoption_mark)
+        gain[i] = gain[i] + ramp_up * (target - gain[i])
+        new = alive[i] & ~adopted[i] & (level >= adoption_mark)
+        adopted[i] = adopted[i] | new
+        adoption_quarter[i] = where(new, quarter, adoption_quarter[i])
+        newly += tally(new)
+    return newly
 
 
 def wright_multiplier(cumulative: int, initial: int, learning_rate: float) -> float:

@@ -8,9 +8,26 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents.economics import attack_rate
+from agents.exact import count, exp_into, expm1_into, psum
+from agents.jit import kernel, maximum, minimum, rows, rule, where
 from model.calendar import DAYS_PER_QUARTER
 from model.population import REFERENCE_SME_EMPLOYEES
-from model.state import EXIT_CYBER, FirmState
+from model.state import (
+    CASH,
+    DIGITAL,
+    EMPLOYEES,
+    EXIT_CAUSE,
+    EXIT_CYBER,
+    EXIT_QUARTER,
+    GOODS_REVENUE,
+    IS_ALIVE,
+    IS_CYBER_HIT,
+    IS_INSURED,
+    SECURITY,
+    SEVERE_INCIDENTS,
+    TRUST,
+    FirmState,
+)
 
 INSURANCE_COVER = 0.7  # share of a loss paid by the insurer of an insured firm
 TRUST_LOSS = 0.15  # share of customers' trust lost in a severe incident
@@ -25,9 +42,24 @@ def yearly_hazard(prob: float) -> float:
     return -math.log1p(-min(prob, 0.999999))
 
 
-def loss_size(employees: np.ndarray) -> np.ndarray:
+@rule
+def loss_size(employees):
     """How an attack's loss scales with the firm's size (1 for the reference SME)."""
-    return (np.maximum(employees, 1.0) / REFERENCE_SME_EMPLOYEES) ** LOSS_SIZE_EXPONENT
+    # The square root: numpy computes ``x ** 0.5`` as sqrt(x), and so must a kernel.
+    return np.sqrt(maximum(employees, 1.0) / REFERENCE_SME_EMPLOYEES)
+
+
+assert LOSS_SIZE_EXPONENT == 0.5, "loss_size computes a square root"
+
+
+def mean_attack_loss(params: dict) -> float:
+    """The lognormal mean of an attack's direct loss for the reference SME, EUR."""
+    return params["cyber_loss_median"] * math.exp(params["cyber_loss_sigma"] ** 2 / 2)
+
+
+def stop_share(params: dict) -> float:
+    """Expected production stop of an attack, as a share of a quarter's goods sales."""
+    return params["severe_share"] * params["severe_loss_days"] / DAYS_PER_QUARTER
 
 
 def expected_attack_loss(firms: FirmState, rows: np.ndarray, params: dict) -> np.ndarray:
@@ -36,11 +68,9 @@ def expected_attack_loss(firms: FirmState, rows: np.ndarray, params: dict) -> np
     The lognormal mean of the direct loss, plus the expected production stop of a severe
     incident, as :func:`attacks` draws them.
     """
-    mean = params["cyber_loss_median"] * math.exp(params["cyber_loss_sigma"] ** 2 / 2)
-    stop = (params["severe_share"] * params["severe_loss_days"] / DAYS_PER_QUARTER
-            * firms.goods_revenue[rows])
+    stop = stop_share(params) * firms.goods_revenue[rows]
     borne = np.where(firms.insured[rows], 1 - INSURANCE_COVER, 1.0)
-    return (mean * loss_size(firms.employees[rows]) + stop) * borne
+    return (mean_attack_loss(params) * loss_size(firms.employees[rows]) + stop) * borne
 
 
 @dataclass
@@ -87,37 +117,79 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
 
     """
     n = firms.n
-    alive = firms.alive[:n]
-    rate = attack_rate(hazard[:n], firms.digital[:n], firms.security[:n],
-                       params["digital_exposure"], params["secure_framework"])
-    attacked = alive & (rng.random(n) < -np.expm1(-rate * dt))
-    rows = np.flatnonzero(attacked)
-    k = len(rows)
-    severe = rng.random(k) < params["severe_share"]
-    loss = params["cyber_loss_median"] * np.exp(params["cyber_loss_sigma"]
-                                                * rng.standard_normal(k)) * loss_size(
-        firms.employees[rows])
-    loss += np.where(severe, params["severe_loss_days"] / DAYS_PER_QUARTER
-                     * firms.goods_revenue[rows], 0.0)
-    insured = firms.insured[rows]
-    paid = np.where(insured, INSURANCE_COVER * loss, 0.0)
-    borne = loss - paid
-    # Against the cash held when hit, not after: a threat means the attack alone cost more
-    # than the firm had.
-    threatened = int((borne > np.maximum(firms.cash[rows], 0.0)).sum())
-    firms.cash[rows] -= borne
-    # A firm that runs out of cash this quarter after a loss closes for cyber reasons.
-    firms.cyber_hit[:n] = False
-    firms.cyber_hit[rows] = borne > 0
-    firms.trust[:n] = np.minimum(1.0, firms.trust[:n] + TRUST_RECOVERY)
-    hit = rows[severe]
-    firms.trust[hit] *= 1 - TRUST_LOSS
-    firms.severe_incidents[hit] += 1
+    attacked = _attacked(firms.values, firms.flags, n, hazard, rng.random(n),
+                         params["digital_exposure"], params["secure_framework"], dt)
+    k = len(attacked)
+    severe_draw = rng.random(k)
+    normal = rng.standard_normal(k)
+    loss, severe, insured, borne_total, paid_total, threatened = _losses(
+        firms.values, firms.codes, firms.flags, n, attacked, severe_draw < params["severe_share"],
+        normal, params["cyber_loss_median"], params["cyber_loss_sigma"],
+        params["severe_loss_days"] / DAYS_PER_QUARTER)
+    hit = attacked[severe]
     exit_prob = params["severe_exit_prob"] * np.where(insured[severe], INSURED_EXIT_FACTOR, 1.0)
-    gone = hit[rng.random(len(hit)) < exit_prob]
-    firms.alive[gone] = False
-    firms.exit_cause[gone] = EXIT_CYBER
-    firms.exit_quarter[gone] = quarter
-    firms.security[:n] *= math.exp(-SECURITY_DECAY * dt)
-    return CyberOutcome(k, len(hit), len(gone), float(borne.sum()), float(paid.sum()),
-                        rows, loss, threatened)
+    gone = _exits(firms.values, firms.codes, firms.flags, n, hit, rng.random(len(hit)),
+                  exit_prob, quarter, math.exp(-SECURITY_DECAY * dt))
+    return CyberOutcome(k, len(hit), int(gone), float(borne_total), float(paid_total),
+                        attacked, loss, int(threatened))
+
+
+@kernel
+def _attacked(values, flags, n, hazard, draw, exposure, framework, dt):
+    """The attacked rows, ascending: one uniform per row against the quarter's hazard."""
+    minus_hazard, probability = np.empty((2, n))
+    for i in rows(n):
+        minus_hazard[i] = -attack_rate(hazard[i], values[DIGITAL, i], values[SECURITY, i],
+                                       exposure, framework) * dt
+    expm1_into(minus_hazard, probability, n)
+    attacked = np.zeros(n, np.bool_)
+    for i in rows(n):
+        attacked[i] = flags[IS_ALIVE, i] & (draw[i] < -probability[i])
+    return np.flatnonzero(attacked)
+
+
+@kernel
+def _losses(values, codes, flags, n, attacked, severe, normal, median, sigma, stop_share):
+    """Losses of the attacked rows, what they bear, trust and incidents."""
+    k = len(attacked)
+    log_scale, scale, loss, paid, borne = np.empty((5, k))
+    insured, threatened = np.zeros((2, k), np.bool_)
+    for j in rows(k):
+        log_scale[j] = sigma * normal[j]
+    exp_into(log_scale, scale, k)
+    for j in rows(k):
+        i = attacked[j]
+        loss[j] = median * scale[j] * loss_size(values[EMPLOYEES, i])
+        loss[j] += where(severe[j], stop_share * values[GOODS_REVENUE, i], 0.0)
+        insured[j] = flags[IS_INSURED, i]
+        paid[j] = where(insured[j], INSURANCE_COVER * loss[j], 0.0)
+        borne[j] = loss[j] - paid[j]
+        # Against the cash held when hit, not after: a threat means the attack alone cost
+        # more than the firm had.
+        threatened[j] = borne[j] > maximum(values[CASH, i], 0.0)
+        values[CASH, i] -= borne[j]
+    for i in rows(n):
+        flags[IS_CYBER_HIT, i] = False
+        values[TRUST, i] = minimum(1.0, values[TRUST, i] + TRUST_RECOVERY)
+    # A firm that runs out of cash this quarter after a loss closes for cyber reasons.
+    for j in rows(k):
+        i = attacked[j]
+        flags[IS_CYBER_HIT, i] = borne[j] > 0
+        values[TRUST, i] *= where(severe[j], 1 - TRUST_LOSS, 1.0)
+        codes[SEVERE_INCIDENTS, i] += severe[j]
+    return loss, severe, insured, psum(borne, k), psum(paid, k), count(threatened, k)
+
+
+@kernel
+def _exits(values, codes, flags, n, hit, draw, exit_prob, quarter, security_kept):
+    """Severely hit firms close with their exit probability; security decays everywhere."""
+    gone = np.zeros(len(hit), np.bool_)
+    for j in rows(len(hit)):
+        i = hit[j]
+        gone[j] = draw[j] < exit_prob[j]
+        flags[IS_ALIVE, i] &= ~gone[j]
+        codes[EXIT_CAUSE, i] = where(gone[j], EXIT_CYBER, codes[EXIT_CAUSE, i])
+        codes[EXIT_QUARTER, i] = where(gone[j], quarter, codes[EXIT_QUARTER, i])
+    for i in rows(n):
+        values[SECURITY, i] *= security_kept
+    return count(gone, len(hit))

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.exact import count, expm1_into, psum_where
+from agents.jit import kernel, rows, where
 from model.state import (
+    BASE_DEMAND,
+    CASH,
     EXIT_BASELINE,
     EXIT_CASH,
+    EXIT_CAUSE,
     EXIT_CYBER,
+    EXIT_QUARTER,
     EXIT_TRANSITION,
+    IS_ALIVE,
+    IS_CYBER_HIT,
+    IS_SERVITIZED,
+    IS_SERVITIZING,
+    MARGIN,
     FirmState,
 )
 
@@ -37,34 +48,43 @@ def exits(rng: np.random.Generator, firms: FirmState, params: dict, base_hazard:
 
     """
     n = firms.n
-    alive = firms.alive[:n]
-    u = rng.random(n)
-    servitized = firms.servitized[:n]
-    climbing = firms.servitizing[:n]
-    multiplier = (1.0 + (params["transition_exit_multiplier"] - 1.0) * climbing
-                  + (params["servitized_exit_multiplier"] - 1.0) * (servitized & ~climbing))
-    multiplier *= 1.0 + (LOSS_HAZARD_MULTIPLIER - 1.0) * (firms.margin[:n] < 0)
-    hazard = base_hazard[:n] * multiplier
-    hazard_exit = alive & (u < -np.expm1(-hazard * dt))
-    cash_exit = alive & ~hazard_exit & (firms.cash[:n] < 0)
-    cause = np.where(cash_exit, np.where(firms.cyber_hit[:n], EXIT_CYBER, EXIT_CASH),
-                     np.where(climbing, EXIT_TRANSITION, EXIT_BASELINE))
-    leaving = hazard_exit | cash_exit
-    firms.alive[:n] &= ~leaving
-    firms.exit_cause[:n][leaving] = cause[leaving]
-    firms.exit_quarter[:n][leaving] = quarter
-    _absorb(firms, leaving)
-    return {"hazard": int(hazard_exit.sum()), "cash": int(cash_exit.sum())}
+    hazard_exits, cash_exits = _exits(firms.values, firms.codes, firms.flags, n, rng.random(n),
+                                      base_hazard, params["transition_exit_multiplier"],
+                                      params["servitized_exit_multiplier"], quarter, dt)
+    return {"hazard": int(hazard_exits), "cash": int(cash_exits)}
 
 
-def _absorb(firms: FirmState, leaving: np.ndarray) -> None:
-    """Surviving firms take over part of the customers of those leaving, pro rata."""
-    n = firms.n
-    lost = float(firms.base_demand[:n][leaving].sum())
-    alive = firms.alive[:n]
-    remaining = float(firms.base_demand[:n][alive].sum())
+@kernel
+def _exits(values, codes, flags, n, draw, base_hazard, transition_multiplier,
+           servitized_multiplier, quarter, dt):
+    alive = flags[IS_ALIVE]
+    minus_hazard, probability = np.empty((2, n))
+    for i in rows(n):
+        climbing = flags[IS_SERVITIZING, i]
+        multiplier = (1.0 + (transition_multiplier - 1.0) * climbing
+                      + (servitized_multiplier - 1.0) * (flags[IS_SERVITIZED, i] & ~climbing))
+        multiplier *= 1.0 + (LOSS_HAZARD_MULTIPLIER - 1.0) * (values[MARGIN, i] < 0)
+        minus_hazard[i] = -(base_hazard[i] * multiplier) * dt
+    expm1_into(minus_hazard, probability, n)
+    hazard_exit, cash_exit, leaving = np.zeros((3, n), np.bool_)
+    for i in rows(n):
+        hazard_exit[i] = alive[i] & (draw[i] < -probability[i])
+        cash_exit[i] = alive[i] & ~hazard_exit[i] & (values[CASH, i] < 0)
+        cause = where(cash_exit[i], where(flags[IS_CYBER_HIT, i], EXIT_CYBER, EXIT_CASH),
+                      where(flags[IS_SERVITIZING, i], EXIT_TRANSITION, EXIT_BASELINE))
+        leaving[i] = hazard_exit[i] | cash_exit[i]
+        alive[i] &= ~leaving[i]
+        codes[EXIT_CAUSE, i] = where(leaving[i], cause, codes[EXIT_CAUSE, i])
+        codes[EXIT_QUARTER, i] = where(leaving[i], quarter, codes[EXIT_QUARTER, i])
+    # Surviving firms take over part of the customers of those leaving, pro rata.
+    base_demand = values[BASE_DEMAND]
+    lost = psum_where(base_demand, leaving, n)
+    remaining = psum_where(base_demand, alive, n)
     if lost > 0 and remaining > 0:
-        firms.base_demand[:n][alive] *= 1.0 + ABSORBED_SHARE * lost / remaining
+        factor = 1.0 + ABSORBED_SHARE * lost / remaining
+        for i in rows(n):
+            base_demand[i] *= where(alive[i], factor, 1.0)
+    return count(hazard_exit, n), count(cash_exit, n)
 
 
 def entries_this_quarter(rng: np.random.Generator, initial_firms: int, entry_rate: float,

@@ -11,8 +11,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.exact import psum, psum_where
 from agents.firms import borrowing_limit
-from model.state import FirmState
+from agents.jit import kernel, maximum, minimum, rows, where
+from model.state import (
+    CASH,
+    DEBT,
+    GOODS_REVENUE,
+    IS_ALIVE,
+    KIND,
+    MARGIN,
+    REPAYMENT,
+    SERVICE_REVENUE,
+    FirmState,
+)
 
 REPAYMENT_QUARTERS = 20  # loans are repaid in equal parts over five years
 TAX_RATE = 0.25  # French corporate income tax from 2022
@@ -52,25 +64,43 @@ def settle_quarter(firms: FirmState, ledger: dict[str, float], interest_rate: fl
         unlimited_credit: no cash limit (Bass docking): any shortfall is borrowed.
 
     """
-    n = firms.n
-    alive = firms.alive[:n]
-    interest = np.where(alive, firms.debt[:n] * interest_rate / 4, 0.0)
-    profit = np.where(alive, firms.margin[:n] - interest, 0.0)
-    kept = np.where(profit > 0, (1 - TAX_RATE) * profit, profit)
-    firms.cash[:n] += kept
-    ledger["retained"] += float(kept.sum())
-    ledger["interest"] += float(interest.sum())
-    due = np.where(alive, np.minimum(np.minimum(firms.repayment[:n], firms.debt[:n]),
-                                     np.maximum(firms.cash[:n], 0.0)), 0.0)
-    firms.cash[:n] -= due
-    firms.debt[:n] -= due
-    firms.repayment[:n] = np.where(firms.debt[:n] > 1e-9, firms.repayment[:n], 0.0)
-    ledger["repaid"] += float(due.sum())
-    sales = firms.goods_revenue[:n] + firms.service_revenue[:n]
-    excess = np.where(alive, np.maximum(firms.cash[:n] - CASH_TARGET_YEARS * 4 * sales, 0.0), 0.0)
-    firms.cash[:n] -= excess
-    ledger["payout"] += float(excess.sum())
-    rows = np.flatnonzero(alive & (firms.cash[:n] < 0))
-    if len(rows):
-        capacity = np.inf if unlimited_credit else borrowing_capacity(firms, rows)
-        lend(firms, rows, np.minimum(-firms.cash[rows], capacity), ledger)
+    totals = _settle(firms.values, firms.codes, firms.flags, firms.n, interest_rate,
+                     unlimited_credit)
+    for name, total in zip(("retained", "interest", "repaid", "payout", "borrowed"), totals,
+                           strict=True):
+        ledger[name] += float(total)
+
+
+@kernel
+def _settle(values, codes, flags, n, interest_rate, unlimited_credit):
+    """:func:`settle_quarter` on rows ``:n``; returns the ledger's five totals."""
+    alive, kind, margin = flags[IS_ALIVE], codes[KIND], values[MARGIN]
+    cash, debt, repayment = values[CASH], values[DEBT], values[REPAYMENT]
+    goods, services = values[GOODS_REVENUE], values[SERVICE_REVENUE]
+    # Separate fresh arrays (not rows of one block): LLVM vectorises loops writing them.
+    kept, interest, due, excess, borrowed = (np.empty(n), np.empty(n), np.empty(n),
+                                             np.empty(n), np.empty(n))
+    short = np.empty(n, np.bool_)
+    for i in rows(n):
+        live = alive[i]
+        interest[i] = where(live, debt[i] * interest_rate / 4, 0.0)
+        profit = where(live, margin[i] - interest[i], 0.0)
+        kept[i] = where(profit > 0, (1 - TAX_RATE) * profit, profit)
+        held = cash[i] + kept[i]
+        due[i] = where(live, minimum(minimum(repayment[i], debt[i]), maximum(held, 0.0)), 0.0)
+        held = held - due[i]
+        owed = debt[i] - due[i]
+        plan = where(owed > 1e-9, repayment[i], 0.0)
+        sales = goods[i] + services[i]
+        excess[i] = where(live, maximum(held - CASH_TARGET_YEARS * 4 * sales, 0.0), 0.0)
+        held = held - excess[i]
+        # What is still short is borrowed (within the borrowing capacity), as lend() books it.
+        short[i] = live & (held < 0)
+        limit = maximum(borrowing_limit(kind[i], margin[i], sales) - owed, 0.0)
+        borrowed[i] = where(short[i], minimum(-held, where(unlimited_credit, np.inf, limit)),
+                            0.0)
+        debt[i] = owed + borrowed[i]
+        cash[i] = held + borrowed[i]
+        repayment[i] = plan + borrowed[i] / REPAYMENT_QUARTERS
+    return (psum(kept, n), psum(interest, n), psum(due, n), psum(excess, n),
+            psum_where(borrowed, short, n))

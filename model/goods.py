@@ -15,9 +15,20 @@ import math
 import numpy as np
 
 from agents.economics import competitiveness, goods_margin_rate
-from agents.firms import UpstreamSupplier
+from agents.firms import supplier_demand
+from agents.jit import divide_where, kernel, maximum, rows, rule, where
 from agents.kinds import SUPPLIER
-from model.state import FirmState
+from model.state import (
+    BASE_DEMAND,
+    CLIENTS_PER_SUPPLIER,
+    GOODS_DEMAND,
+    IS_ALIVE,
+    KIND,
+    PRODUCTIVITY_GAIN,
+    PRODUCTIVITY_GAIN_2020,
+    TRUST,
+    FirmState,
+)
 
 #: Competitors' digital path: logistic in time, half-way in 2030, steepness per year.
 COMPETITOR_MIDPOINT_YEARS = 10.0
@@ -35,37 +46,62 @@ def competitor_digital(t_years: float, level_2020: float, level_2040: float) -> 
     return level_2020 + (level_2040 - level_2020) * progress
 
 
+@rule
+def clients_output(alive, goods_demand, clients, client_goods_2020, i):
+    """Row ``i``'s regional clients' output relative to 2020 (1 without clients)."""
+    total, count = 0.0, 0
+    for c in range(CLIENTS_PER_SUPPLIER):
+        client = clients[i, c]
+        has = client >= 0
+        safe = where(has, client, 0)
+        now = where(has & alive[safe], goods_demand[safe], 0.0)
+        base = client_goods_2020[i, c]
+        total = total + divide_where(now, base, has & (base > 0))
+        count = count + has
+    return where(count > 0, total / maximum(count, 1), 1.0)
+
+
 def client_index(firms: FirmState) -> np.ndarray:
     """Per firm, its regional clients' output relative to 2020 (1 for non-suppliers).
 
     A client's output is the demand for its goods, whether it sells them or their use: a
     machine sold per use still needs its parts. A client that closed buys nothing.
     """
-    n = firms.n
-    clients = firms.clients[:n]
-    has = clients >= 0
-    safe = np.where(has, clients, 0)
-    now = np.where(has & firms.alive[safe], firms.goods_demand[safe], 0.0)
-    base = firms.client_goods_2020[:n]
-    ratio = np.divide(now, base, out=np.zeros_like(now), where=has & (base > 0))
-    count = has.sum(axis=1)
-    return np.where(count > 0, ratio.sum(axis=1) / np.maximum(count, 1), 1.0)
+    return clients_output(firms.alive, firms.goods_demand, firms.clients,
+                          firms.client_goods_2020, slice(0, firms.n))
 
 
 def update_demand(firms: FirmState, params: dict, demand_index: float,
                   competitor_gain: float, competitor_gain_2020: float) -> None:
     """Set every live firm's goods demand for this quarter (rows ``:n``)."""
-    n = firms.n
-    index = np.full(n, demand_index)
-    suppliers = firms.kind[:n] == SUPPLIER
-    if suppliers.any():
-        index[suppliers] = UpstreamSupplier.demand_from_clients(
-            demand_index, client_index(firms)[suppliers], params["regional_client_share"])
-    edge = competitiveness(firms.productivity_gain[:n], firms.productivity_gain_2020[:n],
-                           competitor_gain, competitor_gain_2020, params["digital_sales_ratio"])
-    trust = 1 - TRUST_SENSITIVITY + TRUST_SENSITIVITY * firms.trust[:n]
-    firms.goods_demand[:n] = np.where(firms.alive[:n],
-                                      firms.base_demand[:n] * index * edge * trust, 0.0)
+    _update_demand(firms.values, firms.codes, firms.flags, firms.clients,
+                   firms.client_goods_2020, firms.n, demand_index, competitor_gain,
+                   competitor_gain_2020, params["digital_sales_ratio"],
+                   params["regional_client_share"])
+
+
+@kernel
+def _update_demand(values, codes, flags, clients, client_goods_2020, n, demand_index,
+                   competitor_gain, competitor_gain_2020, sales_ratio, regional_client_share):
+    alive, kind, goods_demand = flags[IS_ALIVE], codes[KIND], values[GOODS_DEMAND]
+    gain, gain_2020 = values[PRODUCTIVITY_GAIN], values[PRODUCTIVITY_GAIN_2020]
+    trust = values[TRUST]
+    base_demand = values[BASE_DEMAND]
+    # Suppliers' demand follows their clients' demand of last quarter: read it all first.
+    index, demand = np.empty(n), np.empty(n)
+    for i in rows(n):
+        index[i] = where(kind[i] == SUPPLIER,
+                         supplier_demand(demand_index, clients_output(alive, goods_demand, clients,
+                                                                      client_goods_2020, i),
+                                         regional_client_share),
+                         demand_index)
+    for i in rows(n):
+        edge = competitiveness(gain[i], gain_2020[i], competitor_gain, competitor_gain_2020,
+                               sales_ratio)
+        kept = 1 - TRUST_SENSITIVITY + TRUST_SENSITIVITY * trust[i]
+        demand[i] = where(alive[i], base_demand[i] * index[i] * edge * kept, 0.0)
+    for i in rows(n):
+        goods_demand[i] = demand[i]
 
 
 def margin_rates(firms: FirmState, params: dict, competitor_gain: float,

@@ -11,9 +11,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents.exact import count, psum_where
+from agents.jit import divide_where, kernel, rows
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE
 from model.population import JOBS_2017
-from model.state import EXIT_CYBER, LARGE
+from model.state import (
+    EMPLOYEES,
+    EXIT_CAUSE,
+    EXIT_CYBER,
+    GOODS_REVENUE,
+    IS_ADOPTED,
+    IS_ALIVE,
+    IS_CLUSTER,
+    IS_LARGE,
+    IS_SERVICE_INTENSIVE,
+    IS_SERVITIZED,
+    OFFSHORED,
+    P_ALIVE,
+    P_REVENUE,
+    PRODUCTION_JOBS,
+    RUNG,
+    SERVICE_JOBS,
+    SERVICE_REVENUE,
+)
 
 #: Indicator names (the DataCollector's columns), the spec's first, then model v2's.
 INDICATORS: tuple[str, ...] = (
@@ -44,9 +64,57 @@ INDICATORS: tuple[str, ...] = (
 )
 
 
-def _share(mask: np.ndarray, within: np.ndarray) -> float:
-    count = int(within.sum())
-    return float((mask & within).sum()) / count if count else 0.0
+#: What :func:`_tally` counts, one row of its marks each.
+(ALIVE, SME_MAKERS, SME_MAKERS_SERVITIZED, LARGE_MAKERS, LARGE_MAKERS_SERVITIZED, SMES,
+ SMES_ADOPTED, LARGE, LARGE_ADOPTED, TEN_PLUS, TEN_PLUS_GONE, TEN_PLUS_CYBER_GONE,
+ CLUSTER_MEMBERS, OFFERING, SMES_USAGE) = range(15)
+
+
+@kernel
+def _tally(values, codes, flags, n, platform_values, platform_flags, m, initial_10plus,
+           support):
+    """The sums and counts behind the indicators (rows ``:n``)."""
+    alive = flags[IS_ALIVE]
+    marks = np.zeros((15, n), np.bool_)
+    service_functions, lost = np.empty((2, n))
+    n0 = len(initial_10plus)
+    for i in rows(n):
+        large = flags[IS_LARGE, i]
+        sme, big = alive[i] & ~large, alive[i] & large
+        makers = ~flags[IS_SERVICE_INTENSIVE, i]
+        servitized, adopted = flags[IS_SERVITIZED, i], flags[IS_ADOPTED, i]
+        marks[ALIVE, i] = alive[i]
+        marks[SME_MAKERS, i] = sme & makers
+        marks[SME_MAKERS_SERVITIZED, i] = servitized & sme & makers
+        marks[LARGE_MAKERS, i] = big & makers
+        marks[LARGE_MAKERS_SERVITIZED, i] = servitized & big & makers
+        marks[SMES, i], marks[SMES_ADOPTED, i] = sme, adopted & sme
+        marks[LARGE, i], marks[LARGE_ADOPTED, i] = big, adopted & big
+        marks[CLUSTER_MEMBERS, i] = alive[i] & flags[IS_CLUSTER, i]
+        marks[OFFERING, i] = (codes[RUNG, i] >= ADDED_SERVICES) & alive[i]
+        marks[SMES_USAGE, i] = (codes[RUNG, i] >= PAY_PER_USE) & sme
+        functions = support * values[PRODUCTION_JOBS, i] + values[SERVICE_JOBS, i]
+        service_functions[i] = functions
+        offshored = values[OFFSHORED, i]
+        lost[i] = divide_where(functions * offshored, 1 - offshored, offshored < 1)
+    for i in rows(n0):  # the 2020 firms of 10 or more employees
+        gone = initial_10plus[i] & ~alive[i]
+        marks[TEN_PLUS, i] = initial_10plus[i]
+        marks[TEN_PLUS_GONE, i] = gone
+        marks[TEN_PLUS_CYBER_GONE, i] = gone & (codes[EXIT_CAUSE, i] == EXIT_CYBER)
+    counts = np.zeros(15, np.int64)
+    for k in range(15):
+        counts[k] = count(marks[k], n)
+    sums = (psum_where(values[SERVICE_REVENUE], alive, n),
+            psum_where(platform_values[P_REVENUE], platform_flags[P_ALIVE], m),
+            psum_where(values[GOODS_REVENUE], alive, n),
+            psum_where(values[EMPLOYEES], alive, n),
+            psum_where(service_functions, alive, n), psum_where(lost, alive, n))
+    return sums, counts
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
 
 
 def compute(model) -> dict[str, float]:
@@ -60,63 +128,47 @@ def compute(model) -> dict[str, float]:
 
     """
     f, p = model.firms, model.platforms
-    n = f.n
     scale = model.p["population_scale"]
-    alive = f.alive[:n]
-    large = f.kind[:n] == LARGE
-    sme = alive & ~large
-    big = alive & large
-    industrial = float(f.service_revenue[:n][alive].sum())
-    platform = float(p.revenue[: p.n][p.alive[: p.n]].sum())
+    sums, counts = _tally(f.values, f.codes, f.flags, f.n, p.values, p.flags, p.n,
+                          model.initial_10plus, model.p["support_function_share"])
+    industrial, platform, goods, employees, service_functions, lost = (float(x) for x in sums)
+    c = [int(k) for k in counts]
     total_service = industrial + platform
     capture = industrial / total_service if total_service > 0 else 1.0
     # Servitization is the makers' move: service-intensive firms sell services from the start.
-    servitized = f.servitized[:n]
-    makers = ~f.service_intensive[:n]
-    serv_sme = _share(servitized, sme & makers)
-    serv_large = _share(servitized, big & makers)
-    goods = float(f.goods_revenue[:n][alive].sum())
-    employees = float(f.employees[:n][alive].sum())
+    serv_sme = _share(c[SME_MAKERS_SERVITIZED], c[SME_MAKERS])
+    serv_large = _share(c[LARGE_MAKERS_SERVITIZED], c[LARGE_MAKERS])
     history = [outcome.severe for _, outcome in model.cyber_history[-4:]]
-    firms_alive = max(int(alive.sum()), 1)
+    firms_alive = max(c[ALIVE], 1)
     spent = model.policy.spent
-    n0 = model.initial_firms
-    tenplus = model.initial_10plus
-    gone = tenplus & ~f.alive[:n0]
-    members = alive & f.cluster[:n]
-    support = model.p["support_function_share"]
-    service_functions = float((support * f.production_jobs[:n] + f.service_jobs[:n])[alive].sum())
-    offshorable_jobs = (support * f.production_jobs[:n] + f.service_jobs[:n]) * f.offshored[:n]
-    lost = np.divide(offshorable_jobs, 1 - f.offshored[:n], out=np.zeros(n),
-                     where=f.offshored[:n] < 1)
+    tenplus = max(c[TEN_PLUS], 1)
     return {
         "industrial_service_capture": capture,
         "platform_share": 1.0 - capture,
         "servitized_share_sme": serv_sme,
         "servitized_share_large": serv_large,
         "two_tier_gap": serv_large - serv_sme,
-        "digital_adoption_sme": _share(f.adopted[:n], sme),
-        "digital_adoption_large": _share(f.adopted[:n], big),
+        "digital_adoption_sme": _share(c[SMES_ADOPTED], c[SMES]),
+        "digital_adoption_large": _share(c[LARGE_ADOPTED], c[LARGE]),
         "service_revenue_share": industrial / (industrial + goods) if industrial + goods else 0.0,
         "jobs": employees / scale,
         "jobs_index_2017": employees / scale / JOBS_2017,
-        "cumulative_exits_share": float(gone.sum()) / max(int(tenplus.sum()), 1),
-        "platforms_alive": float(p.alive[: p.n].sum()),
+        "cumulative_exits_share": float(c[TEN_PLUS_GONE]) / tenplus,
+        "platforms_alive": float(count(p.alive, p.n)),
         "severe_incidents_per_1000": 1000.0 * sum(history) * 4 / len(history) / firms_alive
         if history else 0.0,
         "cluster_adoption_share": model.cluster_adoptions / model.adoptions
         if model.adoptions else 0.0,
         "subsidy_spent": spent / scale,
         "subsidy_leverage": model.additional_capex / spent if spent > 0 else 0.0,
-        "cyber_exits_share": float((gone & (f.exit_cause[:n0] == EXIT_CYBER)).sum())
-        / max(int(tenplus.sum()), 1),
-        "service_offer_share": _share(f.rung[:n] >= ADDED_SERVICES, alive),
-        "usage_offer_share_sme": _share(f.rung[:n] >= PAY_PER_USE, sme),
+        "cyber_exits_share": float(c[TEN_PLUS_CYBER_GONE]) / tenplus,
+        "service_offer_share": _share(c[OFFERING], c[ALIVE]),
+        "usage_offer_share_sme": _share(c[SMES_USAGE], c[SMES]),
         "abandoned_offers_share": model.abandoned / model.usage_offers
         if model.usage_offers else 0.0,
-        "cluster_dynamism": sum(model.recent_cluster_adoptions) / max(int(members.sum()), 1)
+        "cluster_dynamism": sum(model.recent_cluster_adoptions) / max(c[CLUSTER_MEMBERS], 1)
         * 4 / max(len(model.recent_cluster_adoptions), 1),
-        "new_sites_share": model.new_sites / n0,
+        "new_sites_share": model.new_sites / model.initial_firms,
         "service_function_jobs_share": service_functions / employees if employees else 0.0,
-        "offshored_jobs": float(lost[alive].sum()) / scale,
+        "offshored_jobs": lost / scale,
     }

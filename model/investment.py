@@ -3,9 +3,10 @@
 Firms consider investing through Bass attention (external influence and their neighbours'
 adoptions) or because a subsidy call opened and they prepared a project. Each kind's own rule
 says who weighs the options (``agents.firms.evaluating``: myopic SMEs only under a call or peer
-pressure); the choice itself, subsidy application included, is ``agents.decisions.decide``,
-the function an agent's ``decide()`` calls too. This module gathers its inputs and books what
-was chosen.
+pressure); the choice itself, subsidy application included, is the rules of
+``agents.decisions`` (``decide``, the function an agent's ``decide()`` ends in too). This
+module gathers their inputs and books what was chosen; its kernels (``agents.jit``) apply the
+same rules one firm at a time.
 """
 
 from __future__ import annotations
@@ -15,12 +16,48 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents import decisions as rules
-from agents.firms import evaluating
+from agents.economics import WAGE
+from agents.exact import count, expm1_into, power_of_array, psum_where
+from agents.firms import borrowing_limit, evaluates_by_kind
+from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
-from model import cyber, finance, ladder, market
+from model import cyber, market
 from model.calendar import DT
-from model.policy import ELIGIBLE_EMPLOYEES
+from model.finance import REPAYMENT_QUARTERS
+from model.macro import usage_curve, usage_on_curve
+from model.policy import ELIGIBLE_EMPLOYEES, RELANCE_LAST_YEAR
 from model.population import REFERENCE_SME_EMPLOYEES
+from model.state import (
+    CASH,
+    CLIMB_COST,
+    DEBT,
+    DIGITAL,
+    EMPLOYEES,
+    GOODS_DEMAND,
+    GOODS_REVENUE,
+    INVESTED,
+    IS_ADOPTED,
+    IS_ALIVE,
+    IS_CLUSTER,
+    IS_INSURED,
+    IS_SERVITIZING,
+    IS_STRATEGIC,
+    KIND,
+    LAST_OPTION,
+    LOSS_QUARTERS,
+    MARGIN,
+    PRODUCTIVITY_GAIN,
+    PRODUCTIVITY_GAIN_2020,
+    REPAYMENT,
+    RUNG,
+    SECURITY,
+    SERVICE,
+    SERVICE_POTENTIAL,
+    SERVICE_REVENUE,
+    SUBSIDY_RECEIVED,
+    TRANSITION_QUARTERS,
+    TRUST,
+)
 
 
 @dataclass
@@ -40,14 +77,77 @@ def package_cost(model, rows: np.ndarray) -> np.ndarray:
 
     The size effect is ``investment_size_exponent``.
     """
-    size = np.maximum(model.firms.employees[rows], 1.0) / REFERENCE_SME_EMPLOYEES
-    return (model.p["investment_cost_sme"] * size ** model.p["investment_size_exponent"]
-            * model.wright_multiplier)
+    return _package_cost(model.firms.employees[rows], model.p["investment_cost_sme"],
+                         model.p["investment_size_exponent"], model.wright_multiplier)
+
+
+@rule
+def _package_cost(employees, cost_sme: float, size_exponent: float, wright: float):
+    size = maximum(employees, 1.0) / REFERENCE_SME_EMPLOYEES
+    return cost_sme * power_of_array(size, size_exponent) * wright
 
 
 def eligible(model, rows: np.ndarray) -> np.ndarray:
     """Firms that a subsidy call accepts (10+ employees, mid-caps included)."""
     return model.firms.employees[rows] >= ELIGIBLE_EMPLOYEES
+
+
+def decision_terms(model) -> tuple:
+    """What every firm deciding this quarter knows alike, in :func:`_context`'s order."""
+    p = model.p
+    _, nest = market.platform_view(model.platforms, p, model.know_how_penalty)
+    return (
+        p["strategic_horizon_years"], p["myopic_horizon_years"], model.t_years,
+        *usage_curve(p["usage_share_2040"]), model.policy.is_open(),
+        p["subsidy_rate_relance"] if model.year <= RELANCE_LAST_YEAR else p["subsidy_rate"],
+        p["investment_cost_sme"], p["investment_size_exponent"], model.wright_multiplier,
+        p["call_project_gain"], p["digital_project_gain"], model.competitor_gain,
+        model.competitor_gain_2020, p["digital_productivity_gain"], p["digital_sales_ratio"],
+        4 * p["digital_rampup_years"], p["product_margin"], model.in_house, nest,
+        p["platform_usage_edge"], p["usage_share_2040"], model.know_how_penalty,
+        p["capability_weight"], p["installed_base_bonus"], p["trust_weight"],
+        p["performance_bonus"], p["usage_service_ratio"], p["platform_goods_squeeze"],
+        p["service_margin"], p["servitization_threshold"], p["digital_exposure"],
+        p["secure_framework"], cyber.mean_attack_loss(p), cyber.stop_share(p),
+        p["transition_cost_share"], p["transition_quarters"], p["service_overhead_share"],
+        p["adoption_mark"])
+
+
+@rule
+def _context(values, codes, flags, hurdle, attack_hazard, i, prompted, terms):
+    """The decision context of row(s) ``i`` (what :func:`decision_context` returns)."""
+    (strategic_horizon, myopic_horizon, t_years, usage_lo, usage_hi, usage_ceiling, call_open,
+     subsidy_rate, cost_sme, size_exponent, wright, call_gain, project_gain, competitor_gain,
+     competitor_gain_2020, digital_gain, sales_ratio, ramp_quarters, product_margin, in_house,
+     nest, usage_edge_share, usage_2040, penalty, capability_weight, installed_base_bonus,
+     trust_weight, performance_bonus, usage_service_ratio, goods_squeeze, service_margin,
+     threshold, exposure, framework, loss_mean, stop_share, transition_cost_share,
+     transition_quarters, overhead_share, adoption_mark) = terms
+    employees = values[EMPLOYEES, i]
+    horizon = where(flags[IS_STRATEGIC, i], strategic_horizon, myopic_horizon) * 4
+    # Firms anticipate the (known) shift to usage: they value the market at mid-horizon.
+    usage = usage_on_curve(t_years + horizon / 8.0, usage_lo, usage_hi, usage_ceiling)
+    view = rules.ServiceMarket(
+        usage, in_house, nest,
+        nest + market.usage_edge_at(usage_edge_share, usage_2040, usage) * penalty,
+        capability_weight, installed_base_bonus, trust_weight, performance_bonus,
+        usage_service_ratio, goods_squeeze, service_margin, threshold)
+    borne = where(flags[IS_INSURED, i], 1 - cyber.INSURANCE_COVER, 1.0)
+    return rules.DecisionContext(
+        hurdle[i], horizon,
+        where(call_open & (employees >= ELIGIBLE_EMPLOYEES), subsidy_rate, 0.0),
+        _package_cost(employees, cost_sme, size_exponent, wright),
+        values[GOODS_DEMAND, i], values[SERVICE_POTENTIAL, i],
+        market.usage_reach_of(codes[KIND, i]), values[PRODUCTIVITY_GAIN, i],
+        values[PRODUCTIVITY_GAIN_2020, i], competitor_gain, competitor_gain_2020, digital_gain,
+        where(prompted, call_gain, project_gain), sales_ratio, ramp_quarters, product_margin,
+        view, attack_hazard[i], exposure, framework,
+        (loss_mean * cyber.loss_size(employees) + stop_share * values[GOODS_REVENUE, i])
+        * borne,
+        transition_cost_share, transition_quarters,
+        overhead_share * (employees * WAGE / 4), adoption_mark,
+        values[DIGITAL, i], values[SERVICE, i], values[SECURITY, i], values[TRUST, i],
+        codes[RUNG, i], flags[IS_ADOPTED, i], flags[IS_SERVITIZING, i])
 
 
 def decision_context(model, rows: np.ndarray, prompted: np.ndarray | None = None
@@ -61,48 +161,63 @@ def decision_context(model, rows: np.ndarray, prompted: np.ndarray | None = None
             digital project is a call project); ``None``: none is.
 
     """
-    f, p = model.firms, model.p
-    strategic = f.strategic[rows]
-    horizon = np.where(strategic, p["strategic_horizon_years"], p["myopic_horizon_years"]) * 4
-    # Firms anticipate the (known) shift to usage: they value the market at mid-horizon.
-    mid_usage = model.usage_at(model.t_years + horizon / 8.0)
-    pay = ladder.payroll(f, rows)
-    open_call = model.policy.is_open()
-    return rules.DecisionContext(
-        hurdle=model.hurdle[rows],
-        horizon_quarters=horizon,
-        subsidy_rate=np.where(open_call & eligible(model, rows), p["subsidy_rate"], 0.0),
-        package_cost=package_cost(model, rows),
-        goods_demand=f.goods_demand[rows],
-        potential=f.service_potential[rows],
-        usage_factor=market.usage_reach(f, rows),
-        gain=f.productivity_gain[rows],
-        gain_2020=f.productivity_gain_2020[rows],
-        competitor_gain=model.competitor_gain,
-        competitor_gain_2020=model.competitor_gain_2020,
-        digital_gain=p["digital_productivity_gain"],
-        digital_step=np.where(prompted if prompted is not None else False,
-                              p["call_project_gain"], p["digital_project_gain"]),
-        sales_ratio=p["digital_sales_ratio"],
-        ramp_quarters=4 * p["digital_rampup_years"],
-        product_margin=p["product_margin"],
-        market=model.market_view(mid_usage),
-        attack_hazard=model.attack_hazard[rows],
-        exposure=p["digital_exposure"],
-        framework=p["secure_framework"],
-        expected_loss=cyber.expected_attack_loss(f, rows, p),
-        transition_cost_share=p["transition_cost_share"],
-        transition_quarters=p["transition_quarters"],
-        overhead=p["service_overhead_share"] * pay,
-        adoption_mark=p["adoption_mark"],
-        digital=f.digital[rows],
-        service=f.service[rows],
-        security=f.security[rows],
-        trust=f.trust[rows],
-        rung=f.rung[rows],
-        adopted=f.adopted[rows],
-        servitizing=f.servitizing[rows],
-    )
+    f = model.firms
+    prompted = np.zeros(len(rows), bool) if prompted is None else prompted
+    return _context(f.values, f.codes, f.flags, model.hurdle, model.attack_hazard, rows,
+                    prompted, decision_terms(model))
+
+
+@rule
+def financing_of(values, codes, i, cash_constraint):
+    """Cash plus borrowing capacity of row(s) ``i``; ``inf`` without a cash limit."""
+    sales = values[GOODS_REVENUE, i] + values[SERVICE_REVENUE, i]
+    capacity = maximum(borrowing_limit(codes[KIND, i], values[MARGIN, i], sales)
+                       - values[DEBT, i], 0.0)
+    return where(cash_constraint, maximum(values[CASH, i], 0.0) + capacity, np.inf)
+
+
+#: Rows of the first round's table: the options' terms (``agents.decisions.option_terms``),
+#: the subsidy rate, the financing capacity and the chosen project's capex.
+NPV_DIGITAL, NPV_CLIMB, NPV_SECURITY, CAPEX_DIGITAL, CAPEX_CLIMB, CAPEX_SECURITY = range(6)
+ORGANISATION, RATE, FINANCING, COST = 6, 7, 8, 9
+
+
+@kernel
+def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompted, terms,
+                 cash_constraint, adopt_always):
+    """Each deciding firm's options and its choice before it applies for the subsidy.
+
+    Array code over the few dozen deciding firms rather than a loop over them: numpy's exp
+    and power then run once per array, not once per firm and option.
+    """
+    ctx = _context(values, codes, flags, hurdle, attack_hazard, firm_rows, prompted, terms)
+    options = rules.option_terms(ctx)
+    financing = financing_of(values, codes, firm_rows, cash_constraint)
+    choice, cost = rules.first_choice(options[NPV_DIGITAL], options[NPV_CLIMB],
+                                      options[CAPEX_DIGITAL], options[CAPEX_CLIMB],
+                                      ctx.subsidy_rate, financing, adopt_always, ctx.adopted)
+    table = np.empty((10, len(firm_rows)))
+    for column in range(7):
+        table[column] = options[column]
+    table[RATE], table[FINANCING], table[COST] = ctx.subsidy_rate, financing, cost
+    return table, choice
+
+
+@kernel
+def _final_round(flags, firm_rows, table, choice, applied, granted, adopt_always):
+    """After the subsidy book's answers: ``agents.decisions.final_choice`` for each firm."""
+    m = len(firm_rows)
+    final = np.zeros(m, np.int64)
+    security, additional = np.zeros((2, m), np.bool_)
+    total, subsidy, cost = np.empty((3, m))
+    for k in rows(m):
+        (final[k], security[k], total[k], subsidy[k], cost[k],
+         additional[k]) = rules.final_choice(
+            choice[k], table[COST, k], table[RATE, k], applied[k], granted[k],
+            table[NPV_DIGITAL, k], table[NPV_CLIMB, k], table[NPV_SECURITY, k],
+            table[CAPEX_DIGITAL, k], table[CAPEX_CLIMB, k], table[CAPEX_SECURITY, k],
+            table[FINANCING, k], adopt_always, flags[IS_ADOPTED, firm_rows[k]])
+    return final, security, total, subsidy, psum_where(cost, additional, m)
 
 
 def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None = None
@@ -116,11 +231,59 @@ def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None
         prompted: per row, the firm prepares a project because a call opened.
 
     """
-    policy = model.policy
-    financing = finance.financing_capacity(model.firms, rows, model.p["cash_constraint"])
-    return rules.decide(decision_context(model, rows, prompted), financing,
-                        model.p["adopt_when_considering"],
-                        policy.grant if spend else policy.would_grant)
+    f, p, policy = model.firms, model.p, model.policy
+    prompted = np.zeros(len(rows), bool) if prompted is None else prompted
+    adopt_always = p["adopt_when_considering"]
+    table, choice = _first_round(f.values, f.codes, f.flags, model.hurdle, model.attack_hazard,
+                                 rows, prompted, decision_terms(model), p["cash_constraint"],
+                                 adopt_always)
+    applied = (choice != rules.NONE) & (table[RATE] > 0)
+    granted = rules.ask(policy.grant if spend else policy.would_grant, table[COST],
+                        table[RATE], applied)
+    choice, security, total, subsidy, additional = _final_round(
+        f.flags, rows, table, choice, applied, granted, adopt_always)
+    return rules.Decision(choice, security, total, subsidy, table[ORGANISATION],
+                          float(additional) if applied.any() else 0.0)
+
+
+@kernel
+def _attention(codes, flags, n, neighbour_share, bass_p, imitation, q, dt, draw):
+    """Bass attention: who of the firms with something left to adopt considers investing."""
+    alive = flags[IS_ALIVE]
+    # The pool: firms with something left to adopt (not digital yet, or a rung to climb).
+    in_pool = np.zeros(n, np.bool_)
+    for i in rows(n):
+        in_pool[i] = alive[i] & ~(flags[IS_ADOPTED, i] & ((codes[RUNG, i] >= PERFORMANCE)
+                                                         | flags[IS_SERVITIZING, i]))
+    pool = np.flatnonzero(in_pool)
+    m = len(pool)
+    exponent, half, full = np.empty((3, m))
+    # The hazard at the expected mid-step share (rules.mid_step_share), then over the quarter.
+    for k in rows(m):
+        i = pool[k]
+        exponent[k] = rules.attention_exponent(bass_p[i], q, neighbour_share[i], imitation[i],
+                                               dt / 2)
+    expm1_into(exponent, half, m)
+    for k in rows(m):
+        i = pool[k]
+        mid = rules.share_after(neighbour_share[i], -half[k])
+        exponent[k] = rules.attention_exponent(bass_p[i], q, mid, imitation[i], dt)
+    expm1_into(exponent, full, m)
+    chosen = np.zeros(n, np.bool_)
+    for k in rows(m):
+        chosen[pool[k]] = draw[pool[k]] < -full[k]
+    return chosen
+
+
+@kernel
+def _with_projects(values, flags, n, chosen, heard):
+    """Add the firms that heard of a call and prepare a project (10+ employees)."""
+    marked = np.zeros(n, np.bool_)
+    for i in rows(n):
+        project = flags[IS_ALIVE, i] & heard[i] & (values[EMPLOYEES, i] >= ELIGIBLE_EMPLOYEES)
+        marked[i] = chosen[i] | project
+    both = np.flatnonzero(marked)
+    return both, ~chosen[both]
 
 
 def considering(model, neighbour_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -132,22 +295,25 @@ def considering(model, neighbour_share: np.ndarray) -> tuple[np.ndarray, np.ndar
     """
     f, p, rng = model.firms, model.p, model.rng
     n = f.n
-    alive = f.alive[:n]
-    draw = rng.random(n)
-    # The pool: firms with something left to adopt (not digital yet, or a rung to climb).
-    pool = np.flatnonzero(alive & ~(f.adopted[:n] & ((f.rung[:n] >= PERFORMANCE)
-                                                   | f.servitizing[:n])))
-    bass_p = model.bass_p[pool]
-    multiplier = model.imitation[pool]
-    mid = rules.mid_step_share(bass_p, p["bass_q"], neighbour_share[pool], multiplier, DT)
-    prob = rules.attention_probability(bass_p, p["bass_q"], mid, multiplier, DT)
-    chosen = pool[draw[pool] < prob]
+    chosen = _attention(f.codes, f.flags, n, neighbour_share, model.bass_p, model.imitation,
+                        p["bass_q"], DT, rng.random(n))
     if model.policy.call_opened and p["call_response_share"] > 0:
         heard = rng.random(n) < p["call_response_share"]
-        projects = np.flatnonzero(alive & heard & (f.employees[:n] >= ELIGIBLE_EMPLOYEES))
-        both = np.union1d(chosen, projects)
-        return both, ~np.isin(both, chosen)
-    return chosen, np.zeros(len(chosen), dtype=bool)
+        return _with_projects(f.values, f.flags, n, chosen, heard)
+    rows_ = np.flatnonzero(chosen[:n])
+    return rows_, np.zeros(len(rows_), dtype=bool)
+
+
+@kernel
+def _weighing(values, codes, flags, candidates, call_open, neighbour_share, peer_push):
+    """Which candidates weigh their options at all (each kind's ``evaluates`` rule)."""
+    keep = np.zeros(len(candidates), np.bool_)
+    for k in rows(len(candidates)):
+        i = candidates[k]
+        call = call_open & (values[EMPLOYEES, i] >= ELIGIBLE_EMPLOYEES)
+        keep[k] = evaluates_by_kind(codes[KIND, i], flags[IS_STRATEGIC, i], call,
+                                    neighbour_share[i], peer_push)
+    return keep
 
 
 def invest(model, candidates: np.ndarray, prompted: np.ndarray,
@@ -164,52 +330,67 @@ def invest(model, candidates: np.ndarray, prompted: np.ndarray,
     f, p = model.firms, model.p
     result = InvestmentRound(considering=len(candidates))
     if not p["adopt_when_considering"]:
-        call = np.full(len(candidates), model.policy.is_open()) & eligible(model, candidates)
-        keep = evaluating(f.kind[candidates], f.strategic[candidates], call,
-                          neighbour_share[candidates], p["peer_push_share"])
+        keep = _weighing(f.values, f.codes, f.flags, candidates, model.policy.is_open(),
+                         neighbour_share, p["peer_push_share"])
         candidates, prompted = candidates[keep], prompted[keep]
     if len(candidates) == 0:
         return result
     order = model.rng.permutation(len(candidates))
-    rows, prompted = candidates[order], prompted[order]
-    decision = decide_for(model, rows, spend=True, prompted=prompted)
-    acting = (decision.choice != rules.NONE) | decision.security
-    steps = np.where(prompted, p["call_project_gain"], p["digital_project_gain"])[acting]
-    rows, choice, secure = rows[acting], decision.choice[acting], decision.security[acting]
-    cost, subsidy = decision.cost[acting], decision.subsidy[acting]
-    f.climb_cost[rows] = np.where(choice == rules.CLIMB, decision.organisation[acting],
-                                  f.climb_cost[rows])
-    _book(model, rows, choice, secure, cost, subsidy, steps)
-    adopting = (choice == rules.DIGITAL) | (choice == rules.CLIMB)
-    result.adoptions = int(adopting.sum())
-    result.cluster_adoptions = int((adopting & f.cluster[rows]).sum())
-    result.capex = float(cost.sum())
-    result.subsidy = float(subsidy.sum())
+    rows_, prompted = candidates[order], prompted[order]
+    decision = decide_for(model, rows_, spend=True, prompted=prompted)
+    sums, counts = _book(f.values, f.codes, f.flags, rows_, decision.choice, decision.security,
+                         decision.cost, decision.subsidy, decision.organisation, prompted,
+                         p["call_project_gain"], p["digital_project_gain"], p["adoption_mark"])
+    capex, subsidy, borrowed = (float(x) for x in sums)
+    model.ledger["borrowed"] += borrowed
+    model.ledger["capex"] += capex
+    model.ledger["subsidy"] += subsidy
+    result.adoptions, result.cluster_adoptions, digital = (int(x) for x in counts)
+    model.cumulative_adoptions += digital
+    result.capex, result.subsidy = capex, subsidy
     result.additional_capex = decision.additional_capex
     return result
 
 
-def _book(model, rows: np.ndarray, choice: np.ndarray, secure: np.ndarray, cost: np.ndarray,
-          subsidy: np.ndarray, steps: np.ndarray) -> None:
+@kernel
+def _book(values, codes, flags, firm_rows, choice, secure, cost, subsidy, organisation,
+          prompted, call_gain, project_gain, adoption_mark):
     """Pay for the chosen investments and raise capabilities (diminishing returns)."""
-    f = model.firms
-    f.cash[rows] += subsidy - cost
-    # The part not paid from cash is borrowed (within capacity when cash is constrained).
-    short = np.maximum(-f.cash[rows], 0.0)
-    finance.lend(f, rows, short, model.ledger)
-    f.invested[rows] += cost
-    f.subsidy_received[rows] += subsidy
-    f.last_option[rows] = np.where(choice != rules.NONE, choice, rules.SECURITY)
-    model.ledger["capex"] += float(cost.sum())
-    model.ledger["subsidy"] += float(subsidy.sum())
-    climbing = choice == rules.CLIMB
-    digital = (choice == rules.DIGITAL) | (climbing & (f.rung[rows] + 1 >= PAY_PER_USE)
-                                           & (f.digital[rows] < model.p["adoption_mark"]))
-    d = rows[digital]
-    f.digital[d] += steps[digital] * (1 - f.digital[d])
-    s = rows[climbing]
-    f.service[s] += rules.SERVICE_GAIN * (1 - f.service[s])
-    ladder.start_climbs(f, s)
-    k = rows[secure]
-    f.security[k] += rules.SECURITY_GAIN * (1 - f.security[k])
-    model.cumulative_adoptions += int(digital.sum())
+    m = len(firm_rows)
+    acting, adopting, cluster_adopting, digital = np.zeros((4, m), np.bool_)
+    short = np.zeros(m)
+    for k in rows(m):
+        i = firm_rows[k]
+        acting[k] = (choice[k] != rules.NONE) | secure[k]
+        climbing = acting[k] & (choice[k] == rules.CLIMB)
+        values[CLIMB_COST, i] = where(climbing, organisation[k], values[CLIMB_COST, i])
+        values[CASH, i] += where(acting[k], subsidy[k] - cost[k], 0.0)
+        # The part not paid from cash is borrowed (within capacity when cash is constrained).
+        short[k] = where(acting[k], maximum(-values[CASH, i], 0.0), 0.0)
+        values[DEBT, i] += short[k]
+        values[CASH, i] += short[k]
+        values[REPAYMENT, i] += short[k] / REPAYMENT_QUARTERS
+        values[INVESTED, i] += where(acting[k], cost[k], 0.0)
+        values[SUBSIDY_RECEIVED, i] += where(acting[k], subsidy[k], 0.0)
+        codes[LAST_OPTION, i] = where(acting[k], where(choice[k] != rules.NONE, choice[k],
+                                                       rules.SECURITY), codes[LAST_OPTION, i])
+        adopting[k] = acting[k] & ((choice[k] == rules.DIGITAL) | climbing)
+        cluster_adopting[k] = adopting[k] & flags[IS_CLUSTER, i]
+        digital[k] = acting[k] & ((choice[k] == rules.DIGITAL)
+                                  | (climbing & (codes[RUNG, i] + 1 >= PAY_PER_USE)
+                                     & (values[DIGITAL, i] < adoption_mark)))
+        step = where(prompted[k], call_gain, project_gain)
+        values[DIGITAL, i] += where(digital[k], step * (1 - values[DIGITAL, i]), 0.0)
+        values[SERVICE, i] += where(climbing, rules.SERVICE_GAIN * (1 - values[SERVICE, i]),
+                                    0.0)
+        # The climb starts (ladder.start_climbs): one rung up, the J-curve's clock at zero.
+        codes[RUNG, i] = where(climbing, minimum(codes[RUNG, i] + 1, PERFORMANCE),
+                               codes[RUNG, i])
+        flags[IS_SERVITIZING, i] |= climbing
+        codes[TRANSITION_QUARTERS, i] = where(climbing, 0, codes[TRANSITION_QUARTERS, i])
+        codes[LOSS_QUARTERS, i] = where(climbing, 0, codes[LOSS_QUARTERS, i])
+        values[SECURITY, i] += where(acting[k] & secure[k],
+                                     rules.SECURITY_GAIN * (1 - values[SECURITY, i]), 0.0)
+    sums = (psum_where(cost, acting, m), psum_where(subsidy, acting, m),
+            psum_where(short, acting, m))
+    return sums, (count(adopting, m), count(cluster_adopting, m), count(digital, m))

@@ -18,7 +18,23 @@ import math
 import numpy as np
 
 from agents.economics import WAGE
-from model.state import FirmState
+from agents.exact import expm1_into
+from agents.jit import kernel, maximum, minimum, rows, rule, tally, where
+from model.state import (
+    EMPLOYEES,
+    GOODS_REVENUE,
+    IS_ALIVE,
+    IS_LARGE,
+    JOBS_PER_GOODS,
+    MARGIN,
+    OFFSHORED,
+    PRODUCTION_JOBS,
+    PRODUCTIVITY_GAIN,
+    PRODUCTIVITY_GAIN_2020,
+    SERVICE_JOBS,
+    SERVICE_REVENUE,
+    FirmState,
+)
 
 JOB_ADJUSTMENT = 0.08  # share of the gap closed each quarter (labour hoarding, short-time work)
 SERVICE_REVENUE_PER_JOB = 250_000.0  # EUR per year for the service offer (labour intensive)
@@ -36,21 +52,41 @@ def productivity_index(t_years: float, growth: float) -> float:
     return math.exp(growth * t_years)
 
 
-def regional_jobs(production: np.ndarray, service: np.ndarray, offshored: np.ndarray,
-                  support_share: float) -> tuple[np.ndarray, np.ndarray]:
+@rule
+def regional_jobs(production, service, offshored, support_share):
     """Production and service-offer jobs left in the region after offshoring."""
     return production * (1 - support_share * offshored), service * (1 - offshored)
+
+
+@rule
+def jobs_needed(goods_revenue, service_revenue, jobs_per_goods, gain_2020, gain, offshored,
+                support_share: float, trend_productivity: float):
+    """Production and service-offer jobs that a firm's sales need this quarter."""
+    digital = (1 + gain_2020) / (1 + gain)
+    production = goods_revenue * jobs_per_goods * digital / trend_productivity
+    service = service_revenue * 4 / SERVICE_REVENUE_PER_JOB
+    return regional_jobs(production, service, offshored, support_share)
 
 
 def needed_jobs(firms: FirmState, params: dict, trend_productivity: float
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Production and service-offer jobs that this quarter's sales need (rows ``:n``)."""
     n = firms.n
-    digital = (1 + firms.productivity_gain_2020[:n]) / (1 + firms.productivity_gain[:n])
-    production = firms.goods_revenue[:n] * firms.jobs_per_goods[:n] * digital / trend_productivity
-    service = firms.service_revenue[:n] * 4 / SERVICE_REVENUE_PER_JOB
-    return regional_jobs(production, service, firms.offshored[:n],
-                         params["support_function_share"])
+    return jobs_needed(firms.goods_revenue[:n], firms.service_revenue[:n],
+                       firms.jobs_per_goods[:n], firms.productivity_gain_2020[:n],
+                       firms.productivity_gain[:n], firms.offshored[:n],
+                       params["support_function_share"], trend_productivity)
+
+
+@rule
+def idle_wages(alive, goods_revenue, jobs_per_goods, gain_2020, gain, offshored,
+               production_jobs, support_share: float, trend_productivity: float,
+               short_time_cover: float):
+    """A firm's wages of production staff its sales no longer need, less the refund."""
+    production, _ = jobs_needed(goods_revenue, 0.0, jobs_per_goods, gain_2020, gain, offshored,
+                                support_share, trend_productivity)
+    idle = maximum(production_jobs - production, 0.0)
+    return where(alive, idle * WAGE / 4 * (1 - short_time_cover), 0.0)
 
 
 def hoarding_cost(firms: FirmState, params: dict, trend_productivity: float,
@@ -61,32 +97,59 @@ def hoarding_cost(firms: FirmState, params: dict, trend_productivity: float,
     while, less what a short-time work scheme refunds.
     """
     n = firms.n
-    production, _ = needed_jobs(firms, params, trend_productivity)
-    idle = np.maximum(firms.production_jobs[:n] - production, 0.0)
-    return np.where(firms.alive[:n], idle * WAGE / 4 * (1 - short_time_cover), 0.0)
+    return np.asarray(idle_wages(firms.alive[:n], firms.goods_revenue[:n],
+                                 firms.jobs_per_goods[:n], firms.productivity_gain_2020[:n],
+                                 firms.productivity_gain[:n], firms.offshored[:n],
+                                 firms.production_jobs[:n], params["support_function_share"],
+                                 trend_productivity, short_time_cover), dtype=float)
 
 
 def update_jobs(firms: FirmState, params: dict, trend_productivity: float) -> None:
     """Move employment toward what goods and service sales need (rows ``:n``)."""
-    n = firms.n
-    alive = firms.alive[:n]
-    production, service = needed_jobs(firms, params, trend_productivity)
-    firms.production_jobs[:n] += JOB_ADJUSTMENT * (production - firms.production_jobs[:n])
-    firms.service_jobs[:n] += JOB_ADJUSTMENT * (service - firms.service_jobs[:n])
-    firms.employees[:n] = np.where(alive, firms.production_jobs[:n] + firms.service_jobs[:n], 0)
+    _update_jobs(firms.values, firms.flags, firms.n, params["support_function_share"],
+                 trend_productivity)
+
+
+@kernel
+def _update_jobs(values, flags, n, support_share, trend_productivity):
+    alive, offshored = flags[IS_ALIVE], values[OFFSHORED]
+    goods, services = values[GOODS_REVENUE], values[SERVICE_REVENUE]
+    per_goods, gain_2020, gain = (values[JOBS_PER_GOODS], values[PRODUCTIVITY_GAIN_2020],
+                                  values[PRODUCTIVITY_GAIN])
+    production_jobs, service_jobs = values[PRODUCTION_JOBS], values[SERVICE_JOBS]
+    employees = values[EMPLOYEES]
+    for i in rows(n):
+        production, service = jobs_needed(goods[i], services[i], per_goods[i], gain_2020[i],
+                                          gain[i], offshored[i], support_share,
+                                          trend_productivity)
+        held = production_jobs[i] + JOB_ADJUSTMENT * (production - production_jobs[i])
+        offered = service_jobs[i] + JOB_ADJUSTMENT * (service - service_jobs[i])
+        production_jobs[i], service_jobs[i] = held, offered
+        employees[i] = where(alive[i], held + offered, 0)
 
 
 def offshore(rng: np.random.Generator, firms: FirmState, params: dict, dt: float) -> int:
     """Draw this quarter's offshoring decisions; returns how many firms moved jobs abroad."""
-    n = firms.n
-    ceiling = params["offshorable_service_share"]
-    draw = rng.random(n)
-    able = (firms.alive[:n] & (firms.employees[:n] >= OFFSHORING_SIZE)
-            & (firms.offshored[:n] < ceiling))
-    pressure = (np.where(firms.margin[:n] < 0, OFFSHORING_PRESSURE, 1.0)
-                * np.where(firms.large[:n], OFFSHORING_PRESSURE, 1.0))
-    moving = able & (draw < -np.expm1(-params["offshoring_rate"] * pressure * dt))
-    firms.offshored[:n] = np.where(
-        moving, np.minimum(firms.offshored[:n] + OFFSHORING_STEP * ceiling, ceiling),
-        firms.offshored[:n])
-    return int(moving.sum())
+    draw = rng.random(firms.n)
+    return int(_offshore(firms.values, firms.flags, firms.n, draw,
+                         params["offshorable_service_share"], params["offshoring_rate"], dt))
+
+
+@kernel
+def _offshore(values, flags, n, draw, ceiling, rate, dt):
+    alive, large = flags[IS_ALIVE], flags[IS_LARGE]
+    offshored, margin, employees = values[OFFSHORED], values[MARGIN], values[EMPLOYEES]
+    minus_hazard, probability = np.empty(n), np.empty(n)
+    for i in rows(n):
+        pressure = (where(margin[i] < 0, OFFSHORING_PRESSURE, 1.0)
+                    * where(large[i], OFFSHORING_PRESSURE, 1.0))
+        minus_hazard[i] = -rate * pressure * dt
+    expm1_into(minus_hazard, probability, n)
+    moving = 0
+    for i in rows(n):
+        able = alive[i] & (employees[i] >= OFFSHORING_SIZE) & (offshored[i] < ceiling)
+        moves = able & (draw[i] < -probability[i])
+        offshored[i] = where(moves, minimum(offshored[i] + OFFSHORING_STEP * ceiling, ceiling),
+                             offshored[i])
+        moving += tally(moves)
+    return moving

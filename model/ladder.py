@@ -14,14 +14,35 @@ from __future__ import annotations
 import numpy as np
 
 from agents.economics import WAGE
+from agents.exact import count
+from agents.jit import kernel, rows, rule, where
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE, PERFORMANCE
-from model.state import FirmState
+from model.state import (
+    ABANDONED,
+    EMPLOYEES,
+    IS_ALIVE,
+    IS_SERVITIZING,
+    LOSS_QUARTERS,
+    RUNG,
+    SERVICE_PROFIT,
+    TRANSITION_QUARTERS,
+    FirmState,
+)
 
 
 def payroll(firms: FirmState, rows=None) -> np.ndarray:
     """Quarterly payroll of firms, EUR."""
     rows = slice(0, firms.n) if rows is None else rows
     return firms.employees[rows] * WAGE / 4
+
+
+@rule
+def organisation_costs(alive, servitizing, rung, climb_cost, employees,
+                       overhead_share: float):
+    """A firm's service-organisation costs this quarter (see :func:`costs`)."""
+    climbing = alive & servitizing
+    running = alive & (rung >= PAY_PER_USE)
+    return climb_cost * climbing + overhead_share * (employees * WAGE / 4) * running
 
 
 def costs(firms: FirmState, params: dict) -> np.ndarray:
@@ -32,10 +53,9 @@ def costs(firms: FirmState, params: dict) -> np.ndarray:
     ``service_overhead_share`` of payroll.
     """
     n = firms.n
-    climbing = firms.alive[:n] & firms.servitizing[:n]
-    running = firms.alive[:n] & (firms.rung[:n] >= PAY_PER_USE)
-    return (firms.climb_cost[:n] * climbing
-            + params["service_overhead_share"] * payroll(firms) * running)
+    return organisation_costs(firms.alive[:n], firms.servitizing[:n], firms.rung[:n],
+                              firms.climb_cost[:n], firms.employees[:n],
+                              params["service_overhead_share"])
 
 
 def start_climbs(firms: FirmState, rows: np.ndarray) -> None:
@@ -53,12 +73,31 @@ def advance(firms: FirmState, params: dict) -> int:
         The number of climbs finished this quarter.
 
     """
-    n = firms.n
-    climbing = firms.alive[:n] & firms.servitizing[:n]
-    firms.transition_quarters[:n] += climbing.astype(np.int32)
-    done = climbing & (firms.transition_quarters[:n] >= params["transition_quarters"])
-    firms.servitizing[:n] &= ~done
-    return int(done.sum())
+    return advance_climbs(firms, params)[2]
+
+
+def advance_climbs(firms: FirmState, params: dict) -> tuple[int, int, int]:
+    """:func:`advance`, counting first the climbs that started this quarter.
+
+    Returns:
+        (climbs started this quarter, of which to pay-per-use or beyond, climbs finished).
+
+    """
+    return tuple(int(x) for x in _advance(firms.codes, firms.flags, firms.n,
+                                          params["transition_quarters"]))
+
+
+@kernel
+def _advance(codes, flags, n, transition_quarters):
+    started, started_usage, done = np.zeros((3, n), np.bool_)
+    for i in rows(n):
+        started[i] = flags[IS_SERVITIZING, i] & (codes[TRANSITION_QUARTERS, i] == 0)
+        started_usage[i] = started[i] & (codes[RUNG, i] >= PAY_PER_USE)
+        climbing = flags[IS_ALIVE, i] & flags[IS_SERVITIZING, i]
+        codes[TRANSITION_QUARTERS, i] += climbing
+        done[i] = climbing & (codes[TRANSITION_QUARTERS, i] >= transition_quarters)
+        flags[IS_SERVITIZING, i] &= ~done[i]
+    return count(started, n), count(started_usage, n), count(done, n)
 
 
 def abandon_failing_offers(firms: FirmState, params: dict) -> int:
@@ -68,13 +107,21 @@ def abandon_failing_offers(firms: FirmState, params: dict) -> int:
         The number of offers abandoned this quarter.
 
     """
-    n = firms.n
-    running = firms.alive[:n] & (firms.rung[:n] >= PAY_PER_USE) & ~firms.servitizing[:n]
-    overhead = params["service_overhead_share"] * payroll(firms)
-    losing = running & (firms.service_profit[:n] < overhead)
-    firms.loss_quarters[:n] = np.where(losing, firms.loss_quarters[:n] + 1, 0)
-    failed = losing & (firms.loss_quarters[:n] >= params["transition_quarters"])
-    firms.rung[:n][failed] = ADDED_SERVICES
-    firms.abandoned[:n][failed] += 1
-    firms.loss_quarters[:n][failed] = 0
-    return int(failed.sum())
+    return int(_abandon(firms.values, firms.codes, firms.flags, firms.n,
+                        params["service_overhead_share"], params["transition_quarters"]))
+
+
+@kernel
+def _abandon(values, codes, flags, n, overhead_share, transition_quarters):
+    failed = np.zeros(n, np.bool_)
+    for i in rows(n):
+        running = (flags[IS_ALIVE, i] & (codes[RUNG, i] >= PAY_PER_USE)
+                   & ~flags[IS_SERVITIZING, i])
+        overhead = overhead_share * (values[EMPLOYEES, i] * WAGE / 4)
+        losing = running & (values[SERVICE_PROFIT, i] < overhead)
+        codes[LOSS_QUARTERS, i] = where(losing, codes[LOSS_QUARTERS, i] + 1, 0)
+        failed[i] = losing & (codes[LOSS_QUARTERS, i] >= transition_quarters)
+        codes[RUNG, i] = where(failed[i], ADDED_SERVICES, codes[RUNG, i])
+        codes[ABANDONED, i] += failed[i]
+        codes[LOSS_QUARTERS, i] = where(failed[i], 0, codes[LOSS_QUARTERS, i])
+    return count(failed, n)

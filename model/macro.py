@@ -6,6 +6,9 @@ import math
 
 import numpy as np
 
+from agents.exact import exp
+from agents.jit import rule
+
 #: Share of the 2020 Covid demand loss felt in each quarter of 2020 and 2021 (2020 averages 1).
 COVID_PROFILE = {2020: (0.4, 1.4, 1.2, 1.0), 2021: (0.6, 0.4, 0.2, 0.1)}
 USAGE_SHARE_2020 = 0.05
@@ -30,11 +33,22 @@ def usage_share(t_years: float | np.ndarray, usage_share_2040: float) -> float |
         usage_share_2040: the 2040 value.
 
     """
+    return usage_on_curve(t_years, *usage_curve(usage_share_2040))
+
+
+def usage_curve(usage_share_2040: float) -> tuple[float, float, float]:
+    """The logistic of :func:`usage_share`: its log-odds in 2020 and 2040, and its ceiling."""
     ceiling = max(0.8, usage_share_2040 + 0.1)
     lo = math.log(USAGE_SHARE_2020 / (ceiling - USAGE_SHARE_2020))
     hi = math.log(usage_share_2040 / (ceiling - usage_share_2040)) if usage_share_2040 > 0 else lo
+    return lo, hi, ceiling
+
+
+@rule
+def usage_on_curve(t_years, lo: float, hi: float, ceiling: float):
+    """:func:`usage_share` on the curve of :func:`usage_curve`."""
     x = lo + (hi - lo) * t_years / 20.0
-    return ceiling / (1 + np.exp(-x))
+    return ceiling / (1 + exp(-x))
 
 
 class DemandIndex:

@@ -8,8 +8,8 @@ know-how penalty is set once, at the start of a run, so that the firms hold
 ``service_capture_2020`` of the market: every run starts from the region's 2020 state and the
 parameters act on what follows. In pay-per-use contracts platforms shed part of that penalty
 as use spreads (``platform_usage_edge``). Platforms' utilities do not depend on the firm, so
-clearing
-costs O(firms + platforms).
+clearing costs O(firms + platforms): one compiled pass over the firms (``agents.jit``) for the
+makers' utilities, numpy's exp over all of them, and one pass for the sales and margins.
 """
 
 from __future__ import annotations
@@ -17,25 +17,58 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from agents.economics import (
-    Accounts,
     ServiceMarket,
-    accounts,
+    goods_margin_rate,
+    maker_utility_terms,
     nest_value,
-    service_margin_rate,
+    service_margin_at,
+    split_sales,
     within_nest_shares,
 )
+from agents.exact import exp, exp_into, log, psum, psum_where
+from agents.jit import divide_where, kernel, maximum, minimum, rows, rule, where
 from agents.kinds import SUPPLIER
+from model.jobs import idle_wages
+from model.ladder import organisation_costs
 from model.macro import USAGE_SHARE_2020
-from model.state import FirmState, PlatformState
+from model.state import (
+    CLIMB_COST,
+    DIGITAL,
+    EMPLOYEES,
+    GOODS_DEMAND,
+    GOODS_REVENUE,
+    IS_ALIVE,
+    IS_SERVITIZED,
+    IS_SERVITIZING,
+    JOBS_PER_GOODS,
+    KIND,
+    MARGIN,
+    OFFSHORED,
+    P_ALIVE,
+    P_CAPABILITY,
+    P_CUSTOMERS,
+    P_MARKET_SHARE,
+    P_REACH,
+    P_REVENUE,
+    PLATFORM_SHARE,
+    PRODUCTION_JOBS,
+    PRODUCTIVITY_GAIN,
+    PRODUCTIVITY_GAIN_2020,
+    RUNG,
+    SERVICE,
+    SERVICE_DEMAND,
+    SERVICE_POTENTIAL,
+    SERVICE_PROFIT,
+    SERVICE_REVENUE,
+    TRUST,
+    FirmState,
+    PlatformState,
+)
 
 #: Share of the usage trend that reaches an upstream supplier's customers (intermediate goods).
 SUPPLIER_USAGE_REACH = 0.6
-#: Search brackets of the platforms' know-how penalty and of the in-house utility.
-PENALTY_BRACKET = (-20.0, 40.0)
-IN_HOUSE_BRACKET = (-20.0, 20.0)
 
 
 @dataclass
@@ -47,6 +80,18 @@ class MarketOutcome:
     total_demand: float = 0.0
 
 
+@rule
+def platform_utility_terms(capability_weight: float, network_effect: float,
+                           price_term: float, capability, market_share, reach, penalty: float):
+    """:func:`platform_utility` with its parameters (``price_term``: price weight x price)."""
+    return (capability_weight * capability + network_effect * market_share + price_term
+            - penalty + log(reach))
+
+
+def _price_term(params: dict) -> float:
+    return params["price_weight"] * (1.0 - params["platform_cost_advantage"])
+
+
 def platform_utility(params: dict, capability, market_share, reach, penalty: float):
     """A platform's utility in the added-services segment.
 
@@ -54,19 +99,50 @@ def platform_utility(params: dict, capability, market_share, reach, penalty: flo
     and ``ln(reach)``: a platform known to a share of customers is chosen as if it were
     available to that share only (implicit availability).
     """
-    return (params["capability_weight"] * capability
-            + params["platform_network_effect"] * market_share
-            + params["price_weight"] * (1.0 - params["platform_cost_advantage"]) - penalty
-            + np.log(reach))
+    return platform_utility_terms(params["capability_weight"], params["platform_network_effect"],
+                                  _price_term(params), capability, market_share, reach, penalty)
+
+
+@rule
+def _platform_utilities(values, flags, m, capability_weight, network_effect, price_term,
+                        penalty):
+    out = np.empty(m)
+    for j in rows(m):
+        alive = flags[P_ALIVE, j]
+        u = platform_utility_terms(capability_weight, network_effect, price_term,
+                                   values[P_CAPABILITY, j], values[P_MARKET_SHARE, j],
+                                   where(alive, values[P_REACH, j], 1.0), penalty)
+        out[j] = where(alive, u, -np.inf)
+    return out
+
+
+@kernel
+def _platform_view(values, flags, m, capability_weight, network_effect, price_term, penalty,
+                   dissimilarity):
+    u = _platform_utilities(values, flags, m, capability_weight, network_effect, price_term,
+                            penalty)
+    return u, nest_value(u, dissimilarity)
+
+
+def platform_view(platforms: PlatformState, params: dict, penalty: float
+                  ) -> tuple[np.ndarray, float]:
+    """Each platform slot's utility (``-inf`` if not alive) and the platform nest's value."""
+    u, nest = _platform_view(platforms.values, platforms.flags, platforms.n,
+                             params["capability_weight"], params["platform_network_effect"],
+                             _price_term(params), penalty, params["platform_nest_dissimilarity"])
+    return u, float(nest)
 
 
 def platform_utilities(platforms: PlatformState, params: dict, penalty: float) -> np.ndarray:
     """Utility of each platform slot in the added-services segment (``-inf`` if not alive)."""
-    n = platforms.n
-    alive = platforms.alive[:n]
-    u = platform_utility(params, platforms.capability[:n], platforms.market_share[:n],
-                         np.where(alive, platforms.reach[:n], 1.0), penalty)
-    return np.where(alive, u, -np.inf)
+    return platform_view(platforms, params, penalty)[0]
+
+
+@rule
+def usage_edge_at(edge: float, usage_2040: float, usage):
+    """:func:`usage_edge` with ``platform_usage_edge`` and ``usage_share_2040``."""
+    progress = (usage - USAGE_SHARE_2020) / max(usage_2040 - USAGE_SHARE_2020, 1e-9)
+    return edge * minimum(maximum(progress, 0.0), 1.0)
 
 
 def usage_edge(params: dict, usage) -> np.ndarray:
@@ -76,16 +152,18 @@ def usage_edge(params: dict, usage) -> np.ndarray:
     has spread to its 2040 share, in proportion in between: as use is sold more widely, the
     newcomers closer to users learn what they lacked.
     """
-    start, end = USAGE_SHARE_2020, params["usage_share_2040"]
-    progress = np.clip((np.asarray(usage, dtype=float) - start) / max(end - start, 1e-9),
-                       0.0, 1.0)
-    return params["platform_usage_edge"] * progress
+    return usage_edge_at(params["platform_usage_edge"], params["usage_share_2040"],
+                         np.asarray(usage, dtype=float))
 
 
 def market_view(platform_u: np.ndarray, params: dict, usage, penalty: float,
-                in_house: float) -> ServiceMarket:
-    """What customers see this quarter, given the platforms' utilities and the usage share."""
-    nest = nest_value(platform_u, params["platform_nest_dissimilarity"])
+                in_house: float, nest: float | None = None) -> ServiceMarket:
+    """What customers see this quarter, given the platforms' utilities and the usage share.
+
+    ``nest``: the platform nest's value if known (:func:`platform_view`).
+    """
+    if nest is None:
+        nest = nest_value(platform_u, params["platform_nest_dissimilarity"])
     return ServiceMarket(
         usage=usage,
         in_house=in_house,
@@ -102,109 +180,142 @@ def market_view(platform_u: np.ndarray, params: dict, usage, penalty: float,
     )
 
 
+@rule
+def usage_reach_of(kind):
+    """How much of the usage trend reaches a firm's customers, by its kind."""
+    return where(kind == SUPPLIER, SUPPLIER_USAGE_REACH, 1.0)
+
+
 def usage_reach(firms: FirmState, rows: np.ndarray | slice | None = None) -> np.ndarray:
     """How much of the usage trend reaches each firm's customers."""
     rows = slice(0, firms.n) if rows is None else rows
-    return np.where(firms.kind[rows] == SUPPLIER, SUPPLIER_USAGE_REACH, 1.0)
+    return usage_reach_of(firms.kind[rows])
 
 
-def firm_sales(firms: FirmState, view: ServiceMarket) -> Accounts:
-    """Every firm's sales under a market view (rows ``:n``; dead firms sell nothing)."""
-    n = firms.n
-    return accounts(np.where(firms.alive[:n], firms.goods_demand[:n], 0.0),
-                    firms.service_potential[:n], usage_reach(firms), firms.rung[:n],
-                    firms.service[:n], firms.digital[:n], firms.trust[:n], view)
+@kernel
+def maker_exponentials(values, codes, n, capability_weight, installed_base_bonus,
+                       trust_weight, performance_bonus):
+    """``exp`` of every firm's maker utilities (added services, pay-per-use), rows ``:n``."""
+    service, digital, trust, rung = values[SERVICE], values[DIGITAL], values[TRUST], codes[RUNG]
+    added, usage = np.empty(n), np.empty(n)
+    for i in rows(n):
+        added[i], usage[i] = maker_utility_terms(service[i], digital[i], trust[i], rung[i],
+                                                 capability_weight, installed_base_bonus,
+                                                 trust_weight, performance_bonus)
+    exponentials = np.empty((2, n))
+    exp_into(added, exponentials[0], n)
+    exp_into(usage, exponentials[1], n)
+    return exponentials
 
 
-def capture_base(sales: Accounts) -> float:
-    """The service revenue firms and platforms share (the base of capture), EUR/quarter."""
-    return float(sales.service_revenue.sum() + sales.platform_added.sum()
-                 + sales.platform_usage.sum())
+@rule
+def sales_of(alive, goods_demand, potential, kind, rung, e_added, e_usage, usage,
+             e_nest_added, e_nest_usage, e_in_house, usage_service_ratio: float,
+             goods_squeeze: float):
+    """A firm's sales under the market view (``agents.economics.split_sales``).
 
-
-def capture(sales: Accounts) -> float:
-    """Industrial firms' share of the service revenue on their installed bases."""
-    total = capture_base(sales)
-    return float(sales.service_revenue.sum()) / total if total > 0 else 1.0
-
-
-def outsourced_share(sales: Accounts) -> float:
-    """Share of the added-services spend bought from makers or platforms."""
-    demand = float((sales.service_demand - sales.usage_demand).sum())
-    bought = float(sales.added_revenue.sum() + sales.platform_added.sum())
-    return bought / demand if demand > 0 else 0.0
-
-
-def settle_2020(firms: FirmState, platforms: PlatformState, params: dict,
-                usage: float) -> tuple[float, float]:
-    """The platforms' know-how penalty and the in-house utility of 2020.
-
-    They are set so that the firms hold ``service_capture_2020`` of the service market and
-    ``outsourced_services_share`` of the added-services spend is bought from providers:
-    every run starts from the region's 2020 market. Capture rises with the penalty and the
-    outsourced share falls with the in-house utility: alternate one-dimensional root
-    searches (Brent) find both.
-
-    Returns:
-        (penalty, in-house utility).
-
+    A dead firm sells nothing.
     """
-    penalty, in_house = 0.0, 0.0
+    return split_sales(where(alive, goods_demand, 0.0), potential, usage_reach_of(kind), rung,
+                       e_added, e_usage, usage, e_nest_added, e_nest_usage, e_in_house,
+                       usage_service_ratio, goods_squeeze)
 
-    def sales(a: float, o: float) -> Accounts:
-        return firm_sales(firms, market_view(platform_utilities(platforms, params, a), params,
-                                             usage, a, o))
 
-    for _ in range(50):
-        before = (penalty, in_house)
-        in_house = brentq(lambda o: outsourced_share(sales(penalty, o))  # noqa: B023
-                          - params["outsourced_services_share"], *IN_HOUSE_BRACKET, xtol=1e-10)
-        penalty = brentq(lambda a: capture(sales(a, in_house))  # noqa: B023
-                         - params["service_capture_2020"],
-                         *PENALTY_BRACKET, xtol=1e-10)
-        if abs(penalty - before[0]) < 1e-8 and abs(in_house - before[1]) < 1e-8:
-            break
-    return penalty, in_house
+def firms_exponentials(firms: FirmState, params: dict) -> np.ndarray:
+    """:func:`maker_exponentials` of the firms under the run's parameters."""
+    return maker_exponentials(firms.values, firms.codes, firms.n, params["capability_weight"],
+                              params["installed_base_bonus"], params["trust_weight"],
+                              params["performance_bonus"])
+
+
+@kernel
+def _clear(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_usage, e_in_house,
+           usage_service_ratio, goods_squeeze, service_margin, threshold, product_margin,
+           competitor_gain, competitor_gain_2020, overhead_share, hoarding, support_share,
+           trend_productivity, short_time_cover, platform_values, platform_u, dissimilarity):
+    alive, servitizing, kind, rung = (flags[IS_ALIVE], flags[IS_SERVITIZING], codes[KIND],
+                                      codes[RUNG])
+    demand_in, potential = values[GOODS_DEMAND], values[SERVICE_POTENTIAL]
+    gain, gain_2020 = values[PRODUCTIVITY_GAIN], values[PRODUCTIVITY_GAIN_2020]
+    climb_cost, employees = values[CLIMB_COST], values[EMPLOYEES]
+    per_goods, offshored = values[JOBS_PER_GOODS], values[OFFSHORED]
+    production_jobs = values[PRODUCTION_JOBS]
+    e_added, e_usage = e_maker[0], e_maker[1]
+    # The loop writes fresh arrays, so that it vectorises; the state is written after it.
+    goods, service, share, demand = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    profit, margin, platform_added, platform_usage = (np.empty(n), np.empty(n), np.empty(n),
+                                                      np.empty(n))
+    servitized = np.empty(n, np.bool_)
+    for i in rows(n):
+        live = alive[i]
+        sales = sales_of(live, demand_in[i], potential[i], kind[i], rung[i], e_added[i],
+                         e_usage[i], usage, e_nest_added, e_nest_usage, e_in_house,
+                         usage_service_ratio, goods_squeeze)
+        sold, served = sales[0], sales[1] + sales[2]
+        goods[i], service[i] = sold, served
+        demand[i], platform_added[i], platform_usage[i], share[i] = (sales[3], sales[5],
+                                                                    sales[6], sales[7])
+        rate = service_margin_at(served, sold, service_margin, threshold)
+        profit[i] = sales[2] * rate
+        goods_margin = goods_margin_rate(product_margin, gain[i], gain_2020[i], competitor_gain,
+                                         competitor_gain_2020)
+        costs = organisation_costs(live, servitizing[i], rung[i], climb_cost[i], employees[i],
+                                   overhead_share)
+        earned = where(live, sold * goods_margin + served * rate - costs, 0.0)
+        # Idle production staff still cost wages (not in the 2020 state the run starts from).
+        margin[i] = earned - where(hoarding, idle_wages(
+            live, sold, per_goods[i], gain_2020[i], gain[i], offshored[i], production_jobs[i],
+            support_share, trend_productivity, short_time_cover), 0.0)
+        revenue = sold + served
+        servitized[i] = live & (divide_where(served, revenue, revenue > 0) >= threshold)
+    for i in rows(n):
+        values[GOODS_REVENUE, i], values[SERVICE_REVENUE, i] = goods[i], service[i]
+        values[SERVICE_DEMAND, i], values[PLATFORM_SHARE, i] = demand[i], share[i]
+        values[SERVICE_PROFIT, i], values[MARGIN, i] = profit[i], margin[i]
+        flags[IS_SERVITIZED, i] = servitized[i]
+    industrial = psum(service, n)
+    platform_total = psum(platform_added, n) + psum(platform_usage, n)
+    # Platforms split their nest's sales by their within-nest shares (the usage bonus is
+    # common to all platforms, so both segments split alike).
+    within = within_nest_shares(platform_u, dissimilarity)
+    market = industrial + platform_total
+    customers = psum_where(share, alive, n)
+    for j in rows(len(platform_u)):
+        platform_values[P_REVENUE, j] = within[j] * platform_total
+        platform_values[P_CUSTOMERS, j] = within[j] * customers
+        platform_values[P_MARKET_SHARE, j] = (platform_values[P_REVENUE, j] / market
+                                              if market > 0 else 0.0)
+    return industrial, platform_total, psum(demand, n)
 
 
 def clear(firms: FirmState, platforms: PlatformState, params: dict, view: ServiceMarket,
-          platform_u: np.ndarray, goods_margin: np.ndarray, costs: np.ndarray
+          platform_u: np.ndarray, competitor_gain: float, competitor_gain_2020: float,
+          trend_productivity: float | None = None, short_time_cover: float = 0.0
           ) -> MarketOutcome:
-    """Share out each firm's service market, then set revenues and margins (rows ``:n``).
+    """Share out each firm's service market, then set revenues, margins and who is servitized.
 
     Args:
-        firms: firm state, updated in place (revenues, service demand, margins).
+        firms: firm state, updated in place (revenues, service demand, margins, servitized).
         platforms: platform state, updated in place (revenue, customers, market share).
         params: resolved parameters.
         view: this quarter's market view (from :func:`market_view`).
         platform_u: the platforms' utilities behind ``view``.
-        goods_margin: per firm, goods EBIT margin rate this quarter.
-        costs: per firm, service-organisation costs this quarter (climbs, offers), EUR.
+        competitor_gain: outside competitors' productivity gain now (goods margins).
+        competitor_gain_2020: the same in 2020.
+        trend_productivity: trend labour productivity, to charge idle staff's wages
+            (``jobs.hoarding_cost``); ``None``: none charged (the 2020 state).
+        short_time_cover: share of idle wages refunded this year.
 
     Returns:
         The quarter's market aggregates.
 
     """
-    n = firms.n
-    alive = firms.alive[:n]
-    sales = firm_sales(firms, view)
-    service_rev = sales.service_revenue
-    rate = service_margin_rate(service_rev, sales.goods_revenue, view)
-    firms.goods_revenue[:n] = sales.goods_revenue
-    firms.service_revenue[:n] = service_rev
-    firms.service_demand[:n] = sales.service_demand
-    firms.platform_share[:n] = sales.platform_share
-    firms.service_profit[:n] = sales.usage_revenue * rate
-    firms.margin[:n] = np.where(
-        alive, sales.goods_revenue * goods_margin + service_rev * rate - costs, 0.0)
-    # Platforms split their nest's sales by their within-nest shares (the usage bonus is
-    # common to all platforms, so both segments split alike).
-    within = within_nest_shares(platform_u, params["platform_nest_dissimilarity"])
-    platform_total = float(sales.platform_added.sum() + sales.platform_usage.sum())
-    industrial = float(service_rev.sum())
-    m = platforms.n
-    platforms.revenue[:m] = within * platform_total
-    platforms.customers[:m] = within * float(sales.platform_share[alive].sum())
-    market = industrial + platform_total
-    platforms.market_share[:m] = platforms.revenue[:m] / market if market > 0 else 0.0
-    return MarketOutcome(industrial, platform_total, float(sales.service_demand.sum()))
+    industrial, platform_total, demand = _clear(
+        firms.values, firms.codes, firms.flags, firms.n, firms_exponentials(firms, params),
+        view.usage, exp(view.nest_added), exp(view.nest_usage), exp(view.in_house),
+        view.usage_service_ratio, view.goods_squeeze, view.service_margin, view.threshold,
+        params["product_margin"], competitor_gain, competitor_gain_2020,
+        params["service_overhead_share"], trend_productivity is not None,
+        params["support_function_share"], trend_productivity or 1.0, short_time_cover,
+        platforms.values, platform_u, params["platform_nest_dissimilarity"])
+    return MarketOutcome(float(industrial), float(platform_total), float(demand))

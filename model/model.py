@@ -29,6 +29,7 @@ from model import (
     jobs,
     ladder,
     market,
+    market_2020,
     platforms,
 )
 from model import indicators as indicator_defs
@@ -37,12 +38,27 @@ from model.macro import DemandIndex, usage_share
 from model.network import AdopterNetwork
 from model.parameters import resolve
 from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
-from model.population import add_firms, build_network, firm_count, populate
+from model.population import add_firms, build_network, firm_count, populate, start_entrants
 from model.scenarios import classify
 from model.state import FirmState, PlatformState
 
 LEDGER_ENTRIES = ("retained", "interest", "payout", "subsidy", "capex", "cyber", "borrowed",
                   "repaid", "entrant_cash")
+
+
+class IndicatorCollector(mesa.DataCollector):
+    """Mesa's DataCollector for the indicators, which the model computes once a quarter.
+
+    Its model reporters read ``model.current``; collecting appends those values directly
+    (floats need no defensive copy), which costs a few microseconds instead of Mesa's
+    generic 50-100 per quarter.
+    """
+
+    def collect(self, model: mesa.Model) -> None:
+        """Record the quarter's indicators (the reporters' values)."""
+        self._collection_steps.append(model.time)
+        for name, value in model.current.items():
+            self.model_vars[name].append(value)
 
 
 class RunClassifier(Scenario):
@@ -130,7 +146,7 @@ class ServitizationModel(mesa.Model):
         if not headless:
             self._create_firm_agents(np.arange(n0))
             self._create_platform_agents(np.arange(self.platforms.n))
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = IndicatorCollector(
             model_reporters={name: (lambda m, k=name: m.current[k])
                              for name in indicator_defs.INDICATORS})
         self.datacollector.collect(self)
@@ -165,12 +181,12 @@ class ServitizationModel(mesa.Model):
             row = platforms.add_platforms(pl, np.array([platforms.INITIAL_CAPABILITY]), 0)
             pl.reach[row] = 1.0  # known to every customer by 2020
             pl.market_share[: pl.n] = (1 - p["service_capture_2020"]) / pl.n
-            self.know_how_penalty, self.in_house = market.settle_2020(f, pl, p, usage)
+            self.know_how_penalty, self.in_house = market_2020.settle_2020(f, pl, p, usage)
             if pl.n >= p["max_platforms"]:
                 return
             u = market.platform_utilities(pl, p, self.know_how_penalty)
-            view = market.market_view(u, p, usage, self.know_how_penalty, self.in_house)
-            size = market.capture_base(market.firm_sales(f, view))
+            size = market_2020.capture_base(market_2020.totals_under(f, p, u, self.know_how_penalty,
+                                                           self.in_house, usage))
             profit, _ = platforms.candidate_profit(f, p, self.know_how_penalty, self.in_house,
                                                    usage, size, u, typical)
             if not PlatformEntrant.enters(np.array([profit]), platforms.entry_cost(p, size))[0]:
@@ -208,8 +224,8 @@ class ServitizationModel(mesa.Model):
 
     def market_view(self, usage) -> Any:
         """The service market customers see now, at a given usage share."""
-        u = market.platform_utilities(self.platforms, self.p, self.know_how_penalty)
-        return market.market_view(u, self.p, usage, self.know_how_penalty, self.in_house)
+        u, nest = market.platform_view(self.platforms, self.p, self.know_how_penalty)
+        return market.market_view(u, self.p, usage, self.know_how_penalty, self.in_house, nest)
 
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
@@ -238,10 +254,9 @@ class ServitizationModel(mesa.Model):
         self.recent_cluster_adoptions.append(result.cluster_adoptions)
         self.additional_capex += result.additional_capex
         # 5. Capabilities, the ladder's climbs, Wright's law.
-        started = f.servitizing[:n] & (f.transition_quarters[:n] == 0)
-        self.climbs += int(started.sum())
-        self.usage_offers += int((started & (f.rung[:n] >= PAY_PER_USE)).sum())
-        ladder.advance(f, p)
+        started, started_usage, _ = ladder.advance_climbs(f, p)
+        self.climbs += started
+        self.usage_offers += started_usage
         capabilities.update(f, p, self.quarter, DT)
         self.wright_multiplier = capabilities.wright_multiplier(
             self.cumulative_adoptions, self.initial_adoptions, p["learning_rate"])
@@ -311,20 +326,16 @@ class ServitizationModel(mesa.Model):
         return self.network.adopter_share(n)
 
     def _clear_market(self, first: bool = False) -> market.MarketOutcome:
-        f, p = self.firms, self.p
-        n = f.n
-        u = market.platform_utilities(self.platforms, p, self.know_how_penalty)
+        p = self.p
+        u, nest = market.platform_view(self.platforms, p, self.know_how_penalty)
         view = market.market_view(u, p, self.usage_at(self.t_years), self.know_how_penalty,
-                                  self.in_house)
-        margin = goods.margin_rates(f, p, self.competitor_gain, self.competitor_gain_2020)
-        outcome = market.clear(f, self.platforms, p, view, u, margin, ladder.costs(f, p))
-        if self.quarter > 0 or not first:
-            trend = jobs.productivity_index(self.t_years, p["labour_productivity_growth"])
-            f.margin[:n] -= jobs.hoarding_cost(f, p, trend,
-                                               jobs.SHORT_TIME_COVER.get(self.year, 0.0))
-        total = f.goods_revenue[:n] + f.service_revenue[:n]
-        share = np.divide(f.service_revenue[:n], total, out=np.zeros(n), where=total > 0)
-        f.servitized[:n] = f.alive[:n] & (share >= p["servitization_threshold"])
+                                  self.in_house, nest)
+        # Idle staff are paid from the first quarter on (2020 starts from the region's state).
+        trend = (jobs.productivity_index(self.t_years, p["labour_productivity_growth"])
+                 if self.quarter > 0 or not first else None)
+        outcome = market.clear(self.firms, self.platforms, p, view, u, self.competitor_gain,
+                               self.competitor_gain_2020, trend,
+                               jobs.SHORT_TIME_COVER.get(self.year, 0.0))
         self.market = outcome
         return outcome
 
@@ -350,18 +361,10 @@ class ServitizationModel(mesa.Model):
         rows = np.arange(f.n, f.n + count)
         f.n += count
         add_firms(f, self.rng, p, rows, f.kind[rows], f.employees[rows], self.quarter)
-        f.cluster[rows[ordinary:]] = True  # sites drawn by a cluster join it
-        self.imitation[rows] = np.where(f.cluster[rows], p["cluster_imitation_multiplier"], 1.0)
         self.new_sites += count
-        self.ledger["entrant_cash"] += float(f.cash[rows].sum())
-        f.productivity_gain[rows] = self.productivity_of(f.digital[rows])
-        f.productivity_gain_2020[rows] = f.productivity_gain[rows]
-        f.goods_demand[rows] = f.base_demand[rows] * demand_index
-        f.goods_revenue[rows] = f.goods_demand[rows]
-        f.jobs_per_goods[rows] = f.employees[rows] / np.maximum(f.goods_revenue[rows], 1e-9)
-        live_clients = f.clients[rows] >= 0
-        f.client_goods_2020[rows] = np.where(
-            live_clients, f.goods_demand[np.where(live_clients, f.clients[rows], 0)], 0.0)
+        self.ledger["entrant_cash"] += start_entrants(
+            f, rows, ordinary, demand_index, self.imitation, p["cluster_imitation_multiplier"],
+            p["digital_productivity_gain"], p["adoption_mark"])
         if not self.headless:
             self._create_firm_agents(rows)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from agents.jit import divide_where, kernel, rows
+
 
 class AdopterNetwork:
     """Per-firm counts of live neighbours and of live adopting neighbours.
@@ -23,37 +25,52 @@ class AdopterNetwork:
 
     def __init__(self, adjacency: sp.csr_matrix, alive: np.ndarray, adopted: np.ndarray):
         self.adjacency = adjacency.astype(np.int32)
-        self._state = np.zeros((len(alive), 2), dtype=np.int32)
-        self.counts = np.zeros((len(alive), 2), dtype=np.int64)
+        self._indptr = self.adjacency.indptr.astype(np.int64)
+        self._indices = self.adjacency.indices.astype(np.int64)
+        self._state = np.zeros((2, len(alive)), dtype=np.int64)
+        self._counts = np.zeros((2, len(alive)), dtype=np.int64)
         self.update(alive, adopted)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Per row: (live neighbours, live adopting neighbours)."""
+        return self._counts.T
 
     def update(self, alive: np.ndarray, adopted: np.ndarray) -> None:
         """Bring the counts up to date with the current live and adopter masks."""
-        state = np.empty_like(self._state)
-        state[:, 0] = alive
-        state[:, 1] = alive & adopted
-        delta = state - self._state
-        changed = np.flatnonzero(delta[:, 0] | delta[:, 1])
-        if len(changed):
-            # Symmetric matrix: a changed firm's row lists the neighbours whose counts move.
-            indptr, indices = self.adjacency.indptr, self.adjacency.indices
-            starts = indptr[changed]
-            lengths = indptr[changed + 1] - starts
-            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-            neighbours = indices[offsets + np.arange(lengths.sum())]
-            size = len(self.counts)
-            for column in (0, 1):
-                weights = np.repeat(delta[changed, column], lengths)
-                if weights.any():
-                    self.counts[:, column] += np.bincount(
-                        neighbours, weights=weights, minlength=size).astype(np.int64)
-        self._state = state
+        _update(self._indptr, self._indices, self._state, self._counts, alive, adopted)
 
     def recount(self) -> np.ndarray:
         """The counts by a full sparse product (for checking the incremental update)."""
-        return self.adjacency @ self._state.astype(np.int64)
+        return self.adjacency @ self._state.T
 
     def adopter_share(self, n: int) -> np.ndarray:
         """Adopter share among the live neighbours of rows ``:n`` (0 without neighbours)."""
-        links = self.counts[:n, 0]
-        return np.divide(self.counts[:n, 1], links, out=np.zeros(n), where=links > 0)
+        share = np.empty(n)
+        _share(self._counts, n, share)
+        return share
+
+
+@kernel
+def _update(indptr, indices, state, counts, alive, adopted):
+    size = len(alive)
+    delta = np.zeros((2, size), np.int64)
+    changed = np.zeros(size, np.bool_)
+    for i in rows(size):
+        delta[0, i] = alive[i] - state[0, i]
+        delta[1, i] = (alive[i] & adopted[i]) - state[1, i]
+        state[0, i] += delta[0, i]
+        state[1, i] += delta[1, i]
+        changed[i] = (delta[0, i] != 0) | (delta[1, i] != 0)
+    # Only a few dozen firms adopt, leave or enter in a quarter: the matrix is symmetric, so a
+    # changed firm's row lists the neighbours whose counts move (integers: a full recount's).
+    for c in np.flatnonzero(changed):
+        for j in range(indptr[c], indptr[c + 1]):
+            counts[0, indices[j]] += delta[0, c]
+            counts[1, indices[j]] += delta[1, c]
+
+
+@kernel
+def _share(counts, n, share):
+    for i in rows(n):
+        share[i] = divide_where(counts[1, i], counts[0, i], counts[0, i] > 0)

@@ -12,9 +12,22 @@ from __future__ import annotations
 import numpy as np
 
 from agents.economics import within_nest_shares
-from agents.platforms import PlatformEntrant
-from model import market
-from model.state import FirmState, PlatformState
+from agents.exact import count, psum
+from agents.jit import kernel, maximum, rows, where
+from agents.platforms import PlatformEntrant, platform_leaves
+from model import market, market_2020
+from model.state import (
+    P_ALIVE,
+    P_CAPABILITY,
+    P_EXIT_QUARTER,
+    P_LOSS_QUARTERS,
+    P_MARKET_SHARE,
+    P_PROFIT,
+    P_REACH,
+    P_REVENUE,
+    FirmState,
+    PlatformState,
+)
 
 PLATFORM_LEARNING = 0.02  # per quarter, capability gained from data at full market reach
 CANDIDATE_CAPABILITY = (0.3, 0.7)  # an entrant has no data yet: below the incumbents (assumption)
@@ -29,13 +42,17 @@ def fixed_cost(params: dict, service_market: float) -> float:
 
 def account(platforms: PlatformState, params: dict, service_market: float) -> None:
     """Book each platform's profit this quarter and count its quarters of losses."""
-    n = platforms.n
-    profit = platforms.revenue[:n] * params["service_margin"] - fixed_cost(params,
-                                                                           service_market)
-    alive = platforms.alive[:n]
-    platforms.profit[:n] = np.where(alive, profit, 0.0)
-    platforms.loss_quarters[:n] = np.where(alive & (profit < 0),
-                                           platforms.loss_quarters[:n] + 1, 0)
+    _account(platforms.values, platforms.codes, platforms.flags, platforms.n,
+             params["service_margin"], fixed_cost(params, service_market))
+
+
+@kernel
+def _account(values, codes, flags, m, service_margin, fixed):
+    for j in rows(m):
+        profit = values[P_REVENUE, j] * service_margin - fixed
+        alive = flags[P_ALIVE, j]
+        values[P_PROFIT, j] = where(alive, profit, 0.0)
+        codes[P_LOSS_QUARTERS, j] = where(alive & (profit < 0), codes[P_LOSS_QUARTERS, j] + 1, 0)
 
 
 def learn_and_leave(platforms: PlatformState, quarter: int) -> int:
@@ -45,27 +62,41 @@ def learn_and_leave(platforms: PlatformState, quarter: int) -> int:
         The number of platforms that left.
 
     """
-    n = platforms.n
-    leaving = platforms.alive[:n] & PlatformEntrant.leaves(platforms.loss_quarters[:n])
-    platforms.alive[:n] &= ~leaving
-    platforms.exit_quarter[:n][leaving] = quarter
-    platforms.market_share[:n][leaving] = 0.0
-    data = np.where(platforms.alive[:n], platforms.market_share[:n], 0.0)
-    total = data.sum()
+    return int(_learn_and_leave(platforms.values, platforms.codes, platforms.flags, platforms.n,
+                                quarter, PlatformEntrant.PATIENCE_QUARTERS))
+
+
+@kernel
+def _learn_and_leave(values, codes, flags, m, quarter, patience):
+    leaving = np.zeros(m, np.bool_)
+    data = np.zeros(m)
+    for j in rows(m):
+        leaving[j] = flags[P_ALIVE, j] & platform_leaves(codes[P_LOSS_QUARTERS, j], patience)
+        flags[P_ALIVE, j] &= ~leaving[j]
+        codes[P_EXIT_QUARTER, j] = where(leaving[j], quarter, codes[P_EXIT_QUARTER, j])
+        values[P_MARKET_SHARE, j] = where(leaving[j], 0.0, values[P_MARKET_SHARE, j])
+        data[j] = where(flags[P_ALIVE, j], values[P_MARKET_SHARE, j], 0.0)
+    total = psum(data, m)
     if total > 0:
-        platforms.capability[:n] += (PLATFORM_LEARNING * data / total
-                                     * (1 - platforms.capability[:n]))
-    return int(leaving.sum())
+        for j in rows(m):
+            values[P_CAPABILITY, j] += (PLATFORM_LEARNING * data[j] / total
+                                        * (1 - values[P_CAPABILITY, j]))
+    return count(leaving, m)
 
 
 def spread(platforms: PlatformState, params: dict, dt: float) -> None:
     """Platforms become known to more customers (logistic; half the region in the set years)."""
-    n = platforms.n
-    r = platforms.reach[:n]
     # Logistic from ENTRY_REACH at entry to 0.5 after platform_reach_years.
     rate = np.log((1 - ENTRY_REACH) / ENTRY_REACH) / params["platform_reach_years"]
-    odds = r / np.maximum(1 - r, 1e-12) * np.exp(rate * dt)
-    platforms.reach[:n] = np.where(platforms.alive[:n] & (r < 1), odds / (1 + odds), r)
+    _spread(platforms.values, platforms.flags, platforms.n, np.exp(rate * dt))
+
+
+@kernel
+def _spread(values, flags, m, growth):
+    for j in rows(m):
+        r = values[P_REACH, j]
+        odds = r / maximum(1 - r, 1e-12) * growth
+        values[P_REACH, j] = where(flags[P_ALIVE, j] & (r < 1), odds / (1 + odds), r)
 
 
 def candidate_profit(firms: FirmState, params: dict, penalty: float, in_house: float,
@@ -83,8 +114,8 @@ def candidate_profit(firms: FirmState, params: dict, penalty: float, in_house: f
     # It plans on the customers it will reach: judged at full reach (no data yet).
     u_new = market.platform_utility(params, capability, 0.0, 1.0, penalty)
     both = np.append(utilities, u_new)
-    sales = market.firm_sales(firms, market.market_view(both, params, usage, penalty, in_house))
-    nest_sales = float(sales.platform_added.sum() + sales.platform_usage.sum())
+    totals = market_2020.totals_under(firms, params, both, penalty, in_house, usage)
+    nest_sales = totals[2] + totals[3]
     mine = within_nest_shares(both, params["platform_nest_dissimilarity"])[-1] * nest_sales
     return mine * params["service_margin"] - fixed_cost(params, service_market), both
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agents.exact import count
+from agents.jit import kernel, rows
+
 #: The relaunch waves: (year, quarter index) -> share of ``subsidy_budget_relance`` released
 #: (EUR 280 m in 2020Q4, EUR 175 m in 2021Q2: evidence-v2 section 2).
 RELANCE_WAVES = {(2020, 3): 280 / 455, (2021, 1): 175 / 455}
@@ -117,6 +120,13 @@ def convert_myopic(rng: np.random.Generator, strategic: np.ndarray, alive: np.nd
                    rate: float, dt: float) -> int:
     """Support programmes turn a share of myopic firms strategic; returns how many."""
     draw = rng.random(len(strategic))
-    converted = alive & ~strategic & (draw < -np.expm1(-rate * dt))
-    strategic[converted] = True
-    return int(converted.sum())
+    return int(_convert(strategic, alive, draw, -np.expm1(-rate * dt)))
+
+
+@kernel
+def _convert(strategic, alive, draw, probability):
+    converted = np.zeros(len(strategic), np.bool_)
+    for i in rows(len(strategic)):
+        converted[i] = alive[i] & ~strategic[i] & (draw[i] < probability)
+        strategic[i] |= converted[i]
+    return count(converted, len(strategic))

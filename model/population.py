@@ -14,9 +14,37 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from agents.economics import REVENUE_PER_JOB
+from agents.economics import REVENUE_PER_JOB, productivity_gain
+from agents.exact import exp, psum, quantile
+from agents.jit import kernel, maximum, minimum, rows, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
-from model.state import CLIENTS_PER_SUPPLIER, FirmState
+from model.state import (
+    BASE_DEMAND,
+    CASH,
+    CLIENTS_PER_SUPPLIER,
+    DIGITAL,
+    EMPLOYEES,
+    ENTRY_QUARTER,
+    GOODS_DEMAND,
+    GOODS_REVENUE,
+    IS_ALIVE,
+    IS_CLUSTER,
+    IS_INSURED,
+    IS_SERVICE_INTENSIVE,
+    IS_STRATEGIC,
+    JOBS_PER_GOODS,
+    KIND,
+    PRODUCTION_JOBS,
+    PRODUCTIVITY_GAIN,
+    PRODUCTIVITY_GAIN_2020,
+    RUNG,
+    SECURITY,
+    SERVICE,
+    SERVICE_JOBS,
+    SERVICE_POTENTIAL,
+    TRUST,
+    FirmState,
+)
 
 ESTABLISHMENTS_2022 = 9740
 JOBS_2017 = 292_914
@@ -122,44 +150,98 @@ def add_firms(state: FirmState, rng: np.random.Generator, params: dict, rows: np
 
     """
     m = len(rows)
+    # Every draw first, in the order the rules below use them.
+    draws = (rng.normal(0.0, POTENTIAL_SIGMA, m), rng.normal(0.0, OFFER_RANK_NOISE, m),
+             rng.random(m), rng.normal(0.0, INTENSIVE_POTENTIAL_SIGMA, m),
+             rng.uniform(0.1, 0.7, m), rng.normal(0, 0.08, m), rng.random(m), rng.random(m))
+    _new_firms(state.values, state.codes, state.flags, rows, np.asarray(kind),
+               np.asarray(employees, dtype=float), quarter, draws,
+               (params["aftermarket_ratio"], params["initial_service_offer"],
+                params["service_intensive_share"], params["outsourced_services_share"],
+                params["adoption_mark"], params["myopic_share"]))
+
+
+@kernel
+def _new_firms(values, codes, flags, rows, kind, employees, quarter, draws, terms):
+    """:func:`add_firms` given its draws (array code: a few dozen entrants a quarter)."""
+    (potential_noise, rank_noise, intensive_draw, intensive_noise, digital_draw,
+     service_noise, myopic_draw, insured_draw) = draws
+    aftermarket, service_offer, intensive_share, outsourced, mark, myopic_share = terms
+    m = len(rows)
     is_large = kind == LARGE
-    potential = params["aftermarket_ratio"] * np.exp(rng.normal(0.0, POTENTIAL_SIGMA, m))
-    potential *= np.select([kind == SUPPLIER, is_large], [SUPPLIER_POTENTIAL, LARGE_POTENTIAL],
-                           1.0)
+    potential = aftermarket * exp(potential_noise)
+    potential *= where(kind == SUPPLIER, SUPPLIER_POTENTIAL,
+                       where(is_large, LARGE_POTENTIAL, 1.0))
     # Firms with more to sell on their installed base are the ones that sell services: the
     # share initial_service_offer with the highest potential (ranked with a little noise).
     # Those left are the firms with little to service, so the firms that start later gain
     # little from it (CEPII's small effects of starting to sell services).
-    ranked = potential * np.exp(rng.normal(0.0, OFFER_RANK_NOISE, m))
-    cut = np.quantile(ranked, 1 - params["initial_service_offer"]) if m else 0.0
-    offers = ranked > cut if params["initial_service_offer"] < 1 else np.ones(m, bool)
-    intensive = offers & ~is_large & (rng.random(m) < params["service_intensive_share"])
-    intensive_potential = (INTENSIVE_SALES_MEDIAN / params["outsourced_services_share"]
-                           * np.exp(rng.normal(0.0, INTENSIVE_POTENTIAL_SIGMA, m)))
-    potential = np.where(intensive, intensive_potential, potential)
-    state.kind[rows] = kind
-    state.alive[rows] = True
-    state.employees[rows] = employees
-    state.production_jobs[rows] = employees
-    state.service_jobs[rows] = 0.0
+    ranked = potential * exp(rank_noise)
+    cut = quantile(ranked, 1 - service_offer) if m else 0.0
+    offers = ranked > cut if service_offer < 1 else np.ones(m, np.bool_)
+    intensive = offers & ~is_large & (intensive_draw < intensive_share)
+    intensive_potential = INTENSIVE_SALES_MEDIAN / outsourced * exp(intensive_noise)
+    potential = where(intensive, intensive_potential, potential)
+    codes[KIND, rows] = kind
+    flags[IS_ALIVE, rows] = True
+    values[EMPLOYEES, rows] = employees
+    values[PRODUCTION_JOBS, rows] = employees
+    values[SERVICE_JOBS, rows] = 0.0
     # A service-intensive firm's sales per job are those of any firm: its goods are a small
     # part of them.
-    sales_ratio = potential * params["outsourced_services_share"]
-    state.base_demand[rows] = employees * REVENUE_PER_JOB / 4 / np.where(intensive,
-                                                                          1 + sales_ratio, 1.0)
-    state.service_potential[rows] = potential
-    state.service_intensive[rows] = intensive
-    state.rung[rows] = np.where(offers, ADDED_SERVICES, GOODS_ONLY)
-    state.cash[rows] = INITIAL_CASH_YEARS * employees * REVENUE_PER_JOB
-    state.digital[rows] = params["adoption_mark"] * rng.uniform(0.1, 0.7, m)
-    state.service[rows] = np.clip(np.where(is_large, 0.45, 0.2) + 0.3 * intensive
-                                  + rng.normal(0, 0.08, m), 0, 1)
-    state.security[rows] = np.where(is_large, 0.5, 0.15)
-    state.trust[rows] = 1.0
-    state.strategic[rows] = is_large | (rng.random(m) >= params["myopic_share"])
-    state.insured[rows] = rng.random(m) < np.where(is_large, 0.9, np.where(employees >= 50,
-                                                                           0.03, 0.002))
-    state.entry_quarter[rows] = quarter
+    sales_ratio = potential * outsourced
+    values[BASE_DEMAND, rows] = (employees * REVENUE_PER_JOB / 4
+                                 / where(intensive, 1 + sales_ratio, 1.0))
+    values[SERVICE_POTENTIAL, rows] = potential
+    flags[IS_SERVICE_INTENSIVE, rows] = intensive
+    codes[RUNG, rows] = where(offers, ADDED_SERVICES, GOODS_ONLY)
+    values[CASH, rows] = INITIAL_CASH_YEARS * employees * REVENUE_PER_JOB
+    values[DIGITAL, rows] = mark * digital_draw
+    values[SERVICE, rows] = minimum(maximum(where(is_large, 0.45, 0.2) + 0.3 * intensive
+                                            + service_noise, 0.0), 1.0)
+    values[SECURITY, rows] = where(is_large, 0.5, 0.15)
+    values[TRUST, rows] = 1.0
+    flags[IS_STRATEGIC, rows] = is_large | (myopic_draw >= myopic_share)
+    flags[IS_INSURED, rows] = insured_draw < where(is_large, 0.9,
+                                                   where(employees >= 50, 0.03, 0.002))
+    codes[ENTRY_QUARTER, rows] = quarter
+
+
+def start_entrants(state: FirmState, rows: np.ndarray, ordinary: int, demand_index: float,
+                   imitation: np.ndarray, cluster_imitation: float, gain_at_mark: float,
+                   adoption_mark: float) -> float:
+    """Start this quarter's entrants (rows after :func:`add_firms`); returns their cash, EUR.
+
+    The first ``ordinary`` rows are ordinary entries; the sites drawn by a cluster after them
+    join it. Entrants sell what their customers ask at today's demand index.
+    """
+    return float(_start_entrants(state.values, state.flags, state.clients,
+                                 state.client_goods_2020, rows, ordinary, demand_index,
+                                 imitation, cluster_imitation, gain_at_mark, adoption_mark))
+
+
+@kernel
+def _start_entrants(values, flags, clients, client_goods_2020, new_rows, ordinary,
+                    demand_index, imitation, cluster_imitation, gain_at_mark, adoption_mark):
+    drawn = np.arange(len(new_rows)) >= ordinary
+    for k in rows(len(new_rows)):
+        i = new_rows[k]
+        flags[IS_CLUSTER, i] |= drawn[k]  # sites drawn by a cluster join it
+        imitation[i] = where(flags[IS_CLUSTER, i], cluster_imitation, 1.0)
+        gain = productivity_gain(values[DIGITAL, i], gain_at_mark, adoption_mark)
+        values[PRODUCTIVITY_GAIN, i] = gain
+        values[PRODUCTIVITY_GAIN_2020, i] = gain
+        values[GOODS_DEMAND, i] = values[BASE_DEMAND, i] * demand_index
+        values[GOODS_REVENUE, i] = values[GOODS_DEMAND, i]
+        values[JOBS_PER_GOODS, i] = values[EMPLOYEES, i] / maximum(values[GOODS_REVENUE, i],
+                                                                   1e-9)
+    for k in rows(len(new_rows)):
+        i = new_rows[k]
+        for c in range(CLIENTS_PER_SUPPLIER):
+            live = clients[i, c] >= 0
+            client_goods_2020[i, c] = where(live, values[GOODS_DEMAND,
+                                                         where(live, clients[i, c], 0)], 0.0)
+    return psum(values[CASH, new_rows[0]:], len(new_rows))
 
 
 def draw_clients(rng: np.random.Generator, state: FirmState) -> None:

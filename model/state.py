@@ -2,6 +2,11 @@
 
 Rows are never deleted: an exiting firm is marked not alive, so a row index (and the Mesa agent
 that views it) stays valid for the whole run. Entrants take the next free rows.
+
+The arrays of one dtype are the rows of one block (``values``: float64, ``codes``: int32,
+``flags``: bool), so a compiled kernel takes three arrays instead of forty and reads a field as
+``values[CASH]``; each named attribute (``firms.cash``) is a view on its row, so the names and
+the blocks always agree.
 """
 
 from __future__ import annotations
@@ -26,11 +31,47 @@ ALIVE, EXIT_BASELINE, EXIT_TRANSITION, EXIT_CYBER, EXIT_CASH = 0, 1, 2, 3, 4
 #: Suppliers' regional clients per supplier (``FirmState.clients`` columns).
 CLIENTS_PER_SUPPLIER = 2
 
-_INT_FIELDS = {"kind", "rung", "transition_quarters", "loss_quarters", "entry_quarter",
-               "adoption_quarter", "exit_quarter", "exit_cause", "severe_incidents",
-               "last_option", "abandoned"}
-_BOOL_FIELDS = {"alive", "large", "adopted", "servitizing", "servitized", "strategic", "cluster",
-                "insured", "service_intensive", "cyber_hit"}
+#: The firm fields of each block, in row order (the constants below name the rows).
+FIRM_VALUES = ("employees", "production_jobs", "service_jobs", "offshored", "base_demand",
+               "service_potential", "jobs_per_goods", "goods_demand", "goods_revenue",
+               "service_revenue", "service_demand", "platform_share", "margin",
+               "service_profit", "cash", "debt", "repayment", "digital", "productivity_gain",
+               "productivity_gain_2020", "service", "security", "trust", "climb_cost",
+               "invested", "subsidy_received")
+FIRM_CODES = ("kind", "rung", "transition_quarters", "loss_quarters", "abandoned",
+              "entry_quarter", "adoption_quarter", "exit_quarter", "exit_cause",
+              "severe_incidents", "last_option")
+FIRM_FLAGS = ("alive", "large", "adopted", "servitizing", "servitized", "strategic", "cluster",
+              "insured", "service_intensive", "cyber_hit")
+(EMPLOYEES, PRODUCTION_JOBS, SERVICE_JOBS, OFFSHORED, BASE_DEMAND, SERVICE_POTENTIAL,
+ JOBS_PER_GOODS, GOODS_DEMAND, GOODS_REVENUE, SERVICE_REVENUE, SERVICE_DEMAND, PLATFORM_SHARE,
+ MARGIN, SERVICE_PROFIT, CASH, DEBT, REPAYMENT, DIGITAL, PRODUCTIVITY_GAIN,
+ PRODUCTIVITY_GAIN_2020, SERVICE, SECURITY, TRUST, CLIMB_COST, INVESTED,
+ SUBSIDY_RECEIVED) = range(len(FIRM_VALUES))
+(KIND, RUNG, TRANSITION_QUARTERS, LOSS_QUARTERS, ABANDONED, ENTRY_QUARTER, ADOPTION_QUARTER,
+ EXIT_QUARTER, EXIT_CAUSE, SEVERE_INCIDENTS, LAST_OPTION) = range(len(FIRM_CODES))
+(IS_ALIVE, IS_LARGE, IS_ADOPTED, IS_SERVITIZING, IS_SERVITIZED, IS_STRATEGIC, IS_CLUSTER,
+ IS_INSURED, IS_SERVICE_INTENSIVE, IS_CYBER_HIT) = range(len(FIRM_FLAGS))
+
+#: The platform fields of each block, in row order.
+PLATFORM_VALUES = ("capability", "reach", "market_share", "customers", "revenue", "profit")
+PLATFORM_CODES = ("loss_quarters", "entry_quarter", "exit_quarter")
+PLATFORM_FLAGS = ("alive",)
+P_CAPABILITY, P_REACH, P_MARKET_SHARE, P_CUSTOMERS, P_REVENUE, P_PROFIT = range(6)
+P_LOSS_QUARTERS, P_ENTRY_QUARTER, P_EXIT_QUARTER = range(3)
+P_ALIVE = 0
+
+_BLOCKS = ("values", "codes", "flags")
+
+
+def _bind_blocks(state, names: tuple[tuple[str, ...], ...]) -> None:
+    """Allocate the three blocks and make each named field a view on its row."""
+    for block, dtype, row_names in zip(_BLOCKS, (np.float64, np.int32, np.bool_), names,
+                                       strict=True):
+        array = np.zeros((len(row_names), state.capacity), dtype=dtype)
+        setattr(state, block, array)
+        for row, name in enumerate(row_names):
+            setattr(state, name, array[row])
 
 
 @dataclass
@@ -42,6 +83,9 @@ class FirmState:
 
     capacity: int
     n: int = 0
+    values: np.ndarray = field(init=False, repr=False)  # the float64 fields, one row each
+    codes: np.ndarray = field(init=False, repr=False)  # the int32 fields
+    flags: np.ndarray = field(init=False, repr=False)  # the bool fields
     kind: np.ndarray = field(init=False)  # SME / SUPPLIER / LARGE
     large: np.ndarray = field(init=False)  # kind == LARGE (kinds never change)
     alive: np.ndarray = field(init=False)
@@ -93,26 +137,15 @@ class FirmState:
     last_option: np.ndarray = field(init=False)  # last investment option taken (0 = none)
 
     def __post_init__(self) -> None:
-        c = self.capacity
-        for f in fields(self):
-            if f.init:
-                continue
-            if f.name in _INT_FIELDS:
-                setattr(self, f.name, np.zeros(c, dtype=np.int32))
-            elif f.name in _BOOL_FIELDS:
-                setattr(self, f.name, np.zeros(c, dtype=bool))
-            elif f.name == "clients":
-                self.clients = np.full((c, CLIENTS_PER_SUPPLIER), -1, dtype=np.int64)
-            elif f.name == "client_goods_2020":
-                self.client_goods_2020 = np.zeros((c, CLIENTS_PER_SUPPLIER))
-            else:
-                setattr(self, f.name, np.zeros(c, dtype=np.float64))
+        _bind_blocks(self, (FIRM_VALUES, FIRM_CODES, FIRM_FLAGS))
+        self.clients = np.full((self.capacity, CLIENTS_PER_SUPPLIER), -1, dtype=np.int64)
+        self.client_goods_2020 = np.zeros((self.capacity, CLIENTS_PER_SUPPLIER))
         self.adoption_quarter[:] = -1
         self.exit_quarter[:] = -1
 
     def array_names(self) -> list[str]:
         """Names of the per-firm arrays."""
-        return [f.name for f in fields(self) if not f.init]
+        return [f.name for f in fields(self) if not f.init and f.name not in _BLOCKS]
 
 
 @dataclass
@@ -121,6 +154,9 @@ class PlatformState:
 
     capacity: int
     n: int = 0
+    values: np.ndarray = field(init=False, repr=False)
+    codes: np.ndarray = field(init=False, repr=False)
+    flags: np.ndarray = field(init=False, repr=False)
     alive: np.ndarray = field(init=False)
     capability: np.ndarray = field(init=False)
     reach: np.ndarray = field(init=False)  # share of the region's customers who know it
@@ -133,14 +169,5 @@ class PlatformState:
     exit_quarter: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        c = self.capacity
-        self.alive = np.zeros(c, dtype=bool)
-        self.capability = np.zeros(c)
-        self.reach = np.zeros(c)
-        self.market_share = np.zeros(c)
-        self.customers = np.zeros(c)
-        self.revenue = np.zeros(c)
-        self.profit = np.zeros(c)
-        self.loss_quarters = np.zeros(c, dtype=np.int32)
-        self.entry_quarter = np.zeros(c, dtype=np.int32)
-        self.exit_quarter = np.full(c, -1, dtype=np.int32)
+        _bind_blocks(self, (PLATFORM_VALUES, PLATFORM_CODES, PLATFORM_FLAGS))
+        self.exit_quarter[:] = -1

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis.discovery import CLASSES, classified_runs, discover, parameter_ranges
+from experiments.analysis.policies import kept_runs, policy_analysis
 from experiments.analysis.sensitivity import (
     INDEX_COLUMNS,
     METHODS,
@@ -147,7 +148,14 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
         notes += [("sensitivity", n) for n in merge_notes(sens.notes, chosen)]
     else:
         notes.append(("sensitivity", "the batch has no numeric outcome: no sensitivity index"))
-    found = discover(spec, samples, results)
+    policy_tables, plausibility = policy_analysis(spec, samples, results, chosen)
+    tables.update(policy_tables)
+    if plausibility["left_out"]:
+        notes.append(("history", f"{plausibility['left_out']} of {plausibility['checked']} runs "
+                      "contradict the region's 2020-2024 data and are left out of the classes, "
+                      "the boxes and the policies"))
+    found = discover(spec, samples, pd.concat([kept_runs(results)[0],
+                                               results[results["status"].ne("ok")]]))
     notes += [("discovery", n) for n in found.notes]
     tables.update({"scenario_shares": found.shares, "discovery": found.boxes,
                    "discovery_boxes": found.summary, "discovery_tree": found.tree})
@@ -166,6 +174,7 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
         "top_parameters": top,
         "precision": top_precision(tables.get("sobol")) if sens else None,
         "tree_accuracy": None if pd.isna(found.tree_accuracy) else found.tree_accuracy,
+        "plausibility": plausibility,
         "notes": [n for _, n in notes],
         "tables": sorted(k for k, v in tables.items() if v is not None),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

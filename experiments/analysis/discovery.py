@@ -224,6 +224,46 @@ def _trivial(scenario: str, total: int, n: int) -> dict:
             "sentence": sentence}
 
 
+def _pair_boxes(x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
+                summary: pd.DataFrame, members: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add the densest two-parameter box of a class where PRIM found none that stands out.
+
+    "No zone stands out" is only true when no box holds the class at twice its share: PRIM's
+    peeling can miss a corner that an exhaustive search over pairs of deciles finds.
+    """
+    from experiments.analysis.policies import pair_box, stands_out
+
+    for scenario in CLASSES:
+        y = classes.eq(scenario).to_numpy()
+        share = float(y.mean())
+        mine = summary[summary["scenario"].eq(scenario)]
+        if y.sum() < MIN_CLASS_RUNS or ((mine["res_dim"] > 0)
+                                        & (mine["density"] >= 2 * share)).any():
+            continue
+        found = pair_box(x, y)
+        if not stands_out(found, share):
+            continue
+        keep = ~(summary["scenario"].eq(scenario) & summary["res_dim"].eq(0))
+        summary = summary[keep]
+        number = int(summary.loc[summary["scenario"].eq(scenario), "box"].max()
+                     if summary["scenario"].eq(scenario).any() else 0) + 1
+        inside = in_box(x, found["limits"])
+        members[(scenario, number)] = inside
+        texts = [condition(n, lo, hi) for n, (lo, hi) in found["limits"].items()]
+        row = {"scenario": scenario, "box": number, "coverage": found["coverage"],
+               "density": found["density"], "mass": inside.mean(), "runs": found["runs"],
+               "res_dim": 2, "share": share, "tree_agreement": np.nan,
+               "sentence": box_sentence(scenario, texts, found["coverage"], found["density"],
+                                        overall=share)}
+        summary = pd.concat([summary, pd.DataFrame([row])], ignore_index=True)
+        limits = pd.DataFrame([{"scenario": scenario, "box": number, "parameter": n,
+                                "low": lo, "high": hi, "restricted": "both",
+                                "coverage": found["coverage"], "density": found["density"]}
+                               for n, (lo, hi) in found["limits"].items()])
+        boxes = pd.concat([boxes, limits], ignore_index=True)[BOX_COLUMNS]
+    return boxes, summary.reindex(columns=SUMMARY_COLUMNS)
+
+
 def tree_rules(x: pd.DataFrame, classes: pd.Series,
                depth: int = TREE_DEPTH) -> tuple[pd.DataFrame, float, object]:
     """Fit a shallow decision tree over the parameters; return its leaves as rules.
@@ -296,6 +336,7 @@ def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         return empty
     x = x[varied]
     boxes, summary, members = find_boxes(x, classes, ranges, max_boxes, max_dims)
+    boxes, summary = _pair_boxes(x, classes, boxes, summary, members)
     leaves, accuracy, tree = tree_rules(x, classes)
     predicted = pd.Series(tree.predict(x))
     for i, row in summary.iterrows():

@@ -131,7 +131,7 @@ def sobol_layout(spec: dict, n_points: int) -> tuple[int, bool]:
         UsageError: the number of points fits neither N(2D+2) nor N(D+2).
 
     """
-    d = int(spec["problem"]["num_vars"])
+    d = len(factor_names(spec["problem"]))
     base = int(spec.get("samples") or 0)
     declared = spec.get("calc_second_order")  # as spec.json records it
     for second, block in ((True, 2 * d + 2), (False, d + 2)):
@@ -140,6 +140,12 @@ def sobol_layout(spec: dict, n_points: int) -> tuple[int, bool]:
         if n_points == base * block or (not base and n_points % block == 0):
             return n_points // block, second
     raise UsageError(f"{n_points} design points do not form a Sobol design for {d} parameters")
+
+
+def factor_names(problem: dict) -> list[str]:
+    """What a Sobol design estimates indices for: its parameters, or its groups (in order)."""
+    groups = problem.get("groups")
+    return list(dict.fromkeys(groups)) if groups else list(problem["names"])
 
 
 def complete_rows(y: np.ndarray, block: int) -> np.ndarray:
@@ -157,7 +163,7 @@ def sobol_indices(problem: dict, y: np.ndarray, second: bool, seed: int = 1,
     """
     from SALib.analyze import sobol
 
-    names = list(problem["names"])
+    names = factor_names(problem)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = sobol.analyze(problem, np.asarray(y, dtype=float), calc_second_order=second,
@@ -185,7 +191,7 @@ def sobol_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
                    outcomes: list[str]) -> Sensitivity:
     """Compute Sobol indices, S2 and convergence for every outcome of a Sobol batch."""
     problem = _problem(spec)
-    d = problem["num_vars"]
+    d = len(factor_names(problem))
     n_base, second = sobol_layout(spec, len(samples))
     block = 2 * d + 2 if second else d + 2
     means = point_means(samples, runs, outcomes)
@@ -338,6 +344,12 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         result = sobol_analysis(spec, samples, runs, outcomes)
     elif design == "morris":
         result = morris_analysis(spec, samples, runs, outcomes)
+    elif design == "crossed" and SCENARIO_SCORE in outcomes:
+        # A crossed design's answer is in its variance shares and policy table; PAWN ranks the
+        # parameters on the class only (on every outcome it would take minutes).
+        result = pawn_analysis(spec, samples, runs, [SCENARIO_SCORE])
+        result.notes.append("crossed design: PAWN indices on the scenario score only; the "
+                            "variance shares (policies, futures, seeds) cover every outcome")
     else:
         result = pawn_analysis(spec, samples, runs, outcomes)
     noise = seed_variance(runs, outcomes)
@@ -381,8 +393,11 @@ def top_precision(sobol: pd.DataFrame, top: int = 3, target: float = 0.1) -> dic
 
 def _problem(spec: dict) -> dict:
     problem = spec["problem"]
-    return {"num_vars": int(problem["num_vars"]), "names": list(problem["names"]),
-            "bounds": [list(map(float, b)) for b in problem["bounds"]]}
+    out = {"num_vars": int(problem["num_vars"]), "names": list(problem["names"]),
+           "bounds": [list(map(float, b)) for b in problem["bounds"]]}
+    if problem.get("groups"):
+        out["groups"] = list(problem["groups"])
+    return out
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

@@ -22,8 +22,9 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.analysis.policies import kept_runs
 from experiments.errors import ArgumentError
-from experiments.report import sections
+from experiments.report import region, sections
 from experiments.report.batch import Batch, load_batch
 from experiments.report.i18n import LANGS, Translator
 from experiments.store import Store
@@ -44,7 +45,8 @@ def environment() -> Any:
 
 def context(batch: Batch, t: Translator) -> dict[str, Any]:
     """Collect everything the templates show, texts already in the report's language."""
-    ok = batch.results[batch.results["status"].eq("ok")]
+    # the runs whose 2020-2024 contradicts the data are left out of every conclusion
+    ok = kept_runs(batch.results)[0]
     ctx: dict[str, Any] = {"t": t, "lang": t.lang, "servisim": batch.is_servisim,
                            "colours": SCENARIO_COLOURS,
                            "name": batch.spec.get("name", ""),
@@ -52,6 +54,7 @@ def context(batch: Batch, t: Translator) -> dict[str, Any]:
                            "n_runs": len(batch.results), "n_ok": len(ok),
                            "generated": t.date(datetime.now(UTC).isoformat(timespec="minutes")),
                            "version": _version("servisim") or "?"}
+    ctx["region"] = region.region_page(batch, t)
     ctx["first"] = sections.first_page(batch, ok, t)
     ctx["scenarios"] = sections.scenarios(batch, ok, t)
     ctx["sensitivity"] = sections.sensitivity(batch, t)

@@ -222,6 +222,8 @@ def final_values(batch: Batch, ok: pd.DataFrame, names: list[str]) -> pd.DataFra
 
 def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
     """The three micro-scenarios beside their runs: fan charts, 2040 values, votes."""
+    from experiments.report.region import class_description  # it builds on this module
+
     band_table = bands(batch)
     classes = classes_of(ok)
     total = int(classes.notna().sum())
@@ -239,7 +241,7 @@ def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
         blocks.append({"klass": klass, "name": t.klass(klass),
                        "title": t(f"scenario.{klass}.title"),
                        "story": t(f"scenario.{klass}.story"),
-                       "model": t(f"scenario.{klass}.model"),
+                       "model": class_description(batch, klass, t),
                        "share": t("scen.share_line", share=t.pct(len(runs) / total),
                                   count=t.integer(len(runs)), total=t.integer(total))
                        if total else "", "fan": fan, "n": len(runs)})

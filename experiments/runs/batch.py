@@ -30,15 +30,15 @@ from typing import IO, Any
 
 import pyarrow as pa
 
-from experiments.runs.loop import RunLoop
-from experiments.runs.engines import check_engine_options, open_engine
-from experiments.errors import ArgumentError, OutputPathError, UsageError, argument
+from experiments.errors import ArgumentError, OutputPathError, argument
 from experiments.files import FolderLock, check_writable, out_argument, writing
-from experiments.spec.models import search_paths
-from experiments.runs.worker import ChunkResult
+from experiments.runs.engines import check_engine_options, open_engine
+from experiments.runs.loop import RunLoop
 from experiments.runs.progress import make_progress
 from experiments.runs.sampling import Design, build_design, build_plan, check_size, stored_design
+from experiments.runs.worker import ChunkResult
 from experiments.spec.experiment import RESERVED, ExperimentSpec, load_experiment
+from experiments.spec.models import search_paths
 from experiments.store import Store, results_schema
 
 FLUSH_SECONDS = 2.0  # write a part at most this often (and at the end)

@@ -27,10 +27,10 @@ import threading
 import time
 from typing import Any
 
-from experiments.runs.engine_base import Engine, default_workers
 from experiments.errors import UsageError, argument
-from experiments.runs.worker import Chunk, ChunkResult, run_chunk, warm_up
+from experiments.runs.engine_base import Engine, default_workers
 from experiments.runs.watchdog import exit_now, running_here
+from experiments.runs.worker import Chunk, ChunkResult, run_chunk, warm_up
 
 NO_WORKERS_NOTICE = 10.0  # seconds without any worker before saying so
 NO_WORKERS_LIMIT = 600.0  # seconds without any worker before giving up (remote scheduler)
@@ -209,7 +209,8 @@ class DaskEngine(Engine):
             if self.cluster is not None:
                 self._restart_cluster()
         if self.scheduler and waited > NO_WORKERS_LIMIT:
-            raise UsageError(f"{argument('scheduler', self.scheduler)}: no Dask worker connected for "
+            where = argument("scheduler", self.scheduler)
+            raise UsageError(f"{where}: no Dask worker connected for "
                              f"{NO_WORKERS_LIMIT:.0f} s; start workers with `dask worker "
                              f"{self.scheduler}` and run the same command again (the finished "
                              "runs are kept)")

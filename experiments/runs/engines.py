@@ -29,8 +29,8 @@ from typing import Any
 
 from experiments.errors import ArgumentError, UsageError, argument
 from experiments.runs.engine_base import Engine, default_workers
-from experiments.runs.worker import Chunk, local_worker_init, note_sigint, run_chunk, warm_up
 from experiments.runs.watchdog import new_shared, read_shared
+from experiments.runs.worker import Chunk, local_worker_init, note_sigint, run_chunk, warm_up
 
 ENGINES = ("local", "dask", "sequential")
 # tcp://host:port (or host:port); host a name, an IPv4 address or a bracketed IPv6 address

@@ -17,8 +17,8 @@ from collections import Counter, deque
 from typing import Any
 
 from experiments.runs.engine_base import Engine
-from experiments.runs.worker import Chunk, ChunkResult
 from experiments.runs.watchdog import timed_out
+from experiments.runs.worker import Chunk, ChunkResult
 
 CHUNK_SECONDS = 2.0  # aim for chunks of about this much model time
 MAX_CHUNK_RUNS = 1000  # bounds what is in flight: 2 chunks per worker, results held until stored

@@ -7,6 +7,12 @@
 * ``lhs``: ``samples`` points of a Latin hypercube.
 * ``grid``: the full factorial product of the listed levels, in the order of the file.
 * ``points``: the listed points as they are (the i-th value of each list is point i).
+* ``crossed``: ``policies`` lever points (an LHS drawn with the root seed, or the grid of the
+  ``[levers]`` levels) crossed with ``scenarios`` uncertainty points (an LHS drawn with the
+  root seed + 1, or a grid): point ``p * scenarios + s`` is policy ``p`` in scenario ``s``
+  (columns ``policy_id`` and ``scenario_id`` of the sample matrix).
+* A Sobol design over ``[levers]`` and ``[uncertainties]`` groups the parameters by part
+  (SALib ``groups``): ``N (2G + 2)`` points for ``G = 2`` groups.
 
 The sample matrix keeps the design's values in SALib row order (what ``SALib.analyze`` expects).
 An integer parameter is run at ``floor(low + (x - low) * (high - low + 1) / (high - low))``
@@ -85,10 +91,48 @@ class Points(Sequence):
 
 
 def salib_problem(spec: ExperimentSpec) -> dict[str, Any]:
-    """Return the SALib problem of an experiment (grid levels: their min and max)."""
+    """Return the SALib problem of an experiment (grid levels: their min and max).
+
+    A Sobol design over levers and uncertainties has SALib's ``groups`` (one per part).
+    """
     names = list(spec.parameters)
     bounds = [[float(min(v)), float(max(v))] for v in spec.parameters.values()]
-    return {"num_vars": len(names), "names": names, "bounds": bounds}
+    problem: dict[str, Any] = {"num_vars": len(names), "names": names, "bounds": bounds}
+    if spec.design == "sobol" and spec.groups:
+        problem["groups"] = [spec.groups[n] for n in names]
+    return problem
+
+
+def _part(spec: ExperimentSpec, group: str) -> ExperimentSpec:
+    """One part of a crossed design, as an experiment of its own (its design, its size)."""
+    from dataclasses import replace
+
+    names = [n for n in spec.parameters if spec.groups[n] == group]
+    lever = group == "levers"
+    return replace(spec, design=spec.crossed["policy_design" if lever else "scenario_design"],
+                   samples=spec.crossed["policies" if lever else "scenarios"],
+                   seed=spec.seed if lever else spec.seed + 1, groups={}, crossed={},
+                   parameters={n: spec.parameters[n] for n in names},
+                   kinds={n: spec.kinds[n] for n in names})
+
+
+def _crossed_matrix(spec: ExperimentSpec) -> tuple[list[tuple], np.ndarray, np.ndarray]:
+    """Every (policy, scenario) point of a crossed design, with the two ids of each."""
+    policies = [tuple(row) for row in design_matrix(_part(spec, "levers"))]
+    scenarios = [tuple(row) for row in design_matrix(_part(spec, "uncertainties"))]
+    n_p, n_s = len(policies), len(scenarios)
+    policy_id = np.repeat(np.arange(n_p, dtype=np.int64), n_s)
+    scenario_id = np.tile(np.arange(n_s, dtype=np.int64), n_p)
+    rows = [policies[p] + scenarios[q] for p, q in zip(policy_id, scenario_id, strict=True)]
+    return rows, policy_id, scenario_id
+
+
+def _order(spec: ExperimentSpec) -> list[str]:
+    """The parameters in the order of the design's columns (levers first when crossed)."""
+    if spec.design != "crossed":
+        return list(spec.parameters)
+    return [n for g in ("levers", "uncertainties") for n in spec.parameters
+            if spec.groups[n] == g]
 
 
 def design_matrix(spec: ExperimentSpec) -> np.ndarray | list[tuple]:
@@ -98,6 +142,8 @@ def design_matrix(spec: ExperimentSpec) -> np.ndarray | list[tuple]:
         return list(itertools.product(*spec.parameters.values()))
     if spec.design == "points":
         return list(zip(*spec.parameters.values(), strict=True))
+    if spec.design == "crossed":
+        return _crossed_matrix(spec)[0]
     if spec.design == "sobol":
         from SALib.sample import sobol
 
@@ -115,7 +161,10 @@ def design_matrix(spec: ExperimentSpec) -> np.ndarray | list[tuple]:
 
 def n_points(spec: ExperimentSpec) -> int:
     """Count the parameter points of the design (without drawing it)."""
-    d = len(spec.parameters)
+    d = len(set(spec.groups.values())) if spec.design == "sobol" and spec.groups \
+        else len(spec.parameters)
+    if spec.design == "crossed":
+        return n_points(_part(spec, "levers")) * n_points(_part(spec, "uncertainties"))
     if spec.design == "grid":
         return math.prod(len(v) for v in spec.parameters.values())
     if spec.design == "points":
@@ -152,9 +201,10 @@ def check_size(spec: ExperimentSpec, max_runs: int | None = None) -> None:
     points, runs, size = plan_size(spec)
     if runs <= limit:
         return
-    field = "key 'samples' in [experiment]" if spec.design not in LISTED else \
+    key = "policies" if spec.design == "crossed" else "samples"
+    field = f"key '{key}' in [experiment]" if spec.design not in LISTED else \
         "table [parameters]"
-    line = spec.lines.get(("experiment", "samples") if spec.design not in LISTED
+    line = spec.lines.get(("experiment", key) if spec.design not in LISTED
                           else ("parameters", ""))
     where = f"{spec.path}: line {line}, {field}" if line else f"{spec.path}, {field}"
     reps = f" x {spec.replicates} replicates" if spec.replicates > 1 else ""
@@ -190,14 +240,18 @@ def build_design(spec: ExperimentSpec) -> Design:
         The design.
 
     """
-    names = list(spec.parameters)
+    names = _order(spec)
     raw = design_matrix(spec)
     samples = pd.DataFrame({"point_id": np.arange(len(raw), dtype=np.int64)})
+    if spec.design == "crossed":
+        _, samples["policy_id"], samples["scenario_id"] = _crossed_matrix(spec)
     for j, name in enumerate(names):
         kind = spec.kinds[name]
-        if spec.design in LISTED:
+        if spec.design_of(name) in LISTED:
             dtype = {"float": "float64", "int": "int64", "bool": "bool"}[kind]
             samples[name] = pd.Series([row[j] for row in raw], dtype=dtype)
+        elif spec.design == "crossed":
+            samples[name] = np.array([row[j] for row in raw], dtype=np.float64)
         else:
             samples[name] = np.asarray(raw[:, j], dtype=np.float64)
     return Design(problem=salib_problem(spec), samples=samples, points=Points(spec, samples))
@@ -213,7 +267,7 @@ def _typed(spec: ExperimentSpec, name: str, value: Any) -> Any:
     if kind == "bool":
         return bool(value)
     if kind == "int":
-        if spec.design in LISTED:
+        if spec.design_of(name) in LISTED:
             return int(value)
         low, high = spec.parameters[name]
         return to_int(value, int(low), int(high))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from experiments.runs import watchdog
+from experiments.spec.experiment import MARKS
 from experiments.spec.models import import_model, search_paths
 from model.scenarios import SCENARIOS
 
@@ -86,16 +87,23 @@ def servisim_model(params: dict[str, Any], seed: int, trajectory: bool = False) 
         trajectory: also return the quarterly trajectory as column lists.
 
     Returns:
-        The final indicators, ``"scenario"`` (the bands' class of the final indicators) and,
-        if asked, ``"_trajectory"``.
+        The final indicators, ``"scenario"`` (the bands' class of the final indicators), the
+        history check of 2020-2024 (``"plausible"``, ``"implausibility"``, ``"history_misses"``:
+        see :mod:`model.history`) and, if asked, ``"_trajectory"``.
 
     """
     from model import ServitizationModel, classify
+    from model.history import History, plausibility, step_with_history
 
     model = ServitizationModel(rng=seed, headless=True, **params)
-    model.run()
+    history = History(model)
+    while model.running:
+        step_with_history(model, history)
     out: dict[str, Any] = dict(model.indicators())
     out["scenario"] = classify(out)
+    judged = plausibility(history.summaries())
+    out.update({"plausible": judged.plausible, "implausibility": judged.implausibility,
+                "history_misses": " ".join(judged.misses)})
     if trajectory:
         frame = model.trajectory()
         out["_trajectory"] = {c: frame[c].tolist() for c in frame.columns}
@@ -206,16 +214,16 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         start = time.perf_counter()
         watchdog.BOARD.begin(chunk.index[k] if k < len(chunk.index) else -1)
         try:
-            error, outcomes, scenario, trajectory = _run_one(chunk, func, load_error, seed,
-                                                              varied)
+            error, outcomes, marks, trajectory = _run_one(chunk, func, load_error, seed,
+                                                           varied)
         finally:
             watchdog.BOARD.end()
         if error is not None:
-            row.update({"scenario": None, "status": "failed", "error": error})
+            row.update({**dict.fromkeys(MARKS), "status": "failed", "error": error})
             row.update(dict.fromkeys(chunk.outcomes or (), math.nan))
         else:
             row.update(outcomes)
-            row.update({"scenario": scenario, "status": "ok", "error": None})
+            row.update({**marks, "status": "ok", "error": None})
             if trajectory is not None:
                 result.trajectories.append((run_id, trajectory))
         row["runtime_s"] = time.perf_counter() - start
@@ -224,8 +232,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
 
 
 def _run_one(chunk: Chunk, func: Callable[..., Any] | None, load_error: str | None, seed: int,
-             varied: dict[str, Any]) -> tuple[str | None, dict, str | None, dict | None]:
-    """Run one run: ``(error or None, outcomes, scenario, trajectory)``."""
+             varied: dict[str, Any]) -> tuple[str | None, dict, dict, dict | None]:
+    """Run one run: ``(error or None, outcomes, marks, trajectory)`` (marks: :data:`MARKS`)."""
     if func is None:
         return f"cannot load model {chunk.model!r}: {load_error}", {}, None, None
     params = {**chunk.fixed, **varied}
@@ -244,15 +252,15 @@ def _run_one(chunk: Chunk, func: Callable[..., Any] | None, load_error: str | No
     except BaseException as err:  # noqa: BLE001 - the batch goes on (SystemExit included)
         return _describe(err), {}, None, None
     try:
-        outcomes, scenario, trajectory = _check_output(raw, chunk.outcomes)
+        outcomes, marks, trajectory = _check_output(raw, chunk.outcomes)
     except (TypeError, KeyError, ValueError) as err:
         # what the model returned is at fault, not a line of this module
         return f"{type(err).__name__}: {err}", {}, None, None
-    return None, outcomes, scenario, trajectory
+    return None, outcomes, marks, trajectory
 
 
 def _check_output(raw: Any, outcomes: tuple[str, ...] | None
-                  ) -> tuple[dict[str, float], str | None, dict | None]:
+                  ) -> tuple[dict[str, float], dict[str, Any], dict | None]:
     if not isinstance(raw, dict):
         raise TypeError(f"the model returned {type(raw).__name__}; expected a dict of outcomes")
     scenario = raw.get("scenario")
@@ -260,7 +268,7 @@ def _check_output(raw: Any, outcomes: tuple[str, ...] | None
         raise ValueError(f"scenario {scenario!r} is not one of {', '.join(SCENARIOS)}")
     trajectory = raw.get("_trajectory")
     names = outcomes if outcomes is not None else [
-        k for k in raw if k not in ("scenario", "_trajectory")]
+        k for k in raw if k not in MARKS and k != "_trajectory"]
     values: dict[str, float] = {}
     for name in names:
         if name not in raw:
@@ -273,7 +281,19 @@ def _check_output(raw: Any, outcomes: tuple[str, ...] | None
         if not math.isfinite(values[name]):
             raise ValueError(f"outcome {name!r} is {values[name]}; a model must return finite "
                              "numbers (raise an error for a run that has no value)")
-    return values, scenario, trajectory
+    return values, {"scenario": scenario, **_history_marks(raw)}, trajectory
+
+
+def _history_marks(raw: dict) -> dict[str, Any]:
+    """The run's history check, when the model gives one (``None`` otherwise)."""
+    plausible = raw.get("plausible")
+    if plausible is not None and type(plausible).__name__ not in ("bool", "bool_"):
+        raise TypeError(f"'plausible' is {plausible!r}; expected true or false")
+    implausibility = raw.get("implausibility")
+    misses = raw.get("history_misses")
+    return {"plausible": None if plausible is None else bool(plausible),
+            "implausibility": None if implausibility is None else float(implausibility),
+            "history_misses": None if misses is None else str(misses)}
 
 
 def _describe(err: BaseException) -> str:

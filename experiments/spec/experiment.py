@@ -37,16 +37,20 @@ from typing import Any
 from experiments.errors import ModelImportError, UsageError
 from experiments.runs.watchdog import DEFAULT_RUN_TIMEOUT
 from experiments.spec.models import import_model, search_paths
+from experiments.spec.roles import CROSSED_KEYS, PARTS, crossed_settings, part_design, varied_tables
 from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
 from experiments.spec.values import LISTED, varied_values
 
-DESIGNS = ("grid", "lhs", "sobol", "morris", "points")
+DESIGNS = ("grid", "lhs", "sobol", "morris", "points", "crossed")
 EXPERIMENT_KEYS = ("name", "description", "design", "samples", "replicates", "seed", "scale",
                    "model", "outcomes", "preset", "trajectories", "num_levels", "second_order",
-                   "run_timeout")
-TABLES = ("experiment", "parameters", "fixed")
+                   "run_timeout", *CROSSED_KEYS)
+TABLES = ("experiment", "parameters", *PARTS, "fixed")
+#: What a run says besides its outcomes: its class and its 2020-2024 history check.
+MARKS = ("scenario", "plausible", "implausibility", "history_misses")
 #: Column names of the result table that outcomes and parameters may not take.
-RESERVED = ("run_id", "point_id", "replicate", "seed", "scenario", "status", "error", "runtime_s")
+RESERVED = ("run_id", "point_id", "replicate", "seed", *MARKS, "status", "error", "runtime_s",
+            "policy_id", "scenario_id")
 SERVISIM = "servisim"
 _CALLABLE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _NAME = re.compile(r"^[A-Za-z_]\w*$")
@@ -104,6 +108,16 @@ class ExperimentSpec:
     description: str = ""
     run_timeout: float = DEFAULT_RUN_TIMEOUT
     lines: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    groups: dict[str, str] = field(default_factory=dict)
+    crossed: dict[str, Any] = field(default_factory=dict)
+
+    def design_of(self, name: str) -> str:
+        """The design that samples parameter ``name`` (a crossed design's part, or the design)."""
+        return part_design(self.design, name, self.groups, self.crossed)
+
+    def table_of(self, name: str) -> str:
+        """The table that varies ``name``: ``parameters``, ``levers`` or ``uncertainties``."""
+        return self.groups.get(name, "parameters")
 
     @property
     def is_servisim(self) -> bool:
@@ -121,6 +135,9 @@ class ExperimentSpec:
             "trajectories": self.trajectories,
             **({"second_order": False} if self.design == "sobol" and not self.second_order
                else {}),
+            # only in experiments that use them, so older result folders keep their identity
+            **({"groups": self.groups} if self.groups else {}),
+            **({"crossed": self.crossed} if self.design == "crossed" else {}),
         }
 
 
@@ -171,8 +188,8 @@ def check_tables(path: Path, source: bytes, data: dict[str, Any],
         if key not in EXPERIMENT_KEYS:
             raise where.fail("experiment", key,
                              f"unknown key; allowed {', '.join(EXPERIMENT_KEYS)}")
-    return _build(path, source, exp, data.get("parameters") or {}, data.get("fixed") or {},
-                  where)
+    varied, groups = varied_tables(data, where)
+    return _build(path, source, exp, varied, data.get("fixed") or {}, where, groups)
 
 
 def _get(exp: dict, key: str, types: tuple, default: Any, where: Where, what: str) -> Any:
@@ -183,7 +200,7 @@ def _get(exp: dict, key: str, types: tuple, default: Any, where: Where, what: st
 
 
 def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
-           where: Where) -> ExperimentSpec:
+           where: Where, groups: dict[str, str]) -> ExperimentSpec:
     name = _get(exp, "name", (str,), path.stem, where, "a string")
     if not re.match(r"^\w[\w.-]*$", name):
         raise where.fail("experiment", "name", f"{name!r} is not allowed; allowed letters, "
@@ -195,7 +212,8 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
         raise where.fail("experiment", "design",
                          f"unknown design {design!r}; allowed {', '.join(DESIGNS)}")
     samples = _get(exp, "samples", (int,), None, where, "a whole number")
-    if design not in LISTED:
+    crossed = crossed_settings(design, exp, groups, where)
+    if design not in LISTED and design != "crossed":
         samples = _check_samples(design, samples, where)
     replicates = _get(exp, "replicates", (int,), 1, where, "a whole number >= 1")
     if replicates < 1:
@@ -225,7 +243,8 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
         replicates=replicates, seed=seed, scale=None, model=model, outcomes=None, preset=None,
         parameters={}, kinds={}, fixed={}, num_levels=num_levels, second_order=second_order,
         trajectories=trajectories, run_timeout=float(run_timeout),
-        description=description, lines=where.lines)
+        description=description, lines=where.lines, groups=groups,
+        crossed=crossed if design == "crossed" else {})
     if model == SERVISIM:
         _servisim_parts(spec, exp, varied, fixed, where)
     else:
@@ -324,6 +343,7 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
     spec.preset = preset
     for table, entries in (("parameters", varied), ("fixed", fixed)):
         for key in entries:
+            table = spec.table_of(key) if table != "fixed" else table
             if key not in REGISTRY:
                 close = close_names(key, REGISTRY)
                 raise where.fail(table, key, f"unknown parameter; {close}")
@@ -338,7 +358,8 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
     for key, value in varied.items():
         prm = REGISTRY[key]
         spec.kinds[key] = prm.kind.__name__
-        spec.parameters[key] = varied_values(spec.design, key, value, where, prm)
+        spec.parameters[key] = varied_values(spec.design_of(key), key, value, where, prm,
+                                             spec.table_of(key))
     try:
         full = resolve(base)
         for pick in (0, -1):
@@ -356,6 +377,7 @@ def _custom_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
             raise where.fail("experiment", key, "applies to model = \"servisim\" only")
     for table, entries in (("parameters", varied), ("fixed", fixed)):
         for key in entries:
+            table = spec.table_of(key) if table != "fixed" else table
             if not _NAME.match(key) or key in RESERVED:
                 raise where.fail(table, key, "is not allowed as a parameter name; allowed a "
                                  f"Python identifier other than {', '.join(RESERVED)}")
@@ -365,9 +387,10 @@ def _custom_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
                              "a string or true/false")
     spec.fixed = dict(fixed)
     for key, value in varied.items():
-        levels = varied_values(spec.design, key, value, where, None)
+        levels = varied_values(spec.design_of(key), key, value, where, None,
+                               spec.table_of(key))
         spec.parameters[key] = levels
-        if spec.design not in LISTED:
+        if spec.design_of(key) not in LISTED:
             spec.kinds[key] = "float"
         elif all(isinstance(v, bool) for v in levels):
             spec.kinds[key] = "bool"

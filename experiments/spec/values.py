@@ -11,46 +11,48 @@ from experiments.spec.tomlfile import Where, field_reason
 LISTED = ("grid", "points")
 
 
-def varied_values(design: str, key: str, value: Any, where: Where, prm: Any) -> list:
-    """Check one ``[parameters]`` entry: ``[low, high]``, ``"sa"`` or the listed values."""
+def varied_values(design: str, key: str, value: Any, where: Where, prm: Any,
+                  table: str = "parameters") -> list:
+    """Check one varied entry (of ``[parameters]`` or ``table``): a range, ``"sa"`` or values."""
     listed = design in LISTED
     if value == "sa" and not listed:
         if prm is None or prm.sa_range is None:
-            raise where.fail("parameters", key, "has no registry SA range; give [low, high]")
+            raise where.fail(table, key, "has no registry SA range; give [low, high]")
         value = list(prm.sa_range)
         value = [prm.kind(v) if prm.kind is int else v for v in value]
     shape = ("a list of values, e.g. [0.1, 0.2, 0.3]" if listed
              else "[low, high], e.g. [0.10, 0.40], or \"sa\" for the registry's SA range")
     if not isinstance(value, list) or not value:
-        raise where.fail("parameters", key, f"{value!r} has the wrong type; expected {shape}")
+        raise where.fail(table, key, f"{value!r} has the wrong type; expected {shape}")
     if not listed and len(value) != 2:
-        raise where.fail("parameters", key, f"{value!r} is not a range; expected {shape}")
-    out = [_item(item, key, listed, shape, where, prm) for item in value]
+        raise where.fail(table, key, f"{value!r} is not a range; expected {shape}")
+    out = [_item(item, key, listed, shape, where, prm, table) for item in value]
     if not listed and not out[0] < out[1]:
-        raise where.fail("parameters", key, f"low {out[0]!r} is not below high {out[1]!r}; "
+        raise where.fail(table, key, f"low {out[0]!r} is not below high {out[1]!r}; "
                          "allowed [low, high] with low < high")
     if design == "grid" and len(set(out)) != len(out):
-        raise where.fail("parameters", key, f"levels {out!r} repeat a value")
+        raise where.fail(table, key, f"levels {out!r} repeat a value")
     return out
 
 
-def _item(item: Any, key: str, listed: bool, shape: str, where: Where, prm: Any) -> Any:
+def _item(item: Any, key: str, listed: bool, shape: str, where: Where, prm: Any,
+          table: str) -> Any:
     """Check one value of a ``[parameters]`` entry (typed by the registry when it knows it)."""
     from model.parameters import ParameterError
 
     if isinstance(item, bool) and (not listed or (prm is not None and prm.kind is not bool)):
-        raise where.fail("parameters", key, f"{item!r} has the wrong type; expected a "
+        raise where.fail(table, key, f"{item!r} has the wrong type; expected a "
                          "number (a true/false parameter is varied with design = 'grid')")
     if not isinstance(item, bool | int | float):
-        raise where.fail("parameters", key, f"{item!r} has the wrong type; expected {shape}")
+        raise where.fail(table, key, f"{item!r} has the wrong type; expected {shape}")
     if isinstance(item, float) and not math.isfinite(item):
-        raise where.fail("parameters", key, f"{item!r} is not a finite number")
+        raise where.fail(table, key, f"{item!r} is not a finite number")
     if prm is None:
         return item
     if prm.kind is bool and not listed:
-        raise where.fail("parameters", key, "is true/false; vary it with design = "
+        raise where.fail(table, key, "is true/false; vary it with design = "
                          "'grid' (levels [true, false]) or set it under [fixed]")
     try:
         return prm.coerce(item)
     except ParameterError as err:
-        raise where.fail("parameters", key, field_reason(err)) from None
+        raise where.fail(table, key, field_reason(err)) from None

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from calibration.config import DEFAULT_CONFIG, load_config
 from calibration.targets import load_targets
 from experiments.cli import main
+from model.history import TARGETS_FILE
 
-TARGETS = Path(DEFAULT_CONFIG).parent / "targets.csv"
+TARGETS = TARGETS_FILE
 
 GOOD = f"""\
 [calibration]

@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration.config import DEFAULT_CONFIG
 from calibration.effects import Panel, effects
 from calibration.summaries import SUMMARIES, simulate, summaries
 from experiments.cli import main
 from model import ServitizationModel
+from model.history import TARGETS_FILE
 from model.parameters import ParameterError, load_registry, resolve
 
-TARGETS = DEFAULT_CONFIG.parent / "targets.csv"
+TARGETS = TARGETS_FILE
 
 
 @pytest.fixture(scope="module")

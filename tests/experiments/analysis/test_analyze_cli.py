@@ -257,10 +257,11 @@ def test_servisim_model_quick_batch_is_analysed_end_to_end(tmp_path, capsys):
     assert code == 0, stdout
     folder = out / "analysis"
     summary = json.loads((folder / "summary.json").read_text())
-    assert summary["method"] == "pawn" and summary["runs"]["ok"] == 40
+    assert summary["method"] == "pawn" and summary["runs"]["ok"] == 6 * 8 * 2
     assert "scenario_score" in summary["outcomes"]
     for name in ("pawn", "seed_variance", "scenario_shares", "discovery", "discovery_boxes",
-                 "discovery_tree", "notes"):
+                 "discovery_tree", "notes", "policies", "variance_shares", "policy_boxes",
+                 "plausibility"):
         assert (folder / f"{name}.csv").is_file(), name
     boxes = pd.read_csv(folder / "discovery_boxes.csv")
     assert boxes["sentence"].str.len().gt(10).all() and "sentence_fr" not in boxes

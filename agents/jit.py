@@ -1,0 +1,237 @@
+"""Compiled kernels for the per-firm rules: numba when it is there, numpy otherwise.
+
+A kernel is written once, in numpy's element-wise style, as a loop over row indices::
+
+    @kernel
+    def settle(n, cash, margin, tax):
+        for i in rows(n):
+            cash[i] += where(margin[i] > 0, (1 - tax) * margin[i], margin[i])
+
+Compiled (numba, cached on disk), ``rows(n)`` is ``range(n)``: the body runs once per firm,
+all of a kernel's passes fused, without temporaries or per-call overhead. Without numba, with
+``NUMBA_DISABLE_JIT=1`` or with ``SERVISIM_JIT=0``, ``rows(n)`` is the one slice ``[:n]``:
+the same body runs once, as numpy over whole arrays. Either way the numbers are the same to
+the last bit, because a body uses only ``+ - * /``, comparisons and the helpers here and in
+``agents.exact`` (numpy's own inner loops for exp, expm1, log and power, numpy's pairwise
+sums), which compiled code calls rather than re-implementing. A body must therefore read like
+a ufunc: no ``if`` on a row's values (:func:`where` instead), no reduction inside a loop.
+
+Rules that kernels call (``agents.economics``, ``agents.decisions``) are marked :func:`rule`:
+called from Python they are plain numpy functions; called from a kernel they are compiled
+into it.
+
+numba is imported, and the kernels compiled or loaded from the cache, on a kernel's first
+call, so importing the model stays cheap. The on-disk cache lives in each package's
+``__pycache__`` (or ``NUMBA_CACHE_DIR``, or the user's cache folder when the tree is not
+writable); an entry is used only if no source file of ``agents/`` or ``model/`` has changed
+since it was written (a kernel inlines rules from other files, which numba's own per-file
+check would miss).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agents.rulebook import RULES, STATE
+from agents.rulebook import rule as rule
+
+MEMORY_CHECKS = 1024  # LLVM's run-time overlap checks allowed per vectorised loop
+
+
+def enabled() -> bool:
+    """Whether kernels run compiled (numba importable, not disabled, numpy's loops bound)."""
+    if STATE["enabled"] is None:
+        STATE["enabled"] = _install()
+    return STATE["enabled"]
+
+
+# --- the helpers a kernel body may use (numpy here; compiled forms in _install) --------------
+def rows(n: int):
+    """Row indices of a kernel loop: ``range(n)`` compiled, the one slice ``[:n]`` in numpy."""
+    return (slice(0, n),)
+
+
+def where(condition, a, b):
+    """``numpy.where`` (compiled: one row's ``a if condition else b``)."""
+    return np.where(condition, a, b)
+
+
+def maximum(a, b):
+    """``numpy.maximum`` (compiled with numpy's semantics, NaN included)."""
+    return np.maximum(a, b)
+
+
+def minimum(a, b):
+    """``numpy.minimum`` (compiled with numpy's semantics, NaN included)."""
+    return np.minimum(a, b)
+
+
+def tally(condition):
+    """How many rows a condition holds for: ``count_nonzero`` (compiled: 1 or 0 per row).
+
+    A kernel accumulates it over its rows (``alive += tally(flags[i])``), which in numpy is
+    one step over the whole slice.
+    """
+    return np.count_nonzero(condition)
+
+
+def divide_where(a, b, condition):
+    """``a / b`` where ``condition`` holds, else 0 (numpy's ``divide(..., where=)``)."""
+    out = np.zeros(np.broadcast(a, b, condition).shape)
+    np.divide(a, b, out=out, where=condition)
+    return out if out.ndim else float(out)
+
+
+# --- decorators ---------------------------------------------------------------------------
+class Kernel:
+    """A kernel: compiled by numba on first call when :func:`enabled`, else plain numpy.
+
+    Args:
+        fn: the kernel's Python function (its body written for both modes).
+
+    """
+
+    def __init__(self, fn: Callable) -> None:
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+        self.__name__ = fn.__name__
+        self.__wrapped__ = fn
+        self._call: Callable | None = None
+
+    def __call__(self, *args: Any) -> Any:
+        """Run the kernel (compiled or as numpy)."""
+        call = self._call
+        if call is None:
+            call = self._call = self._compile() if enabled() else self.fn
+        return call(*args)
+
+    def _compile(self) -> Callable:
+        import numba
+
+        dispatcher = numba.njit(cache=False, error_model="numpy", nogil=True)(self.fn)
+        cache = _source_tree_cache()
+        if cache is not None:
+            # numba's own per-file freshness check would keep a stale kernel after a change in
+            # a rule it inlines from another file: stamp entries with the whole source tree.
+            # No source file (an interactive session): compile once per process instead.
+            with contextlib.suppress(RuntimeError):
+                dispatcher._cache = cache(self.fn)
+        return dispatcher
+
+
+def kernel(fn: Callable) -> Kernel:
+    """Decorate a kernel (see the module's docstring)."""
+    return Kernel(fn)
+
+
+# --- installation ------------------------------------------------------------------------
+def _install() -> bool:
+    if os.environ.get("SERVISIM_JIT", "1") == "0":
+        return False
+    try:
+        import numba
+    except ImportError:
+        return False
+    if numba.config.DISABLE_JIT:
+        return False
+    from agents import exact
+
+    try:
+        exact.bind_numpy_loops()
+    except (OSError, ValueError, AttributeError) as err:  # unexpected numpy build: stay exact
+        warnings.warn(f"servisim runs without compiled kernels: {err}", RuntimeWarning,
+                      stacklevel=3)
+        return False
+    # A kernel's loop reads a dozen state arrays and writes several: LLVM vectorises it only
+    # if it may check that many pairs of arrays for overlap at run time (it falls back to
+    # the scalar loop when they overlap, so results never depend on it). Its default budget,
+    # 128 checks, leaves most kernels scalar and three to four times slower.
+    from llvmlite import binding
+
+    binding.set_option("servisim", f"--vectorize-memory-check-threshold={MEMORY_CHECKS}")
+    _overload_helpers()
+    exact.overload_helpers()
+    from numba.extending import register_jitable
+
+    for fn in RULES:
+        register_jitable(error_model="numpy")(fn)
+    return True
+
+
+def _overload_helpers() -> None:
+    from numba import types
+    from numba.extending import overload
+
+    opts = {"error_model": "numpy"}
+
+    @overload(rows, jit_options=opts)
+    def _rows(n):
+        return lambda n: range(n)
+
+    def scalars(*args) -> bool:
+        return not any(isinstance(a, types.Array) for a in args)
+
+    @overload(where, jit_options=opts)
+    def _where(condition, a, b):
+        if scalars(condition, a, b):
+            return lambda condition, a, b: a if condition else b
+        return lambda condition, a, b: np.where(condition, a, b)
+
+    @overload(maximum, jit_options=opts)
+    def _maximum(a, b):
+        if scalars(a, b):
+            return lambda a, b: a if (a >= b or a != a) else b
+        return lambda a, b: np.maximum(a, b)
+
+    @overload(minimum, jit_options=opts)
+    def _minimum(a, b):
+        if scalars(a, b):
+            return lambda a, b: a if (a <= b or a != a) else b
+        return lambda a, b: np.minimum(a, b)
+
+    @overload(tally, jit_options=opts)
+    def _tally(condition):
+        return lambda condition: 1 if condition else 0
+
+    @overload(divide_where, jit_options=opts)
+    def _divide_where(a, b, condition):
+        if scalars(a, b, condition):
+            return lambda a, b, condition: a / b if condition else 0.0
+        # Divide only where it holds (elsewhere by 1): the same quotients, no warnings.
+        return lambda a, b, condition: np.where(condition, a / np.where(condition, b, 1.0), 0.0)
+
+
+@functools.cache
+def _source_tree_cache():
+    """Numba's function cache, with entries stamped by a digest of agents/ and model/."""
+    try:
+        from numba.core import caching
+    except ImportError:  # pragma: no cover - a numba without the module: no disk cache
+        return None
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for package in ("agents", "model"):
+        for path in sorted((root / package).glob("*.py")):
+            digest.update(path.name.encode() + path.read_bytes())
+    stamp = digest.hexdigest()
+
+    def stamped(locator: type) -> type:
+        return type(f"Stamped{locator.__name__}", (locator,),
+                    {"get_source_stamp": lambda self: stamp})
+
+    class _Impl(caching.CompileResultCacheImpl):
+        _locator_classes = [stamped(cls) for cls in caching.CacheImpl._locator_classes]
+
+    class _Cache(caching.FunctionCache):
+        _impl_class = _Impl
+
+    return _Cache

@@ -1,0 +1,152 @@
+"""The report's answer to the workshop: what the region can do, and what it cannot control.
+
+Every number here is read from the analysis tables (``policies``, ``variance_shares``,
+``policy_boxes``, ``class_medians``, ``plausibility``), which are computed from the stored
+runs; no sentence is fixed text about the results.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from experiments.report import sections
+from experiments.report.i18n import Translator
+from model.scenarios import SCENARIOS as CLASSES
+
+if TYPE_CHECKING:
+    from experiments.report.batch import Batch
+
+#: Policies shown in the table: the best ones, then the worst.
+SHOWN_BEST = 5
+#: Indicators that describe a class, in this order (those the batch stored).
+DESCRIBED = ("servitized_share_sme", "industrial_service_capture", "digital_adoption_sme",
+             "jobs_index_2017", "cumulative_exits_share", "two_tier_gap")
+
+
+def history(batch: Batch, t: Translator) -> str:
+    """How many runs the history check left out, and which targets they missed most."""
+    facts = batch.summary.get("plausibility") or {}
+    checked, left = int(facts.get("checked") or 0), int(facts.get("left_out") or 0)
+    if not checked:
+        return ""
+    if not left:
+        return t("region.history_all", checked=t.integer(checked))
+    misses = list((facts.get("misses") or {}).items())[:3]
+    return t("region.history", left=t.integer(left), checked=t.integer(checked),
+             share=t.pct(left / checked),
+             targets=t.join([t("region.miss", target=t(f"target.{k}") if f"target.{k}" in
+                               t.text else k, runs=t.integer(v)) for k, v in misses]))
+
+
+def _interval(row: Any, klass: str, t: Translator) -> str:
+    return t("region.interval", p=t.pct(row[f"p_{klass}"]), lo=t.pct(row[f"p_{klass}_lo"]),
+             hi=t.pct(row[f"p_{klass}_hi"]))
+
+
+def _box_text(box: pd.DataFrame, batch: Batch, t: Translator) -> str:
+    """A PRIM box's restrictions in words."""
+    conds = []
+    for r in box.itertuples():
+        lo_free, hi_free = not math.isfinite(r.low), not math.isfinite(r.high)
+        side = "high" if lo_free else "low" if hi_free else "both"
+        conds.append(sections.condition(r.parameter, r.low, r.high, side, batch, t))
+    return t.join(conds)
+
+
+def box_sentence(batch: Batch, kind: str, t: Translator) -> str:
+    """The sentence of one policy box (levers for high, uncertainties that break)."""
+    boxes = batch.table("policy_boxes")
+    box = boxes[boxes["kind"].eq(kind)] if not boxes.empty else boxes
+    if box.empty:
+        return t(f"region.{kind}_none")
+    first = box.iloc[0]
+    return t(f"region.{kind}", conditions=_box_text(box, batch, t),
+             density=t.pct(float(first["density"])), share=t.pct(float(first["share"])),
+             coverage=t.pct(float(first["coverage"])))
+
+
+def policy_rows(batch: Batch, t: Translator) -> list[dict[str, Any]]:
+    """The best policies and the worst, with their levers in the council's units."""
+    table = batch.table("policies")
+    levers = [n for n, g in (batch.spec.get("groups") or {}).items() if g == "levers"]
+    unit = sections.units(batch)
+    shown = pd.concat([table.head(SHOWN_BEST), table.tail(1)]).drop_duplicates("policy_id")
+    rows = []
+    for position, row in shown.iterrows():
+        rows.append({"rank": t.integer(int(position) + 1),
+                     "levers": [t.value(float(row[n]), unit.get(n)) for n in levers],
+                     "high": _interval(row, "high", t), "low": _interval(row, "low", t),
+                     "regret": t.num(float(row["regret"])),
+                     "worst": position == len(table) - 1 and len(table) > SHOWN_BEST})
+    return rows
+
+
+def control_sentence(batch: Batch, t: Translator) -> str:
+    """Which share of the scenario score's variance is the region's to move."""
+    shares = batch.table("variance_shares")
+    row = shares[shares["outcome"].eq(sections.SCENARIO_SCORE)] if not shares.empty else shares
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    return t("region.control", policy=t.pct(float(r["policy"])),
+             scenario=t.pct(float(r["scenario"])), interaction=t.pct(float(r["interaction"])),
+             seed=t.pct(float(r["seed"])))
+
+
+def share_rows(batch: Batch, t: Translator) -> list[dict[str, str]]:
+    """The variance shares of every outcome, as a table."""
+    shares = batch.table("variance_shares")
+    return [{"outcome": t("region.score") if r.outcome == sections.SCENARIO_SCORE
+             else t.indicator(r.outcome),
+             "cells": [t.pct(float(getattr(r, c))) for c in ("policy", "scenario",
+                                                            "interaction", "seed")]}
+            for r in shares.itertuples()]
+
+
+def region_page(batch: Batch, t: Translator) -> dict[str, Any] | None:
+    """The answer of a policies x scenarios study (``None`` for another design)."""
+    table = batch.table("policies")
+    if batch.spec.get("design") != "crossed" or table.empty:
+        return None
+    groups = batch.spec.get("groups") or {}
+    levers = [n for n, g in groups.items() if g == "levers"]
+    uncertainties = [n for n, g in groups.items() if g == "uncertainties"]
+    best, worst = table.iloc[0], table.iloc[-1]
+    crossed = batch.spec.get("crossed") or {}
+    return {
+        "intro": t("region.intro", policies=t.integer(table["policy_id"].nunique()),
+                   k=len(levers), levers=t.join([t.param_phrase(n) for n in levers]),
+                   scenarios=t.integer(crossed.get("scenarios") or 0), u=len(uncertainties),
+                   seeds=t.integer(int(batch.spec.get("replicates") or 1))),
+        "history": history(batch, t),
+        "lever_names": [t.param_label(n) for n in levers],
+        "best_worst": t("region.best_worst", best_high=_interval(best, "high", t),
+                        best_low=_interval(best, "low", t),
+                        worst_high=_interval(worst, "high", t),
+                        worst_low=_interval(worst, "low", t)),
+        "rows": policy_rows(batch, t),
+        "levers_high": box_sentence(batch, "levers_high", t),
+        "control": control_sentence(batch, t),
+        "shares": share_rows(batch, t),
+        "breaks": box_sentence(batch, "breaks_best", t),
+    }
+
+
+def class_description(batch: Batch, klass: str, t: Translator) -> str:
+    """What a class's runs look like, from their medians (empty without runs)."""
+    medians = batch.table("class_medians")
+    row = medians[medians["scenario"].eq(klass)] if not medians.empty else medians
+    if row.empty or int(row.iloc[0]["runs"]) == 0:
+        return t("region.class_none", klass=t.klass(klass))
+    r = row.iloc[0]
+    parts = [t("region.median_item", indicator=t.indicator(n),
+               value=t.indicator_value(n, float(r[n])))
+             for n in DESCRIBED if n in r and pd.notna(r[n])]
+    return t("region.class_medians", klass=t.klass(klass), runs=t.integer(int(r["runs"])),
+             items=t.join(parts))
+
+
+__all__ = ["CLASSES", "class_description", "history", "region_page"]

@@ -1,0 +1,210 @@
+"""The workshop study's analysis on a model with a known answer (``model = "module:function"``).
+
+The model: ``y = 2a + b + 3u``; the run is ``high`` where the lever ``a`` is above 0.7 and the
+uncertainty ``u`` below 0.6, ``low`` where ``u`` is above 0.6, ``trend`` elsewhere; runs with
+``v`` above 0.9 tell a history that contradicts the data. So the policies with ``a > 0.7`` reach
+``high`` in 60% of the futures, the best policies break where ``u > 0.6``, levers hold 5/14 of
+``y``'s variance and uncertainties 9/14.
+"""
+
+import json
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import analyze, load_results
+from experiments.analysis.policies import pair_box, stands_out, variance_shares, wilson
+from experiments.cli import main
+from experiments.report.build import build_report
+
+MODEL = '''
+import numpy as np
+
+def known(params, seed):
+    rng = np.random.default_rng(seed)
+    a, b, u, v = params["a"], params["b"], params["u"], params["v"]
+    klass = "high" if a > 0.7 and u < 0.6 else "low" if u > 0.6 else "trend"
+    return {"y": 2 * a + b + 3 * u + 0.01 * rng.standard_normal(), "scenario": klass,
+            "plausible": bool(v <= 0.9), "implausibility": 4.0 if v > 0.9 else 0.0,
+            "history_misses": "jobs_trend" if v > 0.9 else ""}
+'''
+
+TABLES = """
+[levers]
+a = [0.0, 1.0]
+b = [0.0, 1.0]
+
+[uncertainties]
+u = [0.0, 1.0]
+v = [0.0, 1.0]
+"""
+
+
+def _batch(folder, head):
+    folder.mkdir(exist_ok=True)
+    (folder / "known.py").write_text(MODEL)
+    (folder / "study.toml").write_text(head + TABLES)
+    out = folder / "out"
+    assert main(["batch", str(folder / "study.toml"), "--out", str(out),
+                 "--progress", "none"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def crossed(tmp_path_factory):
+    out = _batch(tmp_path_factory.mktemp("crossed"), """
+[experiment]
+design = "crossed"
+policies = 40
+scenarios = 40
+replicates = 2
+seed = 7
+model = "known:known"
+outcomes = ["y"]
+""")
+    analyze(out, figures=False)
+    return out
+
+
+def _table(out, name):
+    return pd.read_csv(out / "analysis" / f"{name}.csv")
+
+
+def test_crossed_design_crosses_every_policy_with_every_future(crossed):
+    samples = pd.read_parquet(crossed / "samples.parquet")
+    assert len(samples) == 40 * 40
+    cells = samples.groupby("policy_id")["scenario_id"].nunique()
+    assert (cells == 40).all()
+    assert samples.groupby("policy_id")["a"].nunique().eq(1).all()
+
+
+def test_runs_that_contradict_the_history_are_counted_and_left_out(crossed):
+    results = load_results(crossed)
+    summary = json.loads((crossed / "analysis" / "summary.json").read_text())
+    left = int(results["plausible"].eq(False).sum())
+    assert left > 0 and summary["plausibility"]["left_out"] == left
+    assert _table(crossed, "policies")["runs"].sum() == len(results) - left
+
+
+def test_policy_analysis_finds_the_lever_region_that_gives_high(crossed):
+    box = _table(crossed, "policy_boxes")
+    lever = box[box["kind"].eq("levers_high")].set_index("parameter")
+    assert list(lever.index) == ["a"]
+    assert abs(lever.loc["a", "low"] - 0.7) < 0.05 and lever.loc["a", "high"] == math.inf
+
+
+def test_policies_in_the_lever_region_reach_high_in_the_futures_where_it_can(crossed):
+    policies = _table(crossed, "policies")
+    inside = policies[policies["a"] > 0.72]
+    samples = pd.read_parquet(crossed / "samples.parquet")
+    kept = samples[samples["v"] <= 0.9].drop_duplicates("scenario_id")
+    expected = float((kept["u"] < 0.6).mean())
+    assert np.allclose(inside["p_high"], expected, atol=0.05)
+    assert policies.iloc[0]["a"] > 0.7 and policies.iloc[-1]["p_high"] == 0
+
+
+def test_prim_finds_the_uncertainties_that_break_the_best_policies(crossed):
+    box = _table(crossed, "policy_boxes")
+    breaks = box[box["kind"].eq("breaks_best")].set_index("parameter")
+    assert list(breaks.index) == ["u"]
+    assert abs(breaks.loc["u", "low"] - 0.6) < 0.05
+
+
+def test_variance_shares_of_a_crossed_design_match_the_analytic_values(crossed):
+    shares = _table(crossed, "variance_shares").set_index("outcome")
+    assert abs(shares.loc["y", "policy"] - 5 / 14) < 0.05
+    assert abs(shares.loc["y", "scenario"] - 9 / 14) < 0.05
+    assert shares.loc["y", "seed"] < 0.01
+
+
+def test_grouped_sobol_indices_match_the_analytic_values(tmp_path):
+    out = _batch(tmp_path, """
+[experiment]
+design = "sobol"
+samples = 512
+second_order = false
+seed = 3
+model = "known:known"
+outcomes = ["y"]
+""")
+    analyze(out, figures=False)
+    sobol = _table(out, "sobol").query("outcome == 'y'").set_index("parameter")
+    assert set(sobol.index) == {"levers", "uncertainties"}
+    assert abs(sobol.loc["levers", "ST"] - 5 / 14) < 0.05
+    assert abs(sobol.loc["uncertainties", "S1"] - 9 / 14) < 0.05
+
+
+def test_every_number_of_the_answer_is_recomputed_from_the_stored_runs(crossed):
+    html = build_report(crossed, "en").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    results = load_results(crossed)
+    samples = pd.read_parquet(crossed / "samples.parquet")
+    kept = results[results["plausible"].ne(False)].merge(samples[["point_id", "policy_id"]])
+    by_policy = kept.groupby("policy_id")["scenario"]
+    p_high = by_policy.apply(lambda s: s.eq("high").mean())
+    p_low = by_policy.apply(lambda s: s.eq("low").mean())
+    order = pd.DataFrame({"h": p_high, "l": p_low}).sort_values(["h", "l"],
+                                                                ascending=[False, True])
+    best = order.index[0]
+    n = int(by_policy.size()[best])
+    lo, hi = wilson(int(round(p_high[best] * n)), n)
+    stated = f"{round(100 * p_high[best])}% ({round(100 * lo)}% to {round(100 * hi)}%)"
+    assert f"Under the best policy, high has a chance of {stated}" in text
+    left = int(results["plausible"].eq(False).sum())
+    assert f"{left:,} of {len(results):,} runs" in text
+
+
+def test_the_two_parameter_search_finds_a_corner_twice_as_dense_as_the_class():
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.uniform(size=(2000, 4)), columns=list("abcd"))
+    y = ((x["a"] > 0.8) & (x["c"] < 0.2)).to_numpy() | (rng.uniform(size=2000) < 0.05)
+    found = pair_box(x, y)
+    assert set(found["limits"]) == {"a", "c"} and stands_out(found, y.mean())
+    assert abs(found["limits"]["a"][0] - 0.8) < 0.05
+
+
+def test_no_zone_is_said_to_stand_out_only_when_no_pair_box_holds_the_class_twice(tmp_path):
+    model = MODEL.replace('klass = "high" if a > 0.7 and u < 0.6 else "low" if u > 0.6 '
+                          'else "trend"',
+                          'klass = "high" if (0.3 < a < 0.5 and 0.6 < u < 0.8) or '
+                          'rng.uniform() < 0.05 else "trend"')
+    folder = tmp_path / "corner"
+    folder.mkdir()
+    (folder / "known.py").write_text(model)
+    (folder / "study.toml").write_text("""
+[experiment]
+design = "lhs"
+samples = 1500
+seed = 5
+model = "known:known"
+outcomes = ["y"]
+""" + TABLES.replace("[levers]", "[parameters]").replace("[uncertainties]\n", ""))
+    out = folder / "out"
+    assert main(["batch", str(folder / "study.toml"), "--out", str(out),
+                 "--progress", "none"]) == 0
+    analyze(out, figures=False)
+    boxes = _table(out, "discovery_boxes")
+    high = boxes[boxes["scenario"].eq("high")]
+    assert (high["res_dim"] > 0).any() and (high["density"] >= 2 * high["share"]).any()
+    html = build_report(out, "en").read_text(encoding="utf-8")
+    assert "No region stands out: the runs of the high" not in html
+
+
+def test_wilson_interval_holds_the_proportion_and_stays_in_zero_one():
+    lo, hi = wilson(0, 10)
+    assert lo == 0 and 0.2 < hi < 0.35
+    lo, hi = wilson(5, 10)
+    assert lo < 0.5 < hi
+
+
+def test_variance_shares_split_an_additive_outcome_between_policy_and_future():
+    samples = pd.DataFrame({"point_id": range(100), "policy_id": np.repeat(range(10), 10),
+                            "scenario_id": np.tile(range(10), 10)})
+    y = samples["policy_id"] * 1.0 + samples["scenario_id"] * 2.0
+    runs = samples[["point_id"]].assign(y=y)
+    shares = variance_shares(samples, runs, ["y"]).iloc[0]
+    assert abs(shares["policy"] - 0.2) < 1e-9 and abs(shares["scenario"] - 0.8) < 1e-9
+    assert shares["interaction"] < 1e-9 and shares["seed"] < 1e-9

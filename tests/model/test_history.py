@@ -1,0 +1,47 @@
+"""A run's 2020-2024 history against the region's data (history matching)."""
+
+import math
+
+from model import ServitizationModel
+from model.history import (
+    CUTOFF,
+    QUARTERS,
+    SUMMARIES,
+    History,
+    Range,
+    load_ranges,
+    plausibility,
+    step_with_history,
+)
+
+
+def test_implausibility_is_zero_inside_and_counts_half_widths_outside():
+    band = Range("t", "s", 0.2, 0.4)
+    assert band.implausibility(0.3) == 0
+    assert math.isclose(band.implausibility(0.5), 1.0)
+    assert math.isclose(band.implausibility(0.0), 2.0)
+    assert math.isnan(band.implausibility(math.nan))
+
+
+def test_a_run_is_implausible_when_one_target_is_beyond_three_half_widths():
+    band = Range("t", "s", 0.2, 0.4)
+    assert plausibility({"s": 0.2 - 0.1 * CUTOFF + 1e-9}, [band]).plausible
+    judged = plausibility({"s": 0.75}, [band])
+    assert not judged.plausible and judged.misses == ("t",)
+
+
+def test_history_is_judged_on_the_calibrated_targets_only():
+    ranges = load_ranges()
+    assert {r.summary for r in ranges} <= set(SUMMARIES)
+    assert "service_capture" not in {r.target for r in ranges}  # set by construction
+    assert len(ranges) == 17
+
+
+def test_history_gives_every_summary_after_twenty_quarters():
+    model = ServitizationModel(rng=3, headless=True, population_scale=0.05)
+    history = History(model)
+    for _ in range(QUARTERS + 2):
+        step_with_history(model, history)
+    values = history.summaries()
+    assert set(values) == set(SUMMARIES)
+    assert 0.85 < values["service_capture_2020"] < 1.0
