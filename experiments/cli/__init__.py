@@ -76,10 +76,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit
+        return code
     except ServisimError as err:
         print(f"servisim: error: {err.spelled(spell)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # an OSError: caught before the clause below
+        # `servisim params | head`: the reader has gone; say nothing more. Point stdout at
+        # devnull so that Python's flush at exit does not raise a second time.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as err:
         # a write the commands did not expect to fail: still one line, naming the file
         if err.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
@@ -88,13 +97,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"servisim: error: cannot write {err.filename or 'a file'}: {err.strerror}; "
               "free some space or choose another folder with --out", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        # `servisim params | head`: the reader has gone; say nothing more. Point stdout at
-        # devnull so that Python's flush at exit does not raise a second time.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
     except KeyboardInterrupt:
         print("servisim: interrupted", file=sys.stderr)
         return 130

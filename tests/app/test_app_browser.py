@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from experiments.cli.viz import solara_command
+from model.labels import Labels
 
 pytestmark = pytest.mark.browser
 
@@ -104,8 +105,8 @@ def test_french_app_plays_presets_levers_network_platforms_compare_and_export(se
             slider = page.locator(".v-slider").nth(1)  # the first lever (after the speed)
             box = slider.bounding_box()
             page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
-            page.get_by_text("taux de subvention de la relance : 3", exact=False).wait_for(
-                timeout=30_000)
+            lever = Labels("fr").param_label("subsidy_rate")  # 90 % of 10-40 %: 37 %
+            page.get_by_text(f"{lever} : 3", exact=False).wait_for(timeout=30_000)
             assert not page.get_by_text("attendent un nouveau départ").count()
             step.click()
             page.wait_for_timeout(1500)

@@ -63,11 +63,18 @@ def test_params_role_filter_lists_only_that_role():
 
 
 def test_params_piped_into_head_ends_without_a_broken_pipe_error():
-    proc = subprocess.run(" ".join(CLI) + " params | head -n 2", shell=True,
+    # pipefail: the exit code is servisim's, not head's
+    proc = subprocess.run(["bash", "-o", "pipefail", "-c", " ".join(CLI) + " params | head -n 2"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert len(proc.stdout.splitlines()) == 2
     assert "BrokenPipeError" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_params_into_a_pipe_closed_at_once_exits_quietly():
+    proc = subprocess.run(["bash", "-o", "pipefail", "-c", " ".join(CLI) + " params | true"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stderr == ""
 
 
 def test_run_refuses_a_bad_set_even_when_scale_is_given(tmp_path):
