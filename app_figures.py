@@ -17,19 +17,44 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
+from app_text import ft, labels_for
 from model.scenarios import SCENARIO_COLOURS, load_bands
 
 DPI = 90
+#: Smallest text in a figure, in points (readable on a projector across a workshop room).
+FONT = 10
+#: Figure colours for the light and the dark theme (Solara's theme toggle).
+THEMES = {
+    False: {"figure.facecolor": "white", "axes.facecolor": "white", "text.color": "#222",
+            "axes.labelcolor": "#222", "xtick.color": "#222", "ytick.color": "#222",
+            "axes.edgecolor": "#444", "legend.facecolor": "white", "grid.color": "#b0b0b0"},
+    True: {"figure.facecolor": "#1e1e1e", "axes.facecolor": "#1e1e1e", "text.color": "#e6e6e6",
+           "axes.labelcolor": "#e6e6e6", "xtick.color": "#e6e6e6", "ytick.color": "#e6e6e6",
+           "axes.edgecolor": "#aaa", "legend.facecolor": "#2a2a2a", "grid.color": "#555"},
+}
+FONTS = {"font.size": FONT, "axes.titlesize": FONT + 1, "axes.labelsize": FONT,
+         "xtick.labelsize": FONT, "ytick.labelsize": FONT, "legend.fontsize": FONT}
+
+
+def style(dark: bool) -> mpl.rc_context:
+    """The rc settings a figure is built under: fonts of ``FONT`` points, the theme's colours."""
+    return mpl.rc_context({**FONTS, **THEMES[dark]})
+
+
+def ink(dark: bool) -> str:
+    """The colour of reference lines and annotations on the theme's background."""
+    return "#e6e6e6" if dark else "k"
 #: Image format sent to the browser, and its MIME subtype.
 FORMAT = "jpeg"
 #: Firms drawn one by one up to this many; beyond it the firms view shows a density.
 MAX_DOTS = 2500
-KIND_LABELS = ("SME", "Upstream supplier", "Large firm")
 KIND_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c")
 
 
@@ -40,10 +65,13 @@ class LiveFigure:
         nrows, ncols: the subplot grid.
         figsize: inches (at ``DPI`` dots per inch).
 
+    Build it inside :func:`style` so that its text and colours follow the theme.
+
     """
 
-    def __init__(self, nrows: int = 1, ncols: int = 1, figsize=(5.2, 3.8), **kw) -> None:
+    def __init__(self, nrows: int = 1, ncols: int = 1, figsize=(6.4, 4.0), **kw) -> None:
         self.fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+        self.fig.set_facecolor(mpl.rcParams["figure.facecolor"])
         self.canvas = FigureCanvasAgg(self.fig)
         self.axes = np.asarray(self.fig.subplots(nrows, ncols, squeeze=False, **kw)).ravel()
         self._animated: list = []
@@ -92,14 +120,15 @@ class Panel:
     """One chart of indicators over the quarters.
 
     Attributes:
-        title: chart title (the quarter and current values are appended).
-        series: indicator -> (legend label, colour).
-        ylabel: y-axis label.
+        title: the figure word (``app_text.FIGURE_TEXT``) of its title.
+        series: indicator -> (figure word of its legend label, colour).
+        ylabel: figure word of the y-axis label.
         ylim: the y range, or a function of the parameters giving it; it grows (and the
             axes are redrawn) only if the data leave it.
         factor: the values are multiplied by it (1e-6 for EUR m).
         bands: the indicator whose 2040 scenario bands are shaded behind the lines.
         reference: a dashed horizontal line (e.g. the 2017 jobs level).
+        percent: the values are shares, shown as percentages.
 
     """
 
@@ -110,14 +139,28 @@ class Panel:
     factor: float = 1.0
     bands: str | None = None
     reference: float | None = None
+    percent: bool = False
 
 
 class IndicatorFigure(LiveFigure):
-    """One or two indicator panels side by side, from the model's DataCollector."""
+    """One or two indicator panels side by side, from the model's DataCollector.
 
-    def __init__(self, model, panels: list[Panel]) -> None:
-        super().__init__(1, len(panels), figsize=(5.2, 3.4))
-        self.panels = panels
+    Args:
+        model: the running model.
+        panels: the charts.
+        lang: ``fr`` or ``en``.
+        dark: the dark theme's colours.
+
+    """
+
+    def __init__(self, model, panels: list[Panel], lang: str = "fr", dark: bool = False) -> None:
+        with style(dark):
+            super().__init__(1, len(panels), figsize=(6.4, 3.7))
+            self._build(model, panels, lang, dark)
+
+    def _build(self, model, panels: list[Panel], lang: str, dark: bool) -> None:
+        self.panels, self.lang = panels, lang
+        self.labels = labels_for(lang)
         self.lines: list[list] = []
         start, end = model.p["start_year"], model.p["end_year"]
         for ax, panel in zip(self.axes, self.panels, strict=True):
@@ -125,23 +168,30 @@ class IndicatorFigure(LiveFigure):
             for cls, band in load_bands().get(panel.bands, {}).items():
                 lo = max(band.lo * panel.factor, -1e12)  # infinite ends: beyond any data
                 hi = min(band.hi * panel.factor, 1e12)
-                ax.axhspan(lo, hi, color=SCENARIO_COLOURS[cls], alpha=0.12, lw=0)
-                ax.text(end + 0.9, (max(lo, ylim[0]) + min(hi, ylim[1])) / 2, cls, fontsize=6,
-                        ha="right", va="center", color=SCENARIO_COLOURS[cls])
+                ax.axhspan(lo, hi, color=SCENARIO_COLOURS[cls], alpha=0.15, lw=0)
+                ax.text(end + 0.9, (max(lo, ylim[0]) + min(hi, ylim[1])) / 2,
+                        self.labels.klass(cls), ha="right", va="center",
+                        color=SCENARIO_COLOURS[cls])
             if panel.reference is not None:
-                ax.axhline(panel.reference, color="k", ls="--", lw=0.8)
-            self.lines.append([self.animate(ax.plot([], [], color=colour, lw=1.8,
-                                                    label=label)[0])
+                ax.axhline(panel.reference, color=ink(dark), ls="--", lw=0.8)
+            self.lines.append([self.animate(ax.plot([], [], color=colour, lw=2.0,
+                                                    label=ft(label, lang))[0])
                                for label, colour in panel.series.values()])
             ax.set_xlim(start, end + 1)
-            ax.set_xticks(range(start, end + 2, 10 if len(panels) > 1 else 5))
+            ax.set_xticks(range(start, end + 2, 10))
             ax.set_ylim(*ylim)
-            ax.set_ylabel(panel.ylabel, fontsize=8)
-            ax.tick_params(labelsize=7)
+            ax.set_ylabel(ft(panel.ylabel, lang))
+            if panel.percent:
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
             ax.grid(alpha=0.3)
-            ax.set_title(panel.title, fontsize=9, loc="left")
+            ax.set_title(ft(panel.title, lang), loc="left")
             if len(panel.series) > 1:
-                ax.legend(fontsize=6, loc="upper left")
+                ax.legend(loc="upper left")
+
+    def _value(self, panel: Panel, value: float) -> str:
+        if panel.percent:
+            return self.labels.pct(value)
+        return self.labels.sig(value)
 
     def frame(self, model) -> bytes:
         """Update the lines from the DataCollector and return the image."""
@@ -154,47 +204,66 @@ class IndicatorFigure(LiveFigure):
             for line, v in zip(lines, values, strict=True):
                 line.set_data(_years(start, len(v)), v)
             self.fit(ax, min(v.min() for v in values), max(v.max() for v in values))
-            now.append(", ".join(f"{label} {v[-1]:.3g}" for (_, (label, _)), v in
+            now.append(", ".join(f"{ft(label, self.lang)} {self._value(panel, v[-1])}"
+                                 for (_, (label, _)), v in
                                  zip(panel.series.items(), values, strict=True)))
-        self.caption = f"{model.quarter_label}: " + "  |  ".join(now)
+        self.caption = f"{quarter_text(model, self.lang)} : " if self.lang == "fr" else \
+            f"{quarter_text(model, self.lang)}: "
+        self.caption += "  |  ".join(now)
         return self.image()
+
+
+def quarter_text(model, lang: str) -> str:
+    """The last simulated quarter, ``2024T2`` in French, ``2024Q2`` in English."""
+    label = model.quarter_label
+    return label.replace("Q", "T") if lang == "fr" else label
 
 
 class FirmsFigure(LiveFigure):
     """Every live firm's digital vs service capability, and the service shares by kind."""
 
-    def __init__(self, model) -> None:
-        super().__init__(1, 2, figsize=(5.2, 3.4), width_ratios=(1.15, 1))
+    def __init__(self, model, lang: str = "fr", dark: bool = False) -> None:
+        with style(dark):
+            super().__init__(1, 2, figsize=(7.6, 3.9), width_ratios=(1.25, 1))
+            self._build(model, lang, dark)
+
+    def _build(self, model, lang: str, dark: bool) -> None:
+        from app_text import KINDS
+
+        self.lang = lang
         p = model.p
         ax, hx = self.axes
         self.dots = model.firms.capacity <= MAX_DOTS
         if self.dots:
-            self.points = [self.animate(ax.scatter([], [], s=6, alpha=0.6, color=c, lw=0,
+            self.points = [self.animate(ax.scatter([], [], s=8, alpha=0.6, color=c, lw=0,
                                                    label=k))
-                           for k, c in zip(KIND_LABELS, KIND_COLOURS, strict=True)]
-            ax.legend(fontsize=6, loc="upper left", markerscale=2)
+                           for k, c in zip(KINDS[lang][:3], KIND_COLOURS, strict=True)]
+            ax.legend(loc="upper left", markerscale=2)
         else:
+            # a relative density (1 = the fullest cell): fixed colour scale, so the colour bar
+            # drawn once stays true
             self.density = self.animate(ax.imshow(np.zeros((25, 25)), origin="lower",
                                                   extent=(0, 1, 0, 1), cmap="viridis",
                                                   aspect="auto", vmin=0, vmax=1))
-        ax.axvline(p["adoption_mark"], color="k", ls="--", lw=0.8)
-        ax.text(p["adoption_mark"] + 0.02, 0.02, "adoption mark", fontsize=6)
+            bar = self.fig.colorbar(self.density, ax=ax, shrink=0.9, pad=0.02)
+            bar.set_label(ft("density", lang))
+        ax.axvline(p["adoption_mark"], color=ink(dark), ls="--", lw=0.8)
+        ax.text(p["adoption_mark"] + 0.02, 0.02, ft("mark", lang))
         ax.set(xlim=(0, 1), ylim=(0, 1))
-        ax.set_xlabel("digital capability", fontsize=8)
-        ax.set_ylabel("service capability", fontsize=8)
+        ax.set_xlabel(ft("digital", lang))
+        ax.set_ylabel(ft("service_cap", lang))
         self.edges = np.linspace(0, 1, 21)
         zeros = np.zeros(20)
         self.stairs = [self.animate(hx.stairs(zeros, self.edges, baseline=zeros, fill=True,
                                               color=c)) for c in KIND_COLOURS]
-        hx.axvline(p["servitization_threshold"], color="k", ls="--", lw=0.8)
-        hx.text(p["servitization_threshold"] + 0.02, 0.97, "servitized \u2192", fontsize=6,
+        hx.axvline(p["servitization_threshold"], color=ink(dark), ls="--", lw=0.8)
+        hx.text(p["servitization_threshold"] + 0.02, 0.97, ft("servitized_arrow", lang),
                 transform=hx.get_xaxis_transform(), va="top")
         hx.set_xlim(0, 1)
+        hx.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         hx.set_ylim(0, max(10, int(model.firms.alive.sum()) // 2))
-        hx.set_xlabel("service share of revenue", fontsize=8)
-        hx.set_ylabel("firms", fontsize=8)
-        for a in self.axes:
-            a.tick_params(labelsize=7)
+        hx.set_xlabel(ft("service_share", lang))
+        hx.set_ylabel(ft("firms", lang))
 
     def frame(self, model) -> bytes:
         """Update dots (or density) and the stacked histogram; return the image."""
@@ -210,39 +279,44 @@ class FirmsFigure(LiveFigure):
                 points.set_offsets(np.column_stack([digital[kind == k], service[kind == k]]))
         else:
             counts, _, _ = np.histogram2d(service, digital, bins=25, range=[[0, 1], [0, 1]])
-            self.density.set_data(counts)
-            self.density.set_clim(0, max(counts.max(), 1))
+            self.density.set_data(counts / max(counts.max(), 1))
         base = np.zeros(len(self.edges) - 1)
         for k, stairs in enumerate(self.stairs):
             counts, _ = np.histogram(share[kind == k], bins=self.edges)
             stairs.set_data(base + counts, baseline=base.copy())
             base = base + counts
         self.fit(self.axes[1], 0, base.max())
-        self.caption = (f"{model.quarter_label}: {alive.sum():,} firms, "
-                        f"{int(f.servitized[: f.n][alive].sum())} servitized")
+        lab = labels_for(self.lang)
+        self.caption = ft("caption_firms", self.lang, quarter=quarter_text(model, self.lang),
+                          n=lab.integer(alive.sum()),
+                          s=lab.integer(f.servitized[: f.n][alive].sum()))
         return self.image()
 
 
 class HistoryFigure(LiveFigure):
     """The watched firm's capabilities, service share and cash since it was picked."""
 
-    def __init__(self, model) -> None:
-        super().__init__(1, 2, figsize=(5.2, 2.2))
+    def __init__(self, model, lang: str = "fr", dark: bool = False) -> None:
+        with style(dark):
+            super().__init__(1, 2, figsize=(6.4, 2.8))
+            self._build(model, lang, dark)
+
+    def _build(self, model, lang: str, dark: bool) -> None:
         ax, cx = self.axes
         start, end = model.p["start_year"], model.p["end_year"]
-        self.lines = [self.animate(ax.plot([], [], lw=1.6, marker=".", ms=3, label=label)[0])
-                      for label in ("digital", "service capability", "service share")]
-        ax.axhline(model.p["servitization_threshold"], color="k", ls=":", lw=0.8)
+        self.lines = [self.animate(ax.plot([], [], lw=1.8, marker=".", ms=4,
+                                           label=ft(key, lang))[0])
+                      for key in ("digital", "service_cap", "service_share")]
+        ax.axhline(model.p["servitization_threshold"], color=ink(dark), ls=":", lw=0.8)
         ax.set_ylim(0, 1)
-        ax.legend(fontsize=6, loc="upper left")
-        self.cash = self.animate(cx.plot([], [], color="#8c564b", lw=1.6, marker=".",
-                                         ms=3)[0])
-        cx.set_title("cash, EUR k", fontsize=8)
+        ax.legend(loc="upper left")
+        self.cash = self.animate(cx.plot([], [], color="#8c564b", lw=1.8, marker=".",
+                                         ms=4)[0])
+        cx.set_title(ft("cash", lang))
         self.row = model.watched_row
         for a in self.axes:
             a.set_xlim(start, end + 1)
             a.set_xticks(range(start, end + 2, 10))
-            a.tick_params(labelsize=7)
             a.grid(alpha=0.3)
 
     def frame(self, model) -> bytes:
@@ -260,23 +334,22 @@ class HistoryFigure(LiveFigure):
 
 
 # --- values and tables in the app's panels ---------------------------------------------------
-def fmt(x: Any) -> str:
-    """A value as the app shows it (yes/no, thousands, millions, 3 digits)."""
+def fmt(x: Any, lang: str = "fr") -> str:
+    """A value as the app shows it (yes/no, thousands, 3 significant digits), the local way."""
+    lab = labels_for(lang)
     if isinstance(x, str):
         return x
     if isinstance(x, bool | np.bool_):
-        return "yes" if x else "no"
+        return lab.value(bool(x), "switch")
     if isinstance(x, int | np.integer):
-        return f"{x:,}" if abs(x) >= 10000 else str(x)
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:,.3g} m"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+        return lab.integer(x)
+    return lab.integer(x) if abs(x) >= 1000 else lab.sig(float(x))
 
 
-def html_table(header: list[str], rows: list[list[Any]]) -> str:
+def html_table(header: list[str], rows: list[list[Any]], lang: str = "fr") -> str:
     """A small HTML table (the scenario panel, the inspector)."""
-    cell = "padding:1px 6px;text-align:left;font-size:13px"
+    cell = "padding:1px 6px;text-align:left;font-size:14px"
     head = "".join(f"<th style='{cell}'>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td style='{cell}'>{fmt(c)}</td>" for c in r) + "</tr>"
-                   for r in rows)
+    body = "".join("<tr>" + "".join(f"<td style='{cell}'>{fmt(c, lang)}</td>" for c in r)
+                   + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

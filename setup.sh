@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set up servisim in ./.venv (Python >= 3.12; Mesa 3.5 needs it). Safe to run again.
 # Usage: ./setup.sh            -> the package and its runtime dependencies
-#        ./setup.sh --dev      -> also the test tools (pytest, hypothesis, ruff, playwright)
+#        ./setup.sh --dev      -> also what the tests need: pytest, hypothesis, ruff, playwright,
+#                                 Debian chromium (when missing and apt can install it) and
+#                                 Solara's browser files for offline use
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -29,4 +31,21 @@ extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}" 2>&1 \
   | grep -v -e "^WARNING: Location" -e "^$" || true
+if [ "${1:-}" = "--dev" ]; then
+  # The browser tests drive Debian's chromium with Playwright (never `playwright install`,
+  # which downloads a browser). Install it when missing and apt can do so, else say why not.
+  if ! command -v chromium >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      echo "setup.sh: installing Debian chromium for the browser tests"
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+        >/dev/null) || echo "setup.sh: could not install chromium; the browser tests need it" >&2
+    else
+      echo "setup.sh: no chromium, and apt-get is unavailable or this is not root: the browser" \
+           "tests will be skipped (install the Debian package chromium to run them)" >&2
+    fi
+  fi
+  # Solara fetches its front-end files from a CDN; fill its cache once so the app works offline.
+  scripts/offline_assets.sh .venv || echo "setup.sh: Solara's offline files are missing (npm" \
+    "needed once): the app and its browser tests need internet" >&2
+fi
 .venv/bin/python -c 'import model, mesa; print("servisim ready: mesa", mesa.__version__)'

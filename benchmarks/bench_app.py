@@ -23,6 +23,7 @@ import ipyvuetify as v
 import solara
 
 import app
+import app_controls
 from app_figures import FirmsFigure, HistoryFigure, IndicatorFigure
 
 
@@ -36,11 +37,10 @@ def bench_page(scale: float, steps: int) -> list[float]:
     """Step + render of the whole page, per click."""
     page = app.Page()
     box, rc = solara.render(solara.AppLayout(children=[page]), handle_error=False)
-    if scale != app.SCALE:  # choose the scale in Mesa's card, then Reset
-        rc.find(v.Select, label=app.MODEL_PARAMS["population_scale"]["label"]).widget.v_model \
-            = scale
-        rc.find(v.Btn, children=["Reset"]).widget.click()
-    step = rc.find(v.Btn, children=["Step"]).widget
+    if scale != app.SCALE:  # choose the scale in the controls card, then a new run
+        rc.find(v.Select, items=app_controls.SCALES).widget.v_model = scale
+        rc.find(v.Btn, class_="new-run").widget.click()
+    step = rc.find(v.Btn, class_="step").widget
     times = []
     for _ in range(steps):
         start = time.perf_counter()
@@ -54,8 +54,9 @@ def bench_page(scale: float, steps: int) -> list[float]:
 def bench_parts(scale: float, steps: int) -> tuple[list[float], list[float]]:
     """The model step alone, and the six figures alone, per quarter."""
     model = app.AppModel(population_scale=scale)
-    figures = [app.CAPTURE(model), app.SERVITIZATION(model), app.JOBS_EXITS(model),
-               app.CYBER_SUBSIDY(model), FirmsFigure(model), HistoryFigure(model)]
+    figures = [app.CAPTURE(model, "fr", False), app.SERVITIZATION(model, "fr", False),
+               app.JOBS_EXITS(model, "fr", False), app.CYBER_SUBSIDY(model, "fr", False),
+               FirmsFigure(model), HistoryFigure(model)]
     assert isinstance(figures[0], IndicatorFigure)
     for f in figures:
         f.frame(model)  # the backgrounds

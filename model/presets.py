@@ -37,12 +37,15 @@ def load_preset(name: str) -> dict[str, Any]:
     table = _read()
     if name not in table:
         raise ParameterError("preset", f"unknown preset {name!r}; allowed {', '.join(table)}")
-    overrides = {k: v for k, v in table[name].items() if k != "description"}
+    overrides = {k: v for k, v in table[name].items() if not k.startswith("description")}
     resolve(overrides)  # a preset is checked like any user input
     return overrides
 
 
-def describe_preset(name: str) -> str:
-    """The preset's one-line story."""
+def describe_preset(name: str, lang: str | None = None) -> str:
+    """The preset's one-line story, as written (``lang=None``) or in ``fr`` / ``en``."""
     load_preset(name)
-    return _read()[name].get("description", "")
+    entry = _read()[name]
+    if lang is not None and f"description_{lang}" in entry:
+        return entry[f"description_{lang}"]
+    return entry.get("description", "")

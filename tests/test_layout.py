@@ -11,7 +11,7 @@ PACKAGES = ("model", "agents", "experiments", "calibration")
 
 def _modules() -> dict[str, Path]:
     files = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")]
-    files += [ROOT / "app.py", ROOT / "app_figures.py"]
+    files += sorted(ROOT.glob("app*.py"))
     out = {}
     for path in files:
         parts = list(path.relative_to(ROOT).with_suffix("").parts)

@@ -43,11 +43,23 @@ def plugin_modules() -> list:
     return modules
 
 
+def version() -> str:
+    """The installed distribution's version (``0.1.0``), or ``unknown`` when not installed."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("servisim")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
     parser = argparse.ArgumentParser(
         prog="servisim",
         description="Servitization of Hauts-de-France industry, 2020-2040 (agent-based, Mesa).")
+    parser.add_argument("--version", action="version", version=f"servisim {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in [*command_modules(), *plugin_modules()]:
         module.register(sub)
@@ -64,10 +76,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit
+        return code
     except ServisimError as err:
         print(f"servisim: error: {err.spelled(spell)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # an OSError: caught before the clause below
+        # `servisim params | head`: the reader has gone; say nothing more. Point stdout at
+        # devnull so that Python's flush at exit does not raise a second time.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as err:
         # a write the commands did not expect to fail: still one line, naming the file
         if err.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,

@@ -31,17 +31,14 @@ def add_verb(sub: argparse._SubParsersAction, name: str, doc: str,
     return parser
 
 
-def add_engine_options(parser: argparse.ArgumentParser, sequential: bool = True) -> None:
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--engine``, ``--scheduler`` and ``--workers`` to a sub-command's parser.
 
-    Args:
-        parser: the sub-command's parser.
-        sequential: whether ``--engine sequential`` (in this process) is offered.
-
+    Every verb that runs batches offers the same engines, so a command line moves from one
+    verb to another unchanged.
     """
-    engines = [e for e in ENGINES if sequential or e != "sequential"]
-    parser.add_argument("--engine", choices=engines, default=None,
-                        help="; ".join(f"{e}: {ENGINE_HELP[e]}" for e in engines))
+    parser.add_argument("--engine", choices=ENGINES, default=None,
+                        help="; ".join(f"{e}: {ENGINE_HELP[e]}" for e in ENGINES))
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
     parser.add_argument("--workers", type=int, metavar="N",

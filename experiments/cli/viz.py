@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -49,10 +50,28 @@ def solara_command(port: int, host: str) -> list[str]:
             "--production"]
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another program listens on, before anything is printed or started.
+
+    Solara would only find out after the URL was printed and exit with its own traceback.
+
+    Raises:
+        UsageError: the port cannot be bound on ``host``.
+
+    """
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            raise UsageError(f"--port: {port} on {host} is busy ({err.strerror}); choose "
+                             "another with --port N") from None
+
+
 def handle(args: argparse.Namespace) -> int:
     """Become the Solara server (exec), so that Ctrl+C and kill reach it directly."""
     if not 0 < args.port < 65536:
         raise UsageError(f"--port: {args.port} is not a port number; allowed 1 to 65535")
+    check_port_free(args.host, args.port)
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     command = solara_command(args.port, args.host)
     print(f"servisim viz: http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "results/workshop_precise)")
     p.add_argument("--lang", choices=LANGS, default="fr",
                    help="language of the report: fr (default) or en")
-    add_engine_options(p, sequential=False)
+    add_engine_options(p)
     add_run_options(p)
     size = p.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true",

@@ -106,7 +106,7 @@ def facts(batch: Batch, t: Translator) -> dict[str, Any]:
     errors = [(r.run_id, str(r.error).strip().splitlines()[-1][:300] if r.error else "—")
               for r in failed.head(10).itertuples()]
     notes = [str(n) for n in batch.summary.get("notes") or []]
-    folder = str(batch.root)
+    folder = shown_folder(batch.root)
     return {"rows": rows, "versions": versions_text, "report_versions": here,
             "errors": errors, "n_failed": len(failed), "notes": notes,
             "source": batch.source, "folder": folder,
@@ -161,6 +161,19 @@ def render(batch: Batch, lang: str) -> str:
 def default_path(directory: str | Path, lang: str) -> Path:
     """Where the report goes by default: ``DIR/report-<lang>.html``."""
     return Path(directory) / f"report-{lang}.html"
+
+
+def shown_folder(root: Path) -> str:
+    """The batch folder as the redo commands name it, the same in every language.
+
+    Relative to the working directory when the folder is below it (``results/workshop``),
+    else absolute: however the report was asked for, both languages print the same commands.
+    """
+    path = Path(root).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def build_report(directory: str | Path, lang: str = "fr", out: str | Path | None = None,

@@ -62,10 +62,17 @@ def build_parameters(preset: str | None, assignments: list[str], scale: float | 
 
     Raises:
         ParameterError: unknown preset or parameter, wrong type, value out of range.
+        UsageError: ``population_scale`` given both by ``--set`` and by ``--scale``.
 
     """
     overrides: dict = dict(load_preset(preset)) if preset else {}
-    overrides.update(parse_assignments(assignments))
+    assigned = parse_assignments(assignments)
+    if scale is not None and "population_scale" in assigned:
+        # two answers to one question: refuse rather than silently drop one of them
+        raise UsageError(f"{argument('assignments')} population_scale="
+                         f"{assigned['population_scale']}: conflicts with "
+                         f"{argument('scale', scale)}; give one of them")
+    overrides.update(assigned)
     if scale is not None:
         overrides["population_scale"] = scale
     return resolve(overrides)

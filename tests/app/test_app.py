@@ -1,4 +1,4 @@
-"""The SolaraViz app without a browser: solara.render of the page and of its parts."""
+"""The app without a browser: solara.render of the page and of its parts."""
 
 from __future__ import annotations
 
@@ -7,145 +7,185 @@ import sys
 
 import ipyvuetify as v
 import ipywidgets
-import numpy as np
 import pytest
 import solara
 import solara.widgets
-from mesa.visualization.solara_viz import ModelController
 
 import app
+import app_params
+import app_runs
+import app_text
 from app_figures import FirmsFigure
+from app_verdict import tie, vote_counts
 from experiments.cli import main as cli_main
 from experiments.cli.viz import solara_command
-from model import PARAMETERS, REGISTRY, classify, load_preset, votes
-from model.state import LARGE
+from model import REGISTRY, load_preset
+from model.levers import LIVE_LEVERS
 
 JPEG = b"\xff\xd8\xff"
 
 
+@pytest.fixture(autouse=True)
+def french_and_no_kept_runs():
+    """Each test starts as a new session does: in French, with no kept run."""
+    app_text.LANG.value = "fr"
+    app_runs.KEPT.value = []
+    yield
+    app_text.LANG.value = "fr"
+    app_runs.KEPT.value = []
+
+
 @pytest.fixture
-def panel():
-    """A parameter panel at the registry defaults (each page has its own)."""
-    return solara.reactive(app.panel_defaults())
-
-
-def click(rc, label: str) -> None:
-    rc.find(v.Btn, children=[label]).widget.click()
-
-
-def controller(model):
-    """Mesa's ModelController, with the reactive settings SolaraViz gives it."""
-    return ModelController(model, play_interval=solara.reactive(100),
-                           render_interval=solara.reactive(1),
-                           use_threads=solara.reactive(False))
-
-
-def test_page_renders_controls_charts_scenario_and_parameter_panel():
+def page():
     box, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
-    rc.find(v.Btn, children=["Step"]).assert_single()
-    rc.find(v.Btn, children=["Reset"]).assert_single()
-    images = rc.find(ipywidgets.Image).widgets
-    assert len(images) == 6  # five chart figures and the inspector's history
-    assert all(w.value[:3] == JPEG for w in images)
-    rc.find(v.Html, children=["Time: 0.0"]).assert_single()
-    rc.find(v.CardTitle, children=["Scenario preset and parameters"]).assert_single()
-    # The levers are open: one slider per lever, labelled with its value and unit.
-    levers = [p for p in PARAMETERS if p.group == "policy"]
-    for prm in levers:
-        rc.find(v.Html, children=[f"{prm.name} = {app.fmt(prm.default)} {prm.unit}"]) \
-            .assert_single()
-    assert app.matching_preset(app.panel_defaults()) == "trend"  # the defaults are "trend"
+    return rc
 
 
-def test_step_and_reset_change_model_time():
+def click(rc, **match) -> None:
+    rc.find(v.Btn, **match).widget.click()
+
+
+def now(rc) -> str:
+    return rc.find(v.Html, class_="now-line").widget.children[0]
+
+
+def texts(rc) -> list[str]:
+    return [c for w in rc.find(v.Html, tag="span").widgets for c in w.children
+            if isinstance(c, str)]
+
+
+def test_page_opens_in_french_without_mesa_internals(page):
+    shown = " ".join(texts(page)) + " ".join(
+        c for w in page.find(v.Btn).widgets for c in w.children if isinstance(c, str))
+    assert "Un trimestre" in shown and "Nouveau départ" in shown and "Leviers" in shown
+    for internal in ("Time:", "Page 0", "Render Interval", "Use Threads", "subsidy_rate"):
+        assert internal not in shown
+    assert all(w.value[:3] == JPEG for w in page.find(ipywidgets.Image).widgets)
+
+
+def test_step_shows_the_quarter_the_french_way(page):
+    click(page, class_="step")
+    assert now(page).startswith("2020T1 · ")
+
+
+def test_language_switch_turns_the_page_to_english(page):
+    app_text.LANG.value = "en"
+    click(page, class_="step")
+    assert now(page).startswith("2020Q1 · ")
+    page.find(v.Btn, children=["One quarter"]).assert_single()
+
+
+def test_picking_a_scenario_starts_a_new_run_with_its_values(page):
+    click(page, class_="step")
+    click(page, class_="preset-high")
+    assert now(page).startswith("avant le départ")
+    shown = " ".join(texts(page))
+    assert "cadre sécurisant et plans de relance" in shown  # the story, in French
+    click(page, class_="step")
+    model = app_runs.KEPT.value and app_runs.KEPT.value[0]
+    assert model.name == "trend"  # the run it replaced is kept for comparison
+
+
+def test_a_lever_changed_during_a_run_holds_from_the_next_quarter():
     model = solara.reactive(app.AppModel())
-    first = model.value
-    box, rc = solara.render(controller(model), handle_error=False)
-    click(rc, "Step")
-    assert model.value.time == 1.0
-    assert model.value.quarter_label == "2020Q1"
-    click(rc, "Step")
-    assert model.value.time == 2.0
-    click(rc, "Reset")
-    assert model.value is not first
-    assert model.value.time == 0.0
-    assert model.value.quarter == 0
+    panel = solara.reactive(app_params.panel_defaults())
+    model.value.step()
+    app_params.set_value(panel, model, "subsidy_rate", 0.35)
+    assert model.value.p["subsidy_rate"] == 0.35
+    assert app_params.waiting(model.value, panel.value) == 0
 
 
-def test_preset_sets_the_parameters_and_reset_starts_a_run_with_them(panel):
-    model = solara.reactive(app.model_class(panel)())
-    box, rc = solara.render(app.ParameterPanel(model, panel), handle_error=False)
-    toggle = rc.find(v.BtnToggle).widgets[0]  # the preset picker comes first
-    toggle.v_model = list(app.SCENARIO_PRESETS).index("high")
-    assert panel.value == app.preset_values("high")
-    assert panel.value["subsidy_rate"] == load_preset("high")["subsidy_rate"] != \
-        REGISTRY["subsidy_rate"].default
-    changed = sum(model.value.p[k] != v for k, v in panel.value.items())
-    assert changed == sum(REGISTRY[k].default != v for k, v in load_preset("high").items()) > 5
-    rc.find(v.Alert).assert_single()  # "... press Reset to start a run with them"
-    # Mesa's Reset builds the next model from the panel.
-    box2, rc2 = solara.render(controller(model), handle_error=False)
-    click(rc2, "Reset")
-    for name, value in load_preset("high").items():
-        assert model.value.p[name] == value, name
-    assert model.value.p["population_scale"] == app.SCALE
+def test_an_uncertainty_waits_for_a_new_run_and_the_panel_says_so():
+    model = solara.reactive(app.AppModel())
+    panel = solara.reactive(app_params.panel_defaults())
+    app_params.set_value(panel, model, "platform_entry_rate", 0.9)
+    assert model.value.p["platform_entry_rate"] != 0.9
+    box, rc = solara.render(app_params.ParameterPanel(model, panel, lambda values: None),
+                            handle_error=False)
+    rc.find(v.Alert).assert_single()
+    rc.find(v.Btn, class_="apply-values").assert_single()
 
 
-def test_moving_a_slider_sets_that_parameter_and_the_preset_becomes_custom(panel):
-    model = solara.reactive(app.model_class(panel)())
-    box, rc = solara.render(app.ParameterPanel(model, panel), handle_error=False)
-    slider = rc.find(v.Slider).widgets[0]  # the first lever: subsidy_rate
-    slider.v_model = 0.3
-    assert panel.value["subsidy_rate"] == 0.3
-    assert app.matching_preset(panel.value) is None
-    rc.find(v.Html, children=["Custom values (no preset)."]).assert_single()
-
-
-def test_sliders_use_the_registry_ranges_and_hold_every_preset_value():
-    for prm in app.PANEL:
+def test_slider_steps_follow_the_sensitivity_range():
+    for prm in app_params.PANEL:
         if prm.kind is bool:
             continue
-        lo, hi, step = app.slider_range(prm, prm.default)
-        assert (lo, hi) == tuple(prm.sa_range or prm.bounds), prm.name
-        assert 0 < step <= (hi - lo) / 100 or prm.kind is int
-        for preset in app.SCENARIO_PRESETS:
-            value = app.preset_values(preset)[prm.name]
-            lo, hi, step = app.slider_range(prm, value)
-            on_grid = round((value - lo) / step) * step + lo
-            assert on_grid == pytest.approx(value, rel=1e-9, abs=1e-12), (prm.name, preset)
-    assert "population_scale" not in {p.name for p in app.PANEL}  # in Mesa's card
-    assert app.MODEL_PARAMS["population_scale"]["value"] == 0.1
-    assert [p.group for p in app.PANEL][0] == "policy"
+        lo, hi, step = app_params.slider_range(prm, prm.default)
+        assert 20 <= (hi - lo) / step <= 200 or prm.kind is int, prm.name
+    _, _, step = app_params.slider_range(REGISTRY["subsidy_rate"], 0.2)
+    assert step == 0.005
 
 
-def test_scenario_panel_shows_the_class_and_the_votes():
-    model = app.AppModel()
-    for _ in range(8):
-        model.step()
-    box, rc = solara.render(app.ScenarioPanel(model), handle_error=False)
-    expected = classify(model.indicators())
-    assert rc.find(v.Chip).widget.children == [expected]
-    table = rc.find(solara.widgets.HTML).widget
-    for indicator, vote in votes(model.indicators()).items():
-        assert indicator in table.unsafe_innerHTML
-        assert f">{vote or 'none'}</b>" in table.unsafe_innerHTML
+def test_slider_snapping_does_not_change_an_off_grid_value():
+    model = solara.reactive(app.AppModel())
+    panel = solara.reactive(app_params.panel_defaults())
+    name = "cluster_imitation_multiplier"
+    panel.value = {**panel.value, name: 1.5123}
+    app_params.set_value(panel, model, name, 1.52)  # the widget's echo: the nearest position
+    assert panel.value[name] == 1.5123
 
 
-def test_inspector_picks_a_firm_and_follows_its_history():
-    model = app.AppModel()
-    box, rc = solara.render(app.AgentInspector(model), handle_error=False)
-    toggle = rc.find(v.BtnToggle).widget
-    toggle.v_model = app.KIND_LABELS.index("Large firm")
-    row = model.watched_row
-    assert model.firms.kind[row] == LARGE
+def test_parameters_are_grouped_levers_first():
+    roles = [p.role for p in app_params.PANEL]
+    assert roles == sorted(roles, key=app_params.ROLES.index)
+    assert set(LIVE_LEVERS) <= {p.name for p in app_params.PANEL if p.role == "lever"}
+
+
+def test_the_verdict_is_provisional_before_2040_and_final_after():
+    model = app.AppModel(population_scale=0.02)
+    model.step()
+    from app_verdict import ScenarioPanel
+
+    box, rc = solara.render(ScenarioPanel(model), handle_error=False)
+    assert rc.find(v.Chip, class_="scenario-class").widget.outlined
+    assert any("indicatif" in s for s in texts(rc))
+    model.run()
+    box, rc = solara.render(ScenarioPanel(model), handle_error=False)
+    assert not rc.find(v.Chip, class_="scenario-class").widget.outlined
+
+
+def test_a_tie_between_two_classes_is_named():
+    counts = vote_counts({"a": "low", "b": "high", "c": "high", "d": "low", "e": "trend"})
+    assert tie(counts) == ("low", "high")
+    assert tie(vote_counts({"a": "low", "b": "low", "c": "high"})) is None
+
+
+def test_inspector_shows_a_platform():
+    model = app.AppModel(**load_preset("low"))
+    from app_inspector import PLATFORM, AgentInspector
+
+    model.watch(PLATFORM, 0)
+    box, rc = solara.render(AgentInspector(model), handle_error=False)
+    assert rc.find(v.Html, class_="inspected-agent").widget.children[0].startswith("Plateforme")
+    table = rc.find(solara.widgets.HTML).widget.unsafe_innerHTML
+    assert "part du marché des services" in table
+
+
+def test_compare_keeps_runs_and_exports_the_trajectory_as_csv():
+    model = app.AppModel(population_scale=0.02)
     for _ in range(3):
         model.step()
-    history = np.array(model.watched_history)
-    assert len(history) == 4  # picked at the start, then three quarters
-    assert history[-1, 1] == model.firms.digital[row]
-    assert history[-1, 4] == pytest.approx(model.firms.cash[row] / 1e3)
-    box2, rc2 = solara.render(app.FirmHistory(model), handle_error=False)
-    assert rc2.find(ipywidgets.Image).widget.value[:3] == JPEG
+    app_runs.keep(model, "low")
+    assert len(app_runs.KEPT.value) == 1
+    csv = app_runs.trajectory_csv(model)
+    assert csv.splitlines()[0].startswith("quarter,") and len(csv.splitlines()) == 5
+    png = app_runs.png(app_runs.compare_figure(model, app_runs.KEPT.value, "fr"))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_network_view_samples_firms_and_links_platforms_to_customers():
+    from app_network import SAMPLE, NetworkFigure, platform_customers
+
+    model = app.AppModel(population_scale=0.25, **load_preset("low"))
+    for _ in range(12):
+        model.step()
+    figure = NetworkFigure(model)
+    assert len(figure.rows) == SAMPLE
+    assert sum(len(p) for p in figure.links.values()) > SAMPLE  # the sample keeps its links
+    served = platform_customers(model, figure.rows, figure.draws)
+    assert (served >= 0).any()
+    assert model.platforms.alive[served[served >= 0]].all()
+    assert figure.frame(model)[:3] == JPEG
 
 
 def test_firms_view_draws_dots_at_small_scale_and_a_density_at_large_scale():
@@ -157,13 +197,6 @@ def test_firms_view_draws_dots_at_small_scale_and_a_density_at_large_scale():
     large = FirmsFigure(large_model)
     assert not large.dots
     assert large.frame(large_model)[:3] == JPEG
-
-
-def test_app_model_takes_mesa_reset_arguments():
-    scenario = app.AppModel().scenario  # Mesa passes a scenario object on Reset
-    model = app.AppModel(rng=3, population_scale=0.05, scenario=type(scenario)())
-    assert model.p["population_scale"] == 0.05
-    assert REGISTRY["population_scale"].coerce(0.05) == model.p["population_scale"]
 
 
 def test_viz_command_runs_solara_on_localhost_without_importing_the_app():

@@ -4,14 +4,13 @@ Needs Debian's ``chromium`` (``apt-get install -y chromium``; ``.ci/run`` instal
 Solara's front-end files in the virtualenv (``scripts/offline_assets.sh`` fetches them from npm;
 this module runs it, it is quick when they are there). Never ``playwright install``.
 
-Set ``SERVISIM_APP_SCREENSHOT=docs/app.png`` (and ``SERVISIM_APP_STEPS=40``) to refresh the
-README's picture.
+Set ``SERVISIM_APP_SCREENSHOTS=docs/img`` to refresh the README's pictures of the French app
+and of its network view.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from experiments.cli.viz import solara_command
+from model.labels import Labels
 
 pytestmark = pytest.mark.browser
 
@@ -69,61 +69,69 @@ def server(tmp_path_factory):
             proc.wait(5)
 
 
-def test_app_in_chromium_steps_draws_charts_without_console_errors(server, tmp_path):
+def test_french_app_plays_presets_levers_network_platforms_compare_and_export(server, tmp_path):
+    """A facilitator's path through the French app, with no console error on the way."""
     from playwright.sync_api import sync_playwright
 
     url, log = server
     problems: list[str] = []
+    shots = Path(os.environ.get("SERVISIM_APP_SCREENSHOTS", tmp_path))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                     args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 2000})
+            page = browser.new_page(viewport={"width": 1500, "height": 1300},
+                                    accept_downloads=True)
             page.on("console", lambda m: m.type == "error" and problems.append(m.text))
             page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
             page.on("response", lambda r: r.status >= 400 and problems.append(
                 f"HTTP {r.status} {r.url}"))
             page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
             page.goto(url)
-            step = page.get_by_role("button", name="Step")
+            step = page.locator("button.step")
             step.wait_for(timeout=120_000)
-            page.get_by_text("Time: 0.0").wait_for(timeout=30_000)
-            # The charts: six PNGs drawn by the server and decoded by the browser.
-            page.wait_for_function(
-                "() => [...document.images].filter(i => i.src.startsWith('blob:')"
-                " || i.src.startsWith('data:')).filter(i => i.naturalWidth > 300).length >= 6",
-                timeout=60_000)
-            page.get_by_text("Scenario class at 2019Q4:").wait_for()
-            page.get_by_text("Scenario preset and parameters").wait_for()
-            latencies = []
-            steps = int(os.environ.get("SERVISIM_APP_STEPS", "3"))
-            for n in range(1, steps + 1):
-                start = time.perf_counter()
+            now = page.locator(".now-line")
+            assert now.inner_text().startswith("avant le départ")
+            for name in ("low", "trend", "high"):  # each scenario applies when picked
+                page.locator(f"button.preset-{name}").click()
+                page.get_by_text("avant le départ", exact=False).wait_for(timeout=30_000)
                 step.click()
-                page.get_by_text(f"Time: {n}.0", exact=True).wait_for(timeout=30_000)
-                latencies.append(time.perf_counter() - start)
-            quarter = f"{2020 + (steps - 1) // 4}Q{(steps - 1) % 4 + 1}"
-            page.get_by_text(f"Scenario class at {quarter}", exact=False).wait_for()
-            if steps < 80:
-                # Play: the page keeps showing new quarters while the model runs.
-                page.get_by_role("button", name="\u25b6").click()
-                page.get_by_text(f"Time: {steps + 2}.0", exact=True).wait_for(timeout=60_000)
-                page.get_by_role("button", name="\u275a\u275a").click()
-                page.wait_for_timeout(2000)  # a quarter already under way still shows
-                played = page.get_by_text("Time: ", exact=False).inner_text()
-                page.wait_for_timeout(2000)
-                assert page.get_by_text("Time: ", exact=False).inner_text() == played  # paused
-                steps = int(float(played.split(":")[1]))
-                quarter = f"{2020 + (steps - 1) // 4}Q{(steps - 1) % 4 + 1}"
-                page.get_by_text(f"Scenario class at {quarter}", exact=False).wait_for()
-            page.wait_for_timeout(500)  # let the last images decode
-            shot = tmp_path / "app.png"
-            page.screenshot(path=str(shot))
+                page.get_by_text("2020T1 ·", exact=False).wait_for(timeout=30_000)
+            page.get_by_text("Verdict provisoire à 2020T1", exact=False).wait_for()
+            # Play, then move a lever during the run: it holds from the next quarter.
+            page.locator("button.play").click()
+            page.get_by_text("2020T3 ·", exact=False).wait_for(timeout=60_000)
+            page.locator("button.play").click()
+            slider = page.locator(".v-slider").nth(1)  # the first lever (after the speed)
+            box = slider.bounding_box()
+            page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
+            lever = Labels("fr").param_label("subsidy_rate")  # 90 % of 10-40 %: 37 %
+            page.get_by_text(f"{lever} : 3", exact=False).wait_for(timeout=30_000)
+            assert not page.get_by_text("attendent un nouveau départ").count()
+            step.click()
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(shots / "app-fr.png"))
+            # The network view, then a platform in the inspector.
+            page.locator(".tab-network").click()
+            page.get_by_text("Inspecteur d'agent").wait_for(timeout=30_000)
+            page.locator("button.kind-3").click()
+            page.locator(".inspected-agent").get_by_text("Plateforme", exact=False) \
+                .wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(shots / "app-network-fr.png"))
+            # Compare: the runs replaced by each scenario are kept; export the trajectory.
+            page.locator(".tab-compare").click()
+            page.get_by_text("Trajectoire (CSV)").wait_for(timeout=30_000)
+            page.locator("button.keep-run").click()
+            with page.expect_download() as download:
+                page.get_by_text("Trajectoire (CSV)").click()
+            csv = Path(download.value.path()).read_text()
+            assert csv.startswith("quarter,") and "2020Q" in csv
+            unnamed = page.evaluate(
+                "() => [...document.querySelectorAll('[aria-label]')]"
+                ".filter(e => !e.getAttribute('aria-label').trim()).map(e => e.outerHTML"
+                ".slice(0, 80))")
         finally:
             browser.close()
-    assert shot.stat().st_size > 50_000
-    if os.environ.get("SERVISIM_APP_SCREENSHOT"):
-        shutil.copy(shot, ROOT / os.environ["SERVISIM_APP_SCREENSHOT"])
-    print(f"step-to-screen latency in Chromium: {', '.join(f'{t:.2f}' for t in latencies)} s")
+    assert not unnamed, unnamed  # every aria-label says something to a screen reader
     assert not problems, "\n".join(problems) + f"\n--- server log:\n{log.read_text()}"
-    assert max(latencies) < 15, latencies

@@ -99,7 +99,8 @@ def test_params_command_lists_every_parameter_and_marks_calibrated_defaults(caps
     from experiments.cli import main
 
     assert main(["params"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header.split()[0] == "name"
     assert [line.split()[0] for line in lines] == [p.name for p in PARAMETERS]
     for prm, line in zip(PARAMETERS, lines, strict=True):
         assert ("[calibrated; literature" in line) == (prm.literature_default is not None)

@@ -277,3 +277,17 @@ def test_workshop_passes_the_engine_on_and_says_how_to_resume(tmp_path, monkeypa
                     "scheduler": "tcp://127.0.0.1:8786", "workers": 3, "progress": "auto",
                     "run_timeout": 30.0, "max_runs": 5000}
     assert "Run the same command again to resume" in capsys.readouterr().err
+
+
+def test_negative_first_order_indices_are_explained_in_both_languages():
+    assert "se lit comme 0" in load_locale("fr")["sens.intro_sobol"]
+    assert "reads as 0" in load_locale("en")["sens.intro_sobol"]
+
+
+def test_redo_commands_are_the_same_in_both_languages(reports):
+    def commands(html: str) -> list[str]:
+        return re.findall(r"servisim (?:batch|analyze|report) [^\n<]*", html)
+
+    fr, en = commands(reports["fr"]), commands(reports["en"])
+    assert len(fr) == 3 and [c.replace("--lang fr", "") for c in fr] == \
+        [c.replace("--lang en", "") for c in en]

@@ -73,3 +73,43 @@ def test_report_opens_without_error_and_screenshots_its_first_page(browser, repo
         assert image.size == (1280, 1100)
         colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
         assert colours is not None and len(colours) > 500  # text, cards and colours, not blank
+
+
+def _headings(page) -> list[str]:
+    return [" ".join(h.split()) for h in page.locator("main h2, main h3").all_inner_texts()]
+
+
+def test_french_report_prints_every_section_with_no_heading_alone_at_a_page_foot(
+        browser, report_files, tmp_path):
+    from pypdf import PdfReader
+
+    page = browser.new_page()
+    page.goto(report_files["fr"].resolve().as_uri(), wait_until="load")
+    headings = _headings(page)
+    folded = page.locator("details").count()
+    pdf = tmp_path / "report-fr.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    page.close()
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
+    text = " ".join(pages)
+    t = Translator("fr")
+    for key in ("first.heading", "sens.heading", "params.heading", "facts.heading",
+                "scen.heading"):
+        assert " ".join(t(key).split()) in text, key
+    assert folded > 0 and all(h in text for h in headings)  # folded parts print open
+    for number, content in enumerate(pages[:-1], start=1):
+        lines = [line.strip() for line in content.splitlines() if line.strip()]
+        tail = content[-120:]
+        alone = [h for h in headings if tail.rstrip().endswith(h)]
+        assert not alone, f"page {number} ends with the heading {alone}: {lines[-1:]}"
+
+
+def test_report_fits_a_phone_width_with_tables_scrolling_sideways(browser, report_files):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(report_files["fr"].resolve().as_uri(), wait_until="load")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    tables = page.evaluate("[...document.querySelectorAll('table')].map(t => "
+                           "getComputedStyle(t).overflowX)")
+    page.close()
+    assert width <= 390
+    assert tables and set(tables) == {"auto"}

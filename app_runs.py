@@ -1,0 +1,131 @@
+"""Compare runs and export: earlier runs kept as overlays, the trajectory as CSV, figures as PNG.
+
+Each new run (a scenario picked, the "new run" button) keeps the run it replaces if it has
+stepped, so the three scenarios played one after the other end up side by side. The kept
+runs live in the session (``KEPT``), at most :data:`MAX_KEPT`, oldest dropped first.
+"""
+
+# Solara components are CamelCase functions, as in Mesa's examples.
+# ruff: noqa: N802
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import solara
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from app_controls import TICK
+from app_figures import ink, style
+from app_text import LANG, labels_for, quarter, t
+
+MAX_KEPT = 6
+#: The indicators compared, and whether they are shares.
+COMPARED = (("industrial_service_capture", True), ("servitized_share_sme", True),
+            ("digital_adoption_sme", True), ("jobs_index_2017", False))
+COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+
+
+@dataclass(frozen=True)
+class KeptRun:
+    """A finished or interrupted run kept for comparison.
+
+    Attributes:
+        name: its scenario (``low``, ``trend``, ``high``) or ``None`` for custom values.
+        seed: its seed.
+        trajectory: one row per quarter (``model.trajectory()``).
+
+    """
+
+    name: str | None
+    seed: int
+    trajectory: pd.DataFrame
+
+    def label(self, lang: str) -> str:
+        """A legend label: scenario (or custom), seed, last quarter."""
+        lab = labels_for(lang)
+        what = lab.klass(self.name) if self.name else ("personnalisé" if lang == "fr"
+                                                        else "custom")
+        last = self.trajectory["quarter"].iloc[-1]
+        last = last.replace("Q", "T") if lang == "fr" else last
+        seed = "graine" if lang == "fr" else "seed"
+        return f"{what}, {seed} {self.seed}, → {last}"
+
+
+KEPT: solara.Reactive[list[KeptRun]] = solara.reactive([])
+
+
+def keep(model, name: str | None) -> None:
+    """Keep a run that has stepped (at most :data:`MAX_KEPT`, the oldest dropped)."""
+    if model.quarter == 0:
+        return
+    KEPT.value = [*KEPT.value, KeptRun(name, model.seed, model.trajectory())][-MAX_KEPT:]
+
+
+def compare_figure(model, kept: list[KeptRun], lang: str, dark: bool = False) -> Figure:
+    """Four indicators over the quarters: the kept runs in colour, the current run in black."""
+    lab = labels_for(lang)
+    with style(dark):
+        fig = Figure(figsize=(10, 6.4), dpi=90, layout="constrained")
+        axes = fig.subplots(2, 2).ravel()
+        current = model.trajectory()
+        start = model.p["start_year"]
+        runs = [(k.label(lang), k.trajectory, COLOURS[i % len(COLOURS)], 1.6)
+                for i, k in enumerate(kept)]
+        runs.append((_current_label(lang, model), current, ink(dark), 2.6))
+        for ax, (name, share) in zip(axes, COMPARED, strict=True):
+            for label, df, colour, width in runs:
+                years = start + 0.25 * np.arange(len(df))
+                ax.plot(years, df[name], color=colour, lw=width, label=label)
+            ax.set_title(lab.indicator(name), loc="left")
+            ax.set_xlim(start, model.p["end_year"] + 1)
+            if share:
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.grid(alpha=0.3)
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncol=3)
+    return fig
+
+
+def _current_label(lang: str, model) -> str:
+    return f"{'en cours' if lang == 'fr' else 'current'}, → {quarter(model.quarter_label)}"
+
+
+def png(fig: Figure) -> bytes:
+    """A figure as PNG bytes."""
+    out = io.BytesIO()
+    FigureCanvasAgg(fig).print_png(out)
+    return out.getvalue()
+
+
+def trajectory_csv(model) -> str:
+    """The current run's quarterly indicators as CSV (``quarter`` like ``2031Q2``)."""
+    return model.trajectory().to_csv(index=False)
+
+
+@solara.component
+def ComparePanel(model):
+    """The comparison figure, the keep / forget buttons and the downloads."""
+    TICK.get()
+    lang = LANG.value
+    dark = bool(solara.lab.theme.dark_effective)
+    kept = KEPT.value
+    fig = compare_figure(model, kept, lang, dark)
+    image = png(fig)
+    with solara.Column(style={"padding": "8px"}, gap="6px"):
+        solara.Text(t("compare_note"), style={"font-size": "14px"})
+        with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
+            solara.Button(t("keep"), on_click=lambda: keep(model, model.preset_name),
+                          outlined=True, class_="keep-run")
+            solara.Button(t("clear"), on_click=lambda: KEPT.set([]), outlined=True,
+                          disabled=not kept)
+            solara.FileDownload(trajectory_csv(model), filename="servisim-trajectory.csv",
+                                label=t("export_csv"), mime_type="text/csv")
+            solara.FileDownload(image, filename="servisim-compare.png",
+                                label=t("export_png"), mime_type="image/png")
+        solara.Image(image, width="100%")

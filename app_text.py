@@ -1,0 +1,187 @@
+"""The app's words in French (the default, as the report) and English.
+
+Parameter, indicator, unit and class names come from ``model/locales/labels.toml`` through
+:class:`model.labels.Labels`, the same labels the report uses; this file holds only the words
+of the app's own interface (buttons, tabs, captions). ``LANG`` is a Solara reactive variable:
+each browser session has its own value, and every component that reads it redraws when the
+language switch changes it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import solara
+
+from model.labels import Labels
+
+#: The language of this session: ``fr`` (default) or ``en``.
+LANG = solara.reactive("fr")
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {"fr": "servisim : servicialisation de l'industrie des Hauts-de-France, 2020-2040",
+              "en": "servisim: servitization of Hauts-de-France industry, 2020-2040"},
+    "language": {"fr": "Langue", "en": "Language"},
+    "controls": {"fr": "Simulation", "en": "Simulation"},
+    "play": {"fr": "▶ Lecture", "en": "▶ Play"},
+    "pause": {"fr": "❚❚ Pause", "en": "❚❚ Pause"},
+    "step": {"fr": "Un trimestre", "en": "One quarter"},
+    "reset": {"fr": "Nouveau départ", "en": "New run"},
+    "speed": {"fr": "Pause entre deux trimestres : {ms} ms",
+              "en": "Pause between quarters: {ms} ms"},
+    "seed": {"fr": "Graine aléatoire", "en": "Random seed"},
+    "scale": {"fr": "Échelle (1,0 = la région, ~9 740 entreprises)",
+              "en": "Scale (1.0 = the region, ~9,740 firms)"},
+    "now": {"fr": "{quarter} · {firms} entreprises · {platforms} plateformes actives",
+            "en": "{quarter} · {firms} firms · {platforms} active platforms"},
+    "before_start": {"fr": "avant le départ", "en": "before the start"},
+    "presets": {"fr": "Scénario de départ", "en": "Starting scenario"},
+    "preset_applied": {"fr": "Scénario « {name} » appliqué : nouveau départ en 2020.",
+                       "en": "Scenario “{name}” applied: a new run from 2020."},
+    "custom": {"fr": "Valeurs personnalisées (aucun scénario).",
+               "en": "Custom values (no scenario)."},
+    "levers": {"fr": "Leviers (ce que décident la Région et l'État)",
+               "en": "Levers (what the Region and the State decide)"},
+    "levers_note": {"fr": "⚡ s'applique dès le trimestre suivant, en cours de simulation.",
+                    "en": "⚡ applies from the next quarter, during the run."},
+    "at_reset": {"fr": "s'applique au prochain départ", "en": "applies at the next run"},
+    "uncertainties": {"fr": "Incertitudes (ce que personne ici ne décide)",
+                      "en": "Uncertainties (what nobody here decides)"},
+    "uncertainties_note": {
+        "fr": "Elles décrivent le monde de la simulation : un changement vaut au prochain "
+              "départ (bouton « Nouveau départ »).",
+        "en": "They describe the run's world: a change applies at the next run "
+              "(“New run” button)."},
+    "constants": {"fr": "Constantes du modèle (calibrées ou tirées de la littérature)",
+                  "en": "Model constants (calibrated or from the literature)"},
+    "pending": {"fr": "{n} valeur(s) attendent un nouveau départ.",
+                "en": "{n} value(s) wait for a new run."},
+    "apply": {"fr": "Nouveau départ avec ces valeurs", "en": "New run with these values"},
+    "source": {"fr": "Source", "en": "Source"},
+    "hypothesis": {"fr": "hypothèse d'atelier (aucune étude ne la mesure)",
+                   "en": "workshop hypothesis (no study measures it)"},
+    "tab_indicators": {"fr": "Indicateurs", "en": "Indicators"},
+    "tab_network": {"fr": "Réseau", "en": "Network"},
+    "tab_firms": {"fr": "Entreprises", "en": "Firms"},
+    "tab_compare": {"fr": "Comparer", "en": "Compare"},
+    "verdict_final": {"fr": "Scénario en 2040", "en": "Scenario in 2040"},
+    "verdict_live": {"fr": "Verdict provisoire à {quarter}",
+                     "en": "Provisional verdict at {quarter}"},
+    "verdict_note": {
+        "fr": "Les seuils sont ceux de 2040 : avant la fin, ce verdict n'est qu'indicatif.",
+        "en": "The bands are for 2040: before the end this verdict is only indicative."},
+    "votes": {"fr": "Votes : {counts}. Règle : la médiane des votes (bas < tendanciel < haut).",
+              "en": "Votes: {counts}. Rule: the median vote (low < trend < high)."},
+    "tie": {"fr": "Égalité entre {a} et {b} ({n} voix chacun) : la médiane tranche pour {c}.",
+            "en": "Tie between {a} and {b} ({n} votes each): the median decides {c}."},
+    "no_vote": {"fr": "aucun", "en": "none"},
+    "indicator": {"fr": "indicateur", "en": "indicator"},
+    "value_now": {"fr": "valeur", "en": "value"},
+    "vote": {"fr": "vote", "en": "vote"},
+    "inspector": {"fr": "Inspecteur d'agent", "en": "Agent inspector"},
+    "platform": {"fr": "Plateforme", "en": "Platform"},
+    "number": {"fr": "n°", "en": "no."},
+    "alive": {"fr": "active", "en": "active"},
+    "exited": {"fr": "sortie", "en": "exited"},
+    "history_since": {"fr": "historique depuis {quarter}", "en": "history since {quarter}"},
+    "no_platform": {"fr": "Aucune plateforme pour l'instant.", "en": "No platform yet."},
+    "keep": {"fr": "Garder ce parcours pour comparer", "en": "Keep this run to compare"},
+    "clear": {"fr": "Oublier les parcours gardés", "en": "Forget the kept runs"},
+    "compare_note": {
+        "fr": "Chaque nouveau départ garde le parcours précédent (6 au plus) ; le parcours en "
+              "cours est en noir.",
+        "en": "Each new run keeps the previous one (6 at most); the current run is in black."},
+    "current_run": {"fr": "en cours", "en": "current"},
+    "export_csv": {"fr": "Trajectoire (CSV)", "en": "Trajectory (CSV)"},
+    "export_png": {"fr": "Figure de comparaison (PNG)", "en": "Comparison figure (PNG)"},
+    "export_capture_png": {"fr": "Captation des services (PNG)",
+                           "en": "Service capture (PNG)"},
+    "network_note": {
+        "fr": "{n} entreprises sur {total} (un échantillon voisin de proche en proche), leurs "
+              "liens de sous-traitance, de pôle et de secteur ; les plateformes actives reliées "
+              "aux clients qu'elles servent.",
+        "en": "{n} of {total} firms (a sample grown neighbour by neighbour), their supply-chain, "
+              "cluster and sector links; the active platforms linked to the customers they "
+              "serve."},
+}
+
+#: Firm kinds in the order of ``model.state`` (SME, supplier, large), then platforms.
+KINDS = {"fr": ("PME", "Sous-traitant amont", "Grande entreprise", "Plateforme"),
+         "en": ("SME", "Upstream supplier", "Large firm", "Platform")}
+
+#: Words inside the figures (app_figures.py, app_network.py, app_runs.py).
+FIGURE_TEXT: dict[str, dict[str, str]] = {
+    "capture": {"fr": "Marché des services : qui le capte ?",
+                "en": "Service market: who captures it?"},
+    "industrial": {"fr": "industriels", "en": "manufacturers"},
+    "platforms": {"fr": "plateformes", "en": "platforms"},
+    "share_services": {"fr": "part du chiffre d'affaires des services",
+                       "en": "share of service revenue"},
+    "servitized": {"fr": "Entreprises servicialisées", "en": "Servitized firms"},
+    "adoption": {"fr": "Adoption numérique", "en": "Digital adoption"},
+    "sme": {"fr": "PME", "en": "SMEs"},
+    "large": {"fr": "grandes", "en": "large"},
+    "share_firms": {"fr": "part des entreprises", "en": "share of firms"},
+    "jobs": {"fr": "Emplois industriels", "en": "Industrial jobs"},
+    "jobs_axis": {"fr": "indice (2017 = 1)", "en": "index (2017 = 1)"},
+    "exits": {"fr": "Disparues depuis 2020 (10+ salariés)",
+              "en": "Closed since 2020 (10+ employees)"},
+    "exits_axis": {"fr": "part des entreprises de 2020", "en": "share of the 2020 firms"},
+    "incidents": {"fr": "Incidents cyber graves", "en": "Severe cyber incidents"},
+    "incidents_axis": {"fr": "pour 1 000 entreprises par an", "en": "per 1,000 firms a year"},
+    "subsidy": {"fr": "Subventions versées", "en": "Subsidy spent"},
+    "subsidy_axis": {"fr": "M€, cumul, toute la région", "en": "€ m, cumulative, whole region"},
+    "digital": {"fr": "capacité numérique", "en": "digital capability"},
+    "service_cap": {"fr": "capacité de service", "en": "service capability"},
+    "mark": {"fr": "seuil d'adoption", "en": "adoption mark"},
+    "service_share": {"fr": "part des services dans le CA", "en": "service share of revenue"},
+    "firms": {"fr": "entreprises", "en": "firms"},
+    "servitized_arrow": {"fr": "servicialisée →", "en": "servitized →"},
+    "density": {"fr": "densité (1 = case la plus peuplée)",
+                "en": "density (1 = fullest cell)"},
+    "cash": {"fr": "trésorerie, k€", "en": "cash, € k"},
+    "caption_firms": {"fr": "{quarter} : {n} entreprises, dont {s} servicialisées",
+                      "en": "{quarter}: {n} firms, {s} servitized"},
+    "goods_only": {"fr": "biens seuls", "en": "goods only"},
+    "digital_state": {"fr": "numérique adopté", "en": "digital adopted"},
+    "climbing": {"fr": "en transition vers les services", "en": "moving into services"},
+    "servitized_state": {"fr": "servicialisée", "en": "servitized"},
+    "exited_state": {"fr": "sortie", "en": "exited"},
+    "supply_link": {"fr": "sous-traitance", "en": "supply chain"},
+    "cluster_link": {"fr": "pôle", "en": "cluster"},
+    "sector_link": {"fr": "secteur", "en": "sector"},
+    "platform_link": {"fr": "client d'une plateforme", "en": "platform customer"},
+    "network_title": {"fr": "{quarter} : {p} plateformes actives",
+                      "en": "{quarter}: {p} active platforms"},
+}
+
+
+def ft(key: str, lang: str, **values: object) -> str:
+    """A figure's word ``key`` in ``lang`` (figures are built for one language)."""
+    return FIGURE_TEXT[key][lang].format(**values)
+
+
+def t(key: str, **values: object) -> str:
+    """The interface text ``key`` in the session's language, with ``values`` filled in."""
+    return TEXT[key][LANG.value].format(**values)
+
+
+@lru_cache(maxsize=2)
+def labels_for(lang: str) -> Labels:
+    """The report's labels and number formats in ``lang`` (cached: the file is read once)."""
+    return Labels(lang)
+
+
+def labels() -> Labels:
+    """The labels of the session's language."""
+    return labels_for(LANG.value)
+
+
+def quarter(label: str) -> str:
+    """A quarter the French way (``2024T2``) or the English way (``2024Q2``)."""
+    return label.replace("Q", "T") if LANG.value == "fr" else label
+
+
+def kinds() -> tuple[str, ...]:
+    """The kinds of agents in the session's language."""
+    return KINDS[LANG.value]
