@@ -25,7 +25,7 @@ from model import cyber, market
 from model.calendar import DT
 from model.finance import REPAYMENT_QUARTERS
 from model.macro import usage_curve, usage_on_curve
-from model.policy import ELIGIBLE_EMPLOYEES
+from model.policy import ELIGIBLE_EMPLOYEES, RELANCE_LAST_YEAR
 from model.population import REFERENCE_SME_EMPLOYEES
 from model.state import (
     CASH,
@@ -98,7 +98,8 @@ def decision_terms(model) -> tuple:
     _, nest = market.platform_view(model.platforms, p, model.know_how_penalty)
     return (
         p["strategic_horizon_years"], p["myopic_horizon_years"], model.t_years,
-        *usage_curve(p["usage_share_2040"]), model.policy.is_open(), p["subsidy_rate"],
+        *usage_curve(p["usage_share_2040"]), model.policy.is_open(),
+        p["subsidy_rate_relance"] if model.year <= RELANCE_LAST_YEAR else p["subsidy_rate"],
         p["investment_cost_sme"], p["investment_size_exponent"], model.wright_multiplier,
         p["call_project_gain"], p["digital_project_gain"], model.competitor_gain,
         model.competitor_gain_2020, p["digital_productivity_gain"], p["digital_sales_ratio"],

@@ -34,8 +34,13 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "workshop horizon", "run", kind=int),
     # --- policy levers --------------------------------------------------------------------------
     _p("subsidy_rate", 0.20, _SHARE, (0.10, 0.40), "share",
-       "share of a project's capex covered by the relaunch and later digitalisation calls",
+       "share of a project's capex covered by the yearly digitalisation calls after 2022",
        "ev2 2: Industrie du futur 10-20%, up to 40% (2020); 20% max in 2021", "policy", "lever"),
+    # The relaunch is history by the time of the workshop: its rate is a constant, so that a
+    # study of today's levers does not rewrite the 2020-2022 calls the data describe.
+    _p("subsidy_rate_relance", 0.20, _SHARE, (0.10, 0.40), "share",
+       "share of a project's capex covered by the 2020-2022 relaunch calls",
+       "ev2 2: Industrie du futur 10-20%, up to 40% (2020); 20% max in 2021", "policy"),
     _p("subsidy_budget_relance", 40e6, (0.0, 1e9), (25e6, 60e6), "EUR",
        "regional envelope of the 2020-2022 relaunch calls (whole region; 2020 and 2021 waves)",
        "ev2 2: HdF EUR 86.5 m of industry aid to Feb 2021; dr 2.4", "policy", "lever"),
