@@ -5,7 +5,7 @@ A calibration file::
     [calibration]
     name = "servisim-2020-2024"
     model = "servisim"            # or "package.module:function" returning the target outputs
-    targets_file = "../model/targets.csv"  # relative to this file (default: the model's)
+    targets_file = "targets.csv"  # relative to this file (the shipped one: ../model/targets.csv)
     targets = ["jobs_trend", "establishments_trend"]   # ids used in the distance
     budget = 4000                 # simulations in all, every generation included
     population = 400              # particles per generation; the posterior keeps alpha of them
@@ -42,7 +42,6 @@ from typing import Any
 from calibration.targets import Target, load_targets
 from experiments.errors import ArgumentError, UsageError
 from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
-from model.history import TARGETS_FILE
 
 SERVISIM = "servisim"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "calibration.toml"
@@ -172,8 +171,8 @@ def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, wher
     if model != SERVISIM and not _CALLABLE.match(model):
         raise where.fail("calibration", "model", f"{model!r} is not allowed; allowed "
                          "\"servisim\" or \"package.module:function\"")
-    targets_file = _get(cal, "targets_file", (str,), None, where, "a file name")
-    targets_path = (path.parent / targets_file).resolve() if targets_file else TARGETS_FILE
+    targets_file = _get(cal, "targets_file", (str,), "targets.csv", where, "a file name")
+    targets_path = (path.parent / targets_file).resolve()
     targets = load_targets(targets_path)
     default_used = [t.id for t in targets.values() if t.use == "calibrate"]
     used = cal.get("targets", default_used)

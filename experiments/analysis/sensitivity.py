@@ -27,11 +27,14 @@ import pandas as pd
 from experiments.analysis.pawn import ks_by_level as ks_by_level  # re-exported
 from experiments.analysis.pawn import pawn_indices
 from experiments.analysis.pawn import pawn_slices as pawn_slices
+from experiments.analysis.replicates import (  # re-exported: the indices' inputs
+    SCENARIO_SCORE,
+    point_means,
+    run_outcomes,
+    seed_variance,
+)
 from experiments.errors import UsageError
-from model.scenarios import SCORES
 
-SCENARIO_SCORE = "scenario_score"
-"""A numeric outcome made from the run's class: low = -1, trend = 0, high = 1 (``SCORES``)."""
 CONF_LEVEL = 0.95
 SOBOL_RESAMPLES = 100
 MORRIS_RESAMPLES = 100
@@ -70,58 +73,6 @@ class Sensitivity:
 def analysis_seed(spec: dict) -> int:
     """Return a fixed, non-zero bootstrap seed from the batch seed (SALib ignores seed 0)."""
     return int(spec.get("seed") or 0) % (2**31 - 1) or 1
-
-
-def run_outcomes(results: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
-    """Return the outcome values of finished runs, with ``scenario_score`` when asked for.
-
-    Runs whose status is not ``ok`` get NaN outcomes, so they count as missing.
-    """
-    ok = results["status"].eq("ok") if "status" in results else pd.Series(True, results.index)
-    out = pd.DataFrame({"point_id": results["point_id"].to_numpy()}, index=results.index)
-    for name in outcomes:
-        if name == SCENARIO_SCORE:
-            values = results["scenario"].map(SCORES).astype(float)
-        else:
-            values = pd.to_numeric(results[name], errors="coerce").astype(float)
-        out[name] = values.where(ok)
-    return out
-
-
-def point_means(samples: pd.DataFrame, runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
-    """Average outcomes over replicates: one row per design point, in design order.
-
-    Points without a finished run are NaN.
-    """
-    means = runs.groupby("point_id", sort=False)[outcomes].mean()
-    return means.reindex(samples["point_id"].to_numpy()).reset_index(drop=True)
-
-
-def seed_variance(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
-    """Measure how much of each outcome's variance is due to the seed alone.
-
-    ``seed_share`` is the mean within-point variance over the variance of single runs;
-    ``seed_share_of_means`` is what remains in the replicate means that the indices use.
-    Both are NaN when no point has two finished replicates.
-    """
-    rows = []
-    for name in outcomes:
-        values = runs[["point_id", name]].dropna()
-        groups = values.groupby("point_id")[name]
-        counts = groups.count()
-        within = groups.var(ddof=1)[counts >= 2]
-        total = values[name].var(ddof=1)
-        var_means = groups.mean().var(ddof=1)
-        replicates = float(counts.mean()) if len(counts) else 0.0
-        seed_var = float(within.mean()) if len(within) else np.nan
-        share = seed_var / total if total > 0 else np.nan
-        share_means = (seed_var / replicates) / var_means if var_means > 0 else np.nan
-        rows.append({"outcome": name, "runs": int(len(values)), "points": int(len(counts)),
-                     "replicates": replicates, "var_runs": total, "var_seed": seed_var,
-                     "seed_share": min(share, 1.0) if np.isfinite(share) else np.nan,
-                     "seed_share_of_means": (min(share_means, 1.0)
-                                             if np.isfinite(share_means) else np.nan)})
-    return pd.DataFrame(rows)
 
 
 def sobol_layout(spec: dict, n_points: int) -> tuple[int, bool]:

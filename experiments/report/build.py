@@ -56,7 +56,8 @@ def context(batch: Batch, t: Translator) -> dict[str, Any]:
                            "version": _version("servisim") or "?"}
     ctx["region"] = region.region_page(batch, t)
     ctx["first"] = sections.first_page(batch, ok, t)
-    ctx["scenarios"] = sections.scenarios(batch, ok, t)
+    ctx["scenarios"] = sections.scenarios(
+        batch, ok, t, {c: region.class_description(batch, c, t) for c in region.CLASSES})
     ctx["sensitivity"] = sections.sensitivity(batch, t)
     ctx["discovery"] = sections.discovery_details(batch, ok, t)
     ctx["parameters"] = parameter_tables(batch, t)

@@ -220,10 +220,17 @@ def final_values(batch: Batch, ok: pd.DataFrame, names: list[str]) -> pd.DataFra
     return out
 
 
-def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
-    """The three micro-scenarios beside their runs: fan charts, 2040 values, votes."""
-    from experiments.report.region import class_description  # it builds on this module
+def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator,
+              described: dict[str, str]) -> dict[str, Any]:
+    """The three micro-scenarios beside their runs: fan charts, 2040 values, votes.
 
+    Args:
+        batch: the batch.
+        ok: the runs the conclusions use.
+        t: the report's language.
+        described: each class's runs described from their medians.
+
+    """
     band_table = bands(batch)
     classes = classes_of(ok)
     total = int(classes.notna().sum())
@@ -241,7 +248,7 @@ def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
         blocks.append({"klass": klass, "name": t.klass(klass),
                        "title": t(f"scenario.{klass}.title"),
                        "story": t(f"scenario.{klass}.story"),
-                       "model": class_description(batch, klass, t),
+                       "model": described[klass],
                        "share": t("scen.share_line", share=t.pct(len(runs) / total),
                                   count=t.integer(len(runs)), total=t.integer(total))
                        if total else "", "fan": fan, "n": len(runs)})

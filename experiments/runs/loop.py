@@ -19,6 +19,7 @@ from typing import Any
 from experiments.runs.engine_base import Engine
 from experiments.runs.watchdog import timed_out
 from experiments.runs.worker import Chunk, ChunkResult
+from experiments.spec.models import MARKS
 
 CHUNK_SECONDS = 2.0  # aim for chunks of about this much model time
 MAX_CHUNK_RUNS = 1000  # bounds what is in flight: 2 chunks per worker, results held until stored
@@ -176,7 +177,7 @@ class RunLoop:
             row = {"run_id": self.run_ids[i], "point_id": self.points[i],
                    "replicate": self.reps[i], "seed": self.seeds[i],
                    **self.prep.design.points[self.points[i]],
-                   "scenario": None, "status": "failed", "error": error,
+                   **dict.fromkeys(MARKS), "status": "failed", "error": error,
                    "runtime_s": runtime}
             rows.append(row)
         self.writer.rows.extend(rows)

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from experiments.runs import watchdog
-from experiments.spec.experiment import MARKS
-from experiments.spec.models import import_model, search_paths
+from experiments.spec.models import MARKS, import_model, search_paths
 from model.scenarios import SCENARIOS
 
 _CACHE: dict[str, Callable[..., Any]] = {}

@@ -36,7 +36,7 @@ from typing import Any
 
 from experiments.errors import ModelImportError, UsageError
 from experiments.runs.watchdog import DEFAULT_RUN_TIMEOUT
-from experiments.spec.models import import_model, search_paths
+from experiments.spec.models import MARKS, import_model, search_paths
 from experiments.spec.roles import CROSSED_KEYS, PARTS, crossed_settings, part_design, varied_tables
 from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
 from experiments.spec.values import LISTED, varied_values
@@ -46,8 +46,6 @@ EXPERIMENT_KEYS = ("name", "description", "design", "samples", "replicates", "se
                    "model", "outcomes", "preset", "trajectories", "num_levels", "second_order",
                    "run_timeout", *CROSSED_KEYS)
 TABLES = ("experiment", "parameters", *PARTS, "fixed")
-#: What a run says besides its outcomes: its class and its 2020-2024 history check.
-MARKS = ("scenario", "plausible", "implausibility", "history_misses")
 #: Column names of the result table that outcomes and parameters may not take.
 RESERVED = ("run_id", "point_id", "replicate", "seed", *MARKS, "status", "error", "runtime_s",
             "policy_id", "scenario_id")

@@ -30,6 +30,10 @@ from typing import Any
 
 from experiments.errors import ModelImportError
 
+#: What a model may return beside its outcomes: the run's class and its 2020-2024 history
+#: check (:mod:`model.history`); each is a column of the result table.
+MARKS = ("scenario", "plausible", "implausibility", "history_misses")
+
 #: servisim's own top-level packages: usable as models wherever servisim is installed.
 OWN_PACKAGES = ("model", "agents", "experiments", "calibration")
 _SKIP_FINDERS = (importlib.machinery.BuiltinImporter, importlib.machinery.FrozenImporter,

@@ -58,7 +58,8 @@ def test_custom_model_gives_the_known_answer(tmp_path, in_toy_dir):
     merged = results.merge(samples, on="point_id", suffixes=("", "_design"))
     assert (merged["a"] == merged["a_design"]).all()
     assert list(results.columns) == ["run_id", "point_id", "replicate", "seed", "a", "b", "y",
-                                     "z", "scenario", "status", "error", "runtime_s"]
+                                     "z", "scenario", "plausible", "implausibility",
+                                     "history_misses", "status", "error", "runtime_s"]
 
 
 def test_outcomes_are_taken_from_the_first_result_when_not_listed(tmp_path, in_toy_dir):

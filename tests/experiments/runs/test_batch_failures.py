@@ -196,7 +196,9 @@ def test_load_results_of_twenty_thousand_outcomes_takes_seconds(tmp_path):
                "replicate": np.zeros(runs, dtype=np.int64), "seed": np.arange(runs),
                "a": rng.random(runs)}
     columns.update({name: rng.random(runs) for name in outcomes})
-    columns.update({"scenario": ["low"] * runs, "status": ["ok"] * runs,
+    columns.update({"scenario": ["low"] * runs, "plausible": [True] * runs,
+                    "implausibility": np.zeros(runs), "history_misses": [""] * runs,
+                    "status": ["ok"] * runs,
                     "error": pa.nulls(runs, pa.string()), "runtime_s": np.zeros(runs)})
     table = pa.table(columns, schema=results_schema(spec))
     for k, start in enumerate(range(0, runs, 250)):
@@ -205,7 +207,7 @@ def test_load_results_of_twenty_thousand_outcomes_takes_seconds(tmp_path):
     started = time.perf_counter()
     frame = load_results(root)
     seconds = time.perf_counter() - started
-    assert frame.shape == (runs, 20_009)
+    assert frame.shape == (runs, 20_012)
     assert frame["outcome_19999"].tolist() == table["outcome_19999"].to_pylist()
     assert seconds < 20, f"{seconds:.1f} s"
 

@@ -88,7 +88,7 @@ def test_unknown_key(tmp_path, capsys):
 
 def test_unknown_table(tmp_path, capsys):
     _fails(tmp_path, capsys, GOOD + "\n[outputs]\nx = 1\n", "unknown table or key 'outputs'",
-           "allowed tables [experiment], [parameters], [fixed]")
+           "allowed tables [experiment], [parameters], [levers], [uncertainties], [fixed]")
 
 
 def test_unknown_parameter_name(tmp_path, capsys):
