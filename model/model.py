@@ -28,12 +28,12 @@ from model import (
     investment,
     jobs,
     ladder,
+    levers,
     market,
     market_2020,
     platforms,
 )
 from model import indicators as indicator_defs
-from model import levers
 from model.calendar import DT, QUARTERS_PER_YEAR, quarter_label
 from model.macro import DemandIndex, usage_share
 from model.network import AdopterNetwork
