@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.prim import MIN_CLASS_RUNS, in_box, prim_box
+from experiments.analysis.prim import DROP_TOLERANCE, MIN_CLASS_RUNS, in_box, prim_box
 from model.scenarios import SCENARIOS, SCORES
 
 Z95 = 1.959963984540054
@@ -201,11 +201,17 @@ def pair_box(x: pd.DataFrame, y: np.ndarray, min_runs: int = 0) -> dict | None:
             density = np.where(ok, inside / np.maximum(count, 1), -1.0)
             k = int(np.argmax(density))
             if best is None or density[k] > best["density"] + 1e-12:
-                best = {"limits": {a: (edges[a][a0[k]], edges[a][a1[k]]),
-                                   b: (edges[b][b0[k]], edges[b][b1[k]])},
+                best = {"limits": {a: _open(edges[a], a0[k], a1[k]),
+                                   b: _open(edges[b], b0[k], b1[k])},
                         "density": float(density[k]), "coverage": float(inside[k] / y.sum()),
                         "runs": int(count[k])}
     return best
+
+
+def _open(edges: np.ndarray, lo: int, hi: int) -> tuple[float, float]:
+    """A side's limits, unbounded where it reaches the lowest or highest value explored."""
+    return (-math.inf if lo == 0 else float(edges[lo]),
+            math.inf if hi == len(edges) - 1 else float(edges[hi]))
 
 
 def _rectangles(na: int, nb: int) -> tuple[np.ndarray, ...]:
@@ -276,8 +282,21 @@ def _box(x: pd.DataFrame, y: np.ndarray, min_runs: int) -> dict | None:
              "share": total / len(y), "runs": int(in_box(x, limits).sum()), "method": "prim"}
     pair = pair_box(x, y, min_runs)
     if stands_out(pair, found["share"]) and (not limits or pair["density"] > density + 0.05):
-        found.update(pair, method="pair")
+        found.update(_simplest(x, y, pair), method="pair")
     return found
+
+
+def _simplest(x: pd.DataFrame, y: np.ndarray, pair: dict) -> dict:
+    """The pair box, or one of its two sides alone when that side holds the density."""
+    best = pair
+    for name, (lo, hi) in pair["limits"].items():
+        inside = in_box(x, {name: (lo, hi)})
+        density = float(y[inside].mean()) if inside.any() else 0.0
+        if density >= pair["density"] - DROP_TOLERANCE and (
+                best is pair or density > best["density"]):
+            best = {"limits": {name: (lo, hi)}, "density": density,
+                    "coverage": float(y[inside].sum() / y.sum()), "runs": int(inside.sum())}
+    return best
 
 
 def class_medians(kept: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
