@@ -4,7 +4,7 @@ Prints:
 
 * runs per second of the default workshop study (``experiments/studies/workshop.toml``, as it
   is) on the local engine with 2 workers, start-up included: the whole study, or with
-  ``--workshop-samples N`` its first N Sobol base samples (N x 24 runs, the same kind of runs;
+  ``--workshop-samples N`` N of its policies (N x 32 futures x 2 seeds, the same kind of runs;
   target >= 50 runs/s, issue 15);
 * runs per second for ``experiments/studies/quick.toml`` with 1 and 2 workers on the local engine
   and on a Dask LocalCluster (wall time of ``run_batch``, start-up included), and the parallel
@@ -134,7 +134,7 @@ def batch(experiment: Path, engine: str, workers: int, repeat: int,
 
 
 def workshop(samples: int | None, scratch: Path) -> None:
-    """Run the workshop study (or its first ``samples`` base samples) on 2 local workers."""
+    """Run the workshop study (or ``samples`` of its policies) on 2 local workers."""
     import re
 
     from experiments import run_batch
@@ -142,14 +142,14 @@ def workshop(samples: int | None, scratch: Path) -> None:
     study = WORKSHOP
     if samples:
         study = scratch / "workshop.toml"
-        study.write_text(re.sub(r"(?m)^samples = \d+", f"samples = {samples}",
+        study.write_text(re.sub(r"(?m)^policies = \d+", f"policies = {samples}",
                                 WORKSHOP.read_text()))
     out = scratch / "workshop-out"
     start = time.perf_counter()
     summary = run_batch(study, out, engine="local", workers=2, progress="none")
     wall = time.perf_counter() - start
     shutil.rmtree(out)
-    print(f"workshop study{f' (first {samples} base samples)' if samples else ''}: "
+    print(f"workshop study{f' ({samples} policies)' if samples else ''}: "
           f"{summary.n_new} runs ({summary.n_failed} failed) on 2 local workers in {wall:.1f} s: "
           f"{summary.n_new / wall:.1f} runs/s, start-up included (target >= 50)")
 
@@ -208,7 +208,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--workshop-samples", type=int, default=None,
-                        help="run only the first N Sobol base samples of the workshop study")
+                        help="run only N policies of the workshop study (x 32 futures x 2)")
     parser.add_argument("--workshop-only", action="store_true",
                         help="measure the workshop study and stop")
     args = parser.parse_args()

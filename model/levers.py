@@ -20,6 +20,35 @@ LIVE_LEVERS = ("subsidy_rate", "subsidy_budget_relance", "subsidy_budget_after",
                "support_conversion_rate", "secure_framework", "cluster_imitation_multiplier")
 
 
+def hold(model: Any) -> dict[str, Any]:
+    """Keep the live levers at their registry defaults until ``lever_start_year``.
+
+    A study of what the region can do from a given year varies the levers from that year on:
+    before it, the region's actual policy (the registry defaults, which the 2020-2024 data
+    describe) holds, so a run's history is not rewritten by a lever set today.
+
+    Returns:
+        The held levers' requested values, released by :func:`release` (empty when the levers
+        act from the first year).
+
+    """
+    p = model.p
+    if p["lever_start_year"] <= p["start_year"]:
+        return {}
+    held = {n: p[n] for n in LIVE_LEVERS if p[n] != REGISTRY[n].default}
+    for name in held:
+        set_lever(model, name, REGISTRY[name].default)
+    return held
+
+
+def release(model: Any) -> None:
+    """Set the held levers to their requested values once ``lever_start_year`` has come."""
+    if model.held_levers and model.year >= model.p["lever_start_year"]:
+        for name, value in model.held_levers.items():
+            set_lever(model, name, value)
+        model.held_levers = {}
+
+
 def is_live(name: str) -> bool:
     """Whether changing ``name`` during a run takes effect at the next quarter."""
     return name in LIVE_LEVERS

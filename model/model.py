@@ -28,6 +28,7 @@ from model import (
     investment,
     jobs,
     ladder,
+    levers,
     market,
     market_2020,
     platforms,
@@ -142,6 +143,7 @@ class ServitizationModel(mesa.Model):
                                       cyber.yearly_hazard(p["attack_prob_sme"]))
         self.exit_hazard = np.where(large, p["exit_hazard_large"], p["exit_hazard_sme"])
         self.imitation = np.where(self.firms.cluster, p["cluster_imitation_multiplier"], 1.0)
+        self.held_levers = levers.hold(self)  # a study of today's levers keeps 2020-24 as it was
         self._start_economy(n0)
         if not headless:
             self._create_firm_agents(np.arange(n0))
@@ -230,6 +232,7 @@ class ServitizationModel(mesa.Model):
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
         """Advance one quarter, in the order of docs/model.md."""
+        levers.release(self)
         p, f, rng = self.p, self.firms, self.rng
         year, qy = self.year, self.quarter % QUARTERS_PER_YEAR
         n = f.n

@@ -258,7 +258,10 @@ def _pair_boxes(x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
                                         overall=share)}
         summary = pd.concat([summary, pd.DataFrame([row])], ignore_index=True)
         limits = pd.DataFrame([{"scenario": scenario, "box": number, "parameter": n,
-                                "low": lo, "high": hi, "restricted": "both",
+                                "low": lo if np.isfinite(lo) else float(x[n].min()),
+                                "high": hi if np.isfinite(hi) else float(x[n].max()),
+                                "restricted": ("both" if np.isfinite(lo) and np.isfinite(hi)
+                                               else "low" if np.isfinite(lo) else "high"),
                                 "coverage": found["coverage"], "density": found["density"]}
                                for n, (lo, hi) in found["limits"].items()])
         boxes = pd.concat([boxes, limits], ignore_index=True)[BOX_COLUMNS]

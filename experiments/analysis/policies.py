@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.prim import MIN_CLASS_RUNS, in_box, prim_box
+from experiments.analysis.prim import DROP_TOLERANCE, MIN_CLASS_RUNS, in_box, prim_box
 from model.scenarios import SCENARIOS, SCORES
 
 Z95 = 1.959963984540054
@@ -37,6 +37,9 @@ STANDS_OUT = 2.0
 EDGES = np.linspace(0, 1, 11)
 #: The best policies whose failures PRIM explains: this share of the policies, at least one.
 TOP_POLICIES = 0.25
+#: A box over the levers holds at least this many policies' runs (over the uncertainties, this
+#: many futures'): a box around one policy or one future only restates the table.
+MIN_BOX_UNITS = 3
 
 
 def wilson(successes: int, n: int) -> tuple[float, float]:
@@ -161,22 +164,22 @@ def variance_shares(samples: pd.DataFrame, kept: pd.DataFrame,
                                        "runs"])
 
 
-def pair_box(x: pd.DataFrame, y: np.ndarray) -> dict | None:
+def pair_box(x: pd.DataFrame, y: np.ndarray, min_runs: int = 0) -> dict | None:
     """The densest box on two parameters (decile edges) holding enough runs, if any.
 
     Every rectangle of deciles on every pair of parameters is counted with 2-D prefix sums.
 
     Returns:
         ``{"limits": {name: (low, high)}, "density", "coverage", "runs"}`` of the densest box
-        with at least :data:`MIN_BOX_RUNS` runs and :data:`MIN_BOX_MASS` of all runs, or
-        ``None`` when there are fewer than two parameters or no such box.
+        with at least :data:`MIN_BOX_RUNS` runs, :data:`MIN_BOX_MASS` of all runs and
+        ``min_runs``, or ``None`` when there are fewer than two parameters or no such box.
 
     """
     y = np.asarray(y, dtype=bool)
     names = [n for n in x if x[n].nunique() > 1]
     if len(names) < 2 or not y.any():
         return None
-    need = max(MIN_BOX_RUNS, math.ceil(MIN_BOX_MASS * len(y)))
+    need = max(MIN_BOX_RUNS, math.ceil(MIN_BOX_MASS * len(y)), min_runs)
     edges = {n: np.unique(np.quantile(x[n].to_numpy(float), EDGES)) for n in names}
     bins = {n: np.clip(np.searchsorted(edges[n], x[n].to_numpy(float), side="right") - 1,
                        0, len(edges[n]) - 2) for n in names}
@@ -198,11 +201,17 @@ def pair_box(x: pd.DataFrame, y: np.ndarray) -> dict | None:
             density = np.where(ok, inside / np.maximum(count, 1), -1.0)
             k = int(np.argmax(density))
             if best is None or density[k] > best["density"] + 1e-12:
-                best = {"limits": {a: (edges[a][a0[k]], edges[a][a1[k]]),
-                                   b: (edges[b][b0[k]], edges[b][b1[k]])},
+                best = {"limits": {a: _open(edges[a], a0[k], a1[k]),
+                                   b: _open(edges[b], b0[k], b1[k])},
                         "density": float(density[k]), "coverage": float(inside[k] / y.sum()),
                         "runs": int(count[k])}
     return best
+
+
+def _open(edges: np.ndarray, lo: int, hi: int) -> tuple[float, float]:
+    """A side's limits, unbounded where it reaches the lowest or highest value explored."""
+    return (-math.inf if lo == 0 else float(edges[lo]),
+            math.inf if hi == len(edges) - 1 else float(edges[hi]))
 
 
 def _rectangles(na: int, nb: int) -> tuple[np.ndarray, ...]:
@@ -230,7 +239,8 @@ def lever_box(samples: pd.DataFrame, kept: pd.DataFrame, levers: list[str],
     """
     runs = _with_design(samples, kept[kept["scenario"].isin(SCENARIOS)])
     x = samples.set_index("point_id").loc[runs["point_id"], levers].reset_index(drop=True)
-    return _box(x, runs["scenario"].eq(klass).to_numpy())
+    per_policy = float(runs.groupby("policy_id").size().median()) if len(runs) else 0.0
+    return _box(x, runs["scenario"].eq(klass).to_numpy(), math.ceil(MIN_BOX_UNITS * per_policy))
 
 
 def breaking_box(samples: pd.DataFrame, kept: pd.DataFrame, policies: pd.DataFrame,
@@ -249,24 +259,44 @@ def breaking_box(samples: pd.DataFrame, kept: pd.DataFrame, policies: pd.DataFra
     runs = _with_design(samples, kept[kept["scenario"].isin(SCENARIOS)])
     runs = runs[runs["policy_id"].isin(top)]
     x = samples.set_index("point_id").loc[runs["point_id"], uncertainties]
-    found = _box(x.reset_index(drop=True), runs["scenario"].ne("high").to_numpy())
+    per_future = float(runs.groupby("scenario_id").size().median()) if len(runs) else 0.0
+    found = _box(x.reset_index(drop=True), runs["scenario"].ne("high").to_numpy(),
+                 math.ceil(MIN_BOX_UNITS * per_future))
     if found is not None:
         found["policies"] = top
     return found
 
 
-def _box(x: pd.DataFrame, y: np.ndarray) -> dict | None:
-    """PRIM's box for ``y``, or the two-parameter search's when it is denser."""
+def _box(x: pd.DataFrame, y: np.ndarray, min_runs: int) -> dict | None:
+    """PRIM's box for ``y``, or the two-parameter search's when it is denser.
+
+    Either box must hold ``min_runs`` runs; a smaller PRIM box counts as no box.
+    """
     total = int(y.sum())
     if total < MIN_CLASS_RUNS or total == len(y):
         return None
     limits, coverage, density = prim_box(x, y, total)
+    if limits and in_box(x, limits).sum() < min_runs:
+        limits, coverage, density = {}, 1.0, total / len(y)
     found = {"limits": limits, "density": density, "coverage": coverage,
              "share": total / len(y), "runs": int(in_box(x, limits).sum()), "method": "prim"}
-    pair = pair_box(x, y)
+    pair = pair_box(x, y, min_runs)
     if stands_out(pair, found["share"]) and (not limits or pair["density"] > density + 0.05):
-        found.update(pair, method="pair")
+        found.update(_simplest(x, y, pair), method="pair")
     return found
+
+
+def _simplest(x: pd.DataFrame, y: np.ndarray, pair: dict) -> dict:
+    """The pair box, or one of its two sides alone when that side holds the density."""
+    best = pair
+    for name, (lo, hi) in pair["limits"].items():
+        inside = in_box(x, {name: (lo, hi)})
+        density = float(y[inside].mean()) if inside.any() else 0.0
+        if density >= pair["density"] - DROP_TOLERANCE and (
+                best is pair or density > best["density"]):
+            best = {"limits": {name: (lo, hi)}, "density": density,
+                    "coverage": float(y[inside].sum() / y.sum()), "runs": int(inside.sum())}
+    return best
 
 
 def class_medians(kept: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:

@@ -45,3 +45,27 @@ def test_history_gives_every_summary_after_twenty_quarters():
     values = history.summaries()
     assert set(values) == set(SUMMARIES)
     assert 0.85 < values["service_capture_2020"] < 1.0
+
+
+def _trajectory(**params):
+    model = ServitizationModel(rng=5, headless=True, population_scale=0.05, **params)
+    model.run()
+    return model.trajectory().drop(columns="quarter")
+
+
+def test_levers_held_until_their_start_year_leave_2020_2024_as_the_data_describe():
+    today = {"secure_framework": 0.6, "subsidy_budget_after": 40e6, "subsidy_rate": 0.4}
+    default = _trajectory()
+    later = _trajectory(lever_start_year=2025, **today)
+    assert default.iloc[: 4 * 5 + 1].equals(later.iloc[: 4 * 5 + 1])  # 2019Q4 .. 2024Q4
+    assert not default.equals(later)
+
+
+def test_held_levers_take_their_values_in_their_start_year():
+    model = ServitizationModel(rng=1, headless=True, population_scale=0.05,
+                               lever_start_year=2025, secure_framework=0.5)
+    assert model.p["secure_framework"] != 0.5
+    while model.year < 2025:
+        model.step()
+    model.step()
+    assert model.p["secure_framework"] == 0.5 and not model.held_levers

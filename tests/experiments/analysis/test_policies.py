@@ -155,6 +155,13 @@ def test_every_number_of_the_answer_is_recomputed_from_the_stored_runs(crossed):
     assert f"Under the best policy, high has a chance of {stated}" in text
     left = int(results["plausible"].eq(False).sum())
     assert f"{left:,} of {len(results):,} runs" in text
+    worst = order.index[-1]
+    n = int(by_policy.size()[worst])
+    lo, hi = wilson(int(round(p_high[worst] * n)), n)
+    assert (f"under the worst, {round(100 * p_high[worst])}% ({round(100 * lo)}% to "
+            f"{round(100 * hi)}%)") in text
+    share = kept["scenario"].eq("high").mean()
+    assert f"reach the high scenario, against {round(100 * share)}% over all policies" in text
 
 
 def test_the_two_parameter_search_finds_a_corner_twice_as_dense_as_the_class():
