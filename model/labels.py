@@ -138,6 +138,15 @@ class Labels:
             return entry["fr_meaning"]
         return english
 
+    def param_source(self, name: str) -> str:
+        """Where a parameter's value comes from, in this language (``—`` when unknown).
+
+        The registry's ``source`` cites design notes by section; the labels cite the
+        publications themselves, or say the value is an assumption.
+        """
+        entry = self.labels["parameter"].get(name) or {}
+        return entry.get(f"source_{self.lang}") or "—"
+
     def indicator(self, name: str) -> str:
         """The short label of an indicator or outcome (its name when unknown)."""
         return self._word("indicator", name)

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis.discovery import CLASSES, classified_runs, discover, parameter_ranges
+from experiments.analysis.notes import Note, merge_notes, record
 from experiments.analysis.policies import kept_runs, policy_analysis
 from experiments.analysis.sensitivity import (
     INDEX_COLUMNS,
@@ -101,10 +102,9 @@ def batch_notes(spec: dict, results: pd.DataFrame) -> list[str]:
     failed = int(results["status"].ne("ok").sum())
     notes = []
     if len(results) < planned:
-        notes.append(f"the batch is partly finished: {len(results)} of {planned} runs done; "
-                     "this analysis uses the finished runs only")
+        notes.append(Note("batch_partial", done=len(results), planned=planned))
     if failed:
-        notes.append(f"{failed} of {len(results)} finished runs failed and are left out")
+        notes.append(Note("batch_failed", failed=failed, finished=len(results)))
     return notes
 
 
@@ -147,19 +147,19 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
         tables.update(sens.tables)
         notes += [("sensitivity", n) for n in merge_notes(sens.notes, chosen)]
     else:
-        notes.append(("sensitivity", "the batch has no numeric outcome: no sensitivity index"))
+        notes.append(("sensitivity", Note("no_numeric_outcome")))
     policy_tables, plausibility = policy_analysis(spec, samples, results, chosen)
     tables.update(policy_tables)
     if plausibility["left_out"]:
-        notes.append(("history", f"{plausibility['left_out']} of {plausibility['checked']} runs "
-                      "contradict the region's 2020-2024 data and are left out of the classes, "
-                      "the boxes and the policies"))
+        notes.append(("history", Note("history_left_out", left_out=plausibility["left_out"],
+                                      checked=plausibility["checked"])))
     found = discover(spec, samples, pd.concat([kept_runs(results)[0],
                                                results[results["status"].ne("ok")]]))
     notes += [("discovery", n) for n in found.notes]
     tables.update({"scenario_shares": found.shares, "discovery": found.boxes,
                    "discovery_boxes": found.summary, "discovery_tree": found.tree})
-    tables["notes"] = pd.DataFrame(notes, columns=["topic", "note"])
+    tables["notes"] = pd.DataFrame([(topic, note, record(note)["key"]) for topic, note in notes],
+                                   columns=["topic", "note", "key"])
 
     order = ranking(sens) if sens else []
     top = {o: ranking(sens, o)[:5] for o in chosen} if sens else {}
@@ -175,7 +175,8 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
         "precision": top_precision(tables.get("sobol")) if sens else None,
         "tree_accuracy": None if pd.isna(found.tree_accuracy) else found.tree_accuracy,
         "plausibility": plausibility,
-        "notes": [n for _, n in notes],
+        "notes": [str(n) for _, n in notes],
+        "note_records": [record(n) for _, n in notes],
         "tables": sorted(k for k, v in tables.items() if v is not None),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -305,29 +306,6 @@ def discovery_markdown(found, spec: dict) -> str:
         lines += [f"- {s}" for s in found.tree["sentence"]]
         lines.append("")
     return "\n".join(lines)
-
-
-def merge_notes(notes: list[str], outcomes: list[str]) -> list[str]:
-    """Say once what holds for several outcomes: ``"a, b: text"`` or ``"every outcome: text"``.
-
-    Notes that start with ``"<outcome>: "`` and have the same text are merged, in order.
-    """
-    merged: dict[str, list[str]] = {}
-    for note in notes:
-        name, sep, text = note.partition(": ")
-        if sep and name in outcomes:
-            merged.setdefault(text, []).append(name)
-        else:
-            merged.setdefault(note, [])
-    out = []
-    for text, names in merged.items():
-        if not names:
-            out.append(text)
-        elif len(names) == len(outcomes) > 1:
-            out.append(f"every outcome: {text}")
-        else:
-            out.append(f"{', '.join(names)}: {text}")
-    return out
 
 
 def ranking(result: Sensitivity, outcome: str | None = None) -> list[str]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from experiments.analysis.notes import Note
 from experiments.analysis.prim import MAX_DIMS, MIN_CLASS_RUNS, in_box, prim_box
 from model.scenarios import SCENARIOS as CLASSES
 
@@ -328,14 +329,13 @@ def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
     empty = Discovery(pd.DataFrame(), pd.DataFrame(columns=BOX_COLUMNS),
                       pd.DataFrame(columns=SUMMARY_COLUMNS), pd.DataFrame())
     if classes.empty:
-        empty.notes.append("no finished run has a scenario class (low, trend or high): "
-                           "no scenario discovery")
+        empty.notes.append(Note("no_classes"))
         return empty
     shares = scenario_shares(x, classes, ranges)
     varied = [n for n in x if x[n].nunique() > 1]
     if not varied:
         empty.shares = shares
-        empty.notes.append("no parameter varies between the runs: no scenario discovery")
+        empty.notes.append(Note("nothing_varies"))
         return empty
     x = x[varied]
     boxes, summary, members = find_boxes(x, classes, ranges, max_boxes, max_dims)
@@ -348,5 +348,5 @@ def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
             summary.loc[i, "tree_agreement"] = float(predicted[mask].eq(row["scenario"]).mean())
     notes = []
     if len(classes) < 100:
-        notes.append(f"only {len(classes)} classified runs: boxes are rough")
+        notes.append(Note("few_classified", n=len(classes)))
     return Discovery(shares, boxes, summary, leaves, accuracy, notes)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from experiments.analysis.notes import Note
 from experiments.analysis.pawn import ks_by_level as ks_by_level  # re-exported
 from experiments.analysis.pawn import pawn_indices
 from experiments.analysis.pawn import pawn_slices as pawn_slices
@@ -153,16 +154,14 @@ def sobol_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
         y = means[name].to_numpy()
         keep = complete_rows(y, block)
         if not keep.all():
-            result.notes.append(
-                f"{name}: dropped {int((~keep).sum())} of {n_base} Sobol base rows "
-                f"({int((~keep).sum()) * block} design points) that have a failed or unfinished "
-                "run; indices use the complete rows")
+            result.notes.append(Note("sobol_dropped", (name,), dropped=int((~keep).sum()),
+                                     rows=n_base, points=int((~keep).sum()) * block))
         rows = y.reshape(-1, block)[keep]
         if len(rows) < 2:
-            result.notes.append(f"{name}: fewer than 2 complete Sobol base rows, no index")
+            result.notes.append(Note("sobol_too_few", (name,)))
             continue
         if np.ptp(rows) == 0:
-            result.notes.append(f"{name}: the same value at every point, no index")
+            result.notes.append(Note("constant", (name,)))
             continue
         steps = []  # the first 2^k base rows, then all: the last step is the result
         for size in growing_sizes(len(rows)):
@@ -220,11 +219,11 @@ def morris_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
         y = means[name].to_numpy()
         keep = complete_rows(y, block)
         if not keep.all():
-            result.notes.append(f"{name}: dropped {int((~keep).sum())} of {len(keep)} Morris "
-                                "trajectories that have a failed or unfinished run")
+            result.notes.append(Note("morris_dropped", (name,), dropped=int((~keep).sum()),
+                                     total=len(keep)))
         ys, xs = y.reshape(-1, block)[keep], x[keep]
         if len(ys) < 2:
-            result.notes.append(f"{name}: fewer than 2 complete Morris trajectories, no index")
+            result.notes.append(Note("morris_too_few", (name,)))
             continue
         table = once(xs, ys, name)
         table["trajectories"] = len(ys)
@@ -260,11 +259,11 @@ def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
         y = means[name].to_numpy()
         keep = np.isfinite(y)
         if not keep.all():
-            result.notes.append(f"{name}: {int((~keep).sum())} of {len(y)} points have no "
-                                "finished run and are left out")
+            result.notes.append(Note("pawn_missing", (name,), missing=int((~keep).sum()),
+                                     total=len(y)))
         xs, ys = x[keep], y[keep]
         if len(ys) < 10 or np.ptp(ys) == 0:
-            result.notes.append(f"{name}: fewer than 10 points or a constant outcome, no index")
+            result.notes.append(Note("pawn_too_few", (name,)))
             continue
         table = pawn_indices(problem, xs, ys, seed)
         table.insert(0, "outcome", name)
@@ -299,15 +298,13 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         # A crossed design's answer is in its variance shares and policy table; PAWN ranks the
         # parameters on the class only (on every outcome it would take minutes).
         result = pawn_analysis(spec, samples, runs, [SCENARIO_SCORE])
-        result.notes.append("crossed design: PAWN indices on the scenario score only; the "
-                            "variance shares (policies, futures, seeds) cover every outcome")
+        result.notes.append(Note("crossed_pawn"))
     else:
         result = pawn_analysis(spec, samples, runs, outcomes)
     noise = seed_variance(runs, outcomes)
     result.tables["seed_variance"] = noise
     if noise["var_seed"].isna().all():
-        result.notes.append("one finished replicate per point: the seed's share of the variance "
-                            "cannot be separated from the parameters'")
+        result.notes.append(Note("one_replicate"))
     table = result.tables.get(result.method)
     if table is not None and not table.empty:
         share = noise.set_index("outcome")["seed_share_of_means"]

@@ -22,13 +22,16 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.analysis.notes import EVERY
 from experiments.analysis.policies import kept_runs
 from experiments.errors import ArgumentError
 from experiments.report import region, sections
 from experiments.report.batch import Batch, load_batch
 from experiments.report.i18n import LANGS, Translator
+from experiments.spec.description import description_in
 from experiments.store import Store
 from model.scenarios import SCENARIO_COLOURS
+from model.scenarios import SCENARIOS as CLASSES
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -50,7 +53,7 @@ def context(batch: Batch, t: Translator) -> dict[str, Any]:
     ctx: dict[str, Any] = {"t": t, "lang": t.lang, "servisim": batch.is_servisim,
                            "colours": SCENARIO_COLOURS,
                            "name": batch.spec.get("name", ""),
-                           "description": batch.spec.get("description") or "",
+                           "description": description_in(batch.spec.get("description"), t.lang),
                            "n_runs": len(batch.results), "n_ok": len(ok),
                            "generated": t.date(datetime.now(UTC).isoformat(timespec="minutes")),
                            "version": _version("servisim") or "?"}
@@ -66,38 +69,49 @@ def context(batch: Batch, t: Translator) -> dict[str, Any]:
 
 
 def facts(batch: Batch, t: Translator) -> dict[str, Any]:
-    """The experiment's facts: design, runs, seeds, failures, versions, dates, run time."""
+    """The experiment's facts: design, runs, seeds, failures, versions, dates, run time.
+
+    Each row is ``{"label", "items", "lang"}``: ``items`` are ``(text, code)`` pairs, the code
+    name (a file, an outcome's column) shown as code beside its label; ``lang`` marks a text
+    in another language than the report's (a description given in one language only).
+    """
     spec, results = batch.spec, batch.results
     failed = results[results["status"].ne("ok")]
     runtime = float(pd.to_numeric(results.get("runtime_s"), errors="coerce").sum())
     last = Store(batch.root).last_written()
     design = spec.get("design", "?")
+    text, text_lang = description_in(spec.get("description"), t.lang)
+    preset = spec.get("preset")
     rows = [
-        (t("facts.name"), spec.get("name", "")),
-        (t("facts.description"), spec.get("description") or "—"),
-        (t("facts.file"), spec.get("experiment_file") or "—"),
-        (t("facts.model"), spec.get("model", "servisim")),
-        (t("facts.design"), t(f"design.{design}") if f"design.{design}" in t.text else design),
-        (t("facts.samples"), "—" if spec.get("samples") is None else t.integer(spec["samples"])),
-        (t("facts.points"), t.integer(spec.get("n_points") or 0)),
-        (t("facts.replicates"), t.integer(spec.get("replicates") or 1)),
-        (t("facts.seed"), str(spec.get("seed", "—"))),
-        (t("facts.seeds"), t("facts.seeds_text")),
+        _row(t("facts.name"), spec.get("name", "")),
+        _row(t("facts.description"), text or "—", lang=text_lang),
+        _row(t("facts.file"), code=spec.get("experiment_file")),
+        _row(t("facts.model"), code=spec.get("model", "servisim")),
+        _row(t("facts.design"), t(f"design.{design}")) if f"design.{design}" in t.text
+        else _row(t("facts.design"), code=design),
+        _row(t("facts.samples"), "—" if spec.get("samples") is None
+             else t.integer(spec["samples"])),
+        _row(t("facts.points"), t.integer(spec.get("n_points") or 0)),
+        _row(t("facts.replicates"), t.integer(spec.get("replicates") or 1)),
+        _row(t("facts.seed"), str(spec.get("seed", "—"))),
+        _row(t("facts.seeds"), t("facts.seeds_text")),
     ]
     if batch.is_servisim:
-        rows += [(t("facts.scale"), t.sig(spec.get("scale") or 0)),
-                 (t("facts.preset"), spec.get("preset") or t("word.none"))]
+        rows += [_row(t("facts.scale"), t.sig(spec.get("scale") or 0)),
+                 _row(t("facts.preset"), t.klass(preset) if preset in CLASSES
+                      else "" if preset else t("word.none"), code=preset)]
+    outcomes = [(t.indicator(o) if t.indicator(o) != o else "", o)
+                for o in spec.get("outcomes") or []]
     rows += [
-        (t("facts.outcomes"), "; ".join(f"{t.indicator(o)} ({o})" if t.indicator(o) != o
-                                        else o for o in spec.get("outcomes") or [])),
-        (t("facts.runs"), t("facts.runs_text", planned=t.integer(spec.get("n_runs") or 0),
-                            done=t.integer(len(results)), failed=t.integer(len(failed)))),
-        (t("facts.compute"), t("facts.compute_text", total=t.duration(runtime),
-                               mean=t.duration(runtime / max(len(results), 1)))),
-        (t("facts.started"), t.date(spec.get("created"))),
-        (t("facts.last_run"), t.date(last)),
-        (t("facts.analysed"), t.date(batch.summary.get("created"))),
-        (t("facts.fingerprint"), spec.get("fingerprint") or "—"),
+        {"label": t("facts.outcomes"), "items": outcomes or [("—", None)], "lang": None},
+        _row(t("facts.runs"), t("facts.runs_text", planned=t.integer(spec.get("n_runs") or 0),
+                                done=t.integer(len(results)), failed=t.integer(len(failed)))),
+        _row(t("facts.compute"), t("facts.compute_text", total=t.duration(runtime),
+                                   mean=t.duration(runtime / max(len(results), 1)))),
+        _row(t("facts.started"), t.date(spec.get("created"))),
+        _row(t("facts.last_run"), t.date(last)),
+        _row(t("facts.analysed"), t.date(batch.summary.get("created"))),
+        _row(t("facts.fingerprint"), code=spec.get("fingerprint")),
     ]
     versions = {"servisim": spec.get("servisim_version")} | (spec.get("versions") or {})
     versions_text = ", ".join(f"{k} {v}" for k, v in versions.items() if v)
@@ -105,12 +119,45 @@ def facts(batch: Batch, t: Translator) -> dict[str, Any]:
         f"{p} {_version(p)}" for p in ("matplotlib", "jinja2") if _version(p))
     errors = [(r.run_id, str(r.error).strip().splitlines()[-1][:300] if r.error else "—")
               for r in failed.head(10).itertuples()]
-    notes = [str(n) for n in batch.summary.get("notes") or []]
     folder = shown_folder(batch.root)
     return {"rows": rows, "versions": versions_text, "report_versions": here,
-            "errors": errors, "n_failed": len(failed), "notes": notes,
+            "errors": errors, "n_failed": len(failed), "notes": analysis_notes(batch, t),
             "source": batch.source, "folder": folder,
             "file": spec.get("experiment_file") or "experiment.toml"}
+
+
+def _row(label: str, text: str = "", code: str | None = None,
+         lang: str | None = None) -> dict[str, Any]:
+    """One fact: a text, a code name, or both (``—`` when neither)."""
+    return {"label": label, "items": [(text, code or None)] if text or code else [("—", None)],
+            "lang": lang}
+
+
+def analysis_notes(batch: Batch, t: Translator) -> list[tuple[str, str]]:
+    """The analysis's notes in the report's language, as ``(text, language)``.
+
+    An analysis made before the notes had keys has only their English sentences: they are
+    shown as they are, marked as English.
+    """
+    records = batch.summary.get("note_records")
+    if records is None:
+        return [(str(n), "en") for n in batch.summary.get("notes") or []]
+    out = []
+    for note in records:
+        key = f"note.{note.get('key')}"
+        if key not in t.text:
+            out.append((str(note.get("text", "")), "en"))
+            continue
+        values = {k: t.integer(v) if isinstance(v, int | float) else str(v)
+                  for k, v in (note.get("values") or {}).items()}
+        text = t(key, **values)
+        outcomes = list(note.get("outcomes") or [])
+        if outcomes:
+            about = t("note.every_outcome") if outcomes == list(EVERY) else \
+                t.join([t.indicator(o) for o in outcomes])
+            text = t("note.about", outcomes=about, text=text)
+        out.append((text[:1].upper() + text[1:], t.lang))
+    return out
 
 
 def _short(value: Any, unit: str | None, t: Translator) -> str:
@@ -134,14 +181,14 @@ def parameter_tables(batch: Batch, t: Translator) -> dict[str, Any]:
         varied.append({"name": name, "label": t.param_label(name),
                        "meaning": t.param_meaning(name, prm.meaning) if prm else "—",
                        "range": explored, "unit": t.unit(unit) or "—",
-                       "source": prm.source if prm else "—"})
+                       "source": t.param_source(name)})
     fixed = []
     for name, value in (spec.get("fixed") or {}).items():
         prm = reg.get(name)
         unit = prm.unit if prm else None
         fixed.append({"name": name, "label": t.param_label(name),
                       "meaning": t.param_meaning(name, prm.meaning) if prm else "—",
-                      "value": t.value(value, unit), "source": prm.source if prm else "—"})
+                      "value": t.value(value, unit), "source": t.param_source(name)})
     return {"varied": varied, "fixed": fixed}
 
 

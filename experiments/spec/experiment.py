@@ -36,6 +36,7 @@ from typing import Any
 
 from experiments.errors import ModelImportError, UsageError
 from experiments.runs.watchdog import DEFAULT_RUN_TIMEOUT
+from experiments.spec.description import read_description
 from experiments.spec.models import MARKS, import_model, search_paths
 from experiments.spec.roles import CROSSED_KEYS, PARTS, crossed_settings, part_design, varied_tables
 from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
@@ -80,7 +81,7 @@ class ExperimentSpec:
         num_levels: Morris grid levels.
         second_order: Sobol design with the rows for second-order indices (S2).
         trajectories: whether quarterly trajectories are stored.
-        description: free text.
+        description: free text by language (``{"en": ...}``; see ``spec.description``).
         run_timeout: seconds a run may take before it is stopped and stored as failed (not
             part of the experiment's identity: a resume may use another limit).
 
@@ -103,7 +104,7 @@ class ExperimentSpec:
     num_levels: int = 4
     second_order: bool = True
     trajectories: bool = False
-    description: str = ""
+    description: dict[str, str] = field(default_factory=dict)
     run_timeout: float = DEFAULT_RUN_TIMEOUT
     lines: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
     groups: dict[str, str] = field(default_factory=dict)
@@ -231,7 +232,6 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
     run_timeout = _get(exp, "run_timeout", (int, float), DEFAULT_RUN_TIMEOUT, where,
                        "a number of seconds > 0")
     _check_positive(run_timeout, where)
-    description = _get(exp, "description", (str,), "", where, "a string")
     model = _get(exp, "model", (str,), SERVISIM, where, "a string")
     if model != SERVISIM:
         _check_callable(model, path, where)
@@ -241,7 +241,7 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
         replicates=replicates, seed=seed, scale=None, model=model, outcomes=None, preset=None,
         parameters={}, kinds={}, fixed={}, num_levels=num_levels, second_order=second_order,
         trajectories=trajectories, run_timeout=float(run_timeout),
-        description=description, lines=where.lines, groups=groups,
+        description=read_description(exp, where), lines=where.lines, groups=groups,
         crossed=crossed if design == "crossed" else {})
     if model == SERVISIM:
         _servisim_parts(spec, exp, varied, fixed, where)
