@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from model.parameters import REGISTRY, ParameterError
+from model.parameters import ParameterError, registry
 
 #: Levers that take effect at the next quarter (the others need a new run).
 LIVE_LEVERS = ("subsidy_rate", "subsidy_budget_relance", "subsidy_budget_after",
@@ -35,9 +35,10 @@ def hold(model: Any) -> dict[str, Any]:
     p = model.p
     if p["lever_start_year"] <= p["start_year"]:
         return {}
-    held = {n: p[n] for n in LIVE_LEVERS if p[n] != REGISTRY[n].default}
+    known = registry()  # read when a model is built, never at import
+    held = {n: p[n] for n in LIVE_LEVERS if p[n] != known[n].default}
     for name in held:
-        set_lever(model, name, REGISTRY[name].default)
+        set_lever(model, name, known[name].default)
     return held
 
 
@@ -72,7 +73,7 @@ def set_lever(model: Any, name: str, value: Any) -> Any:
     if name not in LIVE_LEVERS:
         raise ParameterError(name, "changes only with a new run (Reset); levers changed "
                                    f"during a run: {', '.join(LIVE_LEVERS)}")
-    value = REGISTRY[name].coerce(value)
+    value = registry()[name].coerce(value)
     model.p[name] = value
     scale = model.p["population_scale"]
     if name == "subsidy_budget_relance":
