@@ -79,9 +79,9 @@ class Panel:
             self.employees[y, :n] = f.employees[:n]
 
 
-def run_panel(model: Any) -> Panel:
-    """Run a fresh model to its end, recording the yearly panel."""
-    panel = Panel(model)
+def run_panel(model: Any, kind: type[Panel] | None = None) -> Panel:
+    """Run a fresh model to its end, recording the yearly panel (of ``kind``, a Panel)."""
+    panel = (kind or Panel)(model)
     quarter = 0
     while model.running:
         model.step()

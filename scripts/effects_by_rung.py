@@ -44,12 +44,7 @@ def main() -> None:
     h = fx.HEADLINE
     for seed in args.seeds:
         model = ServitizationModel(rng=seed, headless=True, population_scale=args.scale)
-        panel = RungPanel(model)
-        quarter = 0
-        while model.running:
-            model.step()
-            panel.record(model, quarter)
-            quarter += 1
+        panel = fx.run_panel(model, RungPanel)
         found = fx.effects(panel)
         first = panel.years[0]
         climbed, stayed = [], []
