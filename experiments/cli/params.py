@@ -38,6 +38,9 @@ def rows(group: str | None = None, role: str | None = None) -> list[tuple[str, .
         raise UsageError(f"--group: unknown group {group!r}; allowed {', '.join(groups)}")
     if role is not None and role not in ROLES:
         raise UsageError(f"--role: unknown role {role!r}; allowed {', '.join(ROLES)}")
+    from model.labels import Labels
+
+    cited = Labels("en")  # the publications themselves, not the design notes' sections
     out = []
     for prm in PARAMETERS:
         if (group and prm.group != group) or (role and prm.role != role):
@@ -48,7 +51,7 @@ def rows(group: str | None = None, role: str | None = None) -> list[tuple[str, .
         out.append((prm.name, f"{prm.default:g}" if not isinstance(prm.default, bool)
                     else str(prm.default).lower(), _span(prm.bounds), _span(prm.sa_range),
                     prm.unit, prm.role + (" (hypothesis)" if prm.hypothesis else ""),
-                    prm.source, meaning))
+                    cited.param_source(prm.name), meaning))
     return out
 
 
