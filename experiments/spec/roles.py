@@ -27,10 +27,9 @@ from __future__ import annotations
 from typing import Any
 
 from experiments.spec.tomlfile import Where
-from experiments.spec.values import LISTED
 
-#: Table -> the role of its parameters (the registry's words).
-PARTS = {"levers": "lever", "uncertainties": "uncertainty"}
+#: The tables of varied parameters by role (the registry's roles ``lever``, ``uncertainty``).
+PARTS = ("levers", "uncertainties")
 #: The designs one part of a crossed design may use.
 PART_DESIGNS = ("lhs", "grid")
 CROSSED_KEYS = ("policies", "scenarios", "policy_design", "scenario_design")
@@ -132,7 +131,3 @@ def part_design(design: str, name: str, groups: dict[str, str],
         return design
     return settings["policy_design" if groups[name] == "levers" else "scenario_design"]
 
-
-def is_listed(design: str) -> bool:
-    """Whether a design's tables list values (levels or points) rather than ranges."""
-    return design in LISTED
