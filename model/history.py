@@ -19,6 +19,7 @@ these papers use). The cut-off is the literature's, not tuned on the study's res
 from __future__ import annotations
 
 import csv
+import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,10 +268,16 @@ def load_ranges(path: str | Path = TARGETS_FILE) -> list[Range]:
     The ``report`` rows (set by construction or too loose a proxy) and the firm-level effects
     (``validate``) are not part of it: a run is judged on the data the calibration fitted.
     """
+    return list(_read_ranges(Path(path)))
+
+
+@functools.cache
+def _read_ranges(path: Path) -> tuple[Range, ...]:
+    # Every run of a batch is judged: read the file once per process, not once per run.
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return [Range(r["target"], r["model_output"], float(r["low"]), float(r["high"]))
-            for r in rows if r["use"] == "calibrate" and r["model_output"] in SUMMARIES]
+    return tuple(Range(r["target"], r["model_output"], float(r["low"]), float(r["high"]))
+                 for r in rows if r["use"] == "calibrate" and r["model_output"] in SUMMARIES)
 
 
 @dataclass(frozen=True)

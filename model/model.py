@@ -309,10 +309,18 @@ class ServitizationModel(mesa.Model):
 
     def trajectory(self):
         """Quarterly indicators as a DataFrame with a ``quarter`` column like ``2031Q2``."""
-        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        import pandas as pd
+
+        return pd.DataFrame(self.trajectory_columns())
+
+    def trajectory_columns(self) -> dict[str, list]:
+        """:meth:`trajectory` as lists, one per column (a batch stores them without pandas)."""
         start = self.p["start_year"]
-        df.insert(0, "quarter", [quarter_label(start, q) for q in range(len(df))])
-        return df
+        columns: dict[str, list] = {"quarter": [quarter_label(start, q)
+                                                for q in range(self.quarter + 1)]}
+        columns.update((name, list(values))
+                       for name, values in self.datacollector.model_vars.items())
+        return columns
 
     # --- helpers of the step ------------------------------------------------------------------
     def neighbour_adopter_share(self) -> np.ndarray:

@@ -104,8 +104,7 @@ def servisim_model(params: dict[str, Any], seed: int, trajectory: bool = False) 
     out.update({"plausible": judged.plausible, "implausibility": judged.implausibility,
                 "history_misses": " ".join(judged.misses)})
     if trajectory:
-        frame = model.trajectory()
-        out["_trajectory"] = {c: frame[c].tolist() for c in frame.columns}
+        out["_trajectory"] = model.trajectory_columns()
     return out
 
 
