@@ -191,7 +191,7 @@ class ServitizationModel(mesa.Model):
             size = market_2020.capture_base(market_2020.totals_under(
                 f, p, u, self.know_how_penalty, self.in_house, usage, terms))
             profit, _ = platforms.candidate_profit(f, p, self.know_how_penalty, self.in_house,
-                                                   usage, size, u, typical)
+                                                   usage, size, u, typical, terms)
             if not PlatformEntrant.enters(np.array([profit]), platforms.entry_cost(p, size))[0]:
                 return
 
