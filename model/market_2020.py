@@ -53,6 +53,7 @@ class FirmTerms(NamedTuple):
         added_demand, usage_demand: its added-services and pay-per-use demand, EUR/quarter
             (none if it is dead).
         added_total: the added-services demand of all the firms, EUR/quarter.
+        usage_makers: the rows whose maker competes in pay-per-use (``e_usage`` not 0): few.
 
     """
 
@@ -61,6 +62,7 @@ class FirmTerms(NamedTuple):
     added_demand: np.ndarray
     usage_demand: np.ndarray
     added_total: float
+    usage_makers: np.ndarray
 
 
 @kernel
@@ -76,15 +78,16 @@ def _firm_terms(values, codes, flags, n, e_maker, usage, usage_service_ratio):
             usage_service_ratio)
         # The added-services demand as split_sales leaves it: all demand less pay-per-use.
         added_left[i] = (added_demand[i] + usage_demand[i]) - usage_demand[i]
-    return e_added, e_usage, added_demand, usage_demand, psum(added_left, n)
+    return (e_added, e_usage, added_demand, usage_demand, psum(added_left, n),
+            np.flatnonzero(e_usage != 0.0))
 
 
 def firm_terms(firms: FirmState, params: dict, usage: float) -> FirmTerms:
     """:class:`FirmTerms` of the firms as they are, with ``usage`` the usage-based share."""
-    e_added, e_usage, added_demand, usage_demand, total = _firm_terms(
+    e_added, e_usage, added_demand, usage_demand, total, usage_makers = _firm_terms(
         firms.values, firms.codes, firms.flags, firms.n, firms_exponentials(firms, params),
         usage, params["usage_service_ratio"])
-    return FirmTerms(e_added, e_usage, added_demand, usage_demand, float(total))
+    return FirmTerms(e_added, e_usage, added_demand, usage_demand, float(total), usage_makers)
 
 
 @rule
@@ -100,16 +103,23 @@ def _sales(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platfo
     """Each firm's sales and the platforms' on its installed base, into the four arrays.
 
     As ``market.sales_of``: the firm's services, its added services, the platforms' added
-    services and their pay-per-use.
+    services and their pay-per-use. Where the maker does not compete in pay-per-use (its
+    ``e_usage`` is 0: most firms), the segment's shares are the same for all: computed once.
     """
     e_maker_added, e_maker_usage = terms.e_added, terms.e_usage
     added_demand, usage_demand = terms.added_demand, terms.usage_demand
+    c_use_none, p_use_none, _ = segment_shares(0.0, e_nest_usage, 1.0)
     for i in rows(len(added_demand)):
         c_add, p_add, _ = segment_shares(e_maker_added[i], e_nest_added, e_in_house)
-        c_use, p_use, _ = segment_shares(e_maker_usage[i], e_nest_usage, 1.0)
         added[i] = added_demand[i] * c_add
-        service[i] = added[i] + usage_demand[i] * c_use
+        service[i] = added[i] + usage_demand[i] * c_use_none
         platform_added[i] = added_demand[i] * p_add
+        platform_usage[i] = usage_demand[i] * p_use_none
+    makers = terms.usage_makers
+    for k in rows(len(makers)):
+        i = makers[k]
+        c_use, p_use, _ = segment_shares(e_maker_usage[i], e_nest_usage, 1.0)
+        service[i] = added[i] + usage_demand[i] * c_use
         platform_usage[i] = usage_demand[i] * p_use
 
 
