@@ -12,6 +12,8 @@ the same code runs on Python and numpy floats, which are the same IEEE doubles.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from agents.rulebook import rule
@@ -24,7 +26,8 @@ CONVERGED, SIGN_ERROR, CONVERGENCE_ERROR, NAN_VALUE = 0, -1, -2, -3
 
 
 @rule
-def brentq(f, xa, xb, xtol, rtol, maxiter, args):
+def brentq(f: Callable, xa: float, xb: float, xtol: float, rtol: float, maxiter: int,
+           args: tuple) -> tuple[float, int]:
     """A root of ``f(x, *args)`` in ``[xa, xb]``, exactly as ``scipy.optimize.brentq``.
 
     Args:

@@ -172,20 +172,20 @@ def totals_under(firms: FirmState, params: dict, platform_u: np.ndarray, penalty
 
 
 @rule
-def capture_base(totals):
+def capture_base(totals: tuple[float, ...]) -> float:
     """The service revenue firms and platforms share (the base of capture), EUR/quarter."""
     return totals[0] + totals[2] + totals[3]
 
 
 @rule
-def capture(totals):
+def capture(totals: tuple[float, ...]) -> float:
     """Industrial firms' share of the service revenue on their installed bases."""
     total = capture_base(totals)
     return totals[0] / total if total > 0 else 1.0
 
 
 @rule
-def outsourced_share(totals):
+def outsourced_share(totals: tuple[float, ...]) -> float:
     """Share of the added-services spend bought from makers or platforms."""
     return (totals[1] + totals[2]) / totals[4] if totals[4] > 0 else 0.0
 
