@@ -167,6 +167,27 @@ def segment_shares(e_maker, e_nest, e_out):
 
 
 @rule
+def makers_offer(rung, e_added, e_usage):
+    """``exp`` of the maker's utilities in the segments it competes in (0 where it does not)."""
+    return where(rung >= ADDED_SERVICES, e_added, 0.0), where(rung >= PAY_PER_USE, e_usage, 0.0)
+
+
+@rule
+def segment_demands(goods_demand, potential, usage_factor, usage, usage_service_ratio: float):
+    """A firm's service demand by segment, whoever serves it (see :func:`split_sales`).
+
+    Returns:
+        (added-services demand, goods-equivalent demand of pay-per-use customers, pay-per-use
+        demand), EUR/quarter.
+
+    """
+    reached = usage * usage_factor
+    added_demand = goods_demand * potential
+    usage_goods = goods_demand * reached  # goods-equivalent demand of users
+    return added_demand, usage_goods, usage_goods * usage_service_ratio
+
+
+@rule
 def split_sales(goods_demand, potential, usage_factor, rung, e_added, e_usage, usage,
                 e_nest_added, e_nest_usage, e_in_house, usage_service_ratio: float,
                 goods_squeeze: float):
@@ -176,14 +197,12 @@ def split_sales(goods_demand, potential, usage_factor, rung, e_added, e_usage, u
         The fields of :class:`Accounts`, in order.
 
     """
-    c_add, p_add, _ = segment_shares(where(rung >= ADDED_SERVICES, e_added, 0.0),
-                                     e_nest_added, e_in_house)
-    c_use, p_use, o_use = segment_shares(where(rung >= PAY_PER_USE, e_usage, 0.0),
-                                         e_nest_usage, 1.0)
-    reached = usage * usage_factor
-    added_demand = goods_demand * potential
-    usage_goods = goods_demand * reached  # goods-equivalent demand of users
-    usage_demand = usage_goods * usage_service_ratio
+    e_maker_added, e_maker_usage = makers_offer(rung, e_added, e_usage)
+    c_add, p_add, _ = segment_shares(e_maker_added, e_nest_added, e_in_house)
+    c_use, p_use, o_use = segment_shares(e_maker_usage, e_nest_usage, 1.0)
+    added_demand, usage_goods, usage_demand = segment_demands(goods_demand, potential,
+                                                              usage_factor, usage,
+                                                              usage_service_ratio)
     goods = goods_demand - usage_goods + usage_goods * (o_use + p_use * (1 - goods_squeeze))
     platform_added = added_demand * p_add
     platform_usage = usage_demand * p_use

@@ -315,9 +315,9 @@ def _overload_quantile() -> None:
     def _quantile(x, q):
         def impl(x, q):
             # numpy's _quantile and _lerp for method="linear": the order statistics around
-            # (n - 1) q, interpolated from the nearer one.
-            s = np.sort(x)
-            n = len(s)
+            # (n - 1) q, interpolated from the nearer one. Like numpy, it partitions rather
+            # than sorts: the order statistic at ``previous``, then the least one above it.
+            n = len(x)
             virtual = (n - 1) * q
             previous = int(np.floor(virtual))
             following = previous + 1
@@ -326,7 +326,10 @@ def _overload_quantile() -> None:
             elif virtual < 0:
                 previous, following = 0, 0
             gamma = virtual - previous
-            a, b = s[previous], s[following]
+            at = previous if previous >= 0 else n - 1
+            s = np.partition(x, at)
+            a = s[at]
+            b = a if following == previous else np.min(s[at + 1:])
             diff = b - a
             return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
         return impl

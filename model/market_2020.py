@@ -2,24 +2,30 @@
 
 Every run starts from the region's 2020 market (:mod:`model.market`): these two numbers are
 set, once per run, so that the firms hold ``service_capture_2020`` of it and customers buy
-``outsourced_services_share`` of their added services from providers. Each evaluation of the
-market's totals during the search is one compiled pass over the firms.
+``outsourced_services_share`` of their added services from providers.
+
+What each firm brings to the market's totals whatever the platforms do (its demand by segment,
+its maker's utilities) is computed once (:func:`firm_terms`); a point of a search is then one
+pass of divisions and sums over the firms. The whole search runs in one compiled call, with
+scipy's Brent method (:mod:`agents.brent`): the same points, the same roots.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from scipy.optimize import brentq
+from typing import NamedTuple
 
-from agents.economics import nest_value
+import numpy as np
+
+from agents.brent import CONVERGED, MAXITER, RTOL, brentq, raise_for
+from agents.economics import makers_offer, nest_value, segment_demands, segment_shares
 from agents.exact import exp, psum
-from agents.jit import kernel, rows, rule
+from agents.jit import kernel, rows, rule, where
 from model.market import (
     _platform_utilities,
     _price_term,
     firms_exponentials,
-    sales_of,
     usage_edge_at,
+    usage_reach_of,
 )
 from model.state import (
     GOODS_DEMAND,
@@ -34,120 +40,237 @@ from model.state import (
 #: Search brackets of the platforms' know-how penalty and of the in-house utility.
 PENALTY_BRACKET = (-20.0, 40.0)
 IN_HOUSE_BRACKET = (-20.0, 20.0)
+#: The searches' absolute tolerance, and the most rounds of the two alternate searches.
+XTOL = 1e-10
+ROUNDS = 50
+
+
+class FirmTerms(NamedTuple):
+    """What each firm (rows ``:n``) brings to the market's totals whatever the platforms do.
+
+    Attributes:
+        e_added, e_usage: ``exp`` of its maker's utilities in the segments it competes in.
+        added_demand, usage_demand: its added-services and pay-per-use demand, EUR/quarter
+            (none if it is dead).
+        added_total: the added-services demand of all the firms, EUR/quarter.
+        usage_makers: the rows whose maker competes in pay-per-use (``e_usage`` not 0): few.
+
+    """
+
+    e_added: np.ndarray
+    e_usage: np.ndarray
+    added_demand: np.ndarray
+    usage_demand: np.ndarray
+    added_total: float
+    usage_makers: np.ndarray
+
+
+@kernel
+def _firm_terms(values, codes, flags, n, e_maker, usage, usage_service_ratio):
+    alive, kind, rung = flags[IS_ALIVE], codes[KIND], codes[RUNG]
+    demand, potential = values[GOODS_DEMAND], values[SERVICE_POTENTIAL]
+    e_added, e_usage, added_demand, usage_demand, added_left = (
+        np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n))
+    for i in rows(n):
+        e_added[i], e_usage[i] = makers_offer(rung[i], e_maker[0][i], e_maker[1][i])
+        added_demand[i], _, usage_demand[i] = segment_demands(
+            where(alive[i], demand[i], 0.0), potential[i], usage_reach_of(kind[i]), usage,
+            usage_service_ratio)
+        # The added-services demand as split_sales leaves it: all demand less pay-per-use.
+        added_left[i] = (added_demand[i] + usage_demand[i]) - usage_demand[i]
+    return (e_added, e_usage, added_demand, usage_demand, psum(added_left, n),
+            np.flatnonzero(e_usage != 0.0))
+
+
+def firm_terms(firms: FirmState, params: dict, usage: float) -> FirmTerms:
+    """:class:`FirmTerms` of the firms as they are, with ``usage`` the usage-based share."""
+    e_added, e_usage, added_demand, usage_demand, total, usage_makers = _firm_terms(
+        firms.values, firms.codes, firms.flags, firms.n, firms_exponentials(firms, params),
+        usage, params["usage_service_ratio"])
+    return FirmTerms(e_added, e_usage, added_demand, usage_demand, float(total), usage_makers)
 
 
 @rule
-def _totals(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usage,
-            dissimilarity, usage_edge_share, usage_2040, usage_service_ratio, goods_squeeze):
-    """Totals of every firm's sales given the platforms' utilities (see :func:`totals_under`)."""
+def _nest_exponentials(platform_u, penalty, usage, dissimilarity, usage_edge, usage_2040):
+    """``exp`` of the platform nest's value in added services and in pay-per-use."""
     nest = nest_value(platform_u, dissimilarity)
-    nest_usage = nest + usage_edge_at(usage_edge_share, usage_2040, usage) * penalty
-    e_nest_added, e_nest_usage, e_in_house = exp(nest), exp(nest_usage), exp(in_house)
-    alive, kind, rung = flags[IS_ALIVE], codes[KIND], codes[RUNG]
-    demand, potential = values[GOODS_DEMAND], values[SERVICE_POTENTIAL]
-    e_added, e_usage = e_maker[0], e_maker[1]
-    service, added, platform_added, platform_usage, added_demand = (
-        np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n))
-    for i in rows(n):
-        sales = sales_of(alive[i], demand[i], potential[i], kind[i], rung[i], e_added[i],
-                         e_usage[i], usage, e_nest_added, e_nest_usage, e_in_house,
-                         usage_service_ratio, goods_squeeze)
-        service[i] = sales[1] + sales[2]
-        added[i] = sales[1]
-        platform_added[i], platform_usage[i] = sales[5], sales[6]
-        added_demand[i] = sales[3] - sales[4]
-    return (psum(service, n), psum(added, n), psum(platform_added, n),
-            psum(platform_usage, n), psum(added_demand, n))
+    return exp(nest), exp(nest + usage_edge_at(usage_edge, usage_2040, usage) * penalty)
+
+
+@rule
+def _sales(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platform_added,
+           platform_usage):
+    """Each firm's sales and the platforms' on its installed base, into the four arrays.
+
+    As ``market.sales_of``: the firm's services, its added services, the platforms' added
+    services and their pay-per-use. Where the maker does not compete in pay-per-use (its
+    ``e_usage`` is 0: most firms), the segment's shares are the same for all: computed once.
+    """
+    e_maker_added, e_maker_usage = terms.e_added, terms.e_usage
+    added_demand, usage_demand = terms.added_demand, terms.usage_demand
+    c_use_none, p_use_none, _ = segment_shares(0.0, e_nest_usage, 1.0)
+    for i in rows(len(added_demand)):
+        c_add, p_add, _ = segment_shares(e_maker_added[i], e_nest_added, e_in_house)
+        added[i] = added_demand[i] * c_add
+        service[i] = added[i] + usage_demand[i] * c_use_none
+        platform_added[i] = added_demand[i] * p_add
+        platform_usage[i] = usage_demand[i] * p_use_none
+    makers = terms.usage_makers
+    for k in rows(len(makers)):
+        i = makers[k]
+        c_use, p_use, _ = segment_shares(e_maker_usage[i], e_nest_usage, 1.0)
+        service[i] = added[i] + usage_demand[i] * c_use
+        platform_usage[i] = usage_demand[i] * p_use
+
+
+@rule
+def _totals(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platform_added,
+            platform_usage):
+    """:func:`totals_under` given the nest's exponentials (the four arrays: scratch rows)."""
+    _sales(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platform_added,
+           platform_usage)
+    n = len(service)
+    return (psum(service, n), psum(added, n), psum(platform_added, n), psum(platform_usage, n),
+            terms.added_total)
 
 
 @kernel
-def _totals_kernel(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usage,
-                   terms):
-    return _totals(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usage,
-                   *terms)
+def _totals_kernel(terms, platform_u, penalty, in_house, usage, market_terms):
+    e_nest_added, e_nest_usage = _nest_exponentials(platform_u, penalty, usage, *market_terms)
+    n = len(terms.added_demand)
+    return _totals(terms, e_nest_added, e_nest_usage, exp(in_house), np.empty(n), np.empty(n),
+                   np.empty(n), np.empty(n))
 
 
-@kernel
-def _settle_totals(values, codes, flags, n, e_maker, platform_values, platform_flags, m,
-                   penalty, in_house, usage, utility_terms, terms):
-    platform_u = _platform_utilities(platform_values, platform_flags, m, utility_terms[0],
-                                     utility_terms[1], utility_terms[2], penalty)
-    return _totals(values, codes, flags, n, e_maker, platform_u, penalty, in_house, usage,
-                   *terms)
-
-
-def _terms(params: dict) -> tuple[float, ...]:
-    """The parameters :func:`_totals` needs after the platforms' utilities, in order."""
+def _market_terms(params: dict) -> tuple[float, float, float]:
+    """The parameters :func:`_nest_exponentials` needs after the usage share, in order."""
     return (params["platform_nest_dissimilarity"], params["platform_usage_edge"],
-            params["usage_share_2040"], params["usage_service_ratio"],
-            params["platform_goods_squeeze"])
+            params["usage_share_2040"])
+
+
+def _utility_terms(params: dict) -> tuple[float, float, float]:
+    """The parameters of the platforms' utilities (``market.platform_utility_terms``)."""
+    return params["capability_weight"], params["platform_network_effect"], _price_term(params)
 
 
 def totals_under(firms: FirmState, params: dict, platform_u: np.ndarray, penalty: float,
-                 in_house: float, usage: float) -> tuple[float, ...]:
+                 in_house: float, usage: float, terms: FirmTerms | None = None
+                 ) -> tuple[float, ...]:
     """Totals of every firm's sales under the view these platforms make (rows ``:n``).
 
-    Dead firms sell nothing.
+    Dead firms sell nothing. ``terms``: the firms' :func:`firm_terms` at this usage share, if
+    known.
 
     Returns:
         (firms' service sales, their added-services sales, platforms' added services,
         platforms' pay-per-use, added-services demand), EUR/quarter.
 
     """
-    totals = _totals_kernel(firms.values, firms.codes, firms.flags, firms.n,
-                            firms_exponentials(firms, params), platform_u, penalty, in_house,
-                            usage, _terms(params))
+    terms = firm_terms(firms, params, usage) if terms is None else terms
+    totals = _totals_kernel(terms, platform_u, penalty, in_house, usage, _market_terms(params))
     return tuple(float(x) for x in totals)
 
 
+@rule
 def capture_base(totals: tuple[float, ...]) -> float:
     """The service revenue firms and platforms share (the base of capture), EUR/quarter."""
     return totals[0] + totals[2] + totals[3]
 
 
+@rule
 def capture(totals: tuple[float, ...]) -> float:
     """Industrial firms' share of the service revenue on their installed bases."""
     total = capture_base(totals)
     return totals[0] / total if total > 0 else 1.0
 
 
+@rule
 def outsourced_share(totals: tuple[float, ...]) -> float:
     """Share of the added-services spend bought from makers or platforms."""
     return (totals[1] + totals[2]) / totals[4] if totals[4] > 0 else 0.0
 
 
-def settle_2020(firms: FirmState, platforms: PlatformState, params: dict,
-                usage: float) -> tuple[float, float]:
+@rule
+def _outsourced_gap(in_house, terms, e_nest_added, target, added, platform_added):
+    """Outsourced share less its target at an in-house utility (added services only)."""
+    e_in_house = exp(in_house)
+    e_maker, demand = terms.e_added, terms.added_demand
+    n = len(demand)
+    for i in rows(n):
+        maker, nest, _ = segment_shares(e_maker[i], e_nest_added, e_in_house)
+        added[i] = demand[i] * maker
+        platform_added[i] = demand[i] * nest
+    return outsourced_share((0.0, psum(added, n), psum(platform_added, n), 0.0,
+                             terms.added_total)) - target
+
+
+@rule
+def _capture_gap(penalty, terms, platforms, utility, usage, market_terms, e_in_house, target,
+                 scratch):
+    """Firms' capture less its target at a know-how penalty of the platforms."""
+    values, flags, m = platforms
+    platform_u = _platform_utilities(values, flags, m, utility[0], utility[1], utility[2],
+                                     penalty)
+    e_nest_added, e_nest_usage = _nest_exponentials(platform_u, penalty, usage, *market_terms)
+    service, platform_added, platform_usage = scratch[0], scratch[2], scratch[3]
+    _sales(terms, e_nest_added, e_nest_usage, e_in_house, service, scratch[1], platform_added,
+           platform_usage)
+    n = len(service)  # capture does not use the firms' added services (nor the demand)
+    return capture((psum(service, n), 0.0, psum(platform_added, n), psum(platform_usage, n),
+                    0.0)) - target
+
+
+@kernel
+def _settle(terms, platforms, utility, usage, market_terms, targets):
+    """:func:`settle_2020`'s rounds of searches; returns (penalty, in-house, outcome, last)."""
+    values, flags, m = platforms
+    n = len(terms.added_demand)
+    scratch = np.empty((4, n))
+    capture_target, outsourced_target = targets
+    penalty, in_house = 0.0, 0.0
+    for _ in range(ROUNDS):
+        before_penalty, before_in_house = penalty, in_house
+        platform_u = _platform_utilities(values, flags, m, utility[0], utility[1], utility[2],
+                                         penalty)
+        e_nest_added = _nest_exponentials(platform_u, penalty, usage, *market_terms)[0]
+        in_house, outcome = brentq(_outsourced_gap, IN_HOUSE_BRACKET[0], IN_HOUSE_BRACKET[1],
+                                   XTOL, RTOL, MAXITER, (terms, e_nest_added, outsourced_target,
+                                                         scratch[0], scratch[1]))
+        if outcome != CONVERGED:
+            return penalty, in_house, outcome, in_house
+        penalty, outcome = brentq(_capture_gap, PENALTY_BRACKET[0], PENALTY_BRACKET[1], XTOL,
+                                  RTOL, MAXITER, (terms, platforms, utility, usage, market_terms,
+                                                  exp(in_house), capture_target, scratch))
+        if outcome != CONVERGED:
+            return penalty, in_house, outcome, penalty
+        if abs(penalty - before_penalty) < 1e-8 and abs(in_house - before_in_house) < 1e-8:
+            break
+    return penalty, in_house, CONVERGED, penalty
+
+
+def settle_2020(firms: FirmState, platforms: PlatformState, params: dict, usage: float,
+                terms: FirmTerms | None = None) -> tuple[float, float]:
     """The platforms' know-how penalty and the in-house utility of 2020.
 
     They are set so that the firms hold ``service_capture_2020`` of the service market and
     ``outsourced_services_share`` of the added-services spend is bought from providers:
     every run starts from the region's 2020 market. Capture rises with the penalty and the
     outsourced share falls with the in-house utility: alternate one-dimensional root
-    searches (Brent) find both.
+    searches (Brent, as ``scipy.optimize.brentq`` with ``xtol`` :data:`XTOL`) find both.
+    ``terms``: the firms' :func:`firm_terms` at this usage share, if known.
 
     Returns:
         (penalty, in-house utility).
 
+    Raises:
+        ValueError: a search's bracket holds no root, or the market's totals are NaN.
+        RuntimeError: a search did not converge.
+
     """
-    penalty, in_house = 0.0, 0.0
-    e_maker = firms_exponentials(firms, params)  # the firms do not change while this settles
-    utility = (params["capability_weight"], params["platform_network_effect"],
-               _price_term(params))
-    terms = _terms(params)
-
-    def totals(a: float, o: float) -> tuple[float, ...]:
-        return _settle_totals(firms.values, firms.codes, firms.flags, firms.n, e_maker,
-                              platforms.values, platforms.flags, platforms.n, a, o, usage,
-                              utility, terms)
-
-    for _ in range(50):
-        before = (penalty, in_house)
-        in_house = brentq(lambda o: outsourced_share(totals(penalty, o))  # noqa: B023
-                          - params["outsourced_services_share"], *IN_HOUSE_BRACKET, xtol=1e-10)
-        penalty = brentq(lambda a: capture(totals(a, in_house))  # noqa: B023
-                         - params["service_capture_2020"],
-                         *PENALTY_BRACKET, xtol=1e-10)
-        if abs(penalty - before[0]) < 1e-8 and abs(in_house - before[1]) < 1e-8:
-            break
-    return penalty, in_house
+    terms = firm_terms(firms, params, usage) if terms is None else terms
+    penalty, in_house, outcome, last = _settle(
+        terms, (platforms.values, platforms.flags, platforms.n), _utility_terms(params), usage,
+        _market_terms(params),
+        (float(params["service_capture_2020"]), float(params["outsourced_services_share"])))
+    raise_for(int(outcome), float(last))
+    return float(penalty), float(in_house)

@@ -179,18 +179,19 @@ class ServitizationModel(mesa.Model):
         f, p, pl = self.firms, self.p, self.platforms
         usage = self.usage_at(0.0)
         typical = float(np.mean(platforms.CANDIDATE_CAPABILITY))
+        terms = market_2020.firm_terms(f, p, usage)  # the firms do not change while it settles
         while True:
             row = platforms.add_platforms(pl, np.array([platforms.INITIAL_CAPABILITY]), 0)
             pl.reach[row] = 1.0  # known to every customer by 2020
             pl.market_share[: pl.n] = (1 - p["service_capture_2020"]) / pl.n
-            self.know_how_penalty, self.in_house = market_2020.settle_2020(f, pl, p, usage)
+            self.know_how_penalty, self.in_house = market_2020.settle_2020(f, pl, p, usage, terms)
             if pl.n >= p["max_platforms"]:
                 return
             u = market.platform_utilities(pl, p, self.know_how_penalty)
-            size = market_2020.capture_base(market_2020.totals_under(f, p, u, self.know_how_penalty,
-                                                           self.in_house, usage))
+            size = market_2020.capture_base(market_2020.totals_under(
+                f, p, u, self.know_how_penalty, self.in_house, usage, terms))
             profit, _ = platforms.candidate_profit(f, p, self.know_how_penalty, self.in_house,
-                                                   usage, size, u, typical)
+                                                   usage, size, u, typical, terms)
             if not PlatformEntrant.enters(np.array([profit]), platforms.entry_cost(p, size))[0]:
                 return
 

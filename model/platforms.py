@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from agents.economics import within_nest_shares
-from agents.exact import count, psum
+from agents.exact import count, exp, psum
 from agents.jit import kernel, maximum, rows, where
 from agents.platforms import PlatformEntrant, platform_leaves
 from model import market, market_2020
+from model.market import platform_utility_terms
 from model.state import (
     P_ALIVE,
     P_CAPABILITY,
@@ -101,23 +102,41 @@ def _spread(values, flags, m, growth):
 
 def candidate_profit(firms: FirmState, params: dict, penalty: float, in_house: float,
                      usage: float, service_market: float, utilities: np.ndarray,
-                     capability: float) -> tuple[float, np.ndarray]:
+                     capability: float, terms: market_2020.FirmTerms | None = None
+                     ) -> tuple[float, np.ndarray]:
     """The quarterly profit a candidate expects, by the nested logit that clears the market.
 
     It starts with no data (no network bonus) and takes its within-nest share of what the
-    nest sells once it has joined.
+    nest sells once it has joined. ``terms``: the firms' ``market_2020.firm_terms`` at this
+    usage share, if known (they are the same for every candidate of a quarter).
 
     Returns:
         (profit after fixed costs, EUR per quarter; the platforms' utilities with it).
 
     """
-    # It plans on the customers it will reach: judged at full reach (no data yet).
-    u_new = market.platform_utility(params, capability, 0.0, 1.0, penalty)
-    both = np.append(utilities, u_new)
-    totals = market_2020.totals_under(firms, params, both, penalty, in_house, usage)
-    nest_sales = totals[2] + totals[3]
-    mine = within_nest_shares(both, params["platform_nest_dissimilarity"])[-1] * nest_sales
+    terms = market_2020.firm_terms(firms, params, usage) if terms is None else terms
+    both, within, nest_sales = _candidate(terms, utilities, capability,
+                                          market_2020._utility_terms(params), penalty, in_house,
+                                          usage, market_2020._market_terms(params))
+    mine = within * nest_sales
     return mine * params["service_margin"] - fixed_cost(params, service_market), both
+
+
+@kernel
+def _candidate(terms, utilities, capability, utility, penalty, in_house, usage, market_terms):
+    """The platforms' utilities with a candidate, its within-nest share and the nest's sales."""
+    m = len(utilities)
+    both = np.empty(m + 1)
+    both[:m] = utilities
+    # It plans on the customers it will reach: judged at full reach (no data yet).
+    both[m] = platform_utility_terms(utility[0], utility[1], utility[2], capability, 0.0, 1.0,
+                                     penalty)
+    e_nest_added, e_nest_usage = market_2020._nest_exponentials(both, penalty, usage,
+                                                                *market_terms)
+    n = len(terms.added_demand)
+    totals = market_2020._totals(terms, e_nest_added, e_nest_usage, exp(in_house), np.empty(n),
+                                 np.empty(n), np.empty(n), np.empty(n))
+    return both, within_nest_shares(both, market_terms[0])[m], totals[2] + totals[3]
 
 
 def entry_cost(params: dict, service_market: float) -> float:
@@ -145,19 +164,22 @@ def enter(rng: np.random.Generator, firms: FirmState, platforms: PlatformState, 
         The number of entries.
 
     """
-    n = platforms.n
-    room = min(params["max_platforms"] - int(platforms.alive[:n].sum()),
-               platforms.capacity - n)
     candidates = int(rng.poisson(params["platform_entry_rate"]))
     capability = rng.uniform(*CANDIDATE_CAPABILITY, candidates)
-    if candidates == 0 or room <= 0:
+    if candidates == 0:
+        return 0
+    n = platforms.n
+    room = min(params["max_platforms"] - int(np.count_nonzero(platforms.alive[:n])),
+               platforms.capacity - n)
+    if room <= 0:
         return 0
     utilities = market.platform_utilities(platforms, params, penalty)
     cost = entry_cost(params, service_market)
+    terms = market_2020.firm_terms(firms, params, usage)  # the firms do not change here
     entering = []
     for cap in capability[:room]:
         profit, with_it = candidate_profit(firms, params, penalty, in_house, usage,
-                                           service_market, utilities, cap)
+                                           service_market, utilities, cap, terms)
         if PlatformEntrant.enters(np.array([profit]), cost)[0]:
             entering.append(cap)
             utilities = with_it

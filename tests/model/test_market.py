@@ -66,3 +66,30 @@ def test_capping_platforms_at_one_barely_changes_capture_in_the_trend_preset():
         return np.mean(out)
 
     assert abs(capture(1) - capture(100)) <= 0.03
+
+
+def test_the_2020_settle_finds_the_roots_scipys_brentq_finds():
+    from scipy.optimize import brentq
+
+    from model import market_2020
+    from model.market import platform_utilities
+
+    m = ServitizationModel(rng=3, headless=True, population_scale=0.1, max_platforms=3)
+    f, pl, p, usage = m.firms, m.platforms, m.p, m.usage_at(0.0)
+
+    def totals(penalty, in_house):
+        u = platform_utilities(pl, p, penalty)
+        return market_2020.totals_under(f, p, u, penalty, in_house, usage)
+
+    penalty, in_house = 0.0, 0.0
+    for _ in range(market_2020.ROUNDS):
+        before = (penalty, in_house)
+        in_house = brentq(lambda o: market_2020.outsourced_share(totals(penalty, o))  # noqa: B023
+                          - p["outsourced_services_share"], *market_2020.IN_HOUSE_BRACKET,
+                          xtol=market_2020.XTOL)
+        penalty = brentq(lambda a: market_2020.capture(totals(a, in_house))  # noqa: B023
+                         - p["service_capture_2020"], *market_2020.PENALTY_BRACKET,
+                         xtol=market_2020.XTOL)
+        if abs(penalty - before[0]) < 1e-8 and abs(in_house - before[1]) < 1e-8:
+            break
+    assert market_2020.settle_2020(f, pl, p, usage) == (penalty, in_house)
