@@ -47,6 +47,20 @@ OFFSHORING_PRESSURE = 2.0  # hazard multiplier at a loss, and for 250+ employees
 SHORT_TIME_COVER = {2020: 0.7, 2021: 0.7}
 
 
+def set_initial_jobs(firms: FirmState, rows: np.ndarray) -> None:
+    """Split the 2020 staff of ``rows`` into service-offer and production jobs.
+
+    The service offer employs what its sales pay for (at most 90% of the staff); the rest
+    make goods, which sets each firm's jobs per EUR of goods sold.
+    """
+    f = firms
+    service = np.minimum(0.9 * f.employees[rows],
+                         f.service_revenue[rows] * 4 / SERVICE_REVENUE_PER_JOB)
+    f.service_jobs[rows] = service
+    f.production_jobs[rows] = f.employees[rows] - service
+    f.jobs_per_goods[rows] = f.production_jobs[rows] / np.maximum(f.goods_revenue[rows], 1e-9)
+
+
 def productivity_index(t_years: float, growth: float) -> float:
     """Trend labour productivity of production relative to early 2020."""
     return math.exp(growth * t_years)

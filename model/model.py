@@ -167,7 +167,7 @@ class ServitizationModel(mesa.Model):
         self._clear_market(first=True)
         rows = np.flatnonzero(f.clients[:n0, 0] >= 0)
         f.client_goods_2020[rows] = f.goods_demand[f.clients[rows]]
-        self._set_initial_jobs(np.arange(n0))
+        jobs.set_initial_jobs(f, np.arange(n0))
         self.current = indicator_defs.compute(self)
 
     def _settle_platforms_2020(self) -> None:
@@ -350,15 +350,6 @@ class ServitizationModel(mesa.Model):
                                jobs.SHORT_TIME_COVER.get(self.year, 0.0))
         self.market = outcome
         return outcome
-
-    def _set_initial_jobs(self, rows: np.ndarray) -> None:
-        f = self.firms
-        service = np.minimum(0.9 * f.employees[rows],
-                             f.service_revenue[rows] * 4 / jobs.SERVICE_REVENUE_PER_JOB)
-        f.service_jobs[rows] = service
-        f.production_jobs[rows] = f.employees[rows] - service
-        f.jobs_per_goods[rows] = f.production_jobs[rows] / np.maximum(f.goods_revenue[rows],
-                                                                      1e-9)
 
     def _enter_firms(self, demand_index: float) -> None:
         f, p = self.firms, self.p
