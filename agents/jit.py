@@ -163,7 +163,7 @@ def _install() -> bool:
     from numba.extending import register_jitable
 
     for fn in RULES:
-        register_jitable(error_model="numpy")(fn)
+        register_jitable(error_model="numpy", forceinline=True)(fn)
     return True
 
 
