@@ -162,6 +162,8 @@ def _install() -> bool:
     exact.overload_helpers()
     from numba.extending import register_jitable
 
+    # Rules are always inlined: a call left in a kernel's loop (LLVM's own heuristics leave
+    # the larger rules as calls) keeps the loop from vectorising.
     for fn in RULES:
         register_jitable(error_model="numpy", forceinline=True)(fn)
     return True

@@ -187,19 +187,33 @@ def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompte
                  cash_constraint, adopt_always):
     """Each deciding firm's options and its choice before it applies for the subsidy.
 
-    Array code over the few dozen deciding firms rather than a loop over them: numpy's exp
-    and power then run once per array, not once per firm and option.
+    Compiled, one firm per pass of a loop that vectorises: numpy's exp and power are called
+    on a vector of firms at a time (``agents.exact``), and nothing is allocated per rule.
     """
-    ctx = _context(values, codes, flags, hurdle, attack_hazard, firm_rows, prompted, terms)
-    options = rules.option_terms(ctx)
-    financing = financing_of(values, codes, firm_rows, cash_constraint)
-    choice, cost = rules.first_choice(options[NPV_DIGITAL], options[NPV_CLIMB],
-                                      options[CAPEX_DIGITAL], options[CAPEX_CLIMB],
-                                      ctx.subsidy_rate, financing, adopt_always, ctx.adopted)
-    table = np.empty((10, len(firm_rows)))
-    for column in range(7):
-        table[column] = options[column]
-    table[RATE], table[FINANCING], table[COST] = ctx.subsidy_rate, financing, cost
+    m = len(firm_rows)
+    # The deciding firms' state, gathered first: the loop then reads contiguous columns, which
+    # LLVM can check against what it writes (it cannot bound reads through firm_rows).
+    own_values, own_codes, own_flags = (values[:, firm_rows], codes[:, firm_rows],
+                                        flags[:, firm_rows])
+    own_hurdle, own_hazard = hurdle[firm_rows], attack_hazard[firm_rows]
+    table = np.empty((10, m))
+    choice = np.empty(m, np.int64)
+    for k in rows(m):
+        ctx = _context(own_values, own_codes, own_flags, own_hurdle, own_hazard, k, prompted[k],
+                       terms)
+        options = rules.option_terms(ctx)
+        financing = financing_of(own_values, own_codes, k, cash_constraint)
+        choice[k], cost = rules.first_choice(options[NPV_DIGITAL], options[NPV_CLIMB],
+                                             options[CAPEX_DIGITAL], options[CAPEX_CLIMB],
+                                             ctx.subsidy_rate, financing, adopt_always,
+                                             ctx.adopted)
+        table[NPV_DIGITAL, k], table[NPV_CLIMB, k] = options[NPV_DIGITAL], options[NPV_CLIMB]
+        table[NPV_SECURITY, k] = options[NPV_SECURITY]
+        table[CAPEX_DIGITAL, k], table[CAPEX_CLIMB, k] = (options[CAPEX_DIGITAL],
+                                                          options[CAPEX_CLIMB])
+        table[CAPEX_SECURITY, k] = options[CAPEX_SECURITY]
+        table[ORGANISATION, k] = options[ORGANISATION]
+        table[RATE, k], table[FINANCING, k], table[COST, k] = ctx.subsidy_rate, financing, cost
     return table, choice
 
 
