@@ -264,28 +264,24 @@ def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None
 def _attention(codes, flags, n, neighbour_share, bass_p, imitation, q, dt, draw):
     """Bass attention: who of the firms with something left to adopt considers investing."""
     alive = flags[IS_ALIVE]
-    # The pool: firms with something left to adopt (not digital yet, or a rung to climb).
-    in_pool = np.zeros(n, np.bool_)
-    for i in rows(n):
-        in_pool[i] = alive[i] & ~(flags[IS_ADOPTED, i] & ((codes[RUNG, i] >= PERFORMANCE)
-                                                         | flags[IS_SERVITIZING, i]))
-    pool = np.flatnonzero(in_pool)
-    m = len(pool)
-    exponent, half, full = np.empty((3, m))
+    # Every row's hazard is computed, not only the pool's (most rows): loops over all rows
+    # vectorise, where gathering the pool's rows would not; the others are masked at the end.
+    exponent, half, full = np.empty(n), np.empty(n), np.empty(n)
     # The hazard at the expected mid-step share (rules.mid_step_share), then over the quarter.
-    for k in rows(m):
-        i = pool[k]
-        exponent[k] = rules.attention_exponent(bass_p[i], q, neighbour_share[i], imitation[i],
+    for i in rows(n):
+        exponent[i] = rules.attention_exponent(bass_p[i], q, neighbour_share[i], imitation[i],
                                                dt / 2)
-    expm1_into(exponent, half, m)
-    for k in rows(m):
-        i = pool[k]
-        mid = rules.share_after(neighbour_share[i], -half[k])
-        exponent[k] = rules.attention_exponent(bass_p[i], q, mid, imitation[i], dt)
-    expm1_into(exponent, full, m)
-    chosen = np.zeros(n, np.bool_)
-    for k in rows(m):
-        chosen[pool[k]] = draw[pool[k]] < -full[k]
+    expm1_into(exponent, half, n)
+    for i in rows(n):
+        mid = rules.share_after(neighbour_share[i], -half[i])
+        exponent[i] = rules.attention_exponent(bass_p[i], q, mid, imitation[i], dt)
+    expm1_into(exponent, full, n)
+    chosen = np.empty(n, np.bool_)
+    for i in rows(n):
+        # The pool: firms with something left to adopt (not digital yet, or a rung to climb).
+        in_pool = alive[i] & ~(flags[IS_ADOPTED, i] & ((codes[RUNG, i] >= PERFORMANCE)
+                                                       | flags[IS_SERVITIZING, i]))
+        chosen[i] = in_pool & (draw[i] < -full[i])
     return chosen
 
 
