@@ -9,9 +9,10 @@ from the ufunc objects once per process) and sums as numpy does, so both give th
 
 In plain Python every helper is the numpy function. The ``*_into`` forms apply a function to
 ``x[:n]`` into ``out[:n]`` in one call, which is how kernels use them on whole arrays; the
-scalar forms are for one row at a time. Compiled sums (``agents.exact_llvm``) keep numpy's
+scalar forms are for one row at a time. Compiled sums (``agents.exact_sums``) keep numpy's
 eight partial sums as the lanes of one vector, and pack the selected elements of
-:func:`psum_where` with AVX-512's compress where the CPU has it.
+:func:`psum_where` (the indices of :func:`nonzero`) with AVX-512's compress where the CPU
+has it.
 """
 
 from __future__ import annotations
@@ -84,6 +85,11 @@ def psum_where(x, mask, n):
     Compiled: ``x`` a contiguous float64 array, ``mask`` a contiguous bool array.
     """
     return x[:n][mask[:n]].sum()
+
+
+def nonzero(mask, n):
+    """``numpy.flatnonzero(mask[:n])``: the indices of the true elements (compiled: int64)."""
+    return np.flatnonzero(mask[:n])
 
 
 def count(mask, n):
@@ -165,6 +171,7 @@ def overload_helpers() -> None:
     _overload_power(*binary_loop(_SYMBOL.format("power")))
     _overload_quantile()
     _overload_sums()
+    _overload_masks()
 
 
 _OPTS = {"error_model": "numpy"}
@@ -272,25 +279,28 @@ def _overload_quantile() -> None:
         return impl
 
 
-def _overload_sums() -> None:
+def _checked(x, dtype) -> bool:
+    """Whether ``x`` is known contiguous (else checked at run time); a 1-d ``dtype`` array."""
     from numba import types
     from numba.core.errors import TypingError
+
+    if not (isinstance(x, types.Array) and x.ndim == 1 and x.dtype == dtype):
+        raise TypingError(f"sums and nonzero take 1-d {dtype} arrays, not {x}")
+    return x.layout == "C"
+
+
+def _overload_sums() -> None:
+    from numba import types
     from numba.extending import overload
 
-    from agents.exact_llvm import pack_intrinsic, pairwise_intrinsic
+    from agents.exact_sums import pack_intrinsic, pairwise_intrinsic
 
     pairwise = pairwise_intrinsic()
     pack = pack_intrinsic(_has_avx512())
 
-    def checked(x, dtype) -> bool:
-        """Whether ``x`` is known contiguous (else checked at run time); a 1-d ``dtype`` array."""
-        if not (isinstance(x, types.Array) and x.ndim == 1 and x.dtype == dtype):
-            raise TypingError(f"psum and psum_where take 1-d {dtype} arrays, not {x}")
-        return x.layout == "C"
-
     @overload(psum, jit_options=_OPTS)
     def _psum(x, n):
-        if checked(x, types.float64):
+        if _checked(x, types.float64):
             return lambda x, n: pairwise(x, n)
 
         def impl(x, n):
@@ -302,8 +312,8 @@ def _overload_sums() -> None:
 
     @overload(psum_where, jit_options=_OPTS)
     def _psum_where(x, mask, n):
-        checked(x, types.float64)
-        checked(mask, types.boolean)
+        _checked(x, types.float64)
+        _checked(mask, types.boolean)
 
         def impl(x, mask, n):
             packed = np.empty(n)
@@ -313,6 +323,29 @@ def _overload_sums() -> None:
                 values, flags = np.ascontiguousarray(x[:n]), np.ascontiguousarray(mask[:n])
                 k = pack(values, flags, n, packed)
             return pairwise(packed, k)
+        return impl
+
+
+def _overload_masks() -> None:
+    from numba import types
+    from numba.extending import overload
+
+    from agents.exact_sums import nonzero_intrinsic
+
+    indices_of = nonzero_intrinsic(_has_avx512())
+
+    @overload(nonzero, jit_options=_OPTS)
+    def _nonzero(mask, n):
+        _checked(mask, types.boolean)
+
+        def impl(mask, n):
+            out = np.empty(n, np.int64)
+            if mask.strides[0] == 1:
+                k = indices_of(mask, n, out)
+            else:
+                flags = np.ascontiguousarray(mask[:n])
+                k = indices_of(flags, n, out)
+            return out[:k]
         return impl
 
     @overload(count, jit_options=_OPTS)

@@ -17,7 +17,7 @@ import numpy as np
 
 from agents import decisions as rules
 from agents.economics import WAGE
-from agents.exact import count, expm1_into, power_of_array, psum_where
+from agents.exact import count, expm1_into, nonzero, power_of_array, psum_where
 from agents.firms import borrowing_limit, evaluates_by_kind
 from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
@@ -292,7 +292,7 @@ def _with_projects(values, flags, n, chosen, heard):
     for i in rows(n):
         project = flags[IS_ALIVE, i] & heard[i] & (values[EMPLOYEES, i] >= ELIGIBLE_EMPLOYEES)
         marked[i] = chosen[i] | project
-    both = np.flatnonzero(marked)
+    both = nonzero(marked, n)
     return both, ~chosen[both]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from agents.exact import nonzero
 from agents.jit import divide_where, kernel, rows
 
 
@@ -61,7 +62,7 @@ def _update(indptr, indices, state, counts, alive, adopted):
         changed[i] = (alive[i] != state[0, i]) | ((alive[i] & adopted[i]) != state[1, i])
     # Only a few dozen firms adopt, leave or enter in a quarter: the matrix is symmetric, so a
     # changed firm's row lists the neighbours whose counts move (integers: a full recount's).
-    for c in np.flatnonzero(changed):
+    for c in nonzero(changed, size):
         live = int(alive[c]) - int(state[0, c])
         adopter = int(alive[c] & adopted[c]) - int(state[1, c])
         state[0, c] += live
