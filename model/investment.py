@@ -187,15 +187,14 @@ def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompte
                  cash_constraint, adopt_always):
     """Each deciding firm's options and its choice before it applies for the subsidy.
 
-    Compiled, one firm per pass of a loop that vectorises: numpy's exp and power are called
-    on a vector of firms at a time (``agents.exact``), and nothing is allocated per rule.
+    Compiled, one firm per pass of a loop that vectorises (numpy's exp and power called on
+    eight firms at a time: ``agents.exact``), with nothing allocated per rule.
     """
     m = len(firm_rows)
-    # The deciding firms' state, gathered first: the loop then reads contiguous columns, which
-    # LLVM can check against what it writes (it cannot bound reads through firm_rows).
-    own_values, own_codes, own_flags = (values[:, firm_rows], codes[:, firm_rows],
-                                        flags[:, firm_rows])
-    own_hurdle, own_hazard = hurdle[firm_rows], attack_hazard[firm_rows]
+    # Gathered first: LLVM cannot bound reads through firm_rows, and would not vectorise them.
+    own_values, own_codes, own_flags, own_hurdle, own_hazard = (
+        values[:, firm_rows], codes[:, firm_rows], flags[:, firm_rows], hurdle[firm_rows],
+        attack_hazard[firm_rows])
     table = np.empty((10, m))
     choice = np.empty(m, np.int64)
     for k in rows(m):
@@ -207,12 +206,8 @@ def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompte
                                              options[CAPEX_DIGITAL], options[CAPEX_CLIMB],
                                              ctx.subsidy_rate, financing, adopt_always,
                                              ctx.adopted)
-        table[NPV_DIGITAL, k], table[NPV_CLIMB, k] = options[NPV_DIGITAL], options[NPV_CLIMB]
-        table[NPV_SECURITY, k] = options[NPV_SECURITY]
-        table[CAPEX_DIGITAL, k], table[CAPEX_CLIMB, k] = (options[CAPEX_DIGITAL],
-                                                          options[CAPEX_CLIMB])
-        table[CAPEX_SECURITY, k] = options[CAPEX_SECURITY]
-        table[ORGANISATION, k] = options[ORGANISATION]
+        for column in range(7):
+            table[column, k] = options[column]
         table[RATE, k], table[FINANCING, k], table[COST, k] = ctx.subsidy_rate, financing, cost
     return table, choice
 
@@ -264,8 +259,7 @@ def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None
 def _attention(codes, flags, n, neighbour_share, bass_p, imitation, q, dt, draw):
     """Bass attention: who of the firms with something left to adopt considers investing."""
     alive = flags[IS_ALIVE]
-    # Every row's hazard is computed, not only the pool's (most rows): loops over all rows
-    # vectorise, where gathering the pool's rows would not; the others are masked at the end.
+    # Every row's hazard, not the pool's only (most rows): a loop over its rows would not vectorise.
     exponent, half, full = np.empty(n), np.empty(n), np.empty(n)
     # The hazard at the expected mid-step share (rules.mid_step_share), then over the quarter.
     for i in rows(n):
