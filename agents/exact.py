@@ -9,7 +9,10 @@ from the ufunc objects once per process) and sums as numpy does, so both give th
 
 In plain Python every helper is the numpy function. The ``*_into`` forms apply a function to
 ``x[:n]`` into ``out[:n]`` in one call, which is how kernels use them on whole arrays; the
-scalar forms are for one row at a time.
+scalar forms are for one row at a time. Compiled sums (``agents.exact_sums``) keep numpy's
+eight partial sums as the lanes of one vector, and pack the selected elements of
+:func:`psum_where` (the indices of :func:`nonzero`) with AVX-512's compress where the CPU
+has it.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ from __future__ import annotations
 import ctypes
 
 import numpy as np
-
-from agents.rulebook import rule
 
 _LOOPS: dict[str, int] = {}  # ufunc name -> address of its float64 inner loop
 _SYMBOL = "servisim_numpy_{}_f8"
@@ -74,81 +75,26 @@ def quantile(x, q):
 
 
 def psum(x, n):
-    """``x[:n].sum()``: numpy's pairwise sum."""
+    """``x[:n].sum()``: numpy's pairwise sum (compiled: of a contiguous float64 array)."""
     return x[:n].sum()
 
 
 def psum_where(x, mask, n):
-    """``x[:n][mask[:n]].sum()``: the pairwise sum of the selected elements, packed."""
+    """``x[:n][mask[:n]].sum()``: the pairwise sum of the selected elements, packed.
+
+    Compiled: ``x`` a contiguous float64 array, ``mask`` a contiguous bool array.
+    """
     return x[:n][mask[:n]].sum()
+
+
+def nonzero(mask, n):
+    """``numpy.flatnonzero(mask[:n])``: the indices of the true elements (compiled: int64)."""
+    return np.flatnonzero(mask[:n])
 
 
 def count(mask, n):
     """Number of true elements in ``mask[:n]``."""
     return int(np.count_nonzero(mask[:n]))
-
-
-@rule
-def _leaf_sum(x, start, n):
-    """Numpy's pairwise sum of at most 128 elements: eight partial sums, then the rest."""
-    if n < 8:
-        res = 0.0
-        for k in range(start, start + n):
-            res += x[k]
-        return res
-    r0, r1, r2, r3 = x[start], x[start + 1], x[start + 2], x[start + 3]
-    r4, r5, r6, r7 = x[start + 4], x[start + 5], x[start + 6], x[start + 7]
-    k = 8
-    while k < n - n % 8:
-        j = start + k
-        r0 += x[j]
-        r1 += x[j + 1]
-        r2 += x[j + 2]
-        r3 += x[j + 3]
-        r4 += x[j + 4]
-        r5 += x[j + 5]
-        r6 += x[j + 6]
-        r7 += x[j + 7]
-        k += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while k < n:
-        res += x[start + k]
-        k += 1
-    return res
-
-
-@rule
-def _pairwise(x, n):
-    """Numpy's ``pairwise_sum`` (loops_utils.h.src) of ``x[:n]``, for kernels.
-
-    Blocks of up to 128 elements (:func:`_leaf_sum`); above that the two halves (the first a
-    multiple of eight) are summed apart and added. numpy recurses; here a stack does.
-    """
-    if n <= 128:
-        return _leaf_sum(x, 0, n)
-    starts = np.empty(128, np.int64)
-    sizes = np.empty(128, np.int64)
-    combine = np.empty(128, np.bool_)
-    values = np.empty(128)
-    starts[0], sizes[0], combine[0] = 0, n, False
-    top, held = 1, 0
-    while top > 0:
-        top -= 1
-        start, size = starts[top], sizes[top]
-        if combine[top]:
-            held -= 1
-            values[held - 1] = values[held - 1] + values[held]
-        elif size <= 128:
-            values[held] = _leaf_sum(x, start, size)
-            held += 1
-        else:
-            half = size // 2
-            half -= half % 8
-            starts[top], sizes[top], combine[top] = start, size, True
-            starts[top + 1], sizes[top + 1], combine[top + 1] = start + half, size - half, False
-            starts[top + 2], sizes[top + 2], combine[top + 2] = start, half, False
-            top += 3
-    return values[0]
 
 
 # --- binding numpy's loops ------------------------------------------------------------------
@@ -225,6 +171,7 @@ def overload_helpers() -> None:
     _overload_power(*binary_loop(_SYMBOL.format("power")))
     _overload_quantile()
     _overload_sums()
+    _overload_masks()
 
 
 _OPTS = {"error_model": "numpy"}
@@ -335,31 +282,90 @@ def _overload_quantile() -> None:
         return impl
 
 
+def _checked(x, dtype) -> bool:
+    """Whether ``x`` is known contiguous (else checked at run time); a 1-d ``dtype`` array."""
+    from numba import types
+    from numba.core.errors import TypingError
+
+    if not (isinstance(x, types.Array) and x.ndim == 1 and x.dtype == dtype):
+        raise TypingError(f"sums and nonzero take 1-d {dtype} arrays, not {x}")
+    return x.layout == "C"
+
+
 def _overload_sums() -> None:
+    from numba import types
     from numba.extending import overload
+
+    from agents.exact_sums import pack_intrinsic, pairwise_intrinsic
+
+    pairwise = pairwise_intrinsic()
+    pack = pack_intrinsic(_has_avx512())
 
     @overload(psum, jit_options=_OPTS)
     def _psum(x, n):
-        return lambda x, n: _pairwise(x, n)
+        if _checked(x, types.float64):
+            return lambda x, n: pairwise(x, n)
+
+        def impl(x, n):
+            if x.strides[0] == 8:
+                return pairwise(x, n)
+            contiguous = np.ascontiguousarray(x[:n])
+            return pairwise(contiguous, n)
+        return impl
 
     @overload(psum_where, jit_options=_OPTS)
     def _psum_where(x, mask, n):
+        _checked(x, types.float64)
+        _checked(mask, types.boolean)
+
         def impl(x, mask, n):
             packed = np.empty(n)
-            k = 0
-            for i in range(n):
-                if mask[i]:
-                    packed[k] = x[i]
-                    k += 1
-            return _pairwise(packed, k)
+            if x.strides[0] == 8 and mask.strides[0] == 1:
+                k = pack(x, mask, n, packed)
+            else:  # a strided view: contiguous copies first
+                values, flags = np.ascontiguousarray(x[:n]), np.ascontiguousarray(mask[:n])
+                k = pack(values, flags, n, packed)
+            return pairwise(packed, k)
+        return impl
+
+
+def _overload_masks() -> None:
+    from numba import types
+    from numba.extending import overload
+
+    from agents.exact_sums import nonzero_intrinsic
+
+    indices_of = nonzero_intrinsic(_has_avx512())
+
+    @overload(nonzero, jit_options=_OPTS)
+    def _nonzero(mask, n):
+        _checked(mask, types.boolean)
+
+        def impl(mask, n):
+            out = np.empty(n, np.int64)
+            if mask.strides[0] == 1:
+                k = indices_of(mask, n, out)
+            else:
+                flags = np.ascontiguousarray(mask[:n])
+                k = indices_of(flags, n, out)
+            return out[:k]
         return impl
 
     @overload(count, jit_options=_OPTS)
     def _count(mask, n):
         def impl(mask, n):
             k = 0
-            for i in range(n):
-                if mask[i]:
-                    k += 1
+            for i in range(np.uint64(n)):  # unsigned: LLVM vectorises it (see agents.jit)
+                k += mask[i]
             return k
         return impl
+
+
+def _has_avx512() -> bool:
+    """Whether numba compiles for a CPU with AVX-512 (its features, as its codegen reads them)."""
+    from numba.core import codegen, config
+
+    features = config.CPU_FEATURES
+    if features is None:
+        features = codegen.get_host_cpu_features()
+    return "+avx512f" in features.split(",")

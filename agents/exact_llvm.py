@@ -1,9 +1,10 @@
-"""The LLVM side of ``agents.exact``: calls to numpy's inner loops from compiled code.
+"""The LLVM side of ``agents.exact``: calls to numpy's inner loops.
 
 A numpy inner loop has the C signature ``void loop(char **args, npy_intp const *dimensions,
 npy_intp const *steps, void *data)``. These intrinsics build its arguments on the stack and
-call it by the symbol name ``agents.exact`` registered, for one value or for ``n`` contiguous
-float64 values. Imported only when numba is.
+call it by the symbol name ``agents.exact`` registered, for one value (a pure function with
+vector variants, so that loops calling it still vectorise) or for ``n`` contiguous float64
+values. Imported only when numba is.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from numba.core import cgutils, types
 from numba.extending import intrinsic
 
 _I8P = ir.IntType(8).as_pointer()
+_F8 = ir.DoubleType()
+_I64 = ir.IntType(64)
+#: Lanes of the vector variants of a one-value call (AVX-512 loops use 8; 16 when unrolled).
+_WIDTHS = (2, 4, 8, 16)
 
 
 def _call(context, builder, symbol: str, pointers: list, n, strides: list) -> None:
     """Call ``symbol(args, &n, steps, NULL)`` with the given data pointers and strides."""
-    intp = context.get_value_type(types.intp)
+    intp = context.get_value_type(types.intp) if context is not None else _I64
     argv = cgutils.alloca_once(builder, _I8P, size=len(pointers))
     for k, ptr in enumerate(pointers):
         builder.store(builder.bitcast(ptr, _I8P) if ptr.type.is_pointer
@@ -33,17 +38,61 @@ def _call(context, builder, symbol: str, pointers: list, n, strides: list) -> No
     builder.call(fn, [argv, dims, steps, ir.Constant(_I8P, None)])
 
 
+class _Attributes(ir.values.FunctionAttributes):
+    """Function attributes, those llvmlite does not list too (``memory(none)``, strings)."""
+
+    def add(self, name: str) -> None:
+        set.add(self, name)
+
+
+def _lanes_body(fn: ir.Function, symbol: str, lanes: int) -> None:
+    """``fn``'s body: numpy's loop ``symbol`` on its arguments' ``lanes`` values, returned."""
+    builder = ir.IRBuilder(fn.append_basic_block("entry"))
+    slots = [cgutils.alloca_once_value(builder, arg) for arg in fn.args]
+    out = cgutils.alloca_once(builder, fn.function_type.return_type)
+    _call(None, builder, symbol, [*slots, out], ir.Constant(_I64, lanes), [8] * (len(slots) + 1))
+    builder.ret(builder.load(out))
+
+
+def _element_function(module: ir.Module, symbol: str, arity: int) -> ir.Function:
+    """A pure function: numpy's loop ``symbol`` on one value of each of ``arity`` arguments.
+
+    ``memory(none)`` lets LLVM hoist it out of loops and merge calls on the same values; its
+    vector variants (the same loop on 2 to 16 lanes, named by ``vector-function-abi-variant``)
+    let a loop that calls it vectorise, one call per vector of rows. The variants are
+    ``weak_odr`` so that the optimiser keeps them until the vectoriser has used them, and the
+    function itself ``noinline`` so that the vectoriser still sees the call. numpy computes
+    each lane as it computes that element of a whole array, so results are the same bits.
+    """
+    name = f"{symbol}_one"
+    fn = module.globals.get(name)
+    if fn is not None:
+        return fn
+    mappings = []
+    for width in _WIDTHS:
+        lanes = ir.VectorType(_F8, width)
+        variant = ir.Function(module, ir.FunctionType(lanes, [lanes] * arity),
+                              f"{symbol}_x{width}")
+        variant.linkage = "weak_odr"
+        _lanes_body(variant, symbol, width)
+        mappings.append(f"_ZGV_LLVM_N{width}{'v' * arity}_{name}({variant.name})")
+    fn = ir.Function(module, ir.FunctionType(_F8, [_F8] * arity), name)
+    fn.linkage = "linkonce_odr"
+    fn.attributes = _Attributes()
+    for attribute in ("noinline", "nounwind", "willreturn", "memory(none)",
+                      f'"vector-function-abi-variant"="{",".join(mappings)}"'):
+        fn.attributes.add(attribute)
+    _lanes_body(fn, symbol, 1)
+    return fn
+
+
 def unary_loop(symbol: str):
     """Intrinsics for a float64 -> float64 loop: ``(scalar(x), vector(src, dst, n))``."""
 
     @intrinsic
     def scalar(typingctx, x):
         def codegen(context, builder, signature, args):
-            intp = context.get_value_type(types.intp)
-            src = cgutils.alloca_once_value(builder, args[0])
-            dst = cgutils.alloca_once(builder, ir.DoubleType())
-            _call(context, builder, symbol, [src, dst], ir.Constant(intp, 1), [8, 8])
-            return builder.load(dst)
+            return builder.call(_element_function(builder.module, symbol, 1), args)
         return types.float64(types.float64), codegen
 
     @intrinsic
@@ -66,12 +115,7 @@ def binary_loop(symbol: str):
     @intrinsic
     def scalar(typingctx, x, y):
         def codegen(context, builder, signature, args):
-            intp = context.get_value_type(types.intp)
-            a = cgutils.alloca_once_value(builder, args[0])
-            b = cgutils.alloca_once_value(builder, args[1])
-            dst = cgutils.alloca_once(builder, ir.DoubleType())
-            _call(context, builder, symbol, [a, b, dst], ir.Constant(intp, 1), [8, 8, 8])
-            return builder.load(dst)
+            return builder.call(_element_function(builder.module, symbol, 2), args)
         return types.float64(types.float64, types.float64), codegen
 
     @intrinsic

@@ -56,7 +56,7 @@ def enabled() -> bool:
 
 # --- the helpers a kernel body may use (numpy here; compiled forms in _install) --------------
 def rows(n: int):
-    """Row indices of a kernel loop: ``range(n)`` compiled, the one slice ``[:n]`` in numpy."""
+    """Row indices of a kernel loop: unsigned ``range(n)`` compiled, the slice ``[:n]`` in numpy."""
     return (slice(0, n),)
 
 
@@ -162,8 +162,10 @@ def _install() -> bool:
     exact.overload_helpers()
     from numba.extending import register_jitable
 
+    # Rules are always inlined: a call left in a kernel's loop (LLVM's own heuristics leave
+    # the larger rules as calls) keeps the loop from vectorising.
     for fn in RULES:
-        register_jitable(error_model="numpy")(fn)
+        register_jitable(error_model="numpy", forceinline=True)(fn)
     return True
 
 
@@ -173,12 +175,13 @@ def _overload_helpers() -> None:
 
     opts = {"error_model": "numpy"}
 
-    # Inlined in numba's IR, a kernel's loop is a plain range loop: LLVM sees that the row
-    # index is non-negative (no wrap-around of negative indices) and vectorises the body.
-    # Called as a function, the loop stays scalar, three to four times slower.
-    @overload(rows, jit_options=opts, inline="always")
+    # Unsigned row indices: numba wraps a signed index that might be negative (``a[-1]``)
+    # with a select on its sign, which LLVM cannot see through when it looks for the stride
+    # of ``values[CASH, i]``, so a loop over signed rows never vectorises. Nothing in a body
+    # computes with the index itself (a slice could not), only indexes with it.
+    @overload(rows, jit_options=opts)
     def _rows(n):
-        return lambda n: range(n)
+        return lambda n: range(np.uint64(n))
 
     def scalars(*args) -> bool:
         return not any(isinstance(a, types.Array) for a in args)

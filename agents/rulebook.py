@@ -20,5 +20,5 @@ def rule(fn: Callable) -> Callable:
     if STATE["enabled"]:  # installed already: register this late one too
         from numba.extending import register_jitable
 
-        register_jitable(error_model="numpy")(fn)
+        register_jitable(error_model="numpy", forceinline=True)(fn)
     return fn

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents.economics import attack_rate
-from agents.exact import count, exp_into, expm1_into, psum
+from agents.exact import count, exp_into, expm1_into, nonzero, psum
 from agents.jit import kernel, maximum, minimum, rows, rule, where
 from model.calendar import DAYS_PER_QUARTER
 from model.population import REFERENCE_SME_EMPLOYEES
@@ -145,7 +145,7 @@ def _attacked(values, flags, n, hazard, draw, exposure, framework, dt):
     attacked = np.zeros(n, np.bool_)
     for i in rows(n):
         attacked[i] = flags[IS_ALIVE, i] & (draw[i] < -probability[i])
-    return np.flatnonzero(attacked)
+    return nonzero(attacked, n)
 
 
 @kernel

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.exact import count, psum_where
-from agents.jit import divide_where, kernel, rows
+from agents.jit import divide_where, kernel, rows, tally
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE
 from model.population import JOBS_2017
 from model.state import (
@@ -64,7 +64,7 @@ INDICATORS: tuple[str, ...] = (
 )
 
 
-#: What :func:`_tally` counts, one row of its marks each.
+#: What :func:`_tally` counts, in the order of its counts.
 (ALIVE, SME_MAKERS, SME_MAKERS_SERVITIZED, LARGE_MAKERS, LARGE_MAKERS_SERVITIZED, SMES,
  SMES_ADOPTED, LARGE, LARGE_ADOPTED, TEN_PLUS, TEN_PLUS_GONE, TEN_PLUS_CYBER_GONE,
  CLUSTER_MEMBERS, OFFERING, SMES_USAGE) = range(15)
@@ -75,36 +75,41 @@ def _tally(values, codes, flags, n, platform_values, platform_flags, m, initial_
            support):
     """The sums and counts behind the indicators (rows ``:n``)."""
     alive = flags[IS_ALIVE]
-    marks = np.zeros((15, n), np.bool_)
-    service_functions, lost = np.empty((2, n))
-    n0 = len(initial_10plus)
+    service_functions, lost = np.empty(n), np.empty(n)
+    # Counts add up in the loop (integers: any order gives the same), so that it vectorises
+    # and no row of marks is written and read again.
+    live = smes = sme_makers = sme_servitized = larges = large_makers = large_servitized = 0
+    sme_adopted = large_adopted = members = offering = sme_usage = 0
     for i in rows(n):
         large = flags[IS_LARGE, i]
         sme, big = alive[i] & ~large, alive[i] & large
         makers = ~flags[IS_SERVICE_INTENSIVE, i]
         servitized, adopted = flags[IS_SERVITIZED, i], flags[IS_ADOPTED, i]
-        marks[ALIVE, i] = alive[i]
-        marks[SME_MAKERS, i] = sme & makers
-        marks[SME_MAKERS_SERVITIZED, i] = servitized & sme & makers
-        marks[LARGE_MAKERS, i] = big & makers
-        marks[LARGE_MAKERS_SERVITIZED, i] = servitized & big & makers
-        marks[SMES, i], marks[SMES_ADOPTED, i] = sme, adopted & sme
-        marks[LARGE, i], marks[LARGE_ADOPTED, i] = big, adopted & big
-        marks[CLUSTER_MEMBERS, i] = alive[i] & flags[IS_CLUSTER, i]
-        marks[OFFERING, i] = (codes[RUNG, i] >= ADDED_SERVICES) & alive[i]
-        marks[SMES_USAGE, i] = (codes[RUNG, i] >= PAY_PER_USE) & sme
+        live += tally(alive[i])
+        sme_makers += tally(sme & makers)
+        sme_servitized += tally(servitized & sme & makers)
+        large_makers += tally(big & makers)
+        large_servitized += tally(servitized & big & makers)
+        smes += tally(sme)
+        sme_adopted += tally(adopted & sme)
+        larges += tally(big)
+        large_adopted += tally(adopted & big)
+        members += tally(alive[i] & flags[IS_CLUSTER, i])
+        offering += tally((codes[RUNG, i] >= ADDED_SERVICES) & alive[i])
+        sme_usage += tally((codes[RUNG, i] >= PAY_PER_USE) & sme)
         functions = support * values[PRODUCTION_JOBS, i] + values[SERVICE_JOBS, i]
         service_functions[i] = functions
         offshored = values[OFFSHORED, i]
         lost[i] = divide_where(functions * offshored, 1 - offshored, offshored < 1)
-    for i in rows(n0):  # the 2020 firms of 10 or more employees
+    ten_plus = ten_plus_gone = ten_plus_cyber_gone = 0
+    for i in rows(len(initial_10plus)):  # the 2020 firms of 10 or more employees
         gone = initial_10plus[i] & ~alive[i]
-        marks[TEN_PLUS, i] = initial_10plus[i]
-        marks[TEN_PLUS_GONE, i] = gone
-        marks[TEN_PLUS_CYBER_GONE, i] = gone & (codes[EXIT_CAUSE, i] == EXIT_CYBER)
-    counts = np.zeros(15, np.int64)
-    for k in range(15):
-        counts[k] = count(marks[k], n)
+        ten_plus += tally(initial_10plus[i])
+        ten_plus_gone += tally(gone)
+        ten_plus_cyber_gone += tally(gone & (codes[EXIT_CAUSE, i] == EXIT_CYBER))
+    counts = np.array((live, sme_makers, sme_servitized, large_makers, large_servitized, smes,
+                       sme_adopted, larges, large_adopted, ten_plus, ten_plus_gone,
+                       ten_plus_cyber_gone, members, offering, sme_usage), np.int64)
     sums = (psum_where(values[SERVICE_REVENUE], alive, n),
             psum_where(platform_values[P_REVENUE], platform_flags[P_ALIVE], m),
             psum_where(values[GOODS_REVENUE], alive, n),

@@ -17,7 +17,7 @@ import numpy as np
 
 from agents import decisions as rules
 from agents.economics import WAGE
-from agents.exact import count, expm1_into, power_of_array, psum_where
+from agents.exact import count, expm1_into, nonzero, power_of_array, psum_where
 from agents.firms import borrowing_limit, evaluates_by_kind
 from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
@@ -187,19 +187,28 @@ def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompte
                  cash_constraint, adopt_always):
     """Each deciding firm's options and its choice before it applies for the subsidy.
 
-    Array code over the few dozen deciding firms rather than a loop over them: numpy's exp
-    and power then run once per array, not once per firm and option.
+    Compiled, one firm per pass of a loop that vectorises (numpy's exp and power called on
+    eight firms at a time: ``agents.exact``), with nothing allocated per rule.
     """
-    ctx = _context(values, codes, flags, hurdle, attack_hazard, firm_rows, prompted, terms)
-    options = rules.option_terms(ctx)
-    financing = financing_of(values, codes, firm_rows, cash_constraint)
-    choice, cost = rules.first_choice(options[NPV_DIGITAL], options[NPV_CLIMB],
-                                      options[CAPEX_DIGITAL], options[CAPEX_CLIMB],
-                                      ctx.subsidy_rate, financing, adopt_always, ctx.adopted)
-    table = np.empty((10, len(firm_rows)))
-    for column in range(7):
-        table[column] = options[column]
-    table[RATE], table[FINANCING], table[COST] = ctx.subsidy_rate, financing, cost
+    m = len(firm_rows)
+    # Gathered first: LLVM cannot bound reads through firm_rows, and would not vectorise them.
+    own_values, own_codes, own_flags, own_hurdle, own_hazard = (
+        values[:, firm_rows], codes[:, firm_rows], flags[:, firm_rows], hurdle[firm_rows],
+        attack_hazard[firm_rows])
+    table = np.empty((10, m))
+    choice = np.empty(m, np.int64)
+    for k in rows(m):
+        ctx = _context(own_values, own_codes, own_flags, own_hurdle, own_hazard, k, prompted[k],
+                       terms)
+        options = rules.option_terms(ctx)
+        financing = financing_of(own_values, own_codes, k, cash_constraint)
+        choice[k], cost = rules.first_choice(options[NPV_DIGITAL], options[NPV_CLIMB],
+                                             options[CAPEX_DIGITAL], options[CAPEX_CLIMB],
+                                             ctx.subsidy_rate, financing, adopt_always,
+                                             ctx.adopted)
+        for column in range(7):
+            table[column, k] = options[column]
+        table[RATE, k], table[FINANCING, k], table[COST, k] = ctx.subsidy_rate, financing, cost
     return table, choice
 
 
@@ -250,28 +259,23 @@ def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None
 def _attention(codes, flags, n, neighbour_share, bass_p, imitation, q, dt, draw):
     """Bass attention: who of the firms with something left to adopt considers investing."""
     alive = flags[IS_ALIVE]
-    # The pool: firms with something left to adopt (not digital yet, or a rung to climb).
-    in_pool = np.zeros(n, np.bool_)
-    for i in rows(n):
-        in_pool[i] = alive[i] & ~(flags[IS_ADOPTED, i] & ((codes[RUNG, i] >= PERFORMANCE)
-                                                         | flags[IS_SERVITIZING, i]))
-    pool = np.flatnonzero(in_pool)
-    m = len(pool)
-    exponent, half, full = np.empty((3, m))
+    # Every row's hazard, not the pool's only (most rows): a loop over its rows would not vectorise.
+    exponent, half, full = np.empty(n), np.empty(n), np.empty(n)
     # The hazard at the expected mid-step share (rules.mid_step_share), then over the quarter.
-    for k in rows(m):
-        i = pool[k]
-        exponent[k] = rules.attention_exponent(bass_p[i], q, neighbour_share[i], imitation[i],
+    for i in rows(n):
+        exponent[i] = rules.attention_exponent(bass_p[i], q, neighbour_share[i], imitation[i],
                                                dt / 2)
-    expm1_into(exponent, half, m)
-    for k in rows(m):
-        i = pool[k]
-        mid = rules.share_after(neighbour_share[i], -half[k])
-        exponent[k] = rules.attention_exponent(bass_p[i], q, mid, imitation[i], dt)
-    expm1_into(exponent, full, m)
-    chosen = np.zeros(n, np.bool_)
-    for k in rows(m):
-        chosen[pool[k]] = draw[pool[k]] < -full[k]
+    expm1_into(exponent, half, n)
+    for i in rows(n):
+        mid = rules.share_after(neighbour_share[i], -half[i])
+        exponent[i] = rules.attention_exponent(bass_p[i], q, mid, imitation[i], dt)
+    expm1_into(exponent, full, n)
+    chosen = np.empty(n, np.bool_)
+    for i in rows(n):
+        # The pool: firms with something left to adopt (not digital yet, or a rung to climb).
+        in_pool = alive[i] & ~(flags[IS_ADOPTED, i] & ((codes[RUNG, i] >= PERFORMANCE)
+                                                       | flags[IS_SERVITIZING, i]))
+        chosen[i] = in_pool & (draw[i] < -full[i])
     return chosen
 
 
@@ -282,7 +286,7 @@ def _with_projects(values, flags, n, chosen, heard):
     for i in rows(n):
         project = flags[IS_ALIVE, i] & heard[i] & (values[EMPLOYEES, i] >= ELIGIBLE_EMPLOYEES)
         marked[i] = chosen[i] | project
-    both = np.flatnonzero(marked)
+    both = nonzero(marked, n)
     return both, ~chosen[both]
 
 

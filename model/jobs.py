@@ -153,16 +153,25 @@ def offshore(rng: np.random.Generator, firms: FirmState, params: dict, dt: float
 def _offshore(values, flags, n, draw, ceiling, rate, dt):
     alive, large = flags[IS_ALIVE], flags[IS_LARGE]
     offshored, margin, employees = values[OFFSHORED], values[MARGIN], values[EMPLOYEES]
-    minus_hazard, probability = np.empty(n), np.empty(n)
-    for i in rows(n):
-        pressure = (where(margin[i] < 0, OFFSHORING_PRESSURE, 1.0)
-                    * where(large[i], OFFSHORING_PRESSURE, 1.0))
-        minus_hazard[i] = -rate * pressure * dt
-    expm1_into(minus_hazard, probability, n)
+    # The hazard takes four values (at a loss or not, large or not): expm1 of those four,
+    # each computed as a row's would be, then looked up, instead of expm1 over every row.
+    minus_hazard, probability = np.empty(4), np.empty(4)
+    for loss in range(2):
+        for big in range(2):
+            pressure = (where(loss == 1, OFFSHORING_PRESSURE, 1.0)
+                        * where(big == 1, OFFSHORING_PRESSURE, 1.0))
+            minus_hazard[2 * loss + big] = -rate * pressure * dt
+    expm1_into(minus_hazard, probability, 4)
+    # Chosen by selects, not indexed: LLVM vectorises a loop that loads through an index
+    # only if it can bound the index.
+    small, big, small_at_loss, big_at_loss = (probability[0], probability[1], probability[2],
+                                              probability[3])
     moving = 0
     for i in rows(n):
         able = alive[i] & (employees[i] >= OFFSHORING_SIZE) & (offshored[i] < ceiling)
-        moves = able & (draw[i] < -probability[i])
+        chance = -where(margin[i] < 0, where(large[i], big_at_loss, small_at_loss),
+                        where(large[i], big, small))
+        moves = able & (draw[i] < chance)
         offshored[i] = where(moves, minimum(offshored[i] + OFFSHORING_STEP * ceiling, ceiling),
                              offshored[i])
         moving += tally(moves)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from agents.exact import nonzero
 from agents.jit import divide_where, kernel, rows
 
 
@@ -25,16 +26,18 @@ class AdopterNetwork:
 
     def __init__(self, adjacency: sp.csr_matrix, alive: np.ndarray, adopted: np.ndarray):
         self.adjacency = adjacency.astype(np.int32)
+        # Small types, and a row's two counts side by side: an update touches a few thousand
+        # scattered counts, mostly out of cache, so each cache line fetched should serve both.
         self._indptr = self.adjacency.indptr.astype(np.int64)
-        self._indices = self.adjacency.indices.astype(np.int64)
-        self._state = np.zeros((2, len(alive)), dtype=np.int64)
-        self._counts = np.zeros((2, len(alive)), dtype=np.int64)
+        self._indices = self.adjacency.indices.astype(np.int32)
+        self._state = np.zeros((2, len(alive)), dtype=np.int8)
+        self._counts = np.zeros((len(alive), 2), dtype=np.int32)
         self.update(alive, adopted)
 
     @property
     def counts(self) -> np.ndarray:
         """Per row: (live neighbours, live adopting neighbours)."""
-        return self._counts.T
+        return self._counts
 
     def update(self, alive: np.ndarray, adopted: np.ndarray) -> None:
         """Bring the counts up to date with the current live and adopter masks."""
@@ -54,23 +57,22 @@ class AdopterNetwork:
 @kernel
 def _update(indptr, indices, state, counts, alive, adopted):
     size = len(alive)
-    delta = np.zeros((2, size), np.int64)
-    changed = np.zeros(size, np.bool_)
+    changed = np.empty(size, np.bool_)
     for i in rows(size):
-        delta[0, i] = alive[i] - state[0, i]
-        delta[1, i] = (alive[i] & adopted[i]) - state[1, i]
-        state[0, i] += delta[0, i]
-        state[1, i] += delta[1, i]
-        changed[i] = (delta[0, i] != 0) | (delta[1, i] != 0)
+        changed[i] = (alive[i] != state[0, i]) | ((alive[i] & adopted[i]) != state[1, i])
     # Only a few dozen firms adopt, leave or enter in a quarter: the matrix is symmetric, so a
     # changed firm's row lists the neighbours whose counts move (integers: a full recount's).
-    for c in np.flatnonzero(changed):
+    for c in nonzero(changed, size):
+        live = int(alive[c]) - int(state[0, c])
+        adopter = int(alive[c] & adopted[c]) - int(state[1, c])
+        state[0, c] += live
+        state[1, c] += adopter
         for j in range(indptr[c], indptr[c + 1]):
-            counts[0, indices[j]] += delta[0, c]
-            counts[1, indices[j]] += delta[1, c]
+            counts[indices[j], 0] += live
+            counts[indices[j], 1] += adopter
 
 
 @kernel
 def _share(counts, n, share):
     for i in rows(n):
-        share[i] = divide_where(counts[1, i], counts[0, i], counts[0, i] > 0)
+        share[i] = divide_where(counts[i, 1], counts[i, 0], counts[i, 0] > 0)
