@@ -190,12 +190,17 @@ def _overload_unary(unary: dict) -> None:
         one, many = unary[name]
 
         @register_jitable
-        def on_array(x):
-            src = x.astype(np.float64)  # a contiguous float64 copy
+        def into_new(src):
+            # ``src`` is an argument, so the caller holds it until the loop has read it: a
+            # local array whose last use is ``.ctypes.data`` may be freed before the call.
             out = np.empty(src.size)
             if src.size > 0:
                 many(src.ctypes.data, out.ctypes.data, src.size)
             return out
+
+        @register_jitable
+        def on_array(x):
+            return into_new(x.astype(np.float64))  # a contiguous float64 copy
 
         def impl(x):
             if _is_array(x):
