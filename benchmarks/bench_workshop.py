@@ -2,15 +2,15 @@
 
 Prints:
 
-* the wall time of ``servisim workshop`` (or ``--precise``) from an empty result folder (runs,
+* the wall time of ``servisim workshop`` (or ``--screening``) from an empty result folder (runs,
   analysis and report; target < 10 minutes on 2 cores), with the load average before and after;
 * for a policies x futures study, the widest Wilson 95% half-width of a policy's chance of
-  ``high`` and of ``low`` (``policies.csv``; target for ``--precise``: +/- 0.1), and the runs
+  ``high`` and of ``low`` (``policies.csv``; target for the default study: +/- 0.1), and the runs
   per policy;
 * for a Sobol study, each outcome's top parameters (the three largest total-order indices) with
   S1 and ST and their 95% bootstrap intervals, and the widest of them.
 
-Run: ``.venv/bin/python benchmarks/bench_workshop.py [--precise] [--out DIR] [--reuse]``.
+Run: ``.venv/bin/python benchmarks/bench_workshop.py [--screening] [--out DIR] [--reuse]``.
 ``--reuse`` reads an existing result folder instead of running the study (precision only).
 """
 
@@ -35,12 +35,12 @@ CONF_TARGET = 0.1
 TOP = 3
 
 
-def run_workshop(out: Path, precise: bool = False) -> float:
+def run_workshop(out: Path, screening: bool = False) -> float:
     """Run ``servisim workshop`` into ``out`` (emptied first); return its wall time."""
     shutil.rmtree(out, ignore_errors=True)
     servisim = Path(sys.executable).with_name("servisim")
     start = time.perf_counter()
-    size = ["--precise"] if precise else []
+    size = ["--screening"] if screening else []
     subprocess.run([str(servisim), "workshop", *size, "--out", str(out), "--progress", "none"],
                    cwd=ROOT, check=True)
     return time.perf_counter() - start
@@ -51,8 +51,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None,
                         help="result folder (default: a temporary folder, deleted after)")
-    parser.add_argument("--precise", action="store_true",
-                        help="the precise study (servisim workshop --precise)")
+    parser.add_argument("--screening", action="store_true",
+                        help="the screening study (servisim workshop --screening)")
     parser.add_argument("--reuse", action="store_true",
                         help="read the results already in --out instead of running the study")
     args = parser.parse_args()
@@ -62,7 +62,7 @@ def main() -> None:
     try:
         if not args.reuse:
             print(f"load average before: {os.getloadavg()[0]:.2f}  cores: {os.cpu_count()}")
-            wall = run_workshop(out, args.precise)
+            wall = run_workshop(out, args.screening)
             print(f"load average after: {os.getloadavg()[0]:.2f}")
             verdict = "met" if wall < TIME_TARGET_S else "NOT met"
             print(f"servisim workshop: {wall / 60:.1f} min (target < 10 min: {verdict})")

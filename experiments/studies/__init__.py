@@ -1,6 +1,6 @@
-"""The shipped experiment files: the workshop study, its precise version and the quick one.
+"""The shipped experiment files: the workshop study, its screening version and the quick one.
 
-``servisim workshop`` runs one of them (``--quick``, ``--precise``); they are also examples of
+``servisim workshop`` runs one of them (``--screening``, ``--quick``); they are also examples of
 the experiment file format (``servisim batch experiments/studies/quick.toml``).
 """
 
@@ -11,4 +11,4 @@ from pathlib import Path
 FOLDER = Path(__file__).resolve().parent
 #: Study name -> its experiment file.
 STUDIES = {"workshop": FOLDER / "workshop.toml", "quick": FOLDER / "quick.toml",
-           "precise": FOLDER / "workshop_precise.toml"}
+           "screening": FOLDER / "workshop_screening.toml"}

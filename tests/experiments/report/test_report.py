@@ -237,7 +237,7 @@ def test_report_cli_writes_the_file_it_names(report_batch, tmp_path, capsys):
 # --- servisim workshop ---------------------------------------------------------------------
 
 def test_shipped_studies_store_trajectories_for_the_fan_charts():
-    for name in ("workshop.toml", "quick.toml", "workshop_precise.toml"):
+    for name in ("workshop.toml", "quick.toml", "workshop_screening.toml"):
         spec = load_experiment(ROOT / "experiments" / "studies" / name)
         assert spec.trajectories and spec.is_servisim
         with open(ROOT / "experiments" / "studies" / name, "rb") as fh:
