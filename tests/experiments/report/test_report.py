@@ -281,6 +281,31 @@ def test_workshop_passes_the_engine_on_and_says_how_to_resume(tmp_path, monkeypa
     assert "Run the same command again to resume" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("flags", "study", "out"), [
+    ([], "workshop.toml", "results/workshop"),
+    (["--precise"], "workshop.toml", "results/workshop"),
+    (["--screening"], "workshop_screening.toml", "results/workshop_screening"),
+    (["--quick"], "quick.toml", "results/quick"),
+])
+def test_workshop_runs_the_4096_run_study_unless_asked_for_a_smaller_one(flags, study, out,
+                                                                       monkeypatch):
+    import experiments.runs.batch
+
+    seen = {}
+
+    def interrupted(path, folder, **options):
+        seen.update(study=Path(path).name, out=Path(folder))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(experiments.runs.batch, "run_batch", interrupted)
+    assert main(["workshop", *flags]) == 130
+    assert seen == {"study": study, "out": Path(out)}
+    if study == "workshop.toml":
+        with open(ROOT / "experiments" / "studies" / study, "rb") as fh:
+            experiment = tomllib.load(fh)["experiment"]
+        assert [experiment[k] for k in ("policies", "scenarios", "replicates")] == [32, 64, 2]
+
+
 def test_negative_first_order_indices_are_explained_in_both_languages():
     assert "se lit comme 0" in load_locale("fr")["sens.intro_sobol"]
     assert "reads as 0" in load_locale("en")["sens.intro_sobol"]
