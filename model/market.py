@@ -92,6 +92,11 @@ def _price_term(params: dict) -> float:
     return params["price_weight"] * (1.0 - params["platform_cost_advantage"])
 
 
+def platform_utility_params(params: dict) -> tuple[float, float, float]:
+    """The run's parameters of :func:`platform_utility_terms`, in its order."""
+    return params["capability_weight"], params["platform_network_effect"], _price_term(params)
+
+
 def platform_utility(params: dict, capability, market_share, reach, penalty: float):
     """A platform's utility in the added-services segment.
 
@@ -99,8 +104,8 @@ def platform_utility(params: dict, capability, market_share, reach, penalty: flo
     and ``ln(reach)``: a platform known to a share of customers is chosen as if it were
     available to that share only (implicit availability).
     """
-    return platform_utility_terms(params["capability_weight"], params["platform_network_effect"],
-                                  _price_term(params), capability, market_share, reach, penalty)
+    return platform_utility_terms(*platform_utility_params(params), capability, market_share,
+                                  reach, penalty)
 
 
 @rule
@@ -128,8 +133,8 @@ def platform_view(platforms: PlatformState, params: dict, penalty: float
                   ) -> tuple[np.ndarray, float]:
     """Each platform slot's utility (``-inf`` if not alive) and the platform nest's value."""
     u, nest = _platform_view(platforms.values, platforms.flags, platforms.n,
-                             params["capability_weight"], params["platform_network_effect"],
-                             _price_term(params), penalty, params["platform_nest_dissimilarity"])
+                             *platform_utility_params(params), penalty,
+                             params["platform_nest_dissimilarity"])
     return u, float(nest)
 
 

@@ -22,8 +22,8 @@ from agents.exact import exp, psum
 from agents.jit import kernel, rows, rule, where
 from model.market import (
     _platform_utilities,
-    _price_term,
     firms_exponentials,
+    platform_utility_params,
     usage_edge_at,
     usage_reach_of,
 )
@@ -91,7 +91,7 @@ def firm_terms(firms: FirmState, params: dict, usage: float) -> FirmTerms:
 
 
 @rule
-def _nest_exponentials(platform_u, penalty, usage, dissimilarity, usage_edge, usage_2040):
+def nest_exponentials(platform_u, penalty, usage, dissimilarity, usage_edge, usage_2040):
     """``exp`` of the platform nest's value in added services and in pay-per-use."""
     nest = nest_value(platform_u, dissimilarity)
     return exp(nest), exp(nest + usage_edge_at(usage_edge, usage_2040, usage) * penalty)
@@ -124,7 +124,7 @@ def _sales(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platfo
 
 
 @rule
-def _totals(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platform_added,
+def totals_of(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platform_added,
             platform_usage):
     """:func:`totals_under` given the nest's exponentials (the four arrays: scratch rows)."""
     _sales(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platform_added,
@@ -136,21 +136,16 @@ def _totals(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platf
 
 @kernel
 def _totals_kernel(terms, platform_u, penalty, in_house, usage, market_terms):
-    e_nest_added, e_nest_usage = _nest_exponentials(platform_u, penalty, usage, *market_terms)
+    e_nest_added, e_nest_usage = nest_exponentials(platform_u, penalty, usage, *market_terms)
     n = len(terms.added_demand)
-    return _totals(terms, e_nest_added, e_nest_usage, exp(in_house), np.empty(n), np.empty(n),
-                   np.empty(n), np.empty(n))
+    return totals_of(terms, e_nest_added, e_nest_usage, exp(in_house), np.empty(n),
+                     np.empty(n), np.empty(n), np.empty(n))
 
 
-def _market_terms(params: dict) -> tuple[float, float, float]:
-    """The parameters :func:`_nest_exponentials` needs after the usage share, in order."""
+def nest_params(params: dict) -> tuple[float, float, float]:
+    """The parameters :func:`nest_exponentials` needs after the usage share, in order."""
     return (params["platform_nest_dissimilarity"], params["platform_usage_edge"],
             params["usage_share_2040"])
-
-
-def _utility_terms(params: dict) -> tuple[float, float, float]:
-    """The parameters of the platforms' utilities (``market.platform_utility_terms``)."""
-    return params["capability_weight"], params["platform_network_effect"], _price_term(params)
 
 
 def totals_under(firms: FirmState, params: dict, platform_u: np.ndarray, penalty: float,
@@ -167,7 +162,7 @@ def totals_under(firms: FirmState, params: dict, platform_u: np.ndarray, penalty
 
     """
     terms = firm_terms(firms, params, usage) if terms is None else terms
-    totals = _totals_kernel(terms, platform_u, penalty, in_house, usage, _market_terms(params))
+    totals = _totals_kernel(terms, platform_u, penalty, in_house, usage, nest_params(params))
     return tuple(float(x) for x in totals)
 
 
@@ -211,7 +206,7 @@ def _capture_gap(penalty, terms, platforms, utility, usage, market_terms, e_in_h
     values, flags, m = platforms
     platform_u = _platform_utilities(values, flags, m, utility[0], utility[1], utility[2],
                                      penalty)
-    e_nest_added, e_nest_usage = _nest_exponentials(platform_u, penalty, usage, *market_terms)
+    e_nest_added, e_nest_usage = nest_exponentials(platform_u, penalty, usage, *market_terms)
     service, platform_added, platform_usage = scratch[0], scratch[2], scratch[3]
     _sales(terms, e_nest_added, e_nest_usage, e_in_house, service, scratch[1], platform_added,
            platform_usage)
@@ -232,7 +227,7 @@ def _settle(terms, platforms, utility, usage, market_terms, targets):
         before_penalty, before_in_house = penalty, in_house
         platform_u = _platform_utilities(values, flags, m, utility[0], utility[1], utility[2],
                                          penalty)
-        e_nest_added = _nest_exponentials(platform_u, penalty, usage, *market_terms)[0]
+        e_nest_added = nest_exponentials(platform_u, penalty, usage, *market_terms)[0]
         in_house, outcome = brentq(_outsourced_gap, IN_HOUSE_BRACKET[0], IN_HOUSE_BRACKET[1],
                                    XTOL, RTOL, MAXITER, (terms, e_nest_added, outsourced_target,
                                                          scratch[0], scratch[1]))
@@ -269,8 +264,8 @@ def settle_2020(firms: FirmState, platforms: PlatformState, params: dict, usage:
     """
     terms = firm_terms(firms, params, usage) if terms is None else terms
     penalty, in_house, outcome, last = _settle(
-        terms, (platforms.values, platforms.flags, platforms.n), _utility_terms(params), usage,
-        _market_terms(params),
+        terms, (platforms.values, platforms.flags, platforms.n), platform_utility_params(params),
+        usage, nest_params(params),
         (float(params["service_capture_2020"]), float(params["outsourced_services_share"])))
     raise_for(int(outcome), float(last))
     return float(penalty), float(in_house)

@@ -16,7 +16,7 @@ from agents.exact import count, exp, psum
 from agents.jit import kernel, maximum, rows, where
 from agents.platforms import PlatformEntrant, platform_leaves
 from model import market, market_2020
-from model.market import platform_utility_terms
+from model.market import platform_utility_params, platform_utility_terms
 from model.state import (
     P_ALIVE,
     P_CAPABILITY,
@@ -116,8 +116,8 @@ def candidate_profit(firms: FirmState, params: dict, penalty: float, in_house: f
     """
     terms = market_2020.firm_terms(firms, params, usage) if terms is None else terms
     both, within, nest_sales = _candidate(terms, utilities, capability,
-                                          market_2020._utility_terms(params), penalty, in_house,
-                                          usage, market_2020._market_terms(params))
+                                          platform_utility_params(params), penalty, in_house,
+                                          usage, market_2020.nest_params(params))
     mine = within * nest_sales
     return mine * params["service_margin"] - fixed_cost(params, service_market), both
 
@@ -131,11 +131,11 @@ def _candidate(terms, utilities, capability, utility, penalty, in_house, usage, 
     # It plans on the customers it will reach: judged at full reach (no data yet).
     both[m] = platform_utility_terms(utility[0], utility[1], utility[2], capability, 0.0, 1.0,
                                      penalty)
-    e_nest_added, e_nest_usage = market_2020._nest_exponentials(both, penalty, usage,
+    e_nest_added, e_nest_usage = market_2020.nest_exponentials(both, penalty, usage,
                                                                 *market_terms)
     n = len(terms.added_demand)
-    totals = market_2020._totals(terms, e_nest_added, e_nest_usage, exp(in_house), np.empty(n),
-                                 np.empty(n), np.empty(n), np.empty(n))
+    totals = market_2020.totals_of(terms, e_nest_added, e_nest_usage, exp(in_house), np.empty(n),
+                                    np.empty(n), np.empty(n), np.empty(n))
     return both, within_nest_shares(both, market_terms[0])[m], totals[2] + totals[3]
 
 
