@@ -48,4 +48,9 @@ if [ "${1:-}" = "--dev" ]; then
   scripts/offline_assets.sh .venv || echo "setup.sh: Solara's offline files are missing (npm" \
     "needed once): the app and its browser tests need internet" >&2
 fi
-.venv/bin/python -c 'import model, mesa; print("servisim ready: mesa", mesa.__version__)'
+# Compile the model's kernels once, here, into numba's on-disk cache (about 45 s the first
+# time, a second or two after): no run, batch worker or app session then pays the compile.
+.venv/bin/python -c 'import mesa
+from model import ServitizationModel
+ServitizationModel(rng=0, population_scale=0.05).run()
+print("servisim ready: mesa", mesa.__version__, "(model kernels compiled and cached)")'

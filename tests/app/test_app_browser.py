@@ -69,7 +69,28 @@ def server(tmp_path_factory):
             proc.wait(5)
 
 
-def test_french_app_plays_presets_levers_network_platforms_compare_and_export(server, tmp_path):
+# While the app plays, a quarter shows for the pause between two steps only: wait for the
+# now-line to reach a quarter or a later one, never for one quarter's transient text.
+REACHED = """([year, q]) => {
+    const m = document.querySelector('.now-line')?.innerText.match(/^(\\d{4})[TQ](\\d)/);
+    return !!m && Number(m[1]) * 4 + Number(m[2]) >= year * 4 + q;
+}"""
+
+
+def wait_for_quarter(page, year: int, q: int, timeout: int = 60_000) -> None:
+    """Wait until the now-line shows quarter ``q`` of ``year`` or a later quarter."""
+    page.wait_for_function(REACHED, arg=[year, q], timeout=timeout)
+
+
+@pytest.fixture
+def server_log_on_failure(server):
+    """Print the app server's log when the test fails, so a CI failure shows its cause."""
+    yield
+    print(f"--- server log:\n{server[1].read_text()}")
+
+
+def test_french_app_plays_presets_levers_network_platforms_compare_and_export(
+        server, server_log_on_failure, tmp_path):
     """A facilitator's path through the French app, with no console error on the way."""
     from playwright.sync_api import sync_playwright
 
@@ -100,7 +121,7 @@ def test_french_app_plays_presets_levers_network_platforms_compare_and_export(se
             page.get_by_text("Verdict provisoire à 2020T1", exact=False).wait_for()
             # Play, then move a lever during the run: it holds from the next quarter.
             page.locator("button.play").click()
-            page.get_by_text("2020T3 ·", exact=False).wait_for(timeout=60_000)
+            wait_for_quarter(page, 2020, 3)
             page.locator("button.play").click()
             slider = page.locator(".v-slider").nth(1)  # the first lever (after the speed)
             box = slider.bounding_box()
