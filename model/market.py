@@ -246,11 +246,12 @@ def _clear(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_usage, 
     per_goods, offshored = values[JOBS_PER_GOODS], values[OFFSHORED]
     production_jobs = values[PRODUCTION_JOBS]
     e_added, e_usage = e_maker[0], e_maker[1]
-    # The loop writes fresh arrays, so that it vectorises; the state is written after it.
-    goods, service, share, demand = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
-    profit, margin, platform_added, platform_usage = (np.empty(n), np.empty(n), np.empty(n),
-                                                      np.empty(n))
-    servitized = np.empty(n, np.bool_)
+    goods, service, share = values[GOODS_REVENUE], values[SERVICE_REVENUE], values[PLATFORM_SHARE]
+    demand, profit, margin = values[SERVICE_DEMAND], values[SERVICE_PROFIT], values[MARGIN]
+    servitized = flags[IS_SERVITIZED]
+    # The loop writes the state's rows directly (it reads none of them): staging them in
+    # fresh arrays and copying them after cost a second pass over memory, twice the time.
+    platform_added, platform_usage = np.empty(n), np.empty(n)
     for i in rows(n):
         live = alive[i]
         sales = sales_of(live, demand_in[i], potential[i], kind[i], rung[i], e_added[i],
@@ -273,11 +274,6 @@ def _clear(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_usage, 
             support_share, trend_productivity, short_time_cover), 0.0)
         revenue = sold + served
         servitized[i] = live & (divide_where(served, revenue, revenue > 0) >= threshold)
-    for i in rows(n):
-        values[GOODS_REVENUE, i], values[SERVICE_REVENUE, i] = goods[i], service[i]
-        values[SERVICE_DEMAND, i], values[PLATFORM_SHARE, i] = demand[i], share[i]
-        values[SERVICE_PROFIT, i], values[MARGIN, i] = profit[i], margin[i]
-        flags[IS_SERVITIZED, i] = servitized[i]
     industrial = psum(service, n)
     platform_total = psum(platform_added, n) + psum(platform_usage, n)
     # Platforms split their nest's sales by their within-nest shares (the usage bonus is
