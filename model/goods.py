@@ -88,20 +88,19 @@ def _update_demand(values, codes, flags, clients, client_goods_2020, n, demand_i
     trust = values[TRUST]
     base_demand = values[BASE_DEMAND]
     # Suppliers' demand follows their clients' demand of last quarter: read it all first.
-    index, demand = np.empty(n), np.empty(n)
+    index = np.empty(n)
     for i in rows(n):
         index[i] = where(kind[i] == SUPPLIER,
                          supplier_demand(demand_index, clients_output(alive, goods_demand, clients,
                                                                       client_goods_2020, i),
                                          regional_client_share),
                          demand_index)
+    # Then the new demand goes straight into the state (a staging array cost one more pass).
     for i in rows(n):
         edge = competitiveness(gain[i], gain_2020[i], competitor_gain, competitor_gain_2020,
                                sales_ratio)
         kept = 1 - TRUST_SENSITIVITY + TRUST_SENSITIVITY * trust[i]
-        demand[i] = where(alive[i], base_demand[i] * index[i] * edge * kept, 0.0)
-    for i in rows(n):
-        goods_demand[i] = demand[i]
+        goods_demand[i] = where(alive[i], base_demand[i] * index[i] * edge * kept, 0.0)
 
 
 def margin_rates(firms: FirmState, params: dict, competitor_gain: float,
