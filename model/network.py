@@ -74,5 +74,9 @@ def _update(indptr, indices, state, counts, alive, adopted):
 
 @kernel
 def _share(counts, n, share):
+    # A row's two counts read as one int64 (little-endian: live neighbours in its low half):
+    # LLVM vectorises loads of whole words, not of the interleaved columns of ``counts``.
+    pairs = counts.view(np.int64).reshape(-1)
     for i in rows(n):
-        share[i] = divide_where(counts[i, 1], counts[i, 0], counts[i, 0] > 0)
+        live, adopters = pairs[i] & 0xFFFFFFFF, pairs[i] >> 32
+        share[i] = divide_where(adopters, live, live > 0)
