@@ -13,7 +13,7 @@ import numpy as np
 
 from agents.exact import psum, psum_where
 from agents.firms import borrowing_limit
-from agents.jit import kernel, maximum, minimum, rows, rule, where
+from agents.jit import kernel, maximum, minimum, rows, where
 from model.state import (
     CASH,
     DEBT,
@@ -43,15 +43,6 @@ def financing_capacity(firms: FirmState, rows: np.ndarray, cash_constraint: bool
     if not cash_constraint:
         return np.full(len(rows), np.inf)
     return np.maximum(firms.cash[rows], 0.0) + borrowing_capacity(firms, rows)
-
-
-@rule
-def financing_of(values, codes, i, cash_constraint):
-    """Cash plus borrowing capacity of row(s) ``i``; ``inf`` without a cash limit."""
-    sales = values[GOODS_REVENUE, i] + values[SERVICE_REVENUE, i]
-    capacity = maximum(borrowing_limit(codes[KIND, i], values[MARGIN, i], sales)
-                       - values[DEBT, i], 0.0)
-    return where(cash_constraint, maximum(values[CASH, i], 0.0) + capacity, np.inf)
 
 
 def lend(firms: FirmState, rows: np.ndarray, amount: np.ndarray, ledger: dict) -> None:

@@ -18,12 +18,12 @@ import numpy as np
 from agents import decisions as rules
 from agents.economics import WAGE
 from agents.exact import count, expm1_into, nonzero, power_of_array, psum_where
-from agents.firms import evaluates_by_kind
+from agents.firms import borrowing_limit, evaluates_by_kind
 from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
 from model import cyber, market
 from model.calendar import DT
-from model.finance import REPAYMENT_QUARTERS, financing_of
+from model.finance import REPAYMENT_QUARTERS
 from model.macro import usage_curve, usage_on_curve
 from model.policy import ELIGIBLE_EMPLOYEES, RELANCE_LAST_YEAR
 from model.population import REFERENCE_SME_EMPLOYEES
@@ -57,7 +57,6 @@ from model.state import (
     SUBSIDY_RECEIVED,
     TRANSITION_QUARTERS,
     TRUST,
-    gather_firms,
 )
 
 
@@ -168,10 +167,15 @@ def decision_context(model, rows: np.ndarray, prompted: np.ndarray | None = None
                     prompted, decision_terms(model))
 
 
-#: The fields (values, codes, flags) that :func:`_context` and ``finance.financing_of`` read.
-CONTEXT = ((EMPLOYEES, GOODS_DEMAND, SERVICE_POTENTIAL, PRODUCTIVITY_GAIN, PRODUCTIVITY_GAIN_2020,
-            GOODS_REVENUE, DIGITAL, SERVICE, SECURITY, TRUST, SERVICE_REVENUE, MARGIN, DEBT,
-            CASH), (KIND, RUNG), (IS_STRATEGIC, IS_INSURED, IS_ADOPTED, IS_SERVITIZING))
+@rule
+def financing_of(values, codes, i, cash_constraint):
+    """Cash plus borrowing capacity of row(s) ``i``; ``inf`` without a cash limit."""
+    sales = values[GOODS_REVENUE, i] + values[SERVICE_REVENUE, i]
+    capacity = maximum(borrowing_limit(codes[KIND, i], values[MARGIN, i], sales)
+                       - values[DEBT, i], 0.0)
+    return where(cash_constraint, maximum(values[CASH, i], 0.0) + capacity, np.inf)
+
+
 #: Rows of the first round's table: the options' terms (``agents.decisions.option_terms``),
 #: the subsidy rate, the financing capacity and the chosen project's capex.
 NPV_DIGITAL, NPV_CLIMB, NPV_SECURITY, CAPEX_DIGITAL, CAPEX_CLIMB, CAPEX_SECURITY = range(6)
@@ -188,8 +192,9 @@ def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompte
     """
     m = len(firm_rows)
     # Gathered first: LLVM cannot bound reads through firm_rows, and would not vectorise them.
-    own_values, own_codes, own_flags = gather_firms(values, codes, flags, firm_rows, CONTEXT)
-    own_hurdle, own_hazard = hurdle[firm_rows], attack_hazard[firm_rows]
+    own_values, own_codes, own_flags, own_hurdle, own_hazard = (
+        values[:, firm_rows], codes[:, firm_rows], flags[:, firm_rows], hurdle[firm_rows],
+        attack_hazard[firm_rows])
     table = np.empty((10, m))
     choice = np.empty(m, np.int64)
     for k in rows(m):

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from agents.jit import rows, rule
 from agents.kinds import (  # noqa: F401 - the codes stored in these arrays
     ADDED_SERVICES,
     GOODS_ONLY,
@@ -73,32 +72,6 @@ def _bind_blocks(state, names: tuple[tuple[str, ...], ...]) -> None:
         setattr(state, block, array)
         for row, name in enumerate(row_names):
             setattr(state, name, array[row])
-
-
-@rule
-def gather_fields(block, fields, indices, fill):
-    """Columns ``indices`` of a block's rows ``fields``, in that order; its other rows ``fill``.
-
-    A kernel that works on scattered firms gathers their fields first (its loop then reads
-    contiguous columns and vectorises), and only the fields it reads: each value gathered is
-    a cache line fetched. A ``fill`` such as NaN shows in the results if it reads another.
-    """
-    out = np.full((block.shape[0], len(indices)), fill, block.dtype)
-    for row in fields:
-        for k in rows(len(indices)):
-            out[row, k] = block[row, indices[k]]
-    return out
-
-
-@rule
-def gather_firms(values, codes, flags, indices, fields):
-    """:func:`gather_fields` of the three blocks (``fields``: their rows to gather, in turn).
-
-    The other rows are NaN, 0 and False.
-    """
-    return (gather_fields(values, fields[0], indices, np.nan),
-            gather_fields(codes, fields[1], indices, 0),
-            gather_fields(flags, fields[2], indices, False))
 
 
 @dataclass
