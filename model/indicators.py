@@ -9,6 +9,7 @@ start and are not the transformation the indicator follows.
 
 from __future__ import annotations
 
+import mesa
 import numpy as np
 
 from agents.exact import count, psum_where
@@ -177,3 +178,18 @@ def compute(model) -> dict[str, float]:
         "service_function_jobs_share": service_functions / employees if employees else 0.0,
         "offshored_jobs": lost / scale,
     }
+
+
+class IndicatorCollector(mesa.DataCollector):
+    """Mesa's DataCollector for the indicators, which the model computes once a quarter.
+
+    Its model reporters read ``model.current``; collecting appends those values directly
+    (floats need no defensive copy), which costs a few microseconds instead of Mesa's
+    generic 50-100 per quarter.
+    """
+
+    def collect(self, model: mesa.Model) -> None:
+        """Record the quarter's indicators (the reporters' values)."""
+        self._collection_steps.append(model.time)
+        for name, value in model.current.items():
+            self.model_vars[name].append(value)
