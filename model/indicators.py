@@ -137,8 +137,8 @@ def compute(model) -> dict[str, float]:
     scale = model.p["population_scale"]
     sums, counts = _tally(f.values, f.codes, f.flags, f.n, p.values, p.flags, p.n,
                           model.initial_10plus, model.p["support_function_share"])
-    industrial, platform, goods, employees, service_functions, lost = (float(x) for x in sums)
-    c = [int(k) for k in counts]
+    industrial, platform, goods, employees, service_functions, lost = map(float, sums)
+    c = counts.tolist()
     total_service = industrial + platform
     capture = industrial / total_service if total_service > 0 else 1.0
     # Servitization is the makers' move: service-intensive firms sell services from the start.

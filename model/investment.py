@@ -285,7 +285,7 @@ def considering(model, neighbour_share: np.ndarray) -> tuple[np.ndarray, np.ndar
     if model.policy.call_opened and p["call_response_share"] > 0:
         heard = rng.random(n) < p["call_response_share"]
         return _with_projects(f.values, f.flags, n, chosen, heard)
-    rows_ = np.flatnonzero(chosen[:n])
+    rows_ = chosen.nonzero()[0]  # chosen has the n rows
     return rows_, np.zeros(len(rows_), dtype=bool)
 
 
@@ -327,11 +327,11 @@ def invest(model, candidates: np.ndarray, prompted: np.ndarray, neighbour_share:
     sums, counts = _book(f.values, f.codes, f.flags, rows_, decision.choice, decision.security,
                          decision.cost, decision.subsidy, decision.organisation, prompted,
                          p["call_project_gain"], p["digital_project_gain"], p["adoption_mark"])
-    capex, subsidy, borrowed = (float(x) for x in sums)
+    capex, subsidy, borrowed = map(float, sums)
     model.ledger["borrowed"] += borrowed
     model.ledger["capex"] += capex
     model.ledger["subsidy"] += subsidy
-    result.adoptions, result.cluster_adoptions, digital = (int(x) for x in counts)
+    result.adoptions, result.cluster_adoptions, digital = map(int, counts)
     model.cumulative_adoptions += digital
     result.capex, result.subsidy = capex, subsidy
     result.additional_capex = decision.additional_capex

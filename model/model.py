@@ -40,7 +40,7 @@ from model.network import AdopterNetwork
 from model.parameters import resolve
 from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
 from model.population import add_firms, build_network, firm_count, populate, start_entrants
-from model.run_terms import quarter_market
+from model.run_terms import quarter_market, run_terms
 from model.scenarios import classify
 from model.state import FirmState, PlatformState
 
@@ -262,9 +262,8 @@ class ServitizationModel(mesa.Model):
         self.abandoned += ladder.abandon_failing_offers(f, p)
         # 8. Platforms.
         market_size = outcome.incumbent_revenue + outcome.platform_revenue
-        platforms.account(self.platforms, p, market_size)
-        platforms.learn_and_leave(self.platforms, self.quarter)
-        platforms.spread(self.platforms, p, DT)
+        platforms.settle(self.platforms, p, market_size, self.quarter,
+                         run_terms(self).reach_growth)
         entered = platforms.enter(rng, f, self.platforms, p, self.know_how_penalty,
                                   self.in_house, self.usage_at(self.t_years), market_size,
                                   self.quarter)

@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from agents.economics import ServiceMarket
-from model import cyber, market
+from model import cyber, market, platforms
+from model.calendar import DT
 from model.levers import LIVE_LEVERS
 from model.macro import usage_curve
 from model.policy import RELANCE_LAST_YEAR
@@ -53,7 +54,8 @@ FIXED = ("strategic_horizon_years", "myopic_horizon_years", "usage_share_2040",
          "platform_goods_squeeze", "service_margin", "servitization_threshold",
          "digital_exposure", "cyber_loss_median", "cyber_loss_sigma", "severe_share",
          "severe_loss_days", "transition_cost_share", "transition_quarters",
-         "service_overhead_share", "adoption_mark", "platform_nest_dissimilarity")
+         "service_overhead_share", "adoption_mark", "platform_nest_dissimilarity",
+         "platform_reach_years")
 FIXED_CHECK = not set(FIXED) & set(LIVE_LEVERS)
 assert FIXED_CHECK, "a live lever cannot be packed once per run"
 
@@ -70,6 +72,7 @@ class RunTerms:
             ``ServiceMarket``, in order).
         usage_edge: ``platform_usage_edge`` and ``usage_share_2040``
             (``market.usage_edge_at``'s first arguments).
+        reach_growth: ``platforms.reach_growth`` per quarter.
 
     """
 
@@ -80,6 +83,7 @@ class RunTerms:
                        p["platform_goods_squeeze"], p["service_margin"],
                        p["servitization_threshold"])
         self.usage_edge = (p["platform_usage_edge"], p["usage_share_2040"])
+        self.reach_growth = platforms.reach_growth(p, DT)
 
 
 def run_terms(model: Any) -> RunTerms:
