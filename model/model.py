@@ -219,15 +219,16 @@ class ServitizationModel(mesa.Model):
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
         """Advance one quarter, in the order of docs/model.md."""
-        levers.release(self)
+        if self.held_levers:
+            levers.release(self)
         p, f, rng = self.p, self.firms, self.rng
         year, qy = self.year, self.quarter % QUARTERS_PER_YEAR
-        n = f.n
+        n, t_years = f.n, self.t_years
         # 1. Macro: demand for regional goods; competitors outside the region digitalise.
-        demand_index = self.demand.step(rng, self.t_years, year, qy, p["demand_growth"],
+        demand_index = self.demand.step(rng, t_years, year, qy, p["demand_growth"],
                                         p["covid_shock"])
         self.competitor_gain = float(self.productivity_of(goods.competitor_digital(
-            self.t_years + DT, self.competitor_digital_2020, p["competitor_digital_2040"])))
+            t_years + DT, self.competitor_digital_2020, p["competitor_digital_2040"])))
         # 2. Policy: subsidy calls, hurdles, support programmes (secure framework: in rules).
         self.policy.open_window(year, qy)
         if year != self._hurdle_year:
@@ -258,20 +259,21 @@ class ServitizationModel(mesa.Model):
         self.cyber_history.append((year, attacks))
         # 7. Markets: goods against outside competitors, services against platforms.
         goods.update_demand(f, p, demand_index, self.competitor_gain, self.competitor_gain_2020)
-        outcome = self._clear_market(view=view)
+        usage = self.usage_at(t_years)
+        outcome = self._clear_market(view=view, usage=usage)
         self.abandoned += ladder.abandon_failing_offers(f, p)
         # 8. Platforms.
         market_size = outcome.incumbent_revenue + outcome.platform_revenue
         platforms.settle(self.platforms, p, market_size, self.quarter,
                          run_terms(self).reach_growth)
         entered = platforms.enter(rng, f, self.platforms, p, self.know_how_penalty,
-                                  self.in_house, self.usage_at(self.t_years), market_size,
+                                  self.in_house, usage, market_size,
                                   self.quarter)
         # 9. Finance, jobs, offshoring, exits, entries.
         finance.settle_quarter(f, self.ledger, p["interest_rate"],
                                unlimited_credit=not p["cash_constraint"])
         jobs.offshore(rng, f, p, DT)
-        jobs.update_jobs(f, p, jobs.productivity_index(self.t_years + DT,
+        jobs.update_jobs(f, p, jobs.productivity_index(t_years + DT,
                                                        p["labour_productivity_growth"]))
         demography.exits(rng, f, p, self.exit_hazard, self.quarter, DT)
         self._enter_firms(demand_index)
@@ -324,11 +326,12 @@ class ServitizationModel(mesa.Model):
         self.network.update(f.alive, f.adopted)
         return self.network.adopter_share(n)
 
-    def _clear_market(self, first: bool = False, view: tuple | None = None
-                      ) -> market.MarketOutcome:
+    def _clear_market(self, first: bool = False, view: tuple | None = None,
+                      usage: float | None = None) -> market.MarketOutcome:
         p = self.p
         u, nest = view or market.platform_view(self.platforms, p, self.know_how_penalty)
-        seen = quarter_market(self, nest, self.usage_at(self.t_years))
+        usage = self.usage_at(self.t_years) if usage is None else usage
+        seen = quarter_market(self, nest, usage)
         # Idle staff are paid from the first quarter on (2020 starts from the region's state).
         trend = (jobs.productivity_index(self.t_years, p["labour_productivity_growth"])
                  if self.quarter > 0 or not first else None)

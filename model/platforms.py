@@ -230,7 +230,7 @@ def enter(rng: np.random.Generator, firms: FirmState, platforms: PlatformState, 
     for cap in capability[:room]:
         profit, with_it = candidate_profit(firms, params, penalty, in_house, usage,
                                            service_market, utilities, cap, terms)
-        if PlatformEntrant.enters(np.array([profit]), cost)[0]:
+        if PlatformEntrant.enters(profit, cost):
             entering.append(cap)
             utilities = with_it
     if entering:
