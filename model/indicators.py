@@ -191,11 +191,5 @@ class IndicatorCollector(mesa.DataCollector):
     def collect(self, model: mesa.Model) -> None:
         """Record the quarter's indicators (the reporters' values)."""
         self._collection_steps.append(model.time)
-        current = model.current
-        names, appends = self.__dict__.get("_appends", ((), ()))
-        if names != tuple(current):  # the columns' appends, looked up once
-            names = tuple(current)
-            appends = [self.model_vars[name].append for name in names]
-            self._appends = (names, appends)
-        for append, value in zip(appends, current.values(), strict=True):
-            append(value)
+        for name, value in model.current.items():
+            self.model_vars[name].append(value)
