@@ -290,15 +290,19 @@ def considering(model, neighbour_share: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 @kernel
-def _weighing(values, codes, flags, candidates, call_open, neighbour_share, peer_push):
-    """Which candidates weigh their options at all (each kind's ``evaluates`` rule)."""
+def _weighing(values, codes, flags, candidates, prompted, call_open, neighbour_share,
+              peer_push):
+    """The candidates that weigh their options at all (each kind's ``evaluates`` rule).
+
+    Returns them and their ``prompted`` marks, in order.
+    """
     keep = np.zeros(len(candidates), np.bool_)
     for k in rows(len(candidates)):
         i = candidates[k]
         call = call_open & (values[EMPLOYEES, i] >= ELIGIBLE_EMPLOYEES)
         keep[k] = evaluates_by_kind(codes[KIND, i], flags[IS_STRATEGIC, i], call,
                                     neighbour_share[i], peer_push)
-    return keep
+    return candidates[keep], prompted[keep]
 
 
 def invest(model, candidates: np.ndarray, prompted: np.ndarray, neighbour_share: np.ndarray,
@@ -316,9 +320,9 @@ def invest(model, candidates: np.ndarray, prompted: np.ndarray, neighbour_share:
     f, p = model.firms, model.p
     result = InvestmentRound(considering=len(candidates))
     if not p["adopt_when_considering"]:
-        keep = _weighing(f.values, f.codes, f.flags, candidates, model.policy.is_open(),
-                         neighbour_share, p["peer_push_share"])
-        candidates, prompted = candidates[keep], prompted[keep]
+        candidates, prompted = _weighing(f.values, f.codes, f.flags, candidates, prompted,
+                                         model.policy.is_open(), neighbour_share,
+                                         p["peer_push_share"])
     if len(candidates) == 0:
         return result
     order = model.rng.permutation(len(candidates))

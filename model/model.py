@@ -272,9 +272,8 @@ class ServitizationModel(mesa.Model):
         # 9. Finance, jobs, offshoring, exits, entries.
         finance.settle_quarter(f, self.ledger, p["interest_rate"],
                                unlimited_credit=not p["cash_constraint"])
-        jobs.offshore(rng, f, p, DT)
-        jobs.update_jobs(f, p, jobs.productivity_index(t_years + DT,
-                                                       p["labour_productivity_growth"]))
+        jobs.offshore_and_update(rng, f, p, DT, jobs.productivity_index(
+            t_years + DT, p["labour_productivity_growth"]))
         demography.exits(rng, f, p, self.exit_hazard, self.quarter, DT)
         self._enter_firms(demand_index)
         if entered and not self.headless:
