@@ -391,7 +391,7 @@ def ask(grant: Callable[[np.ndarray], np.ndarray], cost: np.ndarray, rate: np.nd
         applied: np.ndarray) -> np.ndarray:
     """Send the applications, in row order, to ``grant`` (not called if none): granted rows."""
     granted = np.zeros(len(applied), dtype=bool)
-    applying = np.flatnonzero(applied)
+    applying = applied.nonzero()[0]  # applied is one row per firm
     if len(applying):
         granted[applying] = grant(cost[applying] * rate[applying])
     return granted

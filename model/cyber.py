@@ -122,16 +122,14 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
     k = len(attacked)
     severe_draw = rng.random(k)
     normal = rng.standard_normal(k)
-    loss, severe, insured, borne_total, paid_total, threatened = _losses(
-        firms.values, firms.codes, firms.flags, n, attacked, severe_draw < params["severe_share"],
-        normal, params["cyber_loss_median"], params["cyber_loss_sigma"],
-        params["severe_loss_days"] / DAYS_PER_QUARTER)
-    hit = attacked[severe]
-    exit_prob = params["severe_exit_prob"] * np.where(insured[severe], INSURED_EXIT_FACTOR, 1.0)
+    loss, hit, exit_prob, borne_total, paid_total, threatened = _losses(
+        firms.values, firms.codes, firms.flags, n, attacked, severe_draw, normal,
+        params["severe_share"], params["cyber_loss_median"], params["cyber_loss_sigma"],
+        params["severe_loss_days"] / DAYS_PER_QUARTER, params["severe_exit_prob"])
     gone = _exits(firms.values, firms.codes, firms.flags, n, hit, rng.random(len(hit)),
                   exit_prob, quarter, math.exp(-SECURITY_DECAY * dt))
-    return CyberOutcome(k, len(hit), int(gone), float(borne_total), float(paid_total),
-                        attacked, loss, int(threatened))
+    return CyberOutcome(k, len(hit), int(gone), borne_total, paid_total, attacked, loss,
+                        threatened)
 
 
 @kernel
@@ -147,18 +145,23 @@ def _attacked(values, flags, n, hazard, draw, exposure, framework, dt):
         attacked[i] = flags[IS_ALIVE, i] & (draw[i] < -probability[i])
     return nonzero(attacked, n)
 
-
 @kernel
-def _losses(values, codes, flags, n, attacked, severe, normal, median, sigma, stop_share):
-    """Losses of the attacked rows, what they bear, trust and incidents."""
+def _losses(values, codes, flags, n, attacked, severe_draw, normal, severe_share, median,
+            sigma, stop_share, severe_exit_prob):
+    """Losses of the attacked rows, what they bear, trust and incidents.
+
+    Returns the gross losses, the severely hit rows and their exit probabilities, what firms
+    bore and insurers paid, and how many firms were threatened.
+    """
     k = len(attacked)
-    log_scale, scale, loss, paid, borne = np.empty((5, k))
-    insured, threatened = np.zeros((2, k), np.bool_)
+    log_scale, scale, loss, paid, borne, exit_prob = np.empty((6, k))
+    severe, insured, threatened = np.zeros((3, k), np.bool_)
     for j in rows(k):
         log_scale[j] = sigma * normal[j]
     exp_into(log_scale, scale, k)
     for j in rows(k):
         i = attacked[j]
+        severe[j] = severe_draw[j] < severe_share
         loss[j] = median * scale[j] * loss_size(values[EMPLOYEES, i])
         loss[j] += where(severe[j], stop_share * values[GOODS_REVENUE, i], 0.0)
         insured[j] = flags[IS_INSURED, i]
@@ -168,6 +171,7 @@ def _losses(values, codes, flags, n, attacked, severe, normal, median, sigma, st
         # more than the firm had.
         threatened[j] = borne[j] > maximum(values[CASH, i], 0.0)
         values[CASH, i] -= borne[j]
+        exit_prob[j] = severe_exit_prob * where(insured[j], INSURED_EXIT_FACTOR, 1.0)
     for i in rows(n):
         flags[IS_CYBER_HIT, i] = False
         values[TRUST, i] = minimum(1.0, values[TRUST, i] + TRUST_RECOVERY)
@@ -177,8 +181,9 @@ def _losses(values, codes, flags, n, attacked, severe, normal, median, sigma, st
         flags[IS_CYBER_HIT, i] = borne[j] > 0
         values[TRUST, i] *= where(severe[j], 1 - TRUST_LOSS, 1.0)
         codes[SEVERE_INCIDENTS, i] += severe[j]
-    return loss, severe, insured, psum(borne, k), psum(paid, k), count(threatened, k)
-
+    hit = nonzero(severe, k)
+    return (loss, attacked[hit], exit_prob[hit], float(psum(borne, k)), float(psum(paid, k)),
+            count(threatened, k))
 
 @kernel
 def _exits(values, codes, flags, n, hit, draw, exit_prob, quarter, security_kept):

@@ -24,9 +24,10 @@ from agents.kinds import PAY_PER_USE, PERFORMANCE
 from model import cyber, market
 from model.calendar import DT
 from model.finance import REPAYMENT_QUARTERS
-from model.macro import usage_curve, usage_on_curve
-from model.policy import ELIGIBLE_EMPLOYEES, RELANCE_LAST_YEAR
+from model.macro import usage_on_curve
+from model.policy import ELIGIBLE_EMPLOYEES
 from model.population import REFERENCE_SME_EMPLOYEES
+from model.run_terms import decision_terms
 from model.state import (
     CASH,
     CLIMB_COST,
@@ -90,27 +91,6 @@ def _package_cost(employees, cost_sme: float, size_exponent: float, wright: floa
 def eligible(model, rows: np.ndarray) -> np.ndarray:
     """Firms that a subsidy call accepts (10+ employees, mid-caps included)."""
     return model.firms.employees[rows] >= ELIGIBLE_EMPLOYEES
-
-
-def decision_terms(model) -> tuple:
-    """What every firm deciding this quarter knows alike, in :func:`_context`'s order."""
-    p = model.p
-    _, nest = market.platform_view(model.platforms, p, model.know_how_penalty)
-    return (
-        p["strategic_horizon_years"], p["myopic_horizon_years"], model.t_years,
-        *usage_curve(p["usage_share_2040"]), model.policy.is_open(),
-        p["subsidy_rate_relance"] if model.year <= RELANCE_LAST_YEAR else p["subsidy_rate"],
-        p["investment_cost_sme"], p["investment_size_exponent"], model.wright_multiplier,
-        p["call_project_gain"], p["digital_project_gain"], model.competitor_gain,
-        model.competitor_gain_2020, p["digital_productivity_gain"], p["digital_sales_ratio"],
-        4 * p["digital_rampup_years"], p["product_margin"], model.in_house, nest,
-        p["platform_usage_edge"], p["usage_share_2040"], model.know_how_penalty,
-        p["capability_weight"], p["installed_base_bonus"], p["trust_weight"],
-        p["performance_bonus"], p["usage_service_ratio"], p["platform_goods_squeeze"],
-        p["service_margin"], p["servitization_threshold"], p["digital_exposure"],
-        p["secure_framework"], cyber.mean_attack_loss(p), cyber.stop_share(p),
-        p["transition_cost_share"], p["transition_quarters"], p["service_overhead_share"],
-        p["adoption_mark"])
 
 
 @rule
@@ -229,8 +209,8 @@ def _final_round(flags, firm_rows, table, choice, applied, granted, adopt_always
     return final, security, total, subsidy, psum_where(cost, additional, m)
 
 
-def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None = None
-               ) -> rules.Decision:
+def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None = None,
+               nest: float | None = None) -> rules.Decision:
     """The decision of the firms in ``rows``, in that order (``agents.decisions.decide``).
 
     Args:
@@ -238,13 +218,14 @@ def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None
         rows: the deciding firms, in the order their applications reach the call.
         spend: grant subsidies from the budget (the step); else only ask whether it would.
         prompted: per row, the firm prepares a project because a call opened.
+        nest: the platform nest's value this quarter, if known.
 
     """
     f, p, policy = model.firms, model.p, model.policy
     prompted = np.zeros(len(rows), bool) if prompted is None else prompted
     adopt_always = p["adopt_when_considering"]
     table, choice = _first_round(f.values, f.codes, f.flags, model.hurdle, model.attack_hazard,
-                                 rows, prompted, decision_terms(model), p["cash_constraint"],
+                                 rows, prompted, decision_terms(model, nest), p["cash_constraint"],
                                  adopt_always)
     applied = (choice != rules.NONE) & (table[RATE] > 0)
     granted = rules.ask(policy.grant if spend else policy.would_grant, table[COST],
@@ -304,24 +285,28 @@ def considering(model, neighbour_share: np.ndarray) -> tuple[np.ndarray, np.ndar
     if model.policy.call_opened and p["call_response_share"] > 0:
         heard = rng.random(n) < p["call_response_share"]
         return _with_projects(f.values, f.flags, n, chosen, heard)
-    rows_ = np.flatnonzero(chosen[:n])
+    rows_ = chosen.nonzero()[0]  # chosen has the n rows
     return rows_, np.zeros(len(rows_), dtype=bool)
 
 
 @kernel
-def _weighing(values, codes, flags, candidates, call_open, neighbour_share, peer_push):
-    """Which candidates weigh their options at all (each kind's ``evaluates`` rule)."""
+def _weighing(values, codes, flags, candidates, prompted, call_open, neighbour_share,
+              peer_push):
+    """The candidates that weigh their options at all (each kind's ``evaluates`` rule).
+
+    Returns them and their ``prompted`` marks, in order.
+    """
     keep = np.zeros(len(candidates), np.bool_)
     for k in rows(len(candidates)):
         i = candidates[k]
         call = call_open & (values[EMPLOYEES, i] >= ELIGIBLE_EMPLOYEES)
         keep[k] = evaluates_by_kind(codes[KIND, i], flags[IS_STRATEGIC, i], call,
                                     neighbour_share[i], peer_push)
-    return keep
+    return candidates[keep], prompted[keep]
 
 
-def invest(model, candidates: np.ndarray, prompted: np.ndarray,
-           neighbour_share: np.ndarray) -> InvestmentRound:
+def invest(model, candidates: np.ndarray, prompted: np.ndarray, neighbour_share: np.ndarray,
+           nest: float | None = None) -> InvestmentRound:
     """Evaluate, finance and book the investments of the considering firms.
 
     Args:
@@ -329,27 +314,28 @@ def invest(model, candidates: np.ndarray, prompted: np.ndarray,
         candidates: rows that considered investing this quarter.
         prompted: per candidate, only a call's opening brought it (a call project).
         neighbour_share: adopter share among the neighbours of rows ``:n``.
+        nest: the platform nest's value this quarter, if known.
 
     """
     f, p = model.firms, model.p
     result = InvestmentRound(considering=len(candidates))
     if not p["adopt_when_considering"]:
-        keep = _weighing(f.values, f.codes, f.flags, candidates, model.policy.is_open(),
-                         neighbour_share, p["peer_push_share"])
-        candidates, prompted = candidates[keep], prompted[keep]
+        candidates, prompted = _weighing(f.values, f.codes, f.flags, candidates, prompted,
+                                         model.policy.is_open(), neighbour_share,
+                                         p["peer_push_share"])
     if len(candidates) == 0:
         return result
     order = model.rng.permutation(len(candidates))
     rows_, prompted = candidates[order], prompted[order]
-    decision = decide_for(model, rows_, spend=True, prompted=prompted)
+    decision = decide_for(model, rows_, spend=True, prompted=prompted, nest=nest)
     sums, counts = _book(f.values, f.codes, f.flags, rows_, decision.choice, decision.security,
                          decision.cost, decision.subsidy, decision.organisation, prompted,
                          p["call_project_gain"], p["digital_project_gain"], p["adoption_mark"])
-    capex, subsidy, borrowed = (float(x) for x in sums)
+    capex, subsidy, borrowed = map(float, sums)
     model.ledger["borrowed"] += borrowed
     model.ledger["capex"] += capex
     model.ledger["subsidy"] += subsidy
-    result.adoptions, result.cluster_adoptions, digital = (int(x) for x in counts)
+    result.adoptions, result.cluster_adoptions, digital = map(int, counts)
     model.cumulative_adoptions += digital
     result.capex, result.subsidy = capex, subsidy
     result.additional_capex = decision.additional_capex

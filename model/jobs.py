@@ -126,6 +126,11 @@ def update_jobs(firms: FirmState, params: dict, trend_productivity: float) -> No
 
 @kernel
 def _update_jobs(values, flags, n, support_share, trend_productivity):
+    _update_job_rows(values, flags, n, support_share, trend_productivity)
+
+
+@rule
+def _update_job_rows(values, flags, n, support_share, trend_productivity):
     alive, offshored = flags[IS_ALIVE], values[OFFSHORED]
     goods, services = values[GOODS_REVENUE], values[SERVICE_REVENUE]
     per_goods, gain_2020, gain = (values[JOBS_PER_GOODS], values[PRODUCTIVITY_GAIN_2020],
@@ -149,8 +154,35 @@ def offshore(rng: np.random.Generator, firms: FirmState, params: dict, dt: float
                          params["offshorable_service_share"], params["offshoring_rate"], dt))
 
 
+def offshore_and_update(rng: np.random.Generator, firms: FirmState, params: dict, dt: float,
+                        trend_productivity: float) -> int:
+    """:func:`offshore`, then :func:`update_jobs`, in one compiled call (the step's).
+
+    Returns:
+        How many firms moved jobs abroad.
+
+    """
+    draw = rng.random(firms.n)
+    return int(_offshore_and_update(
+        firms.values, firms.flags, firms.n, draw, params["offshorable_service_share"],
+        params["offshoring_rate"], dt, params["support_function_share"], trend_productivity))
+
+
 @kernel
 def _offshore(values, flags, n, draw, ceiling, rate, dt):
+    return _offshore_rows(values, flags, n, draw, ceiling, rate, dt)
+
+
+@kernel
+def _offshore_and_update(values, flags, n, draw, ceiling, rate, dt, support_share,
+                         trend_productivity):
+    moving = _offshore_rows(values, flags, n, draw, ceiling, rate, dt)
+    _update_job_rows(values, flags, n, support_share, trend_productivity)
+    return moving
+
+
+@rule
+def _offshore_rows(values, flags, n, draw, ceiling, rate, dt):
     alive, large = flags[IS_ALIVE], flags[IS_LARGE]
     offshored, margin, employees = values[OFFSHORED], values[MARGIN], values[EMPLOYEES]
     # The hazard takes four values (at a loss or not, large or not): expm1 of those four,

@@ -40,26 +40,12 @@ from model.network import AdopterNetwork
 from model.parameters import resolve
 from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
 from model.population import add_firms, build_network, firm_count, populate, start_entrants
+from model.run_terms import quarter_market, run_terms
 from model.scenarios import classify
 from model.state import FirmState, PlatformState
 
 LEDGER_ENTRIES = ("retained", "interest", "payout", "subsidy", "capex", "cyber", "borrowed",
                   "repaid", "entrant_cash")
-
-
-class IndicatorCollector(mesa.DataCollector):
-    """Mesa's DataCollector for the indicators, which the model computes once a quarter.
-
-    Its model reporters read ``model.current``; collecting appends those values directly
-    (floats need no defensive copy), which costs a few microseconds instead of Mesa's
-    generic 50-100 per quarter.
-    """
-
-    def collect(self, model: mesa.Model) -> None:
-        """Record the quarter's indicators (the reporters' values)."""
-        self._collection_steps.append(model.time)
-        for name, value in model.current.items():
-            self.model_vars[name].append(value)
 
 
 class RunClassifier(Scenario):
@@ -148,7 +134,7 @@ class ServitizationModel(mesa.Model):
         if not headless:
             self._create_firm_agents(np.arange(n0))
             self._create_platform_agents(np.arange(self.platforms.n))
-        self.datacollector = IndicatorCollector(
+        self.datacollector = indicator_defs.IndicatorCollector(
             model_reporters={name: (lambda m, k=name: m.current[k])
                              for name in indicator_defs.INDICATORS})
         self.datacollector.collect(self)
@@ -233,15 +219,16 @@ class ServitizationModel(mesa.Model):
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
         """Advance one quarter, in the order of docs/model.md."""
-        levers.release(self)
+        if self.held_levers:
+            levers.release(self)
         p, f, rng = self.p, self.firms, self.rng
         year, qy = self.year, self.quarter % QUARTERS_PER_YEAR
-        n = f.n
+        n, t_years = f.n, self.t_years
         # 1. Macro: demand for regional goods; competitors outside the region digitalise.
-        demand_index = self.demand.step(rng, self.t_years, year, qy, p["demand_growth"],
+        demand_index = self.demand.step(rng, t_years, year, qy, p["demand_growth"],
                                         p["covid_shock"])
         self.competitor_gain = float(self.productivity_of(goods.competitor_digital(
-            self.t_years + DT, self.competitor_digital_2020, p["competitor_digital_2040"])))
+            t_years + DT, self.competitor_digital_2020, p["competitor_digital_2040"])))
         # 2. Policy: subsidy calls, hurdles, support programmes (secure framework: in rules).
         self.policy.open_window(year, qy)
         if year != self._hurdle_year:
@@ -251,8 +238,10 @@ class ServitizationModel(mesa.Model):
         # 3. Attention: Bass hazard in agent form, and projects prepared for a call.
         share = self.neighbour_adopter_share()
         candidates, prompted = investment.considering(self, share)
-        # 4. Decision: NPV of the options, subsidy application, financing.
-        result = investment.invest(self, candidates, prompted, share)
+        # 4. Decision: NPV of the options, subsidy application, financing. The platforms'
+        # view is the market's of step 7 too: platforms change only in step 8.
+        view = market.platform_view(self.platforms, p, self.know_how_penalty)
+        result = investment.invest(self, candidates, prompted, share, view[1])
         self.adoptions += result.adoptions
         self.cluster_adoptions += result.cluster_adoptions
         self.recent_cluster_adoptions.append(result.cluster_adoptions)
@@ -270,22 +259,21 @@ class ServitizationModel(mesa.Model):
         self.cyber_history.append((year, attacks))
         # 7. Markets: goods against outside competitors, services against platforms.
         goods.update_demand(f, p, demand_index, self.competitor_gain, self.competitor_gain_2020)
-        outcome = self._clear_market()
+        usage = self.usage_at(t_years)
+        outcome = self._clear_market(view=view, usage=usage)
         self.abandoned += ladder.abandon_failing_offers(f, p)
         # 8. Platforms.
         market_size = outcome.incumbent_revenue + outcome.platform_revenue
-        platforms.account(self.platforms, p, market_size)
-        platforms.learn_and_leave(self.platforms, self.quarter)
-        platforms.spread(self.platforms, p, DT)
+        platforms.settle(self.platforms, p, market_size, self.quarter,
+                         run_terms(self).reach_growth)
         entered = platforms.enter(rng, f, self.platforms, p, self.know_how_penalty,
-                                  self.in_house, self.usage_at(self.t_years), market_size,
+                                  self.in_house, usage, market_size,
                                   self.quarter)
         # 9. Finance, jobs, offshoring, exits, entries.
         finance.settle_quarter(f, self.ledger, p["interest_rate"],
                                unlimited_credit=not p["cash_constraint"])
-        jobs.offshore(rng, f, p, DT)
-        jobs.update_jobs(f, p, jobs.productivity_index(self.t_years + DT,
-                                                       p["labour_productivity_growth"]))
+        jobs.offshore_and_update(rng, f, p, DT, jobs.productivity_index(
+            t_years + DT, p["labour_productivity_growth"]))
         demography.exits(rng, f, p, self.exit_hazard, self.quarter, DT)
         self._enter_firms(demand_index)
         if entered and not self.headless:
@@ -337,15 +325,16 @@ class ServitizationModel(mesa.Model):
         self.network.update(f.alive, f.adopted)
         return self.network.adopter_share(n)
 
-    def _clear_market(self, first: bool = False) -> market.MarketOutcome:
+    def _clear_market(self, first: bool = False, view: tuple | None = None,
+                      usage: float | None = None) -> market.MarketOutcome:
         p = self.p
-        u, nest = market.platform_view(self.platforms, p, self.know_how_penalty)
-        view = market.market_view(u, p, self.usage_at(self.t_years), self.know_how_penalty,
-                                  self.in_house, nest)
+        u, nest = view or market.platform_view(self.platforms, p, self.know_how_penalty)
+        usage = self.usage_at(self.t_years) if usage is None else usage
+        seen = quarter_market(self, nest, usage)
         # Idle staff are paid from the first quarter on (2020 starts from the region's state).
         trend = (jobs.productivity_index(self.t_years, p["labour_productivity_growth"])
                  if self.quarter > 0 or not first else None)
-        outcome = market.clear(self.firms, self.platforms, p, view, u, self.competitor_gain,
+        outcome = market.clear(self.firms, self.platforms, p, seen, u, self.competitor_gain,
                                self.competitor_gain_2020, trend,
                                jobs.SHORT_TIME_COVER.get(self.year, 0.0))
         self.market = outcome

@@ -13,7 +13,7 @@ import numpy as np
 
 from agents.economics import within_nest_shares
 from agents.exact import count, exp, psum
-from agents.jit import kernel, maximum, rows, where
+from agents.jit import kernel, maximum, rows, rule, where
 from agents.platforms import PlatformEntrant, platform_leaves
 from model import market, market_2020
 from model.market import platform_utility_params, platform_utility_terms
@@ -47,13 +47,18 @@ def account(platforms: PlatformState, params: dict, service_market: float) -> No
              params["service_margin"], fixed_cost(params, service_market))
 
 
-@kernel
-def _account(values, codes, flags, m, service_margin, fixed):
+@rule
+def _account_rows(values, codes, flags, m, service_margin, fixed):
     for j in rows(m):
         profit = values[P_REVENUE, j] * service_margin - fixed
         alive = flags[P_ALIVE, j]
         values[P_PROFIT, j] = where(alive, profit, 0.0)
         codes[P_LOSS_QUARTERS, j] = where(alive & (profit < 0), codes[P_LOSS_QUARTERS, j] + 1, 0)
+
+
+@kernel
+def _account(values, codes, flags, m, service_margin, fixed):
+    _account_rows(values, codes, flags, m, service_margin, fixed)
 
 
 def learn_and_leave(platforms: PlatformState, quarter: int) -> int:
@@ -67,8 +72,8 @@ def learn_and_leave(platforms: PlatformState, quarter: int) -> int:
                                 quarter, PlatformEntrant.PATIENCE_QUARTERS))
 
 
-@kernel
-def _learn_and_leave(values, codes, flags, m, quarter, patience):
+@rule
+def _learn_and_leave_rows(values, codes, flags, m, quarter, patience):
     leaving = np.zeros(m, np.bool_)
     data = np.zeros(m)
     for j in rows(m):
@@ -85,19 +90,64 @@ def _learn_and_leave(values, codes, flags, m, quarter, patience):
     return count(leaving, m)
 
 
-def spread(platforms: PlatformState, params: dict, dt: float) -> None:
-    """Platforms become known to more customers (logistic; half the region in the set years)."""
+@kernel
+def _learn_and_leave(values, codes, flags, m, quarter, patience):
+    return _learn_and_leave_rows(values, codes, flags, m, quarter, patience)
+
+
+def reach_growth(params: dict, dt: float) -> float:
+    """The factor on a platform's odds of being known, per step (:func:`spread`)."""
     # Logistic from ENTRY_REACH at entry to 0.5 after platform_reach_years.
     rate = np.log((1 - ENTRY_REACH) / ENTRY_REACH) / params["platform_reach_years"]
-    _spread(platforms.values, platforms.flags, platforms.n, np.exp(rate * dt))
+    return np.exp(rate * dt)
 
 
-@kernel
-def _spread(values, flags, m, growth):
+def spread(platforms: PlatformState, params: dict, dt: float) -> None:
+    """Platforms become known to more customers (logistic; half the region in the set years)."""
+    _spread(platforms.values, platforms.flags, platforms.n, reach_growth(params, dt))
+
+
+@rule
+def _spread_rows(values, flags, m, growth):
     for j in rows(m):
         r = values[P_REACH, j]
         odds = r / maximum(1 - r, 1e-12) * growth
         values[P_REACH, j] = where(flags[P_ALIVE, j] & (r < 1), odds / (1 + odds), r)
+
+
+@kernel
+def _spread(values, flags, m, growth):
+    _spread_rows(values, flags, m, growth)
+
+
+def settle(platforms: PlatformState, params: dict, service_market: float, quarter: int,
+           growth: float) -> int:
+    """:func:`account`, :func:`learn_and_leave` and :func:`spread`, in one compiled call.
+
+    Args:
+        platforms: platform state, updated in place.
+        params: resolved parameters.
+        service_market: the region's service revenue this quarter (firms + platforms), EUR.
+        quarter: current step.
+        growth: :func:`reach_growth` of the run's parameters and step.
+
+    Returns:
+        The number of platforms that left.
+
+    """
+    return int(_settle_platforms(platforms.values, platforms.codes, platforms.flags,
+                                 platforms.n, params["service_margin"],
+                                 fixed_cost(params, service_market), quarter,
+                                 PlatformEntrant.PATIENCE_QUARTERS, growth))
+
+
+@kernel
+def _settle_platforms(values, codes, flags, m, service_margin, fixed, quarter, patience,
+                      growth):
+    _account_rows(values, codes, flags, m, service_margin, fixed)
+    left = _learn_and_leave_rows(values, codes, flags, m, quarter, patience)
+    _spread_rows(values, flags, m, growth)
+    return left
 
 
 def candidate_profit(firms: FirmState, params: dict, penalty: float, in_house: float,
@@ -165,9 +215,9 @@ def enter(rng: np.random.Generator, firms: FirmState, platforms: PlatformState, 
 
     """
     candidates = int(rng.poisson(params["platform_entry_rate"]))
-    capability = rng.uniform(*CANDIDATE_CAPABILITY, candidates)
-    if candidates == 0:
+    if candidates == 0:  # a draw of no capabilities would draw nothing
         return 0
+    capability = rng.uniform(*CANDIDATE_CAPABILITY, candidates)
     n = platforms.n
     room = min(params["max_platforms"] - int(np.count_nonzero(platforms.alive[:n])),
                platforms.capacity - n)
@@ -180,7 +230,7 @@ def enter(rng: np.random.Generator, firms: FirmState, platforms: PlatformState, 
     for cap in capability[:room]:
         profit, with_it = candidate_profit(firms, params, penalty, in_house, usage,
                                            service_market, utilities, cap, terms)
-        if PlatformEntrant.enters(np.array([profit]), cost)[0]:
+        if PlatformEntrant.enters(profit, cost):
             entering.append(cap)
             utilities = with_it
     if entering:
