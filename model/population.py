@@ -12,12 +12,12 @@ pay-per-use. Each upstream supplier sells to regional clients, weighted by size.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from agents.economics import REVENUE_PER_JOB, productivity_gain
 from agents.exact import exp, psum, quantile
 from agents.jit import kernel, maximum, minimum, rows, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
+from model.network import adjacency
 from model.state import (
     BASE_DEMAND,
     CASH,
@@ -260,14 +260,16 @@ def draw_clients(rng: np.random.Generator, state: FirmState) -> None:
     state.clients[suppliers] = picks
 
 
-def build_network(rng: np.random.Generator, state: FirmState, degree: int) -> sp.csr_matrix:
+def build_network(rng: np.random.Generator, state: FirmState,
+                  degree: int) -> tuple[np.ndarray, np.ndarray]:
     """Build the supply-chain / sector / cluster network over all rows (entrants included).
 
     Each firm links to ``degree/2`` firms of its sector; each supplier to its regional
     clients; cluster members to other cluster members. Links are undirected.
 
     Returns:
-        A symmetric 0/1 CSR adjacency matrix of shape (capacity, capacity), no self-links.
+        The symmetric 0/1 adjacency over (capacity, capacity), no self-links, as CSR
+        ``(indptr, indices)`` (:func:`model.network.adjacency`).
 
     """
     c = state.capacity
@@ -290,11 +292,4 @@ def build_network(rng: np.random.Generator, state: FirmState, degree: int) -> sp
     if len(members) > 1:
         src.append(members)
         dst.append(members[rng.integers(0, len(members), len(members))])
-    s = np.concatenate(src)
-    d = np.concatenate(dst)
-    keep = s != d
-    s, d = s[keep], d[keep]
-    adj = sp.coo_matrix((np.ones(2 * len(s), dtype=np.float32), (np.r_[s, d], np.r_[d, s])),
-                        shape=(c, c)).tocsr()
-    adj.data[:] = 1.0  # duplicates summed: back to 0/1
-    return adj
+    return adjacency(np.concatenate(src), np.concatenate(dst), c)
