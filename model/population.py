@@ -256,8 +256,55 @@ def draw_clients(rng: np.random.Generator, state: FirmState) -> None:
         return
     weights = np.sqrt(np.maximum(state.employees[clients], 1.0))
     weights /= weights.sum()
-    picks = rng.choice(clients, size=(len(suppliers), CLIENTS_PER_SUPPLIER), p=weights)
-    state.clients[suppliers] = picks
+    state.clients[suppliers] = weighted_choice(rng, clients, (len(suppliers),
+                                                              CLIENTS_PER_SUPPLIER), weights)
+
+
+def weighted_choice(rng: np.random.Generator, a: np.ndarray, size: tuple[int, ...],
+                    p: np.ndarray) -> np.ndarray:
+    """``rng.choice(a, size, p=p)`` (with replacement): the same draw and the same picks.
+
+    numpy draws ``rng.random(size)`` and finds each in the normalised cumulative weights with
+    ``searchsorted``, whose branchy binary search mispredicts nearly every step; the search
+    here (:func:`_search_right`) has no branch on the data, and returns the same indices.
+
+    Args:
+        rng: the generator (one ``random(size)`` draw, as numpy's).
+        a: the population (1-d).
+        size: the shape of the picks.
+        p: the probabilities, as many as ``a``, non-negative and summing to 1 (unchecked).
+
+    Returns:
+        The picks, of shape ``size``.
+
+    """
+    cdf = p.cumsum()  # as numpy's choice, operation for operation
+    cdf /= cdf[-1]
+    uniform = rng.random(size).ravel()
+    index = np.empty(len(uniform), np.int64)
+    _search_right(cdf, uniform, index)
+    return a[index].reshape(size)
+
+
+@kernel
+def _search_right(cdf, x, out):
+    """``cdf.searchsorted(x, side="right")`` into ``out``: how many of ``cdf`` are ``<= x``.
+
+    A bisection without branches on the data (``cdf`` sorted, not empty), all the searches in
+    step: each halving is one independent pass over them, so the loads overlap. The answer
+    stays in ``[out, out + length]``.
+    """
+    n, m = len(cdf), len(x)
+    for i in rows(m):
+        out[i] = 0
+    length = n
+    while length > 1:
+        half = length // 2
+        for i in rows(m):
+            out[i] += half * (cdf[out[i] + half - 1] <= x[i])  # arithmetic, not a branch
+        length -= half
+    for i in rows(m):
+        out[i] += cdf[out[i]] <= x[i]
 
 
 def build_network(rng: np.random.Generator, state: FirmState,
