@@ -322,16 +322,14 @@ def build_network(rng: np.random.Generator, state: FirmState,
     c = state.capacity
     sector = rng.integers(0, N_SECTORS, c)
     half = max(1, degree // 2)
-    order = np.argsort(sector, kind="stable")
-    sorted_sector = sector[order]
-    starts = np.searchsorted(sorted_sector, np.arange(N_SECTORS))
-    ends = np.searchsorted(sorted_sector, np.arange(N_SECTORS), side="right")
-    src, dst = [], []
-    lo, hi = starts[sector], ends[sector]
-    for _ in range(half):
-        pick = order[lo + (rng.random(c) * (hi - lo)).astype(np.int64)]
-        src.append(np.arange(c))
-        dst.append(pick)
+    # numpy sorts one-byte keys by radix, int64 ones by comparisons: the same stable order.
+    order = np.argsort(sector.astype(np.uint8), kind="stable")
+    ends = np.cumsum(np.bincount(sector, minlength=N_SECTORS))  # each sector's block in it
+    lo = (ends - np.bincount(sector, minlength=N_SECTORS))[sector]
+    span = ends[sector] - lo
+    # One draw of (half, c) is the stream of half draws of c; each row picks half links.
+    picks = order[lo + (rng.random((half, c)) * span).astype(np.int64)]
+    src, dst = [np.tile(np.arange(c), half)], [picks.ravel()]
     suppliers, column = np.nonzero(state.clients >= 0)
     src.append(suppliers)
     dst.append(state.clients[suppliers, column])
