@@ -12,7 +12,7 @@ import scipy.sparse as sp
 
 from agents import jit
 from agents.exact import nonzero
-from agents.jit import divide_where, kernel, rows
+from agents.jit import divide_where, kernel, rows, rule
 
 
 def adjacency(src: np.ndarray, dst: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -42,12 +42,18 @@ def adjacency(src: np.ndarray, dst: np.ndarray, size: int) -> tuple[np.ndarray, 
 
 @kernel
 def _adjacency(src, dst, size):
-    """:func:`adjacency` compiled: counting sorts only, no comparison sort.
+    """:func:`adjacency` compiled (called only with kernels compiled)."""
+    return csr_of(src, dst, size)
+
+
+@rule
+def csr_of(src, dst, size):
+    """:func:`adjacency` by counting sorts only, no comparison sort.
 
     The links are bucketed by row; reading those rows in order and bucketing again by the
     column (the matrix is symmetric: the same rows) lists each row's columns in increasing
-    order, so duplicates are neighbours. Loops over links, not a ufunc-style body: it is
-    called only with kernels compiled.
+    order, so duplicates are neighbours. Loops over links, not a ufunc-style body: kernels
+    call it only when compiled.
     """
     start = np.zeros(size + 1, np.int64)
     for e in range(len(src)):
@@ -81,6 +87,51 @@ def _adjacency(src, dst, size):
                 k += 1
         indptr[i + 1] = k
     return indptr, columns[:k].copy()
+
+
+@kernel
+def network_csr(sector, sectors, uniform, clients, members, partners, size):
+    """:func:`model.population.build_network`'s links and their CSR (as :func:`adjacency`).
+
+    The firms' ``sector`` (0 to ``sectors - 1``), the ``(half, size)`` uniform draws that
+    pick their sector links, the suppliers' ``clients`` (-1: none) and the cluster links
+    ``members`` to ``partners`` give the same links as the numpy code there, in another
+    order, which the canonical CSR forgets. Loops over firms and links, not a ufunc-style
+    body: called only with kernels compiled.
+    """
+    block = np.zeros(sectors + 1, np.int64)  # each sector's block in the stable order
+    for i in range(size):
+        block[sector[i] + 1] += 1
+    for s in range(sectors):
+        block[s + 1] += block[s]
+    fill = block[:-1].copy()
+    order = np.empty(size, np.int64)
+    for i in range(size):
+        order[fill[sector[i]]] = i
+        fill[sector[i]] += 1
+    links = uniform.shape[0] * size + len(members)
+    for i in range(size):
+        for k in range(clients.shape[1]):
+            links += clients[i, k] >= 0
+    src, dst = np.empty(links, np.int64), np.empty(links, np.int64)
+    e = 0
+    for h in range(uniform.shape[0]):
+        for i in range(size):
+            lo = block[sector[i]]
+            src[e] = i
+            dst[e] = order[lo + np.int64(uniform[h, i] * (block[sector[i] + 1] - lo))]
+            e += 1
+    for i in range(size):
+        for k in range(clients.shape[1]):
+            if clients[i, k] >= 0:
+                src[e] = i
+                dst[e] = clients[i, k]
+                e += 1
+    for j in range(len(members)):
+        src[e] = members[j]
+        dst[e] = partners[j]
+        e += 1
+    return csr_of(src, dst, size)
 
 
 class AdopterNetwork:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from agents import jit
 from agents.economics import REVENUE_PER_JOB, productivity_gain
 from agents.exact import exp, psum, quantile
 from agents.jit import kernel, maximum, minimum, rows, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
-from model.network import adjacency
+from model.network import adjacency, network_csr
 from model.state import (
     BASE_DEMAND,
     CASH,
@@ -322,19 +323,21 @@ def build_network(rng: np.random.Generator, state: FirmState,
     c = state.capacity
     sector = rng.integers(0, N_SECTORS, c)
     half = max(1, degree // 2)
+    # One draw of (half, c) is the stream of half draws of c; each row picks half links.
+    uniform = rng.random((half, c))
+    members = np.flatnonzero(state.cluster)
+    if len(members) > 1:
+        partners = members[rng.integers(0, len(members), len(members))]
+    else:
+        members = partners = members[:0]
+    if jit.enabled():
+        return network_csr(sector, N_SECTORS, uniform, state.clients, members, partners, c)
     # numpy sorts one-byte keys by radix, int64 ones by comparisons: the same stable order.
     order = np.argsort(sector.astype(np.uint8), kind="stable")
     ends = np.cumsum(np.bincount(sector, minlength=N_SECTORS))  # each sector's block in it
     lo = (ends - np.bincount(sector, minlength=N_SECTORS))[sector]
-    span = ends[sector] - lo
-    # One draw of (half, c) is the stream of half draws of c; each row picks half links.
-    picks = order[lo + (rng.random((half, c)) * span).astype(np.int64)]
-    src, dst = [np.tile(np.arange(c), half)], [picks.ravel()]
+    picks = order[lo + (uniform * (ends[sector] - lo)).astype(np.int64)]
     suppliers, column = np.nonzero(state.clients >= 0)
-    src.append(suppliers)
-    dst.append(state.clients[suppliers, column])
-    members = np.flatnonzero(state.cluster)
-    if len(members) > 1:
-        src.append(members)
-        dst.append(members[rng.integers(0, len(members), len(members))])
-    return adjacency(np.concatenate(src), np.concatenate(dst), c)
+    return adjacency(np.concatenate([np.tile(np.arange(c), half), suppliers, members]),
+                     np.concatenate([picks.ravel(), state.clients[suppliers, column], partners]),
+                     c)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from model.network import adjacency
+from model.network import adjacency, network_csr
 
 
 def _scipy_csr(src: np.ndarray, dst: np.ndarray, size: int) -> sp.csr_matrix:
@@ -35,3 +35,25 @@ def test_adjacency_without_links_is_empty():
     indptr, indices = adjacency(np.zeros(0, np.int64), np.zeros(0, np.int64), 5)
     np.testing.assert_array_equal(indptr, np.zeros(6))
     assert len(indices) == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_network_csr_links_as_the_numpy_code_does(seed):
+    rng = np.random.default_rng(seed)
+    size, sectors, half = int(rng.integers(2, 400)), 5, int(rng.integers(1, 4))
+    sector = rng.integers(0, sectors, size)
+    uniform = rng.random((half, size))
+    clients = np.where(rng.random((size, 2)) < 0.3, rng.integers(0, size, (size, 2)), -1)
+    members = np.flatnonzero(rng.random(size) < 0.2)
+    partners = members[rng.integers(0, len(members), len(members))]
+    order = np.argsort(sector, kind="stable")
+    ends = np.cumsum(np.bincount(sector, minlength=sectors))
+    lo = (ends - np.bincount(sector, minlength=sectors))[sector]
+    picks = order[lo + (uniform * (ends[sector] - lo)).astype(np.int64)]
+    suppliers, column = np.nonzero(clients >= 0)
+    expected = _scipy_csr(np.concatenate([np.tile(np.arange(size), half), suppliers, members]),
+                          np.concatenate([picks.ravel(), clients[suppliers, column], partners]),
+                          size)
+    indptr, indices = network_csr(sector, sectors, uniform, clients, members, partners, size)
+    np.testing.assert_array_equal(indptr, expected.indptr)
+    np.testing.assert_array_equal(indices, expected.indices)
