@@ -155,7 +155,10 @@ class AdopterNetwork:
         self._adjacency: sp.csr_matrix | None = None
         self._state = np.zeros((2, len(alive)), dtype=np.int8)
         self._counts = np.zeros((len(alive), 2), dtype=np.int32)
-        self.update(alive, adopted)
+        if jit.enabled():
+            _first_counts(indptr, indices, self._state, self._counts, alive, adopted)
+        else:
+            self.update(alive, adopted)
 
     @property
     def adjacency(self) -> sp.csr_matrix:
@@ -203,6 +206,27 @@ def _update(indptr, indices, state, counts, alive, adopted):
         for j in range(indptr[c], indptr[c + 1]):
             counts[indices[j], 0] += live
             counts[indices[j], 1] += adopter
+
+
+@kernel
+def _first_counts(indptr, indices, state, counts, alive, adopted):
+    """:func:`_update` from all-zero counts: the same integers, gathered rather than scattered.
+
+    At the start every live firm has changed, so the update would scatter each one to all its
+    neighbours; the matrix is symmetric, so each row can instead sum its own neighbours' state
+    in one sequential pass. Loops over links: called only with kernels compiled.
+    """
+    size = len(alive)
+    for i in range(size):
+        state[0, i] = alive[i]
+        state[1, i] = alive[i] & adopted[i]
+    for i in range(size):
+        live, adopters = 0, 0
+        for j in range(indptr[i], indptr[i + 1]):
+            live += state[0, indices[j]]
+            adopters += state[1, indices[j]]
+        counts[i, 0] = live
+        counts[i, 1] = adopters
 
 
 @kernel

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from model.network import adjacency, network_csr
+from model.network import AdopterNetwork, adjacency, network_csr
 
 
 def _scipy_csr(src: np.ndarray, dst: np.ndarray, size: int) -> sp.csr_matrix:
@@ -57,3 +57,16 @@ def test_network_csr_links_as_the_numpy_code_does(seed):
     indptr, indices = network_csr(sector, sectors, uniform, clients, members, partners, size)
     np.testing.assert_array_equal(indptr, expected.indptr)
     np.testing.assert_array_equal(indices, expected.indices)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_first_counts_equal_a_full_recount(seed):
+    rng = np.random.default_rng(seed)
+    size, links = 500, 3000
+    indptr, indices = adjacency(rng.integers(0, size, links), rng.integers(0, size, links), size)
+    alive, adopted = rng.random(size) < 0.8, rng.random(size) < 0.3
+    network = AdopterNetwork(indptr, indices, alive, adopted)
+    np.testing.assert_array_equal(network.counts, network.recount())
+    alive[:50] = ~alive[:50]  # and an update from them, as in a step
+    network.update(alive, adopted)
+    np.testing.assert_array_equal(network.counts, network.recount())
