@@ -98,7 +98,7 @@ class ServitizationModel(mesa.Model):
         self.firms = FirmState(capacity)
         self.platforms = PlatformState(p["max_platforms"] * 9 + 8)
         populate(self.firms, self.rng, p)
-        self.network = AdopterNetwork(build_network(self.rng, self.firms, p["network_degree"]),
+        self.network = AdopterNetwork(*build_network(self.rng, self.firms, p["network_degree"]),
                                       self.firms.alive, self.firms.adopted)
         self.initial_firms = n0
         self.initial_10plus = self.firms.employees[:n0] >= 10

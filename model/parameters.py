@@ -190,12 +190,15 @@ def parameters() -> tuple[Parameter, ...]:
 
 def registry() -> dict[str, Parameter]:
     """Parameter name -> parameter, with the defaults in use."""
-    return _by_name(load_registry())
+    params = load_registry()
+    # Kept for the registry's tuple itself (the same object while it is cached): a cache
+    # keyed by the tuple hashed its ninety parameters at each call, several per model built.
+    if _BY_NAME[0] is not params:
+        _BY_NAME[:] = [params, {p.name: p for p in params}]
+    return _BY_NAME[1]
 
 
-@lru_cache(maxsize=2)
-def _by_name(params: tuple[Parameter, ...]) -> dict[str, Parameter]:
-    return {p.name: p for p in params}
+_BY_NAME: list[Any] = [None, {}]
 
 
 def __getattr__(name: str) -> Any:

@@ -12,12 +12,13 @@ pay-per-use. Each upstream supplier sells to regional clients, weighted by size.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
+from agents import jit
 from agents.economics import REVENUE_PER_JOB, productivity_gain
 from agents.exact import exp, psum, quantile
 from agents.jit import kernel, maximum, minimum, rows, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
+from model.network import adjacency, network_csr
 from model.state import (
     BASE_DEMAND,
     CASH,
@@ -256,45 +257,87 @@ def draw_clients(rng: np.random.Generator, state: FirmState) -> None:
         return
     weights = np.sqrt(np.maximum(state.employees[clients], 1.0))
     weights /= weights.sum()
-    picks = rng.choice(clients, size=(len(suppliers), CLIENTS_PER_SUPPLIER), p=weights)
-    state.clients[suppliers] = picks
+    state.clients[suppliers] = weighted_choice(rng, clients, (len(suppliers),
+                                                              CLIENTS_PER_SUPPLIER), weights)
 
 
-def build_network(rng: np.random.Generator, state: FirmState, degree: int) -> sp.csr_matrix:
+def weighted_choice(rng: np.random.Generator, a: np.ndarray, size: tuple[int, ...],
+                    p: np.ndarray) -> np.ndarray:
+    """``rng.choice(a, size, p=p)`` (with replacement): the same draw and the same picks.
+
+    numpy draws ``rng.random(size)`` and finds each in the normalised cumulative weights with
+    ``searchsorted``, whose branchy binary search mispredicts nearly every step; the search
+    here (:func:`_search_right`) has no branch on the data, and returns the same indices.
+
+    Args:
+        rng: the generator (one ``random(size)`` draw, as numpy's).
+        a: the population (1-d).
+        size: the shape of the picks.
+        p: the probabilities, as many as ``a``, non-negative and summing to 1 (unchecked).
+
+    Returns:
+        The picks, of shape ``size``.
+
+    """
+    cdf = p.cumsum()  # as numpy's choice, operation for operation
+    cdf /= cdf[-1]
+    uniform = rng.random(size).ravel()
+    index = np.empty(len(uniform), np.int64)
+    _search_right(cdf, uniform, index)
+    return a[index].reshape(size)
+
+
+@kernel
+def _search_right(cdf, x, out):
+    """``cdf.searchsorted(x, side="right")`` into ``out``: how many of ``cdf`` are ``<= x``.
+
+    A bisection without branches on the data (``cdf`` sorted, not empty), all the searches in
+    step: each halving is one independent pass over them, so the loads overlap. The answer
+    stays in ``[out, out + length]``.
+    """
+    n, m = len(cdf), len(x)
+    for i in rows(m):
+        out[i] = 0
+    length = n
+    while length > 1:
+        half = length // 2
+        for i in rows(m):
+            out[i] += half * (cdf[out[i] + half - 1] <= x[i])  # arithmetic, not a branch
+        length -= half
+    for i in rows(m):
+        out[i] += cdf[out[i]] <= x[i]
+
+
+def build_network(rng: np.random.Generator, state: FirmState,
+                  degree: int) -> tuple[np.ndarray, np.ndarray]:
     """Build the supply-chain / sector / cluster network over all rows (entrants included).
 
     Each firm links to ``degree/2`` firms of its sector; each supplier to its regional
     clients; cluster members to other cluster members. Links are undirected.
 
     Returns:
-        A symmetric 0/1 CSR adjacency matrix of shape (capacity, capacity), no self-links.
+        The symmetric 0/1 adjacency over (capacity, capacity), no self-links, as CSR
+        ``(indptr, indices)`` (:func:`model.network.adjacency`).
 
     """
     c = state.capacity
     sector = rng.integers(0, N_SECTORS, c)
     half = max(1, degree // 2)
-    order = np.argsort(sector, kind="stable")
-    sorted_sector = sector[order]
-    starts = np.searchsorted(sorted_sector, np.arange(N_SECTORS))
-    ends = np.searchsorted(sorted_sector, np.arange(N_SECTORS), side="right")
-    src, dst = [], []
-    lo, hi = starts[sector], ends[sector]
-    for _ in range(half):
-        pick = order[lo + (rng.random(c) * (hi - lo)).astype(np.int64)]
-        src.append(np.arange(c))
-        dst.append(pick)
-    suppliers, column = np.nonzero(state.clients >= 0)
-    src.append(suppliers)
-    dst.append(state.clients[suppliers, column])
+    # One draw of (half, c) is the stream of half draws of c; each row picks half links.
+    uniform = rng.random((half, c))
     members = np.flatnonzero(state.cluster)
     if len(members) > 1:
-        src.append(members)
-        dst.append(members[rng.integers(0, len(members), len(members))])
-    s = np.concatenate(src)
-    d = np.concatenate(dst)
-    keep = s != d
-    s, d = s[keep], d[keep]
-    adj = sp.coo_matrix((np.ones(2 * len(s), dtype=np.float32), (np.r_[s, d], np.r_[d, s])),
-                        shape=(c, c)).tocsr()
-    adj.data[:] = 1.0  # duplicates summed: back to 0/1
-    return adj
+        partners = members[rng.integers(0, len(members), len(members))]
+    else:
+        members = partners = members[:0]
+    if jit.enabled():
+        return network_csr(sector, N_SECTORS, uniform, state.clients, members, partners, c)
+    # numpy sorts one-byte keys by radix, int64 ones by comparisons: the same stable order.
+    order = np.argsort(sector.astype(np.uint8), kind="stable")
+    ends = np.cumsum(np.bincount(sector, minlength=N_SECTORS))  # each sector's block in it
+    lo = (ends - np.bincount(sector, minlength=N_SECTORS))[sector]
+    picks = order[lo + (uniform * (ends[sector] - lo)).astype(np.int64)]
+    suppliers, column = np.nonzero(state.clients >= 0)
+    return adjacency(np.concatenate([np.tile(np.arange(c), half), suppliers, members]),
+                     np.concatenate([picks.ravel(), state.clients[suppliers, column], partners]),
+                     c)
