@@ -7,6 +7,8 @@ from the rows that changed (integer arithmetic: exactly equal to a full recount)
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -229,11 +231,17 @@ def _first_counts(indptr, indices, state, counts, alive, adopted):
         counts[i, 1] = adopters
 
 
+#: Where a row's counts sit in the int64 that :func:`_share` reads them as.
+LIVE_SHIFT, ADOPTERS_SHIFT = (0, 32) if sys.byteorder == "little" else (32, 0)
+
+
 @kernel
 def _share(counts, n, share):
-    # A row's two counts read as one int64 (little-endian: live neighbours in its low half):
-    # LLVM vectorises loads of whole words, not of the interleaved columns of ``counts``.
+    # A row's two counts read as one int64: LLVM vectorises loads of whole words, not of the
+    # interleaved columns of ``counts``. Which half holds which count depends on the CPU's
+    # byte order (live neighbours are the low half on a little-endian one).
     pairs = counts.view(np.int64).reshape(-1)
     for i in rows(n):
-        live, adopters = pairs[i] & 0xFFFFFFFF, pairs[i] >> 32
+        live = (pairs[i] >> LIVE_SHIFT) & 0xFFFFFFFF
+        adopters = (pairs[i] >> ADOPTERS_SHIFT) & 0xFFFFFFFF
         share[i] = divide_where(adopters, live, live > 0)
