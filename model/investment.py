@@ -17,46 +17,50 @@ import numpy as np
 
 from agents import decisions as rules
 from agents.economics import WAGE
-from agents.exact import count, expm1_into, nonzero, power_of_array, psum_where
+from agents.exact import expm1_into, nonzero, power_of_array, psum_where
 from agents.firms import borrowing_limit, evaluates_by_kind
-from agents.jit import kernel, maximum, minimum, rows, rule, where
-from agents.kinds import PAY_PER_USE, PERFORMANCE
+from agents.jit import kernel, maximum, rows, rule, where
+from agents.kinds import PERFORMANCE
 from model import cyber, market
+from model import investment_book as book
 from model.calendar import DT
-from model.finance import REPAYMENT_QUARTERS
+from model.investment_book import (
+    CAPEX_CLIMB,
+    CAPEX_DIGITAL,
+    CAPEX_SECURITY,
+    COST,
+    FINANCING,
+    NPV_CLIMB,
+    NPV_DIGITAL,
+    NPV_SECURITY,
+    ORGANISATION,
+    RATE,
+)
 from model.macro import usage_on_curve
 from model.policy import ELIGIBLE_EMPLOYEES
 from model.population import REFERENCE_SME_EMPLOYEES
 from model.run_terms import decision_terms
 from model.state import (
     CASH,
-    CLIMB_COST,
     DEBT,
     DIGITAL,
     EMPLOYEES,
     GOODS_DEMAND,
     GOODS_REVENUE,
-    INVESTED,
     IS_ADOPTED,
     IS_ALIVE,
-    IS_CLUSTER,
     IS_INSURED,
     IS_SERVITIZING,
     IS_STRATEGIC,
     KIND,
-    LAST_OPTION,
-    LOSS_QUARTERS,
     MARGIN,
     PRODUCTIVITY_GAIN,
     PRODUCTIVITY_GAIN_2020,
-    REPAYMENT,
     RUNG,
     SECURITY,
     SERVICE,
     SERVICE_POTENTIAL,
     SERVICE_REVENUE,
-    SUBSIDY_RECEIVED,
-    TRANSITION_QUARTERS,
     TRUST,
 )
 
@@ -156,12 +160,6 @@ def financing_of(values, codes, i, cash_constraint):
     return where(cash_constraint, maximum(values[CASH, i], 0.0) + capacity, np.inf)
 
 
-#: Rows of the first round's table: the options' terms (``agents.decisions.option_terms``),
-#: the subsidy rate, the financing capacity and the chosen project's capex.
-NPV_DIGITAL, NPV_CLIMB, NPV_SECURITY, CAPEX_DIGITAL, CAPEX_CLIMB, CAPEX_SECURITY = range(6)
-ORGANISATION, RATE, FINANCING, COST = 6, 7, 8, 9
-
-
 @kernel
 def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompted, terms,
                  cash_constraint, adopt_always):
@@ -189,7 +187,10 @@ def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompte
         for column in range(7):
             table[column, k] = options[column]
         table[RATE, k], table[FINANCING, k], table[COST, k] = ctx.subsidy_rate, financing, cost
-    return table, choice
+    # The applications (agents.decisions.ask's), in row order: read back by no numpy pass.
+    applied = (choice != rules.NONE) & (table[RATE] > 0)
+    applying = nonzero(applied, m)
+    return table, choice, applied, applying, table[COST][applying] * table[RATE][applying]
 
 
 @kernel
@@ -224,16 +225,16 @@ def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None
     f, p, policy = model.firms, model.p, model.policy
     prompted = np.zeros(len(rows), bool) if prompted is None else prompted
     adopt_always = p["adopt_when_considering"]
-    table, choice = _first_round(f.values, f.codes, f.flags, model.hurdle, model.attack_hazard,
-                                 rows, prompted, decision_terms(model, nest), p["cash_constraint"],
-                                 adopt_always)
-    applied = (choice != rules.NONE) & (table[RATE] > 0)
-    granted = rules.ask(policy.grant if spend else policy.would_grant, table[COST],
-                        table[RATE], applied)
+    table, choice, applied, applying, requests = _first_round(
+        f.values, f.codes, f.flags, model.hurdle, model.attack_hazard, rows, prompted,
+        decision_terms(model, nest), p["cash_constraint"], adopt_always)
+    granted = np.zeros(len(rows), dtype=bool)
+    if len(applying):  # as agents.decisions.ask: the book is not asked without applications
+        granted[applying] = (policy.grant if spend else policy.would_grant)(requests)
     choice, security, total, subsidy, additional = _final_round(
         f.flags, rows, table, choice, applied, granted, adopt_always)
     return rules.Decision(choice, security, total, subsidy, table[ORGANISATION],
-                          float(additional) if applied.any() else 0.0)
+                          float(additional) if len(applying) else 0.0)
 
 
 @kernel
@@ -327,10 +328,15 @@ def invest(model, candidates: np.ndarray, prompted: np.ndarray, neighbour_share:
         return result
     order = model.rng.permutation(len(candidates))
     rows_, prompted = candidates[order], prompted[order]
-    decision = decide_for(model, rows_, spend=True, prompted=prompted, nest=nest)
-    sums, counts = _book(f.values, f.codes, f.flags, rows_, decision.choice, decision.security,
-                         decision.cost, decision.subsidy, decision.organisation, prompted,
-                         p["call_project_gain"], p["digital_project_gain"], p["adoption_mark"])
+    # decide_for's rounds with the booking fused in: the step reads no Decision.
+    table, choice, applied, applying, requests = _first_round(
+        f.values, f.codes, f.flags, model.hurdle, model.attack_hazard, rows_, prompted,
+        decision_terms(model, nest), p["cash_constraint"], p["adopt_when_considering"])
+    granted = model.policy.grant(requests) if len(applying) else book.NO_GRANTS
+    sums, counts, additional = book.settle(
+        f.values, f.codes, f.flags, rows_, table, choice, applied, applying, granted,
+        p["adopt_when_considering"], prompted, p["call_project_gain"],
+        p["digital_project_gain"], p["adoption_mark"])
     capex, subsidy, borrowed = map(float, sums)
     model.ledger["borrowed"] += borrowed
     model.ledger["capex"] += capex
@@ -338,49 +344,6 @@ def invest(model, candidates: np.ndarray, prompted: np.ndarray, neighbour_share:
     result.adoptions, result.cluster_adoptions, digital = map(int, counts)
     model.cumulative_adoptions += digital
     result.capex, result.subsidy = capex, subsidy
-    result.additional_capex = decision.additional_capex
+    result.additional_capex = float(additional) if len(applying) else 0.0
     return result
 
-
-@kernel
-def _book(values, codes, flags, firm_rows, choice, secure, cost, subsidy, organisation,
-          prompted, call_gain, project_gain, adoption_mark):
-    """Pay for the chosen investments and raise capabilities (diminishing returns)."""
-    m = len(firm_rows)
-    acting, adopting, cluster_adopting, digital = np.zeros((4, m), np.bool_)
-    short = np.zeros(m)
-    for k in rows(m):
-        i = firm_rows[k]
-        acting[k] = (choice[k] != rules.NONE) | secure[k]
-        climbing = acting[k] & (choice[k] == rules.CLIMB)
-        values[CLIMB_COST, i] = where(climbing, organisation[k], values[CLIMB_COST, i])
-        values[CASH, i] += where(acting[k], subsidy[k] - cost[k], 0.0)
-        # The part not paid from cash is borrowed (within capacity when cash is constrained).
-        short[k] = where(acting[k], maximum(-values[CASH, i], 0.0), 0.0)
-        values[DEBT, i] += short[k]
-        values[CASH, i] += short[k]
-        values[REPAYMENT, i] += short[k] / REPAYMENT_QUARTERS
-        values[INVESTED, i] += where(acting[k], cost[k], 0.0)
-        values[SUBSIDY_RECEIVED, i] += where(acting[k], subsidy[k], 0.0)
-        codes[LAST_OPTION, i] = where(acting[k], where(choice[k] != rules.NONE, choice[k],
-                                                       rules.SECURITY), codes[LAST_OPTION, i])
-        adopting[k] = acting[k] & ((choice[k] == rules.DIGITAL) | climbing)
-        cluster_adopting[k] = adopting[k] & flags[IS_CLUSTER, i]
-        digital[k] = acting[k] & ((choice[k] == rules.DIGITAL)
-                                  | (climbing & (codes[RUNG, i] + 1 >= PAY_PER_USE)
-                                     & (values[DIGITAL, i] < adoption_mark)))
-        step = where(prompted[k], call_gain, project_gain)
-        values[DIGITAL, i] += where(digital[k], step * (1 - values[DIGITAL, i]), 0.0)
-        values[SERVICE, i] += where(climbing, rules.SERVICE_GAIN * (1 - values[SERVICE, i]),
-                                    0.0)
-        # The climb starts (ladder.start_climbs): one rung up, the J-curve's clock at zero.
-        codes[RUNG, i] = where(climbing, minimum(codes[RUNG, i] + 1, PERFORMANCE),
-                               codes[RUNG, i])
-        flags[IS_SERVITIZING, i] |= climbing
-        codes[TRANSITION_QUARTERS, i] = where(climbing, 0, codes[TRANSITION_QUARTERS, i])
-        codes[LOSS_QUARTERS, i] = where(climbing, 0, codes[LOSS_QUARTERS, i])
-        values[SECURITY, i] += where(acting[k] & secure[k],
-                                     rules.SECURITY_GAIN * (1 - values[SECURITY, i]), 0.0)
-    sums = (psum_where(cost, acting, m), psum_where(subsidy, acting, m),
-            psum_where(short, acting, m))
-    return sums, (count(adopting, m), count(cluster_adopting, m), count(digital, m))

@@ -1,0 +1,120 @@
+"""The end of the step's investment round in one kernel: the final choice, then the booking.
+
+``model.investment.invest`` used to run ``_final_round``, wrap its arrays in a ``Decision``
+and pass them to a booking kernel; the step never reads the ``Decision`` itself, so both
+passes run here in one call, the final choice of a row booked as soon as it is made (each
+firm appears once in a round, so booking it cannot change another row's choice).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents import decisions as rules
+from agents.exact import count, psum_where
+from agents.jit import kernel, maximum, minimum, rows, where
+from agents.kinds import PAY_PER_USE, PERFORMANCE
+from model.finance import REPAYMENT_QUARTERS
+from model.state import (
+    CASH,
+    CLIMB_COST,
+    DEBT,
+    DIGITAL,
+    INVESTED,
+    IS_ADOPTED,
+    IS_CLUSTER,
+    IS_SERVITIZING,
+    LAST_OPTION,
+    LOSS_QUARTERS,
+    REPAYMENT,
+    RUNG,
+    SECURITY,
+    SERVICE,
+    SUBSIDY_RECEIVED,
+    TRANSITION_QUARTERS,
+)
+
+#: Rows of the first round's table: the options' terms (``agents.decisions.option_terms``),
+#: the subsidy rate, the financing capacity and the chosen project's capex.
+NPV_DIGITAL, NPV_CLIMB, NPV_SECURITY, CAPEX_DIGITAL, CAPEX_CLIMB, CAPEX_SECURITY = range(6)
+ORGANISATION, RATE, FINANCING, COST = 6, 7, 8, 9
+
+#: ``granted`` when no firm applied (read by no row).
+NO_GRANTS = np.zeros(0, np.bool_)
+
+
+@kernel
+def settle(values, codes, flags, firm_rows, table, choice, applied, applying, granted_in_order,
+           adopt_always, prompted, call_gain, project_gain, adoption_mark):
+    """Each firm's final choice (``agents.decisions.final_choice``), paid for and booked.
+
+    Args:
+        values: the firms' float state (``model.state``), updated.
+        codes: the firms' integer state, updated.
+        flags: the firms' boolean state, updated.
+        firm_rows: the deciding firms, in the round's order.
+        table: the first round's table (rows :data:`NPV_DIGITAL` ... :data:`COST`).
+        choice: the first round's choices.
+        applied: per firm, it applied for the subsidy.
+        applying: the positions of the applicants, in order.
+        granted_in_order: the subsidy book's answer per applicant.
+        adopt_always: Bass docking switch.
+        prompted: per firm, its digital project is a call project.
+        call_gain: digital gain of a call project.
+        project_gain: digital gain of another project.
+        adoption_mark: digital level that counts as adopted.
+
+    Returns:
+        ((capex, subsidy, borrowed), (adoptions, cluster adoptions, digital adoptions),
+        additional capex): the pairwise sums and counts the step books.
+
+    """
+    m = len(firm_rows)
+    granted = np.zeros(m, np.bool_)
+    granted[applying] = granted_in_order
+    final = np.zeros(m, np.int64)
+    secure, additional, acting, adopting, cluster_adopting, digital = np.zeros((6, m), np.bool_)
+    cost, subsidy, project, short = np.zeros((4, m))
+    for k in rows(m):
+        i = firm_rows[k]
+        (final[k], secure[k], cost[k], subsidy[k], project[k],
+         additional[k]) = rules.final_choice(
+            choice[k], table[COST, k], table[RATE, k], applied[k], granted[k],
+            table[NPV_DIGITAL, k], table[NPV_CLIMB, k], table[NPV_SECURITY, k],
+            table[CAPEX_DIGITAL, k], table[CAPEX_CLIMB, k], table[CAPEX_SECURITY, k],
+            table[FINANCING, k], adopt_always, flags[IS_ADOPTED, i])
+        # Booking (formerly investment._book): pay, borrow the shortfall, raise capabilities.
+        acting[k] = (final[k] != rules.NONE) | secure[k]
+        climbing = acting[k] & (final[k] == rules.CLIMB)
+        values[CLIMB_COST, i] = where(climbing, table[ORGANISATION, k], values[CLIMB_COST, i])
+        values[CASH, i] += where(acting[k], subsidy[k] - cost[k], 0.0)
+        # The part not paid from cash is borrowed (within capacity when cash is constrained).
+        short[k] = where(acting[k], maximum(-values[CASH, i], 0.0), 0.0)
+        values[DEBT, i] += short[k]
+        values[CASH, i] += short[k]
+        values[REPAYMENT, i] += short[k] / REPAYMENT_QUARTERS
+        values[INVESTED, i] += where(acting[k], cost[k], 0.0)
+        values[SUBSIDY_RECEIVED, i] += where(acting[k], subsidy[k], 0.0)
+        codes[LAST_OPTION, i] = where(acting[k], where(final[k] != rules.NONE, final[k],
+                                                       rules.SECURITY), codes[LAST_OPTION, i])
+        adopting[k] = acting[k] & ((final[k] == rules.DIGITAL) | climbing)
+        cluster_adopting[k] = adopting[k] & flags[IS_CLUSTER, i]
+        digital[k] = acting[k] & ((final[k] == rules.DIGITAL)
+                                  | (climbing & (codes[RUNG, i] + 1 >= PAY_PER_USE)
+                                     & (values[DIGITAL, i] < adoption_mark)))
+        step = where(prompted[k], call_gain, project_gain)
+        values[DIGITAL, i] += where(digital[k], step * (1 - values[DIGITAL, i]), 0.0)
+        values[SERVICE, i] += where(climbing, rules.SERVICE_GAIN * (1 - values[SERVICE, i]),
+                                    0.0)
+        # The climb starts (ladder.start_climbs): one rung up, the J-curve's clock at zero.
+        codes[RUNG, i] = where(climbing, minimum(codes[RUNG, i] + 1, PERFORMANCE),
+                               codes[RUNG, i])
+        flags[IS_SERVITIZING, i] |= climbing
+        codes[TRANSITION_QUARTERS, i] = where(climbing, 0, codes[TRANSITION_QUARTERS, i])
+        codes[LOSS_QUARTERS, i] = where(climbing, 0, codes[LOSS_QUARTERS, i])
+        values[SECURITY, i] += where(acting[k] & secure[k],
+                                     rules.SECURITY_GAIN * (1 - values[SECURITY, i]), 0.0)
+    sums = (psum_where(cost, acting, m), psum_where(subsidy, acting, m),
+            psum_where(short, acting, m))
+    counts = (count(adopting, m), count(cluster_adopting, m), count(digital, m))
+    return sums, counts, psum_where(project, additional, m)
