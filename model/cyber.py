@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agents.chance import below_bound, happening
 from agents.economics import attack_rate
-from agents.exact import count, exp_into, expm1_into, nonzero, psum
+from agents.exact import count, exp_into, nonzero, psum
 from agents.jit import kernel, maximum, minimum, rows, rule, where
 from model.calendar import DAYS_PER_QUARTER
 from model.population import REFERENCE_SME_EMPLOYEES
@@ -135,15 +136,13 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
 @kernel
 def _attacked(values, flags, n, hazard, draw, exposure, framework, dt):
     """The attacked rows, ascending: one uniform per row against the quarter's hazard."""
-    minus_hazard, probability = np.empty((2, n))
+    minus_hazard = np.empty(n)
+    maybe = np.zeros(n, np.bool_)
     for i in rows(n):
         minus_hazard[i] = -attack_rate(hazard[i], values[DIGITAL, i], values[SECURITY, i],
                                        exposure, framework) * dt
-    expm1_into(minus_hazard, probability, n)
-    attacked = np.zeros(n, np.bool_)
-    for i in rows(n):
-        attacked[i] = flags[IS_ALIVE, i] & (draw[i] < -probability[i])
-    return nonzero(attacked, n)
+        maybe[i] = below_bound(minus_hazard[i], draw[i], flags[IS_ALIVE, i])
+    return happening(minus_hazard, draw, maybe, n)
 
 @kernel
 def _losses(values, codes, flags, n, attacked, severe_draw, normal, severe_share, median,

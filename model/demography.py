@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.exact import count, expm1_into, psum_where
+from agents.chance import below_bound, happening
+from agents.exact import count, psum_where
 from agents.jit import kernel, rows, where
 from model.state import (
     BASE_DEMAND,
@@ -58,17 +59,19 @@ def exits(rng: np.random.Generator, firms: FirmState, params: dict, base_hazard:
 def _exits(values, codes, flags, n, draw, base_hazard, transition_multiplier,
            servitized_multiplier, quarter, dt):
     alive = flags[IS_ALIVE]
-    minus_hazard, probability = np.empty((2, n))
+    minus_hazard = np.empty(n)
+    hazard_exit, cash_exit, leaving = np.zeros((3, n), np.bool_)
     for i in rows(n):
         climbing = flags[IS_SERVITIZING, i]
         multiplier = (1.0 + (transition_multiplier - 1.0) * climbing
                       + (servitized_multiplier - 1.0) * (flags[IS_SERVITIZED, i] & ~climbing))
         multiplier *= 1.0 + (LOSS_HAZARD_MULTIPLIER - 1.0) * (values[MARGIN, i] < 0)
         minus_hazard[i] = -(base_hazard[i] * multiplier) * dt
-    expm1_into(minus_hazard, probability, n)
-    hazard_exit, cash_exit, leaving = np.zeros((3, n), np.bool_)
+        leaving[i] = below_bound(minus_hazard[i], draw[i], alive[i])  # reset below
+    exiting = happening(minus_hazard, draw, leaving, n)
+    for j in rows(len(exiting)):
+        hazard_exit[exiting[j]] = True
     for i in rows(n):
-        hazard_exit[i] = alive[i] & (draw[i] < -probability[i])
         cash_exit[i] = alive[i] & ~hazard_exit[i] & (values[CASH, i] < 0)
         cause = where(cash_exit[i], where(flags[IS_CYBER_HIT, i], EXIT_CYBER, EXIT_CASH),
                       where(flags[IS_SERVITIZING, i], EXIT_TRANSITION, EXIT_BASELINE))

@@ -73,11 +73,16 @@ SUPPLIER_USAGE_REACH = 0.6
 
 @dataclass
 class MarketOutcome:
-    """Aggregates of one quarter's service market (EUR/quarter)."""
+    """Aggregates of one quarter's service market (EUR/quarter).
+
+    ``exponentials``: the firms' :func:`maker_exponentials` the market cleared with (they hold
+    until a firm's service, digital capability, trust or rung changes).
+    """
 
     incumbent_revenue: float = 0.0
     platform_revenue: float = 0.0
     total_demand: float = 0.0
+    exponentials: np.ndarray | None = None
 
 
 @rule
@@ -311,12 +316,13 @@ def clear(firms: FirmState, platforms: PlatformState, params: dict, view: Servic
         The quarter's market aggregates.
 
     """
+    e_maker = firms_exponentials(firms, params)
     industrial, platform_total, demand = _clear(
-        firms.values, firms.codes, firms.flags, firms.n, firms_exponentials(firms, params),
+        firms.values, firms.codes, firms.flags, firms.n, e_maker,
         view.usage, exp(view.nest_added), exp(view.nest_usage), exp(view.in_house),
         view.usage_service_ratio, view.goods_squeeze, view.service_margin, view.threshold,
         params["product_margin"], competitor_gain, competitor_gain_2020,
         params["service_overhead_share"], trend_productivity is not None,
         params["support_function_share"], trend_productivity or 1.0, short_time_cover,
         platforms.values, platform_u, params["platform_nest_dissimilarity"])
-    return MarketOutcome(float(industrial), float(platform_total), float(demand))
+    return MarketOutcome(float(industrial), float(platform_total), float(demand), e_maker)

@@ -82,11 +82,17 @@ def _firm_terms(values, codes, flags, n, e_maker, usage, usage_service_ratio):
             np.flatnonzero(e_usage != 0.0))
 
 
-def firm_terms(firms: FirmState, params: dict, usage: float) -> FirmTerms:
-    """:class:`FirmTerms` of the firms as they are, with ``usage`` the usage-based share."""
+def firm_terms(firms: FirmState, params: dict, usage: float,
+               exponentials: np.ndarray | None = None) -> FirmTerms:
+    """:class:`FirmTerms` of the firms as they are, with ``usage`` the usage-based share.
+
+    ``exponentials``: the firms' ``market.firms_exponentials`` as they are, if known.
+    """
+    if exponentials is None:
+        exponentials = firms_exponentials(firms, params)
     e_added, e_usage, added_demand, usage_demand, total, usage_makers = _firm_terms(
-        firms.values, firms.codes, firms.flags, firms.n, firms_exponentials(firms, params),
-        usage, params["usage_service_ratio"])
+        firms.values, firms.codes, firms.flags, firms.n, exponentials, usage,
+        params["usage_service_ratio"])
     return FirmTerms(e_added, e_usage, added_demand, usage_demand, float(total), usage_makers)
 
 

@@ -261,14 +261,16 @@ class ServitizationModel(mesa.Model):
         goods.update_demand(f, p, demand_index, self.competitor_gain, self.competitor_gain_2020)
         usage = self.usage_at(t_years)
         outcome = self._clear_market(view=view, usage=usage)
-        self.abandoned += ladder.abandon_failing_offers(f, p)
+        abandoned = ladder.abandon_failing_offers(f, p)
+        self.abandoned += abandoned
         # 8. Platforms.
         market_size = outcome.incumbent_revenue + outcome.platform_revenue
         platforms.settle(self.platforms, p, market_size, self.quarter,
                          run_terms(self).reach_growth)
+        # The market's exponentials hold unless an abandoned offer changed a firm's rung.
         entered = platforms.enter(rng, f, self.platforms, p, self.know_how_penalty,
-                                  self.in_house, usage, market_size,
-                                  self.quarter)
+                                  self.in_house, usage, market_size, self.quarter,
+                                  None if abandoned else outcome.exponentials)
         # 9. Finance, jobs, offshoring, exits, entries.
         finance.settle_quarter(f, self.ledger, p["interest_rate"],
                                unlimited_credit=not p["cash_constraint"])

@@ -196,7 +196,7 @@ def entry_cost(params: dict, service_market: float) -> float:
 
 def enter(rng: np.random.Generator, firms: FirmState, platforms: PlatformState, params: dict,
           penalty: float, in_house: float, usage: float, service_market: float,
-          quarter: int) -> int:
+          quarter: int, exponentials: np.ndarray | None = None) -> int:
     """Draw candidates; those whose expected share pays their entry cost enter.
 
     Args:
@@ -209,6 +209,8 @@ def enter(rng: np.random.Generator, firms: FirmState, platforms: PlatformState, 
         usage: usage-based share of demand this quarter.
         service_market: the region's service revenue this quarter (firms + platforms), EUR.
         quarter: current step.
+        exponentials: the firms' ``market.firms_exponentials`` as they are now, if known
+            (the market's of this quarter, when no firm changed since it cleared).
 
     Returns:
         The number of entries.
@@ -225,7 +227,8 @@ def enter(rng: np.random.Generator, firms: FirmState, platforms: PlatformState, 
         return 0
     utilities = market.platform_utilities(platforms, params, penalty)
     cost = entry_cost(params, service_market)
-    terms = market_2020.firm_terms(firms, params, usage)  # the firms do not change here
+    # The firms do not change here.
+    terms = market_2020.firm_terms(firms, params, usage, exponentials)
     entering = []
     for cap in capability[:room]:
         profit, with_it = candidate_profit(firms, params, penalty, in_house, usage,

@@ -15,7 +15,7 @@ import numpy as np
 
 from agents import jit
 from agents.economics import REVENUE_PER_JOB, productivity_gain
-from agents.exact import exp, psum, quantile
+from agents.exact import exp_into, psum, quantile
 from agents.jit import kernel, maximum, minimum, rows, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
 from model.network import adjacency, network_csr
@@ -163,49 +163,60 @@ def add_firms(state: FirmState, rng: np.random.Generator, params: dict, rows: np
 
 
 @kernel
-def _new_firms(values, codes, flags, rows, kind, employees, quarter, draws, terms):
-    """:func:`add_firms` given its draws (array code: a few dozen entrants a quarter)."""
+def _new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, terms):
+    """:func:`add_firms` given its draws (a few dozen entrants a quarter).
+
+    Row loops rather than array expressions: each of those allocated a temporary, which
+    cost more than the arithmetic on a few dozen rows.
+    """
     (potential_noise, rank_noise, intensive_draw, intensive_noise, digital_draw,
      service_noise, myopic_draw, insured_draw) = draws
     aftermarket, service_offer, intensive_share, outsourced, mark, myopic_share = terms
-    m = len(rows)
-    is_large = kind == LARGE
-    potential = aftermarket * exp(potential_noise)
-    potential *= where(kind == SUPPLIER, SUPPLIER_POTENTIAL,
-                       where(is_large, LARGE_POTENTIAL, 1.0))
+    m = len(new_rows)
+    grown = np.empty((3, m))
+    exp_into(potential_noise, grown[0], m)
+    exp_into(rank_noise, grown[1], m)
+    exp_into(intensive_noise, grown[2], m)
+    potential, ranked = np.empty((2, m))
+    for k in rows(m):
+        potential[k] = aftermarket * grown[0, k]
+        potential[k] *= where(kind[k] == SUPPLIER, SUPPLIER_POTENTIAL,
+                              where(kind[k] == LARGE, LARGE_POTENTIAL, 1.0))
+        ranked[k] = potential[k] * grown[1, k]
     # Firms with more to sell on their installed base are the ones that sell services: the
     # share initial_service_offer with the highest potential (ranked with a little noise).
     # Those left are the firms with little to service, so the firms that start later gain
     # little from it (CEPII's small effects of starting to sell services).
-    ranked = potential * exp(rank_noise)
     cut = quantile(ranked, 1 - service_offer) if m else 0.0
-    offers = ranked > cut if service_offer < 1 else np.ones(m, np.bool_)
-    intensive = offers & ~is_large & (intensive_draw < intensive_share)
-    intensive_potential = INTENSIVE_SALES_MEDIAN / outsourced * exp(intensive_noise)
-    potential = where(intensive, intensive_potential, potential)
-    codes[KIND, rows] = kind
-    flags[IS_ALIVE, rows] = True
-    values[EMPLOYEES, rows] = employees
-    values[PRODUCTION_JOBS, rows] = employees
-    values[SERVICE_JOBS, rows] = 0.0
-    # A service-intensive firm's sales per job are those of any firm: its goods are a small
-    # part of them.
-    sales_ratio = potential * outsourced
-    values[BASE_DEMAND, rows] = (employees * REVENUE_PER_JOB / 4
-                                 / where(intensive, 1 + sales_ratio, 1.0))
-    values[SERVICE_POTENTIAL, rows] = potential
-    flags[IS_SERVICE_INTENSIVE, rows] = intensive
-    codes[RUNG, rows] = where(offers, ADDED_SERVICES, GOODS_ONLY)
-    values[CASH, rows] = INITIAL_CASH_YEARS * employees * REVENUE_PER_JOB
-    values[DIGITAL, rows] = mark * digital_draw
-    values[SERVICE, rows] = minimum(maximum(where(is_large, 0.45, 0.2) + 0.3 * intensive
-                                            + service_noise, 0.0), 1.0)
-    values[SECURITY, rows] = where(is_large, 0.5, 0.15)
-    values[TRUST, rows] = 1.0
-    flags[IS_STRATEGIC, rows] = is_large | (myopic_draw >= myopic_share)
-    flags[IS_INSURED, rows] = insured_draw < where(is_large, 0.9,
-                                                   where(employees >= 50, 0.03, 0.002))
-    codes[ENTRY_QUARTER, rows] = quarter
+    everyone = not service_offer < 1
+    for k in rows(m):
+        i = new_rows[k]
+        is_large = kind[k] == LARGE
+        offers = (ranked[k] > cut) | everyone
+        intensive = offers & ~is_large & (intensive_draw[k] < intensive_share)
+        own = where(intensive, INTENSIVE_SALES_MEDIAN / outsourced * grown[2, k], potential[k])
+        codes[KIND, i] = kind[k]
+        flags[IS_ALIVE, i] = True
+        values[EMPLOYEES, i] = employees[k]
+        values[PRODUCTION_JOBS, i] = employees[k]
+        values[SERVICE_JOBS, i] = 0.0
+        # A service-intensive firm's sales per job are those of any firm: its goods are a
+        # small part of them.
+        values[BASE_DEMAND, i] = (employees[k] * REVENUE_PER_JOB / 4
+                                  / where(intensive, 1 + own * outsourced, 1.0))
+        values[SERVICE_POTENTIAL, i] = own
+        flags[IS_SERVICE_INTENSIVE, i] = intensive
+        codes[RUNG, i] = where(offers, ADDED_SERVICES, GOODS_ONLY)
+        values[CASH, i] = INITIAL_CASH_YEARS * employees[k] * REVENUE_PER_JOB
+        values[DIGITAL, i] = mark * digital_draw[k]
+        values[SERVICE, i] = minimum(maximum(where(is_large, 0.45, 0.2) + 0.3 * intensive
+                                             + service_noise[k], 0.0), 1.0)
+        values[SECURITY, i] = where(is_large, 0.5, 0.15)
+        values[TRUST, i] = 1.0
+        flags[IS_STRATEGIC, i] = is_large | (myopic_draw[k] >= myopic_share)
+        flags[IS_INSURED, i] = insured_draw[k] < where(is_large, 0.9,
+                                                       where(employees[k] >= 50, 0.03, 0.002))
+        codes[ENTRY_QUARTER, i] = quarter
 
 
 def start_entrants(state: FirmState, rows: np.ndarray, ordinary: int, demand_index: float,

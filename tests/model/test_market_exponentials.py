@@ -1,0 +1,19 @@
+"""The market's exponentials, kept for the platforms' entry, are the firms' as they are."""
+
+import numpy as np
+
+from model import ServitizationModel, market, market_2020
+
+
+def test_the_cleared_market_keeps_the_firms_exponentials_and_firm_terms_reuse_them():
+    model = ServitizationModel(rng=5, headless=True, population_scale=0.05)
+    for _ in range(8):
+        model.step()
+    f, p = model.firms, model.p
+    outcome = model._clear_market()
+    np.testing.assert_array_equal(outcome.exponentials, market.firms_exponentials(f, p))
+    usage = model.usage_at(model.t_years)
+    given = market_2020.firm_terms(f, p, usage, outcome.exponentials)
+    fresh = market_2020.firm_terms(f, p, usage)
+    for a, b in zip(given, fresh, strict=True):
+        np.testing.assert_array_equal(a, b)
