@@ -29,7 +29,7 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.
 fi
 extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}" 2>&1 \
+PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}" 2>&1 \
   | grep -v -e "^WARNING: Location" -e "^$" || true
 if [ "${1:-}" = "--dev" ]; then
   # The browser tests drive Debian's chromium with Playwright (never `playwright install`,
