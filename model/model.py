@@ -212,9 +212,9 @@ class ServitizationModel(mesa.Model):
                                  self.p["adoption_mark"])
 
     def market_view(self, usage) -> Any:
-        """The service market customers see now, at a given usage share."""
-        u, nest = market.platform_view(self.platforms, self.p, self.know_how_penalty)
-        return market.market_view(u, self.p, usage, self.know_how_penalty, self.in_house, nest)
+        """The service market customers see now, at a given usage share (as the step's)."""
+        _, nest = market.platform_view(self.platforms, self.p, self.know_how_penalty)
+        return quarter_market(self, nest, usage)
 
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
