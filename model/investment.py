@@ -237,27 +237,64 @@ def decide_for(model, rows: np.ndarray, spend: bool, prompted: np.ndarray | None
                           float(additional) if len(applying) else 0.0)
 
 
+#: Relative margin of :func:`_may_attend`'s bound (as ``agents.chance.SURE_MARGIN``): numpy's
+#: ``expm1`` errs by a few units in the last place (2e-16 each), this by millions of them.
+ATTENTION_MARGIN = 1e-9
+
+
+@rule
+def _may_attend(bass_p, q: float, neighbour_share, imitation, dt: float, draw):
+    """Whether a row's draw may fall below its Bass attention probability over ``dt``.
+
+    The probability is ``-expm1(-x2)``, ``x2`` the hazard at the mid-step share
+    ``s + (1 - s) (-expm1(-x1))``, ``x1`` the hazard at the share ``s`` over ``dt / 2``
+    (:func:`_attention`). As ``1 - exp(-x) <= x``, the mid-step share is at most
+    ``s + (1 - s) x1`` and the probability at most the hazard ``x2`` at that share: a draw at
+    or above that bound (plus a margin far wider than the roundings) cannot be below the
+    probability. The bound holds where every term is non-negative (``p``, ``q m``, ``dt``,
+    ``s`` and ``1 - s``); any other row (NaN included) may attend.
+    """
+    x1 = -rules.attention_exponent(bass_p, q, neighbour_share, imitation, dt / 2)
+    highest_mid = neighbour_share + (1 - neighbour_share) * x1
+    bound = -rules.attention_exponent(bass_p, q, highest_mid, imitation, dt)
+    monotone = ((bass_p >= 0) & (q * imitation >= 0) & (dt >= 0) & (neighbour_share >= 0)
+                & (neighbour_share <= 1))
+    return ~monotone | (draw < bound + abs(bound) * ATTENTION_MARGIN)
+
+
 @kernel
 def _attention(codes, flags, n, neighbour_share, bass_p, imitation, q, dt, draw):
-    """Bass attention: who of the firms with something left to adopt considers investing."""
-    alive = flags[IS_ALIVE]
-    # Every row's hazard, not the pool's only (most rows): a loop over its rows would not vectorise.
-    exponent, half, full = np.empty(n), np.empty(n), np.empty(n)
-    # The hazard at the expected mid-step share (rules.mid_step_share), then over the quarter.
-    for i in rows(n):
-        exponent[i] = rules.attention_exponent(bass_p[i], q, neighbour_share[i], imitation[i],
-                                               dt / 2)
-    expm1_into(exponent, half, n)
-    for i in rows(n):
-        mid = rules.share_after(neighbour_share[i], -half[i])
-        exponent[i] = rules.attention_exponent(bass_p[i], q, mid, imitation[i], dt)
-    expm1_into(exponent, full, n)
-    chosen = np.empty(n, np.bool_)
+    """Bass attention: who of the firms with something left to adopt considers investing.
+
+    Only the rows whose draw :func:`_may_attend` (one or two in a hundred) get numpy's
+    ``expm1``: every other row's draw is above its probability, so the choice is the one
+    ``expm1`` over all rows would give, to the last bit.
+    """
+    maybe = np.empty(n, np.bool_)
     for i in rows(n):
         # The pool: firms with something left to adopt (not digital yet, or a rung to climb).
-        in_pool = alive[i] & ~(flags[IS_ADOPTED, i] & ((codes[RUNG, i] >= PERFORMANCE)
-                                                       | flags[IS_SERVITIZING, i]))
-        chosen[i] = in_pool & (draw[i] < -full[i])
+        in_pool = flags[IS_ALIVE, i] & ~(flags[IS_ADOPTED, i]
+                                         & ((codes[RUNG, i] >= PERFORMANCE)
+                                            | flags[IS_SERVITIZING, i]))
+        maybe[i] = in_pool & _may_attend(bass_p[i], q, neighbour_share[i], imitation[i], dt,
+                                         draw[i])
+    close = nonzero(maybe, n)
+    k = len(close)
+    exponent, half, full = np.empty((3, k))
+    # The hazard at the expected mid-step share (rules.mid_step_share), then over the quarter.
+    for j in rows(k):
+        i = close[j]
+        exponent[j] = rules.attention_exponent(bass_p[i], q, neighbour_share[i], imitation[i],
+                                                dt / 2)
+    expm1_into(exponent, half, k)
+    for j in rows(k):
+        i = close[j]
+        mid = rules.share_after(neighbour_share[i], -half[j])
+        exponent[j] = rules.attention_exponent(bass_p[i], q, mid, imitation[i], dt)
+    expm1_into(exponent, full, k)
+    chosen = np.zeros(n, np.bool_)
+    for j in rows(k):
+        chosen[close[j]] = draw[close[j]] < -full[j]
     return chosen
 
 
