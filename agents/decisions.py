@@ -202,14 +202,27 @@ def option_terms(ctx: DecisionContext):
         organisation cost per quarter of the climb).
 
     """
+    return option_terms_at(ctx, *discounting(ctx.hurdle, ctx.horizon_quarters,
+                                             ctx.ramp_quarters, ctx.transition_quarters))
+
+
+@rule
+def discounting(hurdle, horizon_quarters, ramp_quarters, transition_quarters):
+    """:func:`option_terms`' annuities: over the horizon, delayed by the ramp-up, over a climb."""
+    annuity_h = annuity_of(hurdle, horizon_quarters)
+    # Digital gains come in over the ramp-up: counted from half-way through it.
+    delayed = annuity_h * power(1 + hurdle, -ramp_quarters / 8)
+    annuity_t = annuity_of(hurdle, minimum(transition_quarters, horizon_quarters))
+    return annuity_h, delayed, annuity_t
+
+
+@rule
+def option_terms_at(ctx: DecisionContext, annuity_h, delayed, annuity_t):
+    """:func:`option_terms` given its :func:`discounting`."""
     d0, s0, k0, r0 = ctx.digital, ctx.service, ctx.security, ctx.rung
     d_new = d0 + ctx.digital_step * (1 - d0)
     s_new = s0 + SERVICE_GAIN * (1 - s0)
     k_new = k0 + SECURITY_GAIN * (1 - k0)
-    annuity_h = annuity_of(ctx.hurdle, ctx.horizon_quarters)
-    # Digital gains come in over the ramp-up: counted from half-way through it.
-    delayed = annuity_h * power(1 + ctx.hurdle, -ctx.ramp_quarters / 8)
-    annuity_t = annuity_of(ctx.hurdle, minimum(ctx.transition_quarters, ctx.horizon_quarters))
     base, base_sales = profit_and_sales(ctx, d0, s0, k0, r0)
     digital_cost = DIGITAL_COST_SHARE * ctx.package_cost
 

@@ -108,7 +108,7 @@ def _context(values, codes, flags, hurdle, attack_hazard, i, prompted, terms):
      threshold, exposure, framework, loss_mean, stop_share, transition_cost_share,
      transition_quarters, overhead_share, adoption_mark) = terms
     employees = values[EMPLOYEES, i]
-    horizon = where(flags[IS_STRATEGIC, i], strategic_horizon, myopic_horizon) * 4
+    horizon = book.horizon(flags[IS_STRATEGIC, i], strategic_horizon, myopic_horizon)
     # Firms anticipate the (known) shift to usage: they value the market at mid-horizon.
     usage = usage_on_curve(t_years + horizon / 8.0, usage_lo, usage_hi, usage_ceiling)
     view = rules.ServiceMarket(
@@ -175,10 +175,11 @@ def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompte
         attack_hazard[firm_rows])
     table = np.empty((10, m))
     choice = np.empty(m, np.int64)
+    discounts = book.discounting_of(own_hurdle, own_flags[IS_STRATEGIC], terms, m)
     for k in rows(m):
         ctx = _context(own_values, own_codes, own_flags, own_hurdle, own_hazard, k, prompted[k],
                        terms)
-        options = rules.option_terms(ctx)
+        options = rules.option_terms_at(ctx, discounts[0, k], discounts[1, k], discounts[2, k])
         financing = financing_of(own_values, own_codes, k, cash_constraint)
         choice[k], cost = rules.first_choice(options[NPV_DIGITAL], options[NPV_CLIMB],
                                              options[CAPEX_DIGITAL], options[CAPEX_CLIMB],

@@ -1,4 +1,7 @@
-"""The end of the step's investment round in one kernel: the final choice, then the booking.
+"""The investment round's own arithmetic: the rows' discounting, and the round's end.
+
+The first round (``model.investment._first_round``) discounts with :func:`discounting_of`.
+The round ends in one kernel, :func:`settle`: the final choice, then the booking.
 
 ``model.investment.invest`` used to run ``_final_round``, wrap its arrays in a ``Decision``
 and pass them to a booking kernel; the step never reads the ``Decision`` itself, so both
@@ -12,7 +15,7 @@ import numpy as np
 
 from agents import decisions as rules
 from agents.exact import count, psum_where
-from agents.jit import kernel, maximum, minimum, rows, where
+from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
 from model.finance import REPAYMENT_QUARTERS
 from model.state import (
@@ -41,6 +44,69 @@ ORGANISATION, RATE, FINANCING, COST = 6, 7, 8, 9
 
 #: ``granted`` when no firm applied (read by no row).
 NO_GRANTS = np.zeros(0, np.bool_)
+
+
+@rule
+def horizon(strategic, strategic_horizon, myopic_horizon):
+    """The NPV horizon in quarters of (strategic or myopic) firms.
+
+    Args:
+        strategic: the firms' strategic flags.
+        strategic_horizon: strategic firms' horizon in years.
+        myopic_horizon: other firms' horizon in years.
+
+    Returns:
+        The horizons in quarters.
+
+    """
+    return where(strategic, strategic_horizon, myopic_horizon) * 4
+
+
+#: Where ``investment._context`` finds the horizons, ramp-up and transition in the decision terms.
+_STRATEGIC_HORIZON, _MYOPIC_HORIZON, _RAMP_QUARTERS, _TRANSITION_QUARTERS = 0, 1, 17, 37
+
+
+@rule
+def discounting_of(own_hurdle, strategic, terms: tuple, m: int):
+    """``agents.decisions.discounting`` of each of ``m`` deciding rows, in a (3, m) array.
+
+    The step's hurdle rates take two values (SMEs', large firms'), and horizons two: when the
+    rows have no other rates, each of the four pairs is discounted once (numpy's power gives
+    a value the same bits alone as in an array), not each row's.
+
+    Args:
+        own_hurdle: the rows' hurdle rates.
+        strategic: the rows' strategic flags.
+        terms: the quarter's decision terms (``model.run_terms.decision_terms``).
+        m: the number of rows.
+
+    Returns:
+        The three annuities (rows) of each deciding row (columns).
+
+    """
+    long, short = terms[_STRATEGIC_HORIZON], terms[_MYOPIC_HORIZON]
+    ramp, transition = terms[_RAMP_QUARTERS], terms[_TRANSITION_QUARTERS]
+    out = np.empty((3, m))
+    low = high = 0.0
+    two_rates = False
+    if m > 0:
+        low, high = own_hurdle.min(), own_hurdle.max()
+        two_rates = count((own_hurdle == low) | (own_hurdle == high), m) == m
+    if two_rates:
+        low_long = rules.discounting(low, horizon(True, long, short), ramp, transition)
+        low_short = rules.discounting(low, horizon(False, long, short), ramp, transition)
+        high_long = rules.discounting(high, horizon(True, long, short), ramp, transition)
+        high_short = rules.discounting(high, horizon(False, long, short), ramp, transition)
+        for k in rows(m):
+            for t in range(3):
+                out[t, k] = where(own_hurdle[k] == low,
+                                  where(strategic[k], low_long[t], low_short[t]),
+                                  where(strategic[k], high_long[t], high_short[t]))
+    else:
+        for k in rows(m):
+            out[0, k], out[1, k], out[2, k] = rules.discounting(
+                own_hurdle[k], horizon(strategic[k], long, short), ramp, transition)
+    return out
 
 
 @kernel

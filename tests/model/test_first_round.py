@@ -1,0 +1,68 @@
+"""The step's first decision round: the discounting of its rows and the options' table."""
+
+import numpy as np
+import pytest
+
+from agents import decisions as rules
+from agents.jit import kernel
+from model import ServitizationModel, investment
+from model.investment_book import discounting_of
+from model.run_terms import decision_terms
+from model.state import IS_ALIVE, IS_STRATEGIC
+
+
+@kernel
+def _compiled_discounting(own_hurdle, strategic, terms, m):
+    return discounting_of(own_hurdle, strategic, terms, m)
+
+
+@pytest.fixture(scope="module")
+def model():
+    model = ServitizationModel(rng=4, headless=True, population_scale=0.1)
+    for _ in range(6):
+        model.step()
+    return model
+
+
+def _rows(model, size):
+    alive = np.flatnonzero(model.firms.flags[IS_ALIVE])
+    return np.random.default_rng(size).permutation(alive)[:size]
+
+
+def _each_rows(model, rows, hurdle):
+    """``rules.discounting`` row by row, from the rows' decision context."""
+    ctx = investment.decision_context(model, rows)
+    return rules.discounting(hurdle, ctx.horizon_quarters, ctx.ramp_quarters,
+                             ctx.transition_quarters)
+
+
+@pytest.mark.parametrize("rates", [1, 2, 3])
+def testdiscounting_of_the_rows_is_each_rows_own_to_the_last_bit(model, rates):
+    rows = _rows(model, 300)
+    hurdle = model.hurdle[rows].copy()
+    hurdle[::5] += 0.01 * (rates - 2)  # one rate (all the same), the step's two, or three
+    if rates == 1:
+        hurdle[:] = hurdle[0]
+    strategic = model.firms.flags[IS_STRATEGIC, rows]
+    expected = np.array(_each_rows(model, rows, hurdle))
+    terms = decision_terms(model)
+    for discounting in (discounting_of, _compiled_discounting):
+        got = discounting(hurdle, strategic, terms, len(rows))
+        np.testing.assert_array_equal(got, expected)
+
+
+def testdiscounting_of_no_rows_is_empty(model):
+    got = _compiled_discounting(np.zeros(0), np.zeros(0, np.bool_), decision_terms(model), 0)
+    assert got.shape == (3, 0)
+
+
+def test_first_round_table_is_the_options_of_the_decision_context(model):
+    rows = _rows(model, 250)
+    prompted = np.arange(len(rows)) % 7 == 0
+    f = model.firms
+    table, *_ = investment._first_round(
+        f.values, f.codes, f.flags, model.hurdle, model.attack_hazard, rows, prompted,
+        decision_terms(model), model.p["cash_constraint"], model.p["adopt_when_considering"])
+    ctx = investment.decision_context(model, rows, prompted)
+    for column, expected in enumerate(rules.option_terms(ctx)):
+        np.testing.assert_array_equal(table[column], expected)
