@@ -170,9 +170,8 @@ def _first_round(values, codes, flags, hurdle, attack_hazard, firm_rows, prompte
     """
     m = len(firm_rows)
     # Gathered first: LLVM cannot bound reads through firm_rows, and would not vectorise them.
-    own_values, own_codes, own_flags, own_hurdle, own_hazard = (
-        values[:, firm_rows], codes[:, firm_rows], flags[:, firm_rows], hurdle[firm_rows],
-        attack_hazard[firm_rows])
+    own_values, own_codes, own_flags, own_hurdle, own_hazard = book.gathered(
+        values, codes, flags, hurdle, attack_hazard, firm_rows, m)
     table = np.empty((10, m))
     choice = np.empty(m, np.int64)
     discounts = book.discounting_of(own_hurdle, own_flags[IS_STRATEGIC], terms, m)

@@ -23,18 +23,30 @@ from model.state import (
     CLIMB_COST,
     DEBT,
     DIGITAL,
+    EMPLOYEES,
+    GOODS_DEMAND,
+    GOODS_REVENUE,
     INVESTED,
     IS_ADOPTED,
     IS_CLUSTER,
+    IS_INSURED,
     IS_SERVITIZING,
+    IS_STRATEGIC,
+    KIND,
     LAST_OPTION,
     LOSS_QUARTERS,
+    MARGIN,
+    PRODUCTIVITY_GAIN,
+    PRODUCTIVITY_GAIN_2020,
     REPAYMENT,
     RUNG,
     SECURITY,
     SERVICE,
+    SERVICE_POTENTIAL,
+    SERVICE_REVENUE,
     SUBSIDY_RECEIVED,
     TRANSITION_QUARTERS,
+    TRUST,
 )
 
 #: Rows of the first round's table: the options' terms (``agents.decisions.option_terms``),
@@ -107,6 +119,56 @@ def discounting_of(own_hurdle, strategic, terms: tuple, m: int):
             out[0, k], out[1, k], out[2, k] = rules.discounting(
                 own_hurdle[k], horizon(strategic[k], long, short), ramp, transition)
     return out
+
+
+#: The fields of the firms' state a deciding row reads (``investment._context`` and
+#: ``financing_of``) or the booking then updates (:func:`settle`: gathered too, so that it
+#: finds them in cache); the others are not gathered.
+GATHERED_VALUES = (EMPLOYEES, GOODS_DEMAND, SERVICE_POTENTIAL, PRODUCTIVITY_GAIN,
+                   PRODUCTIVITY_GAIN_2020, GOODS_REVENUE, SERVICE_REVENUE, MARGIN, CASH, DEBT,
+                   DIGITAL, SERVICE, SECURITY, TRUST, CLIMB_COST, REPAYMENT, INVESTED,
+                   SUBSIDY_RECEIVED)
+GATHERED_CODES = (KIND, RUNG, TRANSITION_QUARTERS, LOSS_QUARTERS, LAST_OPTION)
+GATHERED_FLAGS = (IS_STRATEGIC, IS_INSURED, IS_ADOPTED, IS_SERVITIZING, IS_CLUSTER)
+
+
+@rule
+def gathered(values, codes, flags, hurdle, attack_hazard, firm_rows, m: int):
+    """The deciding rows' state, in their order: only the :data:`GATHERED_VALUES` etc. fields.
+
+    Each field is one 1-d gather (the rows of a field are contiguous); a field not listed is
+    left unset in the copies.
+
+    Args:
+        values: the firms' float state (``model.state``).
+        codes: the firms' integer state.
+        flags: the firms' boolean state.
+        hurdle: each firm's hurdle rate.
+        attack_hazard: each firm's attack hazard.
+        firm_rows: the deciding firms, in order.
+        m: their number.
+
+    Returns:
+        (values, codes, flags, hurdle, attack hazard) of the deciding firms, by position.
+
+    """
+    own_values = np.empty((values.shape[0], m))
+    own_codes = np.empty((codes.shape[0], m), codes.dtype)
+    own_flags = np.empty((flags.shape[0], m), np.bool_)
+    own_hurdle, own_hazard = np.empty(m), np.empty(m)
+    for field in GATHERED_VALUES:
+        for k in rows(m):
+            own_values[field, k] = values[field, firm_rows[k]]
+    for field in GATHERED_CODES:
+        for k in rows(m):
+            own_codes[field, k] = codes[field, firm_rows[k]]
+    for field in GATHERED_FLAGS:
+        for k in rows(m):
+            own_flags[field, k] = flags[field, firm_rows[k]]
+    for k in rows(m):
+        own_hurdle[k] = hurdle[firm_rows[k]]
+        own_hazard[k] = attack_hazard[firm_rows[k]]
+    return own_values, own_codes, own_flags, own_hurdle, own_hazard
 
 
 @kernel
