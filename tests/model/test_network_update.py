@@ -11,7 +11,7 @@ from model.network import AdopterNetwork, adjacency
 
 def _python(kernel):
     """A kernel's body as plain numpy (the module's name may be the compiled function)."""
-    return getattr(kernel, "py_func", None) or kernel.fn
+    return getattr(kernel, "py_func", None) or getattr(kernel, "fn", kernel)
 
 
 def _changes(seed: int, size: int = 600, quarters: int = 12):
