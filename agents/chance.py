@@ -43,11 +43,31 @@ def happening(minus_x, draw, maybe, n):
     """
     close = nonzero(maybe, n)
     k = len(close)
-    argument, probability = np.empty((2, k))
+    argument = np.empty(k)
     for j in rows(k):
         argument[j] = minus_x[close[j]]
+    return close[nonzero(happens(argument, draw, close, k), k)]
+
+
+@rule
+def happens(argument, draw, close, k):
+    """Whether each of the rows ``close`` (those :func:`below_bound` kept) happens.
+
+    For a kernel that has not kept ``-x`` for every row but computes it again for these.
+
+    Args:
+        argument: ``-x`` of each row of ``close``, in its order (a contiguous array).
+        draw: one uniform per row (all rows).
+        close: the row indices.
+        k: how many there are.
+
+    Returns:
+        ``draw[close] < -expm1(argument)``, one bool per row of ``close``.
+
+    """
+    probability = np.empty(k)
     expm1_into(argument, probability, k)
     hit = np.zeros(k, np.bool_)
     for j in rows(k):
         hit[j] = draw[close[j]] < -probability[j]
-    return close[nonzero(hit, k)]
+    return hit

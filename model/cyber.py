@@ -119,33 +119,42 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
     """
     n = firms.n
     attacked = _attacked(firms.values, firms.flags, n, hazard, rng.random(n),
-                         params["digital_exposure"], params["secure_framework"], dt)
+                         params["digital_exposure"], params["secure_framework"], dt,
+                         math.exp(-SECURITY_DECAY * dt))
     k = len(attacked)
     severe_draw = rng.random(k)
     normal = rng.standard_normal(k)
     loss, hit, exit_prob, borne_total, paid_total, threatened = _losses(
-        firms.values, firms.codes, firms.flags, n, attacked, severe_draw, normal,
+        firms.values, firms.codes, firms.flags, attacked, severe_draw, normal,
         params["severe_share"], params["cyber_loss_median"], params["cyber_loss_sigma"],
         params["severe_loss_days"] / DAYS_PER_QUARTER, params["severe_exit_prob"])
-    gone = _exits(firms.values, firms.codes, firms.flags, n, hit, rng.random(len(hit)),
-                  exit_prob, quarter, math.exp(-SECURITY_DECAY * dt))
+    gone = _exits(firms.codes, firms.flags, hit, rng.random(len(hit)), exit_prob, quarter)
     return CyberOutcome(k, len(hit), int(gone), borne_total, paid_total, attacked, loss,
                         threatened)
 
 
 @kernel
-def _attacked(values, flags, n, hazard, draw, exposure, framework, dt):
-    """The attacked rows, ascending: one uniform per row against the quarter's hazard."""
+def _attacked(values, flags, n, hazard, draw, exposure, framework, dt, security_kept):
+    """The attacked rows, ascending: one uniform per row against the quarter's hazard.
+
+    The same pass starts the quarter's cyber state of every row: the cyber-hit marks cleared,
+    trust recovering, security decaying (after the hazard has read it). What follows in
+    :func:`attacks` reads none of the three before it writes them.
+    """
     minus_hazard = np.empty(n)
     maybe = np.zeros(n, np.bool_)
     for i in rows(n):
         minus_hazard[i] = -attack_rate(hazard[i], values[DIGITAL, i], values[SECURITY, i],
                                        exposure, framework) * dt
         maybe[i] = below_bound(minus_hazard[i], draw[i], flags[IS_ALIVE, i])
+        flags[IS_CYBER_HIT, i] = False
+        values[TRUST, i] = minimum(1.0, values[TRUST, i] + TRUST_RECOVERY)
+        values[SECURITY, i] *= security_kept
     return happening(minus_hazard, draw, maybe, n)
 
+
 @kernel
-def _losses(values, codes, flags, n, attacked, severe_draw, normal, severe_share, median,
+def _losses(values, codes, flags, attacked, severe_draw, normal, severe_share, median,
             sigma, stop_share, severe_exit_prob):
     """Losses of the attacked rows, what they bear, trust and incidents.
 
@@ -171,12 +180,8 @@ def _losses(values, codes, flags, n, attacked, severe_draw, normal, severe_share
         threatened[j] = borne[j] > maximum(values[CASH, i], 0.0)
         values[CASH, i] -= borne[j]
         exit_prob[j] = severe_exit_prob * where(insured[j], INSURED_EXIT_FACTOR, 1.0)
-    for i in rows(n):
-        flags[IS_CYBER_HIT, i] = False
-        values[TRUST, i] = minimum(1.0, values[TRUST, i] + TRUST_RECOVERY)
-    # A firm that runs out of cash this quarter after a loss closes for cyber reasons.
-    for j in rows(k):
-        i = attacked[j]
+        # A firm that runs out of cash this quarter after a loss closes for cyber reasons
+        # (_attacked cleared every mark and let trust recover first).
         flags[IS_CYBER_HIT, i] = borne[j] > 0
         values[TRUST, i] *= where(severe[j], 1 - TRUST_LOSS, 1.0)
         codes[SEVERE_INCIDENTS, i] += severe[j]
@@ -184,9 +189,10 @@ def _losses(values, codes, flags, n, attacked, severe_draw, normal, severe_share
     return (loss, attacked[hit], exit_prob[hit], float(psum(borne, k)), float(psum(paid, k)),
             count(threatened, k))
 
+
 @kernel
-def _exits(values, codes, flags, n, hit, draw, exit_prob, quarter, security_kept):
-    """Severely hit firms close with their exit probability; security decays everywhere."""
+def _exits(codes, flags, hit, draw, exit_prob, quarter):
+    """Severely hit firms close with their exit probability (security decayed in _attacked)."""
     gone = np.zeros(len(hit), np.bool_)
     for j in rows(len(hit)):
         i = hit[j]
@@ -194,6 +200,4 @@ def _exits(values, codes, flags, n, hit, draw, exit_prob, quarter, security_kept
         flags[IS_ALIVE, i] &= ~gone[j]
         codes[EXIT_CAUSE, i] = where(gone[j], EXIT_CYBER, codes[EXIT_CAUSE, i])
         codes[EXIT_QUARTER, i] = where(gone[j], quarter, codes[EXIT_QUARTER, i])
-    for i in rows(n):
-        values[SECURITY, i] *= security_kept
     return count(gone, len(hit))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.chance import below_bound, happening
-from agents.exact import count, psum_where
-from agents.jit import kernel, rows, where
+from agents.chance import below_bound, happens
+from agents.exact import count, nonzero, psum, psum_where
+from agents.jit import kernel, rows, rule, tally, where
 from model.state import (
     BASE_DEMAND,
     CASH,
@@ -55,39 +55,79 @@ def exits(rng: np.random.Generator, firms: FirmState, params: dict, base_hazard:
     return {"hazard": int(hazard_exits), "cash": int(cash_exits)}
 
 
+@rule
+def exit_argument(base_hazard, climbing, servitized, margin, transition_multiplier,
+                  servitized_multiplier, dt):
+    """``-hazard * dt`` of a firm's exit this quarter (the argument of ``expm1``).
+
+    The baseline hazard is higher during a climb up the service ladder or at a loss, and
+    lower once servitized.
+    """
+    multiplier = (1.0 + (transition_multiplier - 1.0) * climbing
+                  + (servitized_multiplier - 1.0) * (servitized & ~climbing))
+    multiplier *= 1.0 + (LOSS_HAZARD_MULTIPLIER - 1.0) * (margin < 0)
+    return -(base_hazard * multiplier) * dt
+
+
 @kernel
 def _exits(values, codes, flags, n, draw, base_hazard, transition_multiplier,
            servitized_multiplier, quarter, dt):
+    """:func:`exits` given its draws: (hazard exits, cash exits).
+
+    One pass over the firms decides every row but the few whose draw may be below the
+    hazard (:func:`agents.chance.below_bound`); their hazard is computed again, the same
+    way, and decided with ``expm1``. Only the rows leaving are then visited.
+    """
     alive = flags[IS_ALIVE]
-    minus_hazard = np.empty(n)
-    hazard_exit, cash_exit, leaving = np.zeros((3, n), np.bool_)
+    maybe, leaving = np.empty((2, n), np.bool_)
+    cash_exits = 0
     for i in rows(n):
-        climbing = flags[IS_SERVITIZING, i]
-        multiplier = (1.0 + (transition_multiplier - 1.0) * climbing
-                      + (servitized_multiplier - 1.0) * (flags[IS_SERVITIZED, i] & ~climbing))
-        multiplier *= 1.0 + (LOSS_HAZARD_MULTIPLIER - 1.0) * (values[MARGIN, i] < 0)
-        minus_hazard[i] = -(base_hazard[i] * multiplier) * dt
-        leaving[i] = below_bound(minus_hazard[i], draw[i], alive[i])  # reset below
-    exiting = happening(minus_hazard, draw, leaving, n)
-    for j in rows(len(exiting)):
-        hazard_exit[exiting[j]] = True
-    for i in rows(n):
-        cash_exit[i] = alive[i] & ~hazard_exit[i] & (values[CASH, i] < 0)
-        cause = where(cash_exit[i], where(flags[IS_CYBER_HIT, i], EXIT_CYBER, EXIT_CASH),
-                      where(flags[IS_SERVITIZING, i], EXIT_TRANSITION, EXIT_BASELINE))
-        leaving[i] = hazard_exit[i] | cash_exit[i]
+        maybe[i] = below_bound(exit_argument(base_hazard[i], flags[IS_SERVITIZING, i],
+                                             flags[IS_SERVITIZED, i], values[MARGIN, i],
+                                             transition_multiplier, servitized_multiplier, dt),
+                               draw[i], alive[i])
+        # A firm that may leave for the hazard is decided below; any other leaves if its
+        # cash is exhausted.
+        leaving[i] = alive[i] & ~maybe[i] & (values[CASH, i] < 0)
+        cash_exits += tally(leaving[i])
         alive[i] &= ~leaving[i]
-        codes[EXIT_CAUSE, i] = where(leaving[i], cause, codes[EXIT_CAUSE, i])
-        codes[EXIT_QUARTER, i] = where(leaving[i], quarter, codes[EXIT_QUARTER, i])
+    close = nonzero(maybe, n)
+    k = len(close)
+    argument = np.empty(k)
+    for j in rows(k):
+        i = close[j]
+        argument[j] = exit_argument(base_hazard[i], flags[IS_SERVITIZING, i],
+                                    flags[IS_SERVITIZED, i], values[MARGIN, i],
+                                    transition_multiplier, servitized_multiplier, dt)
+    hazard_exit = happens(argument, draw, close, k)
+    for j in rows(k):
+        i = close[j]
+        maybe[i] = hazard_exit[j]  # from here on: the hazard exits
+        cash_exit = ~hazard_exit[j] & (values[CASH, i] < 0)
+        cash_exits += tally(cash_exit)
+        leaving[i] = hazard_exit[j] | cash_exit
+        alive[i] &= ~leaving[i]
+    gone = nonzero(leaving, n)
+    lost_demand = np.empty(len(gone))
+    for j in rows(len(gone)):
+        i = gone[j]
+        # A firm that runs out of cash in a quarter when a cyber attack cost it money closes
+        # for cyber reasons.
+        codes[EXIT_CAUSE, i] = where(maybe[i],
+                                     where(flags[IS_SERVITIZING, i], EXIT_TRANSITION,
+                                           EXIT_BASELINE),
+                                     where(flags[IS_CYBER_HIT, i], EXIT_CYBER, EXIT_CASH))
+        codes[EXIT_QUARTER, i] = quarter
+        lost_demand[j] = values[BASE_DEMAND, i]
     # Surviving firms take over part of the customers of those leaving, pro rata.
     base_demand = values[BASE_DEMAND]
-    lost = psum_where(base_demand, leaving, n)
+    lost = psum(lost_demand, len(gone))
     remaining = psum_where(base_demand, alive, n)
     if lost > 0 and remaining > 0:
         factor = 1.0 + ABSORBED_SHARE * lost / remaining
         for i in rows(n):
             base_demand[i] *= where(alive[i], factor, 1.0)
-    return count(hazard_exit, n), count(cash_exit, n)
+    return count(hazard_exit, k), cash_exits
 
 
 def entries_this_quarter(rng: np.random.Generator, initial_firms: int, entry_rate: float,

@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 from agents.exact import count, psum_where
-from agents.jit import divide_where, kernel, rows, tally
+from agents.jit import divide_where, kernel, rows, rule, tally
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE
 from model.population import JOBS_2017
 from model.state import (
@@ -71,6 +71,16 @@ INDICATORS: tuple[str, ...] = (
  CLUSTER_MEMBERS, OFFERING, SMES_USAGE) = range(15)
 
 
+@rule
+def counted(total, condition):
+    """``total`` plus :func:`~agents.jit.tally` of ``condition``, kept an int32.
+
+    A kernel's counts of rows fit an int32; kept one, LLVM adds sixteen rows to each count per
+    vector instruction instead of eight, which halves the counting loop.
+    """
+    return np.int32(total + tally(condition))
+
+
 @kernel
 def _tally(values, codes, flags, n, platform_values, platform_flags, m, initial_10plus,
            support):
@@ -79,35 +89,37 @@ def _tally(values, codes, flags, n, platform_values, platform_flags, m, initial_
     service_functions, lost = np.empty(n), np.empty(n)
     # Counts add up in the loop (integers: any order gives the same), so that it vectorises
     # and no row of marks is written and read again.
-    live = smes = sme_makers = sme_servitized = larges = large_makers = large_servitized = 0
-    sme_adopted = large_adopted = members = offering = sme_usage = 0
+    live = smes = sme_makers = sme_servitized = larges = large_makers = np.int32(0)
+    large_servitized = sme_adopted = large_adopted = members = offering = np.int32(0)
+    sme_usage = np.int32(0)
     for i in rows(n):
         large = flags[IS_LARGE, i]
         sme, big = alive[i] & ~large, alive[i] & large
         makers = ~flags[IS_SERVICE_INTENSIVE, i]
         servitized, adopted = flags[IS_SERVITIZED, i], flags[IS_ADOPTED, i]
-        live += tally(alive[i])
-        sme_makers += tally(sme & makers)
-        sme_servitized += tally(servitized & sme & makers)
-        large_makers += tally(big & makers)
-        large_servitized += tally(servitized & big & makers)
-        smes += tally(sme)
-        sme_adopted += tally(adopted & sme)
-        larges += tally(big)
-        large_adopted += tally(adopted & big)
-        members += tally(alive[i] & flags[IS_CLUSTER, i])
-        offering += tally((codes[RUNG, i] >= ADDED_SERVICES) & alive[i])
-        sme_usage += tally((codes[RUNG, i] >= PAY_PER_USE) & sme)
+        live = counted(live, alive[i])
+        sme_makers = counted(sme_makers, sme & makers)
+        sme_servitized = counted(sme_servitized, servitized & sme & makers)
+        large_makers = counted(large_makers, big & makers)
+        large_servitized = counted(large_servitized, servitized & big & makers)
+        smes = counted(smes, sme)
+        sme_adopted = counted(sme_adopted, adopted & sme)
+        larges = counted(larges, big)
+        large_adopted = counted(large_adopted, adopted & big)
+        members = counted(members, alive[i] & flags[IS_CLUSTER, i])
+        offering = counted(offering, (codes[RUNG, i] >= ADDED_SERVICES) & alive[i])
+        sme_usage = counted(sme_usage, (codes[RUNG, i] >= PAY_PER_USE) & sme)
         functions = support * values[PRODUCTION_JOBS, i] + values[SERVICE_JOBS, i]
         service_functions[i] = functions
         offshored = values[OFFSHORED, i]
         lost[i] = divide_where(functions * offshored, 1 - offshored, offshored < 1)
-    ten_plus = ten_plus_gone = ten_plus_cyber_gone = 0
+    ten_plus = ten_plus_gone = ten_plus_cyber_gone = np.int32(0)
     for i in rows(len(initial_10plus)):  # the 2020 firms of 10 or more employees
         gone = initial_10plus[i] & ~alive[i]
-        ten_plus += tally(initial_10plus[i])
-        ten_plus_gone += tally(gone)
-        ten_plus_cyber_gone += tally(gone & (codes[EXIT_CAUSE, i] == EXIT_CYBER))
+        ten_plus = counted(ten_plus, initial_10plus[i])
+        ten_plus_gone = counted(ten_plus_gone, gone)
+        ten_plus_cyber_gone = counted(ten_plus_cyber_gone,
+                                      gone & (codes[EXIT_CAUSE, i] == EXIT_CYBER))
     counts = np.array((live, sme_makers, sme_servitized, large_makers, large_servitized, smes,
                        sme_adopted, larges, large_adopted, ten_plus, ten_plus_gone,
                        ten_plus_cyber_gone, members, offering, sme_usage), np.int64)

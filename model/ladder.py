@@ -14,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.economics import WAGE
-from agents.exact import count
-from agents.jit import kernel, rows, rule, where
+from agents.jit import kernel, rows, rule, tally, where
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE, PERFORMANCE
 from model.state import (
     ABANDONED,
@@ -89,15 +88,18 @@ def advance_climbs(firms: FirmState, params: dict) -> tuple[int, int, int]:
 
 @kernel
 def _advance(codes, flags, n, transition_quarters):
-    started, started_usage, done = np.zeros((3, n), np.bool_)
+    # Counted as the loop goes (no masks to count afterwards: a second pass over the rows).
+    started = started_usage = done = 0
     for i in rows(n):
-        started[i] = flags[IS_SERVITIZING, i] & (codes[TRANSITION_QUARTERS, i] == 0)
-        started_usage[i] = started[i] & (codes[RUNG, i] >= PAY_PER_USE)
+        starting = flags[IS_SERVITIZING, i] & (codes[TRANSITION_QUARTERS, i] == 0)
+        started += tally(starting)
+        started_usage += tally(starting & (codes[RUNG, i] >= PAY_PER_USE))
         climbing = flags[IS_ALIVE, i] & flags[IS_SERVITIZING, i]
         codes[TRANSITION_QUARTERS, i] += climbing
-        done[i] = climbing & (codes[TRANSITION_QUARTERS, i] >= transition_quarters)
-        flags[IS_SERVITIZING, i] &= ~done[i]
-    return count(started, n), count(started_usage, n), count(done, n)
+        finished = climbing & (codes[TRANSITION_QUARTERS, i] >= transition_quarters)
+        done += tally(finished)
+        flags[IS_SERVITIZING, i] &= ~finished
+    return started, started_usage, done
 
 
 def abandon_failing_offers(firms: FirmState, params: dict) -> int:
@@ -113,15 +115,16 @@ def abandon_failing_offers(firms: FirmState, params: dict) -> int:
 
 @kernel
 def _abandon(values, codes, flags, n, overhead_share, transition_quarters):
-    failed = np.zeros(n, np.bool_)
+    abandoned = 0
     for i in rows(n):
         running = (flags[IS_ALIVE, i] & (codes[RUNG, i] >= PAY_PER_USE)
                    & ~flags[IS_SERVITIZING, i])
         overhead = overhead_share * (values[EMPLOYEES, i] * WAGE / 4)
         losing = running & (values[SERVICE_PROFIT, i] < overhead)
         codes[LOSS_QUARTERS, i] = where(losing, codes[LOSS_QUARTERS, i] + 1, 0)
-        failed[i] = losing & (codes[LOSS_QUARTERS, i] >= transition_quarters)
-        codes[RUNG, i] = where(failed[i], ADDED_SERVICES, codes[RUNG, i])
-        codes[ABANDONED, i] += failed[i]
-        codes[LOSS_QUARTERS, i] = where(failed[i], 0, codes[LOSS_QUARTERS, i])
-    return count(failed, n)
+        failed = losing & (codes[LOSS_QUARTERS, i] >= transition_quarters)
+        codes[RUNG, i] = where(failed, ADDED_SERVICES, codes[RUNG, i])
+        codes[ABANDONED, i] += failed
+        codes[LOSS_QUARTERS, i] = where(failed, 0, codes[LOSS_QUARTERS, i])
+        abandoned += tally(failed)
+    return abandoned

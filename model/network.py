@@ -192,6 +192,10 @@ class AdopterNetwork:
         return share
 
 
+#: Where a row's counts sit in the int64 that :func:`_update` and :func:`_share` read them as.
+LIVE_SHIFT, ADOPTERS_SHIFT = (0, 32) if sys.byteorder == "little" else (32, 0)
+
+
 @kernel
 def _update(indptr, indices, state, counts, alive, adopted):
     size = len(alive)
@@ -200,14 +204,25 @@ def _update(indptr, indices, state, counts, alive, adopted):
         changed[i] = (alive[i] != state[0, i]) | ((alive[i] & adopted[i]) != state[1, i])
     # Only a few dozen firms adopt, leave or enter in a quarter: the matrix is symmetric, so a
     # changed firm's row lists the neighbours whose counts move (integers: a full recount's).
-    for c in nonzero(changed, size):
-        live = int(alive[c]) - int(state[0, c])
-        adopter = int(alive[c] & adopted[c]) - int(state[1, c])
-        state[0, c] += live
-        state[1, c] += adopter
-        for j in range(indptr[c], indptr[c + 1]):
-            counts[indices[j], 0] += live
-            counts[indices[j], 1] += adopter
+    moved = nonzero(changed, size)
+    k = len(moved)
+    start, stop, delta = np.empty((3, k), np.int64)
+    # The rows' bounds and changes first, each firm's independent of the others': out of
+    # cache, their loads overlap, instead of each row's links waiting for its bounds.
+    for j in rows(k):
+        c = moved[j]
+        start[j] = indptr[c]
+        stop[j] = indptr[c + 1]
+        # A neighbour's two counts move as one int64 (its halves never carry: counts stay
+        # between 0 and the row's links while they change).
+        delta[j] = (((alive[c] * 1 - state[0, c]) << LIVE_SHIFT)
+                    + (((alive[c] & adopted[c]) * 1 - state[1, c]) << ADOPTERS_SHIFT))
+        state[0, c] = alive[c]
+        state[1, c] = alive[c] & adopted[c]
+    pairs = counts.view(np.int64).reshape(-1)
+    for j in range(k):
+        for e in range(start[j], stop[j]):
+            pairs[indices[e]] += delta[j]
 
 
 @kernel
@@ -229,10 +244,6 @@ def _first_counts(indptr, indices, state, counts, alive, adopted):
             adopters += state[1, indices[j]]
         counts[i, 0] = live
         counts[i, 1] = adopters
-
-
-#: Where a row's counts sit in the int64 that :func:`_share` reads them as.
-LIVE_SHIFT, ADOPTERS_SHIFT = (0, 32) if sys.byteorder == "little" else (32, 0)
 
 
 @kernel
