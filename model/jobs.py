@@ -138,13 +138,25 @@ def _update_job_rows(values, flags, n, support_share, trend_productivity):
     production_jobs, service_jobs = values[PRODUCTION_JOBS], values[SERVICE_JOBS]
     employees = values[EMPLOYEES]
     for i in rows(n):
-        production, service = jobs_needed(goods[i], services[i], per_goods[i], gain_2020[i],
-                                          gain[i], offshored[i], support_share,
-                                          trend_productivity)
-        held = production_jobs[i] + JOB_ADJUSTMENT * (production - production_jobs[i])
-        offered = service_jobs[i] + JOB_ADJUSTMENT * (service - service_jobs[i])
-        production_jobs[i], service_jobs[i] = held, offered
-        employees[i] = where(alive[i], held + offered, 0)
+        production_jobs[i], service_jobs[i], employees[i] = adjusted_jobs(
+            alive[i], goods[i], services[i], per_goods[i], gain_2020[i], gain[i], offshored[i],
+            production_jobs[i], service_jobs[i], support_share, trend_productivity)
+
+
+@rule
+def adjusted_jobs(alive, goods_revenue, service_revenue, jobs_per_goods, gain_2020, gain,
+                  offshored, production_jobs, service_jobs, support_share: float,
+                  trend_productivity: float):
+    """A firm's production and service-offer jobs after this quarter's adjustment, and its staff.
+
+    Jobs close ``JOB_ADJUSTMENT`` of the gap to what sales need (:func:`jobs_needed`); a dead
+    firm employs no one.
+    """
+    production, service = jobs_needed(goods_revenue, service_revenue, jobs_per_goods, gain_2020,
+                                      gain, offshored, support_share, trend_productivity)
+    held = production_jobs + JOB_ADJUSTMENT * (production - production_jobs)
+    offered = service_jobs + JOB_ADJUSTMENT * (service - service_jobs)
+    return held, offered, where(alive, held + offered, 0)
 
 
 def offshore(rng: np.random.Generator, firms: FirmState, params: dict, dt: float) -> int:
@@ -176,15 +188,29 @@ def _offshore(values, flags, n, draw, ceiling, rate, dt):
 @kernel
 def _offshore_and_update(values, flags, n, draw, ceiling, rate, dt, support_share,
                          trend_productivity):
-    moving = _offshore_rows(values, flags, n, draw, ceiling, rate, dt)
-    _update_job_rows(values, flags, n, support_share, trend_productivity)
+    # One pass over the rows: a row's offshoring, then its jobs (which read its new share).
+    alive, large = flags[IS_ALIVE], flags[IS_LARGE]
+    offshored, margin, employees = values[OFFSHORED], values[MARGIN], values[EMPLOYEES]
+    goods, services = values[GOODS_REVENUE], values[SERVICE_REVENUE]
+    per_goods, gain_2020, gain = (values[JOBS_PER_GOODS], values[PRODUCTIVITY_GAIN_2020],
+                                  values[PRODUCTIVITY_GAIN])
+    production_jobs, service_jobs = values[PRODUCTION_JOBS], values[SERVICE_JOBS]
+    chances = _offshoring_chances(rate, dt)
+    moving = 0
+    for i in rows(n):
+        moves, share = offshoring_move(alive[i], large[i], offshored[i], margin[i], employees[i],
+                                       draw[i], ceiling, chances)
+        offshored[i] = share
+        moving += tally(moves)
+        production_jobs[i], service_jobs[i], employees[i] = adjusted_jobs(
+            alive[i], goods[i], services[i], per_goods[i], gain_2020[i], gain[i], share,
+            production_jobs[i], service_jobs[i], support_share, trend_productivity)
     return moving
 
 
 @rule
-def _offshore_rows(values, flags, n, draw, ceiling, rate, dt):
-    alive, large = flags[IS_ALIVE], flags[IS_LARGE]
-    offshored, margin, employees = values[OFFSHORED], values[MARGIN], values[EMPLOYEES]
+def _offshoring_chances(rate, dt):
+    """The chance of a move at each of the hazard's four values (see :func:`offshoring_move`)."""
     # The hazard takes four values (at a loss or not, large or not): expm1 of those four,
     # each computed as a row's would be, then looked up, instead of expm1 over every row.
     minus_hazard, probability = np.empty(4), np.empty(4)
@@ -194,17 +220,35 @@ def _offshore_rows(values, flags, n, draw, ceiling, rate, dt):
                         * where(big == 1, OFFSHORING_PRESSURE, 1.0))
             minus_hazard[2 * loss + big] = -rate * pressure * dt
     expm1_into(minus_hazard, probability, 4)
+    return probability[0], probability[1], probability[2], probability[3]
+
+
+@rule
+def offshoring_move(alive, large, offshored, margin, employees, draw, ceiling, chances):
+    """Whether a firm moves jobs abroad this quarter, and its offshored share after.
+
+    ``chances``: :func:`_offshoring_chances` (``expm1`` of minus the hazard: small firms,
+    large ones, small ones at a loss, large ones at a loss).
+    """
+    small, big, small_at_loss, big_at_loss = chances
+    able = alive & (employees >= OFFSHORING_SIZE) & (offshored < ceiling)
     # Chosen by selects, not indexed: LLVM vectorises a loop that loads through an index
     # only if it can bound the index.
-    small, big, small_at_loss, big_at_loss = (probability[0], probability[1], probability[2],
-                                              probability[3])
+    chance = -where(margin < 0, where(large, big_at_loss, small_at_loss),
+                    where(large, big, small))
+    moves = able & (draw < chance)
+    return moves, where(moves, minimum(offshored + OFFSHORING_STEP * ceiling, ceiling),
+                        offshored)
+
+
+@rule
+def _offshore_rows(values, flags, n, draw, ceiling, rate, dt):
+    alive, large = flags[IS_ALIVE], flags[IS_LARGE]
+    offshored, margin, employees = values[OFFSHORED], values[MARGIN], values[EMPLOYEES]
+    chances = _offshoring_chances(rate, dt)
     moving = 0
     for i in rows(n):
-        able = alive[i] & (employees[i] >= OFFSHORING_SIZE) & (offshored[i] < ceiling)
-        chance = -where(margin[i] < 0, where(large[i], big_at_loss, small_at_loss),
-                        where(large[i], big, small))
-        moves = able & (draw[i] < chance)
-        offshored[i] = where(moves, minimum(offshored[i] + OFFSHORING_STEP * ceiling, ceiling),
-                             offshored[i])
+        moves, offshored[i] = offshoring_move(alive[i], large[i], offshored[i], margin[i],
+                                              employees[i], draw[i], ceiling, chances)
         moving += tally(moves)
     return moving

@@ -18,7 +18,7 @@ import numpy as np
 
 from agents.brent import CONVERGED, MAXITER, RTOL, brentq, raise_for
 from agents.economics import makers_offer, nest_value, segment_demands, segment_shares
-from agents.exact import exp, psum
+from agents.exact import exp, nonzero, psum
 from agents.jit import kernel, rows, rule, where
 from model.market import (
     _platform_utilities,
@@ -71,6 +71,7 @@ def _firm_terms(values, codes, flags, n, e_maker, usage, usage_service_ratio):
     demand, potential = values[GOODS_DEMAND], values[SERVICE_POTENTIAL]
     e_added, e_usage, added_demand, usage_demand, added_left = (
         np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n))
+    competes = np.empty(n, np.bool_)
     for i in rows(n):
         e_added[i], e_usage[i] = makers_offer(rung[i], e_maker[0][i], e_maker[1][i])
         added_demand[i], _, usage_demand[i] = segment_demands(
@@ -78,8 +79,10 @@ def _firm_terms(values, codes, flags, n, e_maker, usage, usage_service_ratio):
             usage_service_ratio)
         # The added-services demand as split_sales leaves it: all demand less pay-per-use.
         added_left[i] = (added_demand[i] + usage_demand[i]) - usage_demand[i]
+        competes[i] = e_usage[i] != 0.0
+    # Packed by the compiled nonzero (AVX-512's compress), not numba's two scalar passes.
     return (e_added, e_usage, added_demand, usage_demand, psum(added_left, n),
-            np.flatnonzero(e_usage != 0.0))
+            nonzero(competes, n))
 
 
 def firm_terms(firms: FirmState, params: dict, usage: float,
@@ -127,6 +130,31 @@ def _sales(terms, e_nest_added, e_nest_usage, e_in_house, service, added, platfo
         c_use, p_use, _ = segment_shares(e_maker_usage[i], e_nest_usage, 1.0)
         service[i] = added[i] + usage_demand[i] * c_use
         platform_usage[i] = usage_demand[i] * p_use
+
+
+@rule
+def platform_sales(terms, e_nest_added, e_nest_usage, e_in_house, platform_added,
+                   platform_usage):
+    """What the platforms sell on the firms' installed bases: (added services, pay-per-use).
+
+    The platforms' columns of :func:`_sales`, summed as :func:`totals_of` sums them, without
+    the firms' own sales (a candidate platform weighs only the nest's): one division a row
+    instead of two. The two arrays are scratch rows.
+    """
+    e_maker_added, e_maker_usage = terms.e_added, terms.e_usage
+    added_demand, usage_demand = terms.added_demand, terms.usage_demand
+    _, p_use_none, _ = segment_shares(0.0, e_nest_usage, 1.0)
+    n = len(added_demand)
+    for i in rows(n):
+        _, p_add, _ = segment_shares(e_maker_added[i], e_nest_added, e_in_house)
+        platform_added[i] = added_demand[i] * p_add
+        platform_usage[i] = usage_demand[i] * p_use_none
+    makers = terms.usage_makers
+    for k in rows(len(makers)):
+        i = makers[k]
+        _, p_use, _ = segment_shares(e_maker_usage[i], e_nest_usage, 1.0)
+        platform_usage[i] = usage_demand[i] * p_use
+    return psum(platform_added, n), psum(platform_usage, n)
 
 
 @rule

@@ -184,9 +184,9 @@ def _candidate(terms, utilities, capability, utility, penalty, in_house, usage, 
     e_nest_added, e_nest_usage = market_2020.nest_exponentials(both, penalty, usage,
                                                                 *market_terms)
     n = len(terms.added_demand)
-    totals = market_2020.totals_of(terms, e_nest_added, e_nest_usage, exp(in_house), np.empty(n),
-                                    np.empty(n), np.empty(n), np.empty(n))
-    return both, within_nest_shares(both, market_terms[0])[m], totals[2] + totals[3]
+    added, usage_sales = market_2020.platform_sales(terms, e_nest_added, e_nest_usage,
+                                                    exp(in_house), np.empty(n), np.empty(n))
+    return both, within_nest_shares(both, market_terms[0])[m], added + usage_sales
 
 
 def entry_cost(params: dict, service_market: float) -> float:
