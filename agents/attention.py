@@ -1,4 +1,4 @@
-"""Rules of time: the Bass attention hazard over a quarter, and annuities at a yearly rate.
+"""Rules of time: the Bass attention hazard over a quarter, annuities and discounting.
 
 Shared by the agent classes and the vectorised step like every rule of
 :mod:`agents.decisions` (which re-exports them), and compiled into kernels (``agents.jit``).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.exact import expm1, power
-from agents.jit import rule, where
+from agents.jit import minimum, rule, where
 
 
 @rule
@@ -73,3 +73,18 @@ def annuity_of(rate, quarters):
     """:func:`annuity` of arrays (or, in a kernel, of one row)."""
     v = power(1.0 + rate, -0.25)
     return where(v < 1.0, v * (1 - power(v, quarters)) / where(v < 1.0, 1 - v, 1.0), quarters)
+
+
+@rule
+def discounting(hurdle, horizon_quarters, ramp_quarters, transition_quarters):
+    """The annuities of ``agents.decisions.option_terms``.
+
+    Returns:
+        Over the horizon; the same delayed by half the ramp-up; over a climb's transition.
+
+    """
+    annuity_h = annuity_of(hurdle, horizon_quarters)
+    # Digital gains come in over the ramp-up: counted from half-way through it.
+    delayed = annuity_h * power(1 + hurdle, -ramp_quarters / 8)
+    annuity_t = annuity_of(hurdle, minimum(transition_quarters, horizon_quarters))
+    return annuity_h, delayed, annuity_t

@@ -15,9 +15,9 @@ from typing import NamedTuple
 import numpy as np
 
 from agents.attention import annuity as annuity
-from agents.attention import annuity_of
 from agents.attention import attention_exponent as attention_exponent
 from agents.attention import attention_probability as attention_probability
+from agents.attention import discounting as discounting
 from agents.attention import mid_step_share as mid_step_share
 from agents.attention import share_after as share_after
 from agents.economics import (
@@ -31,7 +31,7 @@ from agents.economics import (
     service_margin_rate,
     state_sales,
 )
-from agents.exact import expm1, power
+from agents.exact import expm1
 from agents.jit import maximum, minimum, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
 
@@ -204,16 +204,6 @@ def option_terms(ctx: DecisionContext):
     """
     return option_terms_at(ctx, *discounting(ctx.hurdle, ctx.horizon_quarters,
                                              ctx.ramp_quarters, ctx.transition_quarters))
-
-
-@rule
-def discounting(hurdle, horizon_quarters, ramp_quarters, transition_quarters):
-    """:func:`option_terms`' annuities: over the horizon, delayed by the ramp-up, over a climb."""
-    annuity_h = annuity_of(hurdle, horizon_quarters)
-    # Digital gains come in over the ramp-up: counted from half-way through it.
-    delayed = annuity_h * power(1 + hurdle, -ramp_quarters / 8)
-    annuity_t = annuity_of(hurdle, minimum(transition_quarters, horizon_quarters))
-    return annuity_h, delayed, annuity_t
 
 
 @rule
