@@ -7,6 +7,7 @@ rows. With ``headless=True`` no agent objects are created and the trajectories a
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import deque
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import mesa
 import numpy as np
 from mesa.experimental.scenarios import Scenario
+from mesa.model import _mesa_logger as _mesa_log
 
 from agents import FIRM_CLASSES, PlatformEntrant
 from agents import decisions as rules
@@ -289,9 +291,32 @@ class ServitizationModel(mesa.Model):
             self.running = False
 
     def run(self) -> None:
-        """Run to the end of the horizon (2040Q4 by default)."""
-        while self.running:
-            self.step()
+        """Run to the end of the horizon (2040Q4 by default).
+
+        While Mesa's quarterly schedule is all that is scheduled, a quarter is what ``step()``
+        does (clock, ``steps``, log line, step) without Mesa's event for it (11 us a quarter).
+        """
+        quarters, events = self._default_schedule, self._event_list
+        direct = (self._simulator is None and len(events) == 1
+                  and quarters.next_scheduled_time == self.time + 1)
+        if direct:
+            quarters.pause()
+        try:
+            while self.running:
+                if direct and events.is_empty():
+                    self.time, self.steps = self.time + 1, self.steps + 1
+                    if _mesa_log.isEnabledFor(logging.INFO):
+                        _mesa_log.info(f"Step {self.steps} at time {self.time}")
+                    self._user_step()
+                    quarters._execution_count += 1
+                    continue
+                if direct:  # something else was scheduled: Mesa orders it from here on
+                    quarters.resume()
+                    direct = False
+                self.step()
+        finally:
+            if direct:  # the next quarter's event, where step() would have left it
+                quarters.resume()
 
     # --- outputs -----------------------------------------------------------------------------
     def indicators(self) -> dict[str, float]:

@@ -1,0 +1,55 @@
+"""ServitizationModel.run: the quarters of step(), without Mesa's event per quarter."""
+
+from model import ServitizationModel
+
+
+def _stepped(seed: int, **kw) -> ServitizationModel:
+    model = ServitizationModel(rng=seed, headless=True, population_scale=0.05, **kw)
+    while model.running:
+        model.step()
+    return model
+
+
+def _clock(model: ServitizationModel) -> tuple:
+    schedule = model._default_schedule
+    return (model.steps, model.time, schedule.next_scheduled_time, schedule.execution_count,
+            len(model._event_list), model.datacollector._collection_steps)
+
+
+def test_run_leaves_mesas_clock_and_schedule_where_stepping_does():
+    ran = ServitizationModel(rng=4, headless=True, population_scale=0.05)
+    ran.run()
+    stepped = _stepped(4)
+    assert _clock(ran) == _clock(stepped)
+    assert ran.trajectory().equals(stepped.trajectory())
+    ran.step()
+    stepped.step()
+    assert _clock(ran) == _clock(stepped)
+
+
+class _Scheduling(ServitizationModel):
+    """Schedules two events from its third quarter on, and records when they run."""
+
+    def __init__(self, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.seen: list[tuple] = []
+
+    def step(self) -> None:
+        super().step()
+        if self.quarter == 3:
+            self.schedule_event(self.record, at=self.time)
+            self.schedule_event(self.record, at=self.time + 2.5)
+
+    def record(self) -> None:
+        self.seen.append((self.time, self.steps, self.quarter))
+
+
+def test_run_runs_events_scheduled_during_it_when_stepping_would():
+    ran = _Scheduling(rng=5, headless=True, population_scale=0.05, end_year=2021)
+    stepped = _Scheduling(rng=5, headless=True, population_scale=0.05, end_year=2021)
+    ran.run()
+    while stepped.running:
+        stepped.step()
+    assert ran.seen == stepped.seen == [(3.0, 3, 3), (5.5, 5, 5)]
+    assert _clock(ran) == _clock(stepped)
+    assert ran.trajectory().equals(stepped.trajectory())
