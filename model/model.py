@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import mesa
@@ -290,11 +291,17 @@ class ServitizationModel(mesa.Model):
         if self.quarter >= self.n_steps:
             self.running = False
 
-    def run(self) -> None:
+    def run(self, before: Callable[[], Any] | None = None,
+            after: Callable[[], Any] | None = None) -> None:
         """Run to the end of the horizon (2040Q4 by default).
 
         While Mesa's quarterly schedule is all that is scheduled, a quarter is what ``step()``
         does (clock, ``steps``, log line, step) without Mesa's event for it (11 us a quarter).
+
+        Args:
+            before: called before each step (``model.history.History.before_step``).
+            after: called after each step (``model.history.History.observe``).
+
         """
         quarters, events = self._default_schedule, self._event_list
         direct = (self._simulator is None and len(events) == 1
@@ -303,17 +310,21 @@ class ServitizationModel(mesa.Model):
             quarters.pause()
         try:
             while self.running:
+                if before is not None:
+                    before()
                 if direct and events.is_empty():
                     self.time, self.steps = self.time + 1, self.steps + 1
                     if _mesa_log.isEnabledFor(logging.INFO):
                         _mesa_log.info(f"Step {self.steps} at time {self.time}")
                     self._user_step()
                     quarters._execution_count += 1
-                    continue
-                if direct:  # something else was scheduled: Mesa orders it from here on
-                    quarters.resume()
-                    direct = False
-                self.step()
+                else:
+                    if direct:  # something else was scheduled: Mesa orders it from here on
+                        quarters.resume()
+                        direct = False
+                    self.step()
+                if after is not None:
+                    after()
         finally:
             if direct:  # the next quarter's event, where step() would have left it
                 quarters.resume()

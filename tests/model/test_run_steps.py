@@ -53,3 +53,29 @@ def test_run_runs_events_scheduled_during_it_when_stepping_would():
     assert ran.seen == stepped.seen == [(3.0, 3, 3), (5.5, 5, 5)]
     assert _clock(ran) == _clock(stepped)
     assert ran.trajectory().equals(stepped.trajectory())
+
+
+def test_run_calls_before_and_after_around_each_step_as_step_with_history():
+    from model.history import History, step_with_history
+
+    ran = ServitizationModel(rng=6, headless=True, population_scale=0.05)
+    watched = History(ran)
+    calls: list[tuple[str, int]] = []
+
+    def before() -> None:
+        calls.append(("before", ran.quarter))
+        watched.before_step()
+
+    def after() -> None:
+        calls.append(("after", ran.quarter))
+        watched.observe()
+
+    ran.run(before, after)
+    stepped = ServitizationModel(rng=6, headless=True, population_scale=0.05)
+    history = History(stepped)
+    while stepped.running:
+        step_with_history(stepped, history)
+    assert calls == [(when, q + (when == "after")) for q in range(ran.n_steps)
+                     for when in ("before", "after")]
+    assert watched.summaries() == history.summaries()
+    assert _clock(ran) == _clock(stepped)
