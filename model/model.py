@@ -16,7 +16,7 @@ from typing import Any
 import mesa
 import numpy as np
 from mesa.experimental.scenarios import Scenario
-from mesa.model import _mesa_logger as _mesa_log
+from mesa.mesa_logging import get_module_logger
 
 from agents import FIRM_CLASSES, PlatformEntrant
 from agents import decisions as rules
@@ -47,6 +47,7 @@ from model.run_terms import quarter_market, run_terms
 from model.scenarios import classify
 from model.state import FirmState, PlatformState
 
+_mesa_log = get_module_logger("mesa.model")  # where Mesa's step() logs each step
 LEDGER_ENTRIES = ("retained", "interest", "payout", "subsidy", "capex", "cyber", "borrowed",
                   "repaid", "entrant_cash")
 

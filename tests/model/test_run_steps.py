@@ -1,5 +1,7 @@
 """ServitizationModel.run: the quarters of step(), without Mesa's event per quarter."""
 
+import logging
+
 from model import ServitizationModel
 
 
@@ -79,3 +81,13 @@ def test_run_calls_before_and_after_around_each_step_as_step_with_history():
                      for when in ("before", "after")]
     assert watched.summaries() == history.summaries()
     assert _clock(ran) == _clock(stepped)
+
+
+def test_run_logs_mesas_step_lines(caplog):
+    with caplog.at_level(logging.INFO, logger="MESA.mesa.model"):
+        ServitizationModel(rng=7, headless=True, population_scale=0.05, end_year=2021).run()
+        ran = [r.getMessage() for r in caplog.records if r.name == "MESA.mesa.model"]
+        caplog.clear()
+        _stepped(7, end_year=2021)
+        stepped = [r.getMessage() for r in caplog.records if r.name == "MESA.mesa.model"]
+    assert ran == stepped == [f"Step {k} at time {float(k)}" for k in range(1, 9)]
