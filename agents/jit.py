@@ -177,6 +177,7 @@ def _install() -> bool:
 
     binding.set_option("servisim", f"--vectorize-memory-check-threshold={MEMORY_CHECKS}")
     _overload_helpers()
+    _box_arrays_from_environment()
     exact.overload_helpers()
     from numba.extending import register_jitable
 
@@ -232,6 +233,42 @@ def _overload_helpers() -> None:
             return lambda a, b, condition: a / b if condition else 0.0
         # Divide only where it holds (elsewhere by 1): the same quotients, no warnings.
         return lambda a, b, condition: np.where(condition, a / np.where(condition, b, 1.0), 0.0)
+
+
+def _box_arrays_from_environment() -> None:
+    """Box the arrays kernels return with ``numpy.ndarray`` kept in the kernel's environment.
+
+    numba's own boxing embeds the array's Python type pickled, and unpickles it on every
+    return: a call into Python (``numba.core.serialize._numba_unpickle``), some 1,500 a run
+    at any scale, about 0.7 us each. Kept in the environment next to the dtype, which numba
+    already keeps there, the type is one list read. The array made is the same: the same C
+    function makes it from the same arguments. Subclasses of ``ndarray`` are boxed by numba.
+    """
+    from llvmlite import ir
+    from numba.core import boxing, cgutils, pythonapi, types
+    from numba.np import numpy_support
+
+    numba_box = pythonapi._boxers.functions.get(types.Array)
+    if numba_box is not boxing.box_array:  # done already, or a numba that boxes otherwise
+        return
+
+    def box_array(typ, val, c):
+        if not c.context.enable_nrt or typ.box_type is not np.ndarray:
+            return numba_box(typ, val, c)
+        env, pyapi, builder = c.env_manager, c.pyapi, c.builder
+        dtype = env.read_const(env.add_const(numpy_support.as_dtype(typ.dtype)))
+        pytype = env.read_const(env.add_const(np.ndarray))
+        int32 = ir.IntType(32)
+        adapt = pyapi._get_function(
+            ir.FunctionType(pyapi.pyobj, [pyapi.voidptr, pyapi.pyobj, int32, int32, pyapi.pyobj]),
+            name="NRT_adapt_ndarray_to_python_acqref")
+        native = cgutils.alloca_once_value(builder, val)
+        boxed = builder.call(adapt, [builder.bitcast(native, pyapi.voidptr), pytype,
+                                     int32(typ.ndim), int32(int(typ.mutable)), dtype])
+        c.context.nrt.decref(builder, typ, val)  # the boxed array took its own reference
+        return boxed
+
+    pythonapi._boxers.functions[types.Array] = box_array
 
 
 @functools.cache

@@ -92,12 +92,11 @@ def servisim_model(params: dict[str, Any], seed: int, trajectory: bool = False) 
 
     """
     from model import ServitizationModel, classify
-    from model.history import History, plausibility, step_with_history
+    from model.history import History, plausibility
 
     model = ServitizationModel(rng=seed, headless=True, **params)
     history = History(model)
-    while model.running:
-        step_with_history(model, history)
+    model.run(history.before_step, history.observe)  # as step_with_history does, each step
     out: dict[str, Any] = dict(model.indicators())
     out["scenario"] = classify(out)
     judged = plausibility(history.summaries())
