@@ -7,7 +7,6 @@ rows. With ``headless=True`` no agent objects are created and the trajectories a
 
 from __future__ import annotations
 
-import logging
 import math
 from collections import deque
 from collections.abc import Callable
@@ -16,7 +15,6 @@ from typing import Any
 import mesa
 import numpy as np
 from mesa.experimental.scenarios import Scenario
-from mesa.mesa_logging import get_module_logger
 
 from agents import FIRM_CLASSES, PlatformEntrant
 from agents import decisions as rules
@@ -43,11 +41,11 @@ from model.network import AdopterNetwork
 from model.parameters import resolve
 from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
 from model.population import add_firms, build_network, firm_count, populate, start_entrants
+from model.quarters import run_quarters
 from model.run_terms import quarter_market, run_terms
 from model.scenarios import classify
 from model.state import FirmState, PlatformState
 
-_mesa_log = get_module_logger("mesa.model")  # where Mesa's step() logs each step
 LEDGER_ENTRIES = ("retained", "interest", "payout", "subsidy", "capex", "cyber", "borrowed",
                   "repaid", "entrant_cash")
 
@@ -294,41 +292,14 @@ class ServitizationModel(mesa.Model):
 
     def run(self, before: Callable[[], Any] | None = None,
             after: Callable[[], Any] | None = None) -> None:
-        """Run to the end of the horizon (2040Q4 by default).
-
-        While Mesa's quarterly schedule is all that is scheduled, a quarter is what ``step()``
-        does (clock, ``steps``, log line, step) without Mesa's event for it (11 us a quarter).
+        """Run to the end of the horizon (2040Q4 by default), as repeated ``step()`` calls would.
 
         Args:
             before: called before each step (``model.history.History.before_step``).
             after: called after each step (``model.history.History.observe``).
 
         """
-        quarters, events = self._default_schedule, self._event_list
-        direct = (self._simulator is None and len(events) == 1
-                  and quarters.next_scheduled_time == self.time + 1)
-        if direct:
-            quarters.pause()
-        try:
-            while self.running:
-                if before is not None:
-                    before()
-                if direct and events.is_empty():
-                    self.time, self.steps = self.time + 1, self.steps + 1
-                    if _mesa_log.isEnabledFor(logging.INFO):
-                        _mesa_log.info(f"Step {self.steps} at time {self.time}")
-                    self._user_step()
-                    quarters._execution_count += 1
-                else:
-                    if direct:  # something else was scheduled: Mesa orders it from here on
-                        quarters.resume()
-                        direct = False
-                    self.step()
-                if after is not None:
-                    after()
-        finally:
-            if direct:  # the next quarter's event, where step() would have left it
-                quarters.resume()
+        run_quarters(self, before, after)
 
     # --- outputs -----------------------------------------------------------------------------
     def indicators(self) -> dict[str, float]:

@@ -91,3 +91,12 @@ def test_run_logs_mesas_step_lines(caplog):
         _stepped(7, end_year=2021)
         stepped = [r.getMessage() for r in caplog.records if r.name == "MESA.mesa.model"]
     assert ran == stepped == [f"Step {k} at time {float(k)}" for k in range(1, 9)]
+
+
+def test_a_mesa_without_the_private_schedule_is_stepped_through_step():
+    from model.quarters import _quarterly_schedule
+
+    class Bare:
+        time = 0.0
+
+    assert _quarterly_schedule(Bare()) is None
