@@ -151,6 +151,20 @@ def kernel(fn: Callable) -> Kernel:
     return Kernel(fn)
 
 
+def numpy_form(compiled: Any) -> Callable:
+    """A kernel's body as plain numpy.
+
+    Args:
+        compiled: the kernel, or the compiled function its module's name holds after the
+            kernel's first call (``Kernel._bind``).
+
+    Returns:
+        The body's Python function (anything else as it is).
+
+    """
+    return getattr(compiled, "fn", None) or getattr(compiled, "py_func", None) or compiled
+
+
 # --- installation ------------------------------------------------------------------------
 def _install() -> bool:
     if os.environ.get("SERVISIM_JIT", "1") == "0":

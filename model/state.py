@@ -147,6 +147,14 @@ class FirmState:
         """Names of the per-firm arrays."""
         return [f.name for f in fields(self) if not f.init and f.name not in _BLOCKS]
 
+    def copy(self) -> FirmState:
+        """An independent copy of the state (to run a rule twice from the same rows, say)."""
+        twin = FirmState(self.capacity)
+        twin.n = self.n
+        for name in (*_BLOCKS, "clients", "client_goods_2020"):
+            getattr(twin, name)[:] = getattr(self, name)
+        return twin
+
 
 @dataclass
 class PlatformState:

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from agents.jit import numpy_form
 from agents.kinds import PERFORMANCE
 from model import investment
 from model.investment import _may_attend
@@ -10,8 +11,7 @@ from model.state import FIRM_CODES, FIRM_FLAGS, IS_ADOPTED, IS_ALIVE, IS_SERVITI
 
 def _both_modes(kernel):
     """The kernel as the model runs it (compiled when numba is), and its numpy body."""
-    python = getattr(kernel, "fn", None) or getattr(kernel, "py_func", kernel)
-    return kernel, python
+    return kernel, numpy_form(kernel)
 
 
 def _every_row(codes, flags, n, share, bass_p, imitation, q, dt, draw):

@@ -8,13 +8,9 @@ import numpy as np
 import pytest
 
 from agents.economics import attack_rate
+from agents.jit import numpy_form
 from model import ServitizationModel, cyber
-from model.state import EXIT_CYBER, FirmState
-
-
-def _python(kernel):
-    """A kernel's body as plain numpy (the module's name may be the compiled function)."""
-    return getattr(kernel, "py_func", None) or getattr(kernel, "fn", kernel)
+from model.state import EXIT_CYBER
 
 
 def _reference(rng, f, params, hazard, quarter, dt):
@@ -51,13 +47,6 @@ def _reference(rng, f, params, hazard, quarter, dt):
                               float(paid.sum()), attacked, loss, int(threatened.sum()))
 
 
-def _copy(f: FirmState) -> FirmState:
-    g = FirmState(f.capacity)
-    g.n = f.n
-    for block in ("values", "codes", "flags"):
-        getattr(g, block)[:] = getattr(f, block)
-    return g
-
 
 @pytest.fixture(scope="module")
 def stepped():
@@ -71,11 +60,11 @@ def stepped():
 def test_attacks_update_the_state_as_the_separate_passes_did(stepped, compiled, monkeypatch):
     if not compiled:
         for name in ("_attacked", "_losses", "_exits"):
-            monkeypatch.setattr(cyber, name, _python(getattr(cyber, name)))
+            monkeypatch.setattr(cyber, name, numpy_form(getattr(cyber, name)))
     p = stepped.p | {"severe_share": 0.4, "severe_exit_prob": 0.5}
     hazard = stepped.attack_hazard * 40  # many attacks, severe ones and exits
     for seed in range(3):
-        f, g = _copy(stepped.firms), _copy(stepped.firms)
+        f, g = stepped.firms.copy(), stepped.firms.copy()
         got = cyber.attacks(np.random.default_rng(seed), f, p, hazard, 12, 0.25)
         expected = _reference(np.random.default_rng(seed), g, p, hazard, 12, 0.25)
         assert got.exits > 0 and got.severe > got.exits

@@ -5,19 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from agents.jit import numpy_form
 from model import ServitizationModel, demography
 from model.state import (
     EXIT_BASELINE,
     EXIT_CASH,
     EXIT_CYBER,
     EXIT_TRANSITION,
-    FirmState,
 )
-
-
-def _python(kernel):
-    """A kernel's body as plain numpy (the module's name may be the compiled function)."""
-    return getattr(kernel, "py_func", None) or getattr(kernel, "fn", kernel)
 
 
 def _reference(rng, f, params, base_hazard, quarter, dt):
@@ -47,13 +42,6 @@ def _reference(rng, f, params, base_hazard, quarter, dt):
     return {"hazard": int(hazard_exit.sum()), "cash": int(cash_exit.sum())}
 
 
-def _copy(f: FirmState) -> FirmState:
-    g = FirmState(f.capacity)
-    g.n = f.n
-    for block in ("values", "codes", "flags"):
-        getattr(g, block)[:] = getattr(f, block)
-    return g
-
 
 @pytest.fixture(scope="module")
 def stepped():
@@ -73,11 +61,11 @@ def stepped():
 @pytest.mark.parametrize("compiled", [True, False])
 def test_exits_update_the_state_as_over_every_row_at_once(stepped, compiled, monkeypatch):
     if not compiled:
-        monkeypatch.setattr(demography, "_exits", _python(demography._exits))
+        monkeypatch.setattr(demography, "_exits", numpy_form(demography._exits))
     p = stepped.p | {"transition_exit_multiplier": 3.0, "servitized_exit_multiplier": 0.5}
     for seed, scale in ((0, 1.0), (1, 30.0), (2, 300.0)):
         hazard = stepped.exit_hazard * scale  # from a few hazard exits to many
-        f, g = _copy(stepped.firms), _copy(stepped.firms)
+        f, g = stepped.firms.copy(), stepped.firms.copy()
         got = demography.exits(np.random.default_rng(seed), f, p, hazard, 10, 0.25)
         expected = _reference(np.random.default_rng(seed), g, p, hazard, 10, 0.25)
         assert got == expected and got["cash"] > 0

@@ -4,7 +4,7 @@ import numpy as np
 
 from agents.economics import WAGE, competitiveness
 from agents.firms import supplier_demand
-from agents.jit import divide_where, maximum, where
+from agents.jit import divide_where, maximum, numpy_form, where
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE, SUPPLIER
 from model import ServitizationModel, goods, ladder
 from model.goods import TRUST_SENSITIVITY
@@ -82,7 +82,7 @@ def _abandon(values, codes, flags, n, overhead_share, transition_quarters):
 def _both_modes(module, name: str):
     """The kernel as the model calls it (compiled if numba is there) and as plain numpy."""
     run = getattr(module, name)  # a Kernel, or its compiled function once it has run
-    return run, getattr(run, "fn", None) or getattr(run, "py_func", run)
+    return run, numpy_form(run)
 
 
 def _model_mid_run():

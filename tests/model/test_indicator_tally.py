@@ -5,14 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from agents.jit import numpy_form
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE
 from model import ServitizationModel, indicators
 from model.state import EXIT_CYBER
-
-
-def _python(kernel):
-    """A kernel's body as plain numpy (the module's name may be the compiled function)."""
-    return getattr(kernel, "py_func", None) or getattr(kernel, "fn", kernel)
 
 
 def _reference(f, p, initial_10plus, support):
@@ -38,7 +34,7 @@ def _reference(f, p, initial_10plus, support):
 @pytest.mark.parametrize("compiled", [True, False])
 def test_tally_gives_numpys_counts_and_sums_to_the_last_bit(compiled):
     model = ServitizationModel(rng=4, headless=True, population_scale=0.1)
-    tally = indicators._tally if compiled else _python(indicators._tally)
+    tally = indicators._tally if compiled else numpy_form(indicators._tally)
     for quarter in range(16):
         f, p = model.firms, model.platforms
         support = model.p["support_function_share"]

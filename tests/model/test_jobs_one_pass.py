@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from agents.economics import WAGE
+from agents.jit import numpy_form
 from model import ServitizationModel, jobs
 from model.state import (
     EMPLOYEES,
@@ -19,11 +20,6 @@ from model.state import (
     PRODUCTION_JOBS,
     SERVICE_JOBS,
 )
-
-
-def _python(compiled):
-    """The plain-numpy form of a kernel, whether or not its module has bound the compiled one."""
-    return getattr(compiled, "py_func", None) or getattr(compiled, "fn", compiled)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +67,7 @@ def test_offshoring_and_jobs_in_one_pass_are_the_two_passes_to_the_last_bit(mode
     want_values = values.copy()
     want = _offshore_then_update(want_values, f.flags, *args)
     assert want > 0
-    for run in (jobs._offshore_and_update, _python(jobs._offshore_and_update)):
+    for run in (jobs._offshore_and_update, numpy_form(jobs._offshore_and_update)):
         got_values = values.copy()
         assert int(run(got_values, f.flags.copy(), *args)) == want
         np.testing.assert_array_equal(got_values, want_values)

@@ -5,13 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from agents.jit import numpy_form
 from model import network
 from model.network import AdopterNetwork, adjacency
-
-
-def _python(kernel):
-    """A kernel's body as plain numpy (the module's name may be the compiled function)."""
-    return getattr(kernel, "py_func", None) or getattr(kernel, "fn", kernel)
 
 
 def _changes(seed: int, size: int = 600, quarters: int = 12):
@@ -32,7 +28,7 @@ def test_update_counts_equal_a_full_recount_after_each_quarter(seed, compiled):
     indptr, indices, steps = _changes(seed)
     size = len(indptr) - 1
     net = AdopterNetwork(indptr, indices, np.zeros(size, bool), np.zeros(size, bool))
-    update = network._update if compiled else _python(network._update)
+    update = network._update if compiled else numpy_form(network._update)
     for alive, adopted in steps:
         update(net._indptr, net._indices, net._state, net.counts, alive, adopted)
         np.testing.assert_array_equal(net.counts, net.recount())

@@ -9,13 +9,8 @@ import numpy as np
 import pytest
 
 from agents.economics import within_nest_shares
-from agents.jit import kernel
+from agents.jit import kernel, numpy_form
 from model import ServitizationModel, market, market_2020, platforms
-
-
-def _python(compiled):
-    """The plain-numpy form of a kernel, whether or not its module has bound the compiled one."""
-    return getattr(compiled, "py_func", None) or getattr(compiled, "fn", compiled)
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +42,9 @@ def test_platform_sales_are_the_platform_totals_of_the_market_to_the_last_bit(mo
     for e_nest_added, e_nest_usage, e_in_house in ((0.7, 1.3, 2.1), (1e-9, 1e9, 1.0),
                                                    (np.exp(20.0), np.exp(-20.0), 0.0)):
         args = (terms, e_nest_added, e_nest_usage, e_in_house)
-        want = _python(_totals_of_kernel)(*args)[2:4]
+        want = numpy_form(_totals_of_kernel)(*args)[2:4]
         assert tuple(_platform_sales_kernel(*args)) == want
-        assert tuple(_python(_platform_sales_kernel)(*args)) == want
+        assert tuple(numpy_form(_platform_sales_kernel)(*args)) == want
         assert tuple(_totals_of_kernel(*args))[2:4] == want
 
 
@@ -73,7 +68,7 @@ def test_firm_terms_list_the_pay_per_use_makers_in_both_modes(model):
     exponentials = market.firms_exponentials(f, p)
     args = (f.values, f.codes, f.flags, f.n, exponentials, model.usage_at(model.t_years),
             p["usage_service_ratio"])
-    for terms in (market_2020._firm_terms(*args), _python(market_2020._firm_terms)(*args)):
+    for terms in (market_2020._firm_terms(*args), numpy_form(market_2020._firm_terms)(*args)):
         makers = terms[5]
         assert makers.dtype == np.int64
         np.testing.assert_array_equal(makers, np.flatnonzero(terms[1] != 0.0))
