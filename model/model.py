@@ -269,10 +269,12 @@ class ServitizationModel(mesa.Model):
         market_size = outcome.incumbent_revenue + outcome.platform_revenue
         platforms.settle(self.platforms, p, market_size, self.quarter,
                          run_terms(self).reach_growth)
-        # The market's exponentials hold unless an abandoned offer changed a firm's rung.
+        # The market's exponentials still hold: an abandoned offer only lowers a rung to added
+        # services, whose exponential does not depend on the rung, and below pay-per-use the
+        # pay-per-use one is not read (agents.economics.makers_offer).
         entered = platforms.enter(rng, f, self.platforms, p, self.know_how_penalty,
                                   self.in_house, usage, market_size, self.quarter,
-                                  None if abandoned else outcome.exponentials)
+                                  outcome.exponentials)
         # 9. Finance, jobs, offshoring, exits, entries.
         finance.settle_quarter(f, self.ledger, p["interest_rate"],
                                unlimited_credit=not p["cash_constraint"])

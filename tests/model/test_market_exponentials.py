@@ -17,3 +17,21 @@ def test_the_cleared_market_keeps_the_firms_exponentials_and_firm_terms_reuse_th
     fresh = market_2020.firm_terms(f, p, usage)
     for a, b in zip(given, fresh, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_firm_terms_from_the_cleared_markets_exponentials_hold_after_offers_are_abandoned():
+    from agents.kinds import ADDED_SERVICES, PAY_PER_USE
+
+    model = ServitizationModel(rng=5, headless=True, population_scale=0.1)
+    for _ in range(40):
+        model.step()
+    f, p = model.firms, model.p
+    outcome = model._clear_market()
+    offering = np.flatnonzero(f.alive[:f.n] & (f.rung[:f.n] >= PAY_PER_USE))
+    assert len(offering) > 0
+    f.rung[offering[::2]] = ADDED_SERVICES  # what abandon_failing_offers does to a rung
+    usage = model.usage_at(model.t_years)
+    given = market_2020.firm_terms(f, p, usage, outcome.exponentials)
+    fresh = market_2020.firm_terms(f, p, usage)
+    for a, b in zip(given, fresh, strict=True):
+        np.testing.assert_array_equal(a, b)
