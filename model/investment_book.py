@@ -18,6 +18,8 @@ from agents.exact import count, psum_where
 from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
 from model.finance import REPAYMENT_QUARTERS
+from model.run_terms import MYOPIC_HORIZON, RAMP_QUARTERS, STRATEGIC_HORIZON
+from model.run_terms import TRANSITION_QUARTERS as TRANSITION_TERM  # not the state's field
 from model.state import (
     CASH,
     CLIMB_COST,
@@ -74,10 +76,6 @@ def horizon(strategic, strategic_horizon, myopic_horizon):
     return where(strategic, strategic_horizon, myopic_horizon) * 4
 
 
-#: Where ``investment._context`` finds the horizons, ramp-up and transition in the decision terms.
-_STRATEGIC_HORIZON, _MYOPIC_HORIZON, _RAMP_QUARTERS, _TRANSITION_QUARTERS = 0, 1, 17, 37
-
-
 @rule
 def discounting_of(own_hurdle, strategic, terms: tuple, m: int):
     """``agents.decisions.discounting`` of each of ``m`` deciding rows, in a (3, m) array.
@@ -96,8 +94,8 @@ def discounting_of(own_hurdle, strategic, terms: tuple, m: int):
         The three annuities (rows) of each deciding row (columns).
 
     """
-    long, short = terms[_STRATEGIC_HORIZON], terms[_MYOPIC_HORIZON]
-    ramp, transition = terms[_RAMP_QUARTERS], terms[_TRANSITION_QUARTERS]
+    long, short = terms[STRATEGIC_HORIZON], terms[MYOPIC_HORIZON]
+    ramp, transition = terms[RAMP_QUARTERS], terms[TRANSITION_TERM]
     out = np.empty((3, m))
     low = high = 0.0
     two_rates = False

@@ -25,6 +25,8 @@ from model.policy import RELANCE_LAST_YEAR
 T_YEARS, CALL_OPEN, SUBSIDY_RATE, WRIGHT, COMPETITOR_GAIN, COMPETITOR_GAIN_2020 = (
     2, 6, 7, 10, 13, 14)
 IN_HOUSE, NEST, PENALTY, SECURE_FRAMEWORK = 19, 20, 23, 33
+#: Run-long slots the first round discounts with (``model.investment_book.discounting_of``).
+STRATEGIC_HORIZON, MYOPIC_HORIZON, RAMP_QUARTERS, TRANSITION_QUARTERS = 0, 1, 17, 37
 
 
 def _decision_template(p: dict) -> list:
