@@ -29,6 +29,23 @@ def finished_run():
     return make
 
 
+@functools.lru_cache(maxsize=8)
+def _stepped(seed: int, scale: float, quarters: int) -> ServitizationModel:
+    model = ServitizationModel(rng=seed, headless=True, population_scale=scale)
+    for _ in range(quarters):
+        model.step()
+    return model
+
+
+@pytest.fixture
+def stepped_run():
+    """Return a headless run some quarters in (cached, so read it and change nothing).
+
+    Called as ``stepped_run(seed, scale, quarters)``.
+    """
+    return _stepped
+
+
 # --- batches: a toy model with a known answer, importable as "servisim_toy:toy" ----------------
 TOY_MODEL = '''
 """A toy model for batch tests: y = a + 2 b (+ noise); fails, dies or hangs on request."""

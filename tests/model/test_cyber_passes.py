@@ -9,7 +9,7 @@ import pytest
 
 from agents.economics import attack_rate
 from agents.jit import numpy_form
-from model import ServitizationModel, cyber
+from model import cyber
 from model.state import EXIT_CYBER
 
 
@@ -48,12 +48,9 @@ def _reference(rng, f, params, hazard, quarter, dt):
 
 
 
-@pytest.fixture(scope="module")
-def stepped():
-    model = ServitizationModel(rng=5, headless=True, population_scale=0.1)
-    for _ in range(12):
-        model.step()
-    return model
+@pytest.fixture
+def stepped(stepped_run):
+    return stepped_run(5, 0.1, 12)  # read only: the test runs the rules on copies
 
 
 @pytest.mark.parametrize("compiled", [True, False])

@@ -5,7 +5,7 @@ import pytest
 
 from agents import decisions as rules
 from agents.jit import kernel
-from model import ServitizationModel, investment
+from model import investment
 from model import investment_book as book
 from model.investment_book import discounting_of
 from model.run_terms import decision_terms
@@ -17,12 +17,9 @@ def _compiled_discounting(own_hurdle, strategic, terms, m):
     return discounting_of(own_hurdle, strategic, terms, m)
 
 
-@pytest.fixture(scope="module")
-def model():
-    model = ServitizationModel(rng=4, headless=True, population_scale=0.1)
-    for _ in range(6):
-        model.step()
-    return model
+@pytest.fixture
+def model(stepped_run):
+    return stepped_run(4, 0.1, 6)  # read only
 
 
 def _rows(model, size):
@@ -38,7 +35,7 @@ def _each_rows(model, rows, hurdle):
 
 
 @pytest.mark.parametrize("rates", [1, 2, 3])
-def testdiscounting_of_the_rows_is_each_rows_own_to_the_last_bit(model, rates):
+def test_discounting_of_the_rows_is_each_rows_own_to_the_last_bit(model, rates):
     rows = _rows(model, 300)
     hurdle = model.hurdle[rows].copy()
     hurdle[::5] += 0.01 * (rates - 2)  # one rate (all the same), the step's two, or three
@@ -52,7 +49,7 @@ def testdiscounting_of_the_rows_is_each_rows_own_to_the_last_bit(model, rates):
         np.testing.assert_array_equal(got, expected)
 
 
-def testdiscounting_of_no_rows_is_empty(model):
+def test_discounting_of_no_rows_is_empty(model):
     got = _compiled_discounting(np.zeros(0), np.zeros(0, np.bool_), decision_terms(model), 0)
     assert got.shape == (3, 0)
 

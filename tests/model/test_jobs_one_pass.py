@@ -10,7 +10,7 @@ import pytest
 
 from agents.economics import WAGE
 from agents.jit import numpy_form
-from model import ServitizationModel, jobs
+from model import jobs
 from model.state import (
     EMPLOYEES,
     IS_ALIVE,
@@ -22,12 +22,9 @@ from model.state import (
 )
 
 
-@pytest.fixture(scope="module")
-def model():
-    model = ServitizationModel(rng=4, headless=True, population_scale=0.2)
-    for _ in range(12):
-        model.step()
-    return model
+@pytest.fixture
+def model(stepped_run):
+    return stepped_run(4, 0.2, 12)  # read only
 
 
 def _offshore_then_update(values, flags, n, draw, ceiling, rate, dt, support, trend):

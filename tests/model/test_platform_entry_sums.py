@@ -10,15 +10,12 @@ import pytest
 
 from agents.economics import within_nest_shares
 from agents.jit import kernel, numpy_form
-from model import ServitizationModel, market, market_2020, platforms
+from model import market, market_2020, platforms
 
 
-@pytest.fixture(scope="module")
-def model():
-    model = ServitizationModel(rng=4, headless=True, population_scale=0.2)
-    for _ in range(12):
-        model.step()
-    return model
+@pytest.fixture
+def model(stepped_run):
+    return stepped_run(4, 0.2, 12)  # read only
 
 
 @kernel
