@@ -50,10 +50,14 @@ class PlatformEntrant(RowAgent):
             entry_cost: cost of entering the region's market, EUR.
 
         """
+        return entrant_enters(np.asarray(expected_profit), cls.annuity(), entry_cost)
+
+    @classmethod
+    def annuity(cls) -> float:
+        """What a profit of 1 a quarter over the horizon is worth now, at the hurdle rate."""
         v = (1 + cls.HURDLE_RATE) ** -0.25
         quarters = 4 * cls.HORIZON_YEARS
-        annuity = v * (1 - v**quarters) / (1 - v)
-        return np.asarray(expected_profit) * annuity > entry_cost
+        return v * (1 - v**quarters) / (1 - v)
 
     @classmethod
     def leaves(cls, loss_quarters: np.ndarray) -> np.ndarray:
@@ -69,3 +73,9 @@ class PlatformEntrant(RowAgent):
 def platform_leaves(loss_quarters, patience: int):
     """A platform leaves once it has lost money for ``patience`` quarters in a row."""
     return loss_quarters >= patience
+
+
+@rule
+def entrant_enters(expected_profit, annuity: float, entry_cost: float):
+    """:meth:`PlatformEntrant.enters` with its :meth:`PlatformEntrant.annuity`."""
+    return expected_profit * annuity > entry_cost

@@ -202,10 +202,9 @@ def usage_reach(firms: FirmState, rows: np.ndarray | slice | None = None) -> np.
     return usage_reach_of(firms.kind[rows])
 
 
-@kernel
-def maker_exponentials(values, codes, n, capability_weight, installed_base_bonus,
-                       trust_weight, performance_bonus):
-    """``exp`` of every firm's maker utilities (added services, pay-per-use), rows ``:n``."""
+@rule
+def _maker_exponentials_rows(values, codes, n, capability_weight, installed_base_bonus,
+                             trust_weight, performance_bonus):
     service, digital, trust, rung = values[SERVICE], values[DIGITAL], values[TRUST], codes[RUNG]
     added, usage = np.empty(n), np.empty(n)
     for i in rows(n):
@@ -216,6 +215,14 @@ def maker_exponentials(values, codes, n, capability_weight, installed_base_bonus
     exp_into(added, exponentials[0], n)
     exp_into(usage, exponentials[1], n)
     return exponentials
+
+
+@kernel
+def maker_exponentials(values, codes, n, capability_weight, installed_base_bonus,
+                       trust_weight, performance_bonus):
+    """``exp`` of every firm's maker utilities (added services, pay-per-use), rows ``:n``."""
+    return _maker_exponentials_rows(values, codes, n, capability_weight, installed_base_bonus,
+                                    trust_weight, performance_bonus)
 
 
 @rule
@@ -231,15 +238,19 @@ def sales_of(alive, goods_demand, potential, kind, rung, e_added, e_usage, usage
                        usage_service_ratio, goods_squeeze)
 
 
+def maker_params(params: dict) -> tuple[float, float, float, float]:
+    """The parameters of :func:`maker_exponentials` after the rows, in its order."""
+    return (params["capability_weight"], params["installed_base_bonus"], params["trust_weight"],
+            params["performance_bonus"])
+
+
 def firms_exponentials(firms: FirmState, params: dict) -> np.ndarray:
     """:func:`maker_exponentials` of the firms under the run's parameters."""
-    return maker_exponentials(firms.values, firms.codes, firms.n, params["capability_weight"],
-                              params["installed_base_bonus"], params["trust_weight"],
-                              params["performance_bonus"])
+    return maker_exponentials(firms.values, firms.codes, firms.n, *maker_params(params))
 
 
-@kernel
-def _clear(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_usage, e_in_house,
+@rule
+def _clear_rows(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_usage, e_in_house,
            usage_service_ratio, goods_squeeze, service_margin, threshold, product_margin,
            competitor_gain, competitor_gain_2020, overhead_share, hoarding, support_share,
            trend_productivity, short_time_cover, platform_values, platform_u, dissimilarity):
@@ -294,6 +305,23 @@ def _clear(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_usage, 
     return industrial, platform_total, psum(demand, n)
 
 
+@kernel
+def _clear(values, codes, flags, n, maker_terms, usage, nest_added, nest_usage, in_house,
+           usage_service_ratio, goods_squeeze, service_margin, threshold, product_margin,
+           competitor_gain, competitor_gain_2020, overhead_share, hoarding, support_share,
+           trend_productivity, short_time_cover, platform_values, platform_u, dissimilarity):
+    """:func:`maker_exponentials` and the clearing in one call (one dispatch a quarter)."""
+    e_maker = _maker_exponentials_rows(values, codes, n, maker_terms[0], maker_terms[1],
+                                       maker_terms[2], maker_terms[3])
+    industrial, platform_total, demand = _clear_rows(
+        values, codes, flags, n, e_maker, usage, exp(nest_added), exp(nest_usage),
+        exp(in_house), usage_service_ratio, goods_squeeze, service_margin, threshold,
+        product_margin, competitor_gain, competitor_gain_2020, overhead_share, hoarding,
+        support_share, trend_productivity, short_time_cover, platform_values, platform_u,
+        dissimilarity)
+    return industrial, platform_total, demand, e_maker
+
+
 def clear(firms: FirmState, platforms: PlatformState, params: dict, view: ServiceMarket,
           platform_u: np.ndarray, competitor_gain: float, competitor_gain_2020: float,
           trend_productivity: float | None = None, short_time_cover: float = 0.0
@@ -316,10 +344,9 @@ def clear(firms: FirmState, platforms: PlatformState, params: dict, view: Servic
         The quarter's market aggregates.
 
     """
-    e_maker = firms_exponentials(firms, params)
-    industrial, platform_total, demand = _clear(
-        firms.values, firms.codes, firms.flags, firms.n, e_maker,
-        view.usage, exp(view.nest_added), exp(view.nest_usage), exp(view.in_house),
+    industrial, platform_total, demand, e_maker = _clear(
+        firms.values, firms.codes, firms.flags, firms.n, maker_params(params),
+        view.usage, view.nest_added, view.nest_usage, view.in_house,
         view.usage_service_ratio, view.goods_squeeze, view.service_margin, view.threshold,
         params["product_margin"], competitor_gain, competitor_gain_2020,
         params["service_overhead_share"], trend_productivity is not None,

@@ -65,8 +65,35 @@ class FirmTerms(NamedTuple):
     usage_makers: np.ndarray
 
 
+@rule
+def firm_terms_of(values, codes, flags, n, e_maker, usage, usage_service_ratio) -> FirmTerms:
+    """:class:`FirmTerms` of rows ``:n`` (what kernels call; see :func:`firm_terms`).
+
+    Args:
+        values: the firm state's values.
+        codes: its codes.
+        flags: its flags.
+        n: the rows in use.
+        e_maker: the firms' ``market.maker_exponentials``.
+        usage: the usage-based share of demand.
+        usage_service_ratio: value of a pay-per-use contract per EUR of goods.
+
+    Returns:
+        The firms' terms.
+
+    """
+    e_added, e_usage, added_demand, usage_demand, total, makers = _firm_terms_rows(
+        values, codes, flags, n, e_maker, usage, usage_service_ratio)
+    return FirmTerms(e_added, e_usage, added_demand, usage_demand, total, makers)
+
+
 @kernel
 def _firm_terms(values, codes, flags, n, e_maker, usage, usage_service_ratio):
+    return _firm_terms_rows(values, codes, flags, n, e_maker, usage, usage_service_ratio)
+
+
+@rule
+def _firm_terms_rows(values, codes, flags, n, e_maker, usage, usage_service_ratio):
     alive, kind, rung = flags[IS_ALIVE], codes[KIND], codes[RUNG]
     demand, potential = values[GOODS_DEMAND], values[SERVICE_POTENTIAL]
     e_added, e_usage, added_demand, usage_demand, added_left = (

@@ -14,9 +14,9 @@ import numpy as np
 from agents.economics import within_nest_shares
 from agents.exact import count, exp, psum
 from agents.jit import kernel, maximum, rows, rule, where
-from agents.platforms import PlatformEntrant, platform_leaves
+from agents.platforms import PlatformEntrant, entrant_enters, platform_leaves
 from model import market, market_2020
-from model.market import platform_utility_params, platform_utility_terms
+from model.market import _platform_utilities, platform_utility_params, platform_utility_terms
 from model.state import (
     P_ALIVE,
     P_CAPABILITY,
@@ -165,16 +165,16 @@ def candidate_profit(firms: FirmState, params: dict, penalty: float, in_house: f
 
     """
     terms = market_2020.firm_terms(firms, params, usage) if terms is None else terms
-    both, within, nest_sales = _candidate(terms, utilities, capability,
-                                          platform_utility_params(params), penalty, in_house,
-                                          usage, market_2020.nest_params(params))
-    mine = within * nest_sales
-    return mine * params["service_margin"] - fixed_cost(params, service_market), both
+    profit, both = _candidate(terms, utilities, capability, platform_utility_params(params),
+                              penalty, in_house, usage, market_2020.nest_params(params),
+                              params["service_margin"], fixed_cost(params, service_market))
+    return profit, both
 
 
-@kernel
-def _candidate(terms, utilities, capability, utility, penalty, in_house, usage, market_terms):
-    """The platforms' utilities with a candidate, its within-nest share and the nest's sales."""
+@rule
+def _candidate_profit(terms, utilities, capability, utility, penalty, in_house, usage,
+                      market_terms, service_margin, fixed):
+    """A candidate's profit after fixed costs, and the platforms' utilities with it."""
     m = len(utilities)
     both = np.empty(m + 1)
     both[:m] = utilities
@@ -186,7 +186,16 @@ def _candidate(terms, utilities, capability, utility, penalty, in_house, usage, 
     n = len(terms.added_demand)
     added, usage_sales = market_2020.platform_sales(terms, e_nest_added, e_nest_usage,
                                                     exp(in_house), np.empty(n), np.empty(n))
-    return both, within_nest_shares(both, market_terms[0])[m], added + usage_sales
+    # Its within-nest share of what the nest sells, at the service margin.
+    mine = within_nest_shares(both, market_terms[0])[m] * (added + usage_sales)
+    return mine * service_margin - fixed, both
+
+
+@kernel
+def _candidate(terms, utilities, capability, utility, penalty, in_house, usage, market_terms,
+               service_margin, fixed):
+    return _candidate_profit(terms, utilities, capability, utility, penalty, in_house, usage,
+                             market_terms, service_margin, fixed)
 
 
 def entry_cost(params: dict, service_market: float) -> float:
@@ -225,20 +234,39 @@ def enter(rng: np.random.Generator, firms: FirmState, platforms: PlatformState, 
                platforms.capacity - n)
     if room <= 0:
         return 0
-    utilities = market.platform_utilities(platforms, params, penalty)
-    cost = entry_cost(params, service_market)
-    # The firms do not change here.
-    terms = market_2020.firm_terms(firms, params, usage, exponentials)
-    entering = []
-    for cap in capability[:room]:
-        profit, with_it = candidate_profit(firms, params, penalty, in_house, usage,
-                                           service_market, utilities, cap, terms)
-        if PlatformEntrant.enters(profit, cost):
-            entering.append(cap)
-            utilities = with_it
-    if entering:
-        add_platforms(platforms, np.array(entering), quarter)
-    return len(entering)
+    if exponentials is None:
+        exponentials = market.firms_exponentials(firms, params)
+    # The firms do not change here: one call weighs every candidate in turn.
+    capability = capability[:room]
+    entering = _entries(firms.values, firms.codes, firms.flags, firms.n, exponentials, usage,
+                        params["usage_service_ratio"], platforms.values, platforms.flags, n,
+                        capability, platform_utility_params(params), penalty, in_house,
+                        market_2020.nest_params(params), params["service_margin"],
+                        fixed_cost(params, service_market), PlatformEntrant.annuity(),
+                        entry_cost(params, service_market))
+    count = int(np.count_nonzero(entering))
+    if count:
+        add_platforms(platforms, capability[entering], quarter)
+    return count
+
+
+@kernel
+def _entries(values, codes, flags, n, exponentials, usage, usage_service_ratio,
+             platform_values, platform_flags, m, capability, utility, penalty, in_house,
+             market_terms, service_margin, fixed, annuity, cost):
+    """Which candidates enter, in turn, each seeing the platforms that entered before it."""
+    utilities = _platform_utilities(platform_values, platform_flags, m, utility[0], utility[1],
+                                    utility[2], penalty)
+    terms = market_2020.firm_terms_of(values, codes, flags, n, exponentials, usage,
+                                      usage_service_ratio)
+    entering = np.zeros(len(capability), np.bool_)
+    for k in range(len(capability)):
+        profit, both = _candidate_profit(terms, utilities, capability[k], utility, penalty,
+                                         in_house, usage, market_terms, service_margin, fixed)
+        if entrant_enters(profit, annuity, cost):
+            entering[k] = True
+            utilities = both
+    return entering
 
 
 def add_platforms(platforms: PlatformState, capability: np.ndarray, quarter: int) -> np.ndarray:

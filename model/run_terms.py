@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.economics import ServiceMarket
+from agents.jit import kernel
 from model import cyber, market, platforms
 from model.calendar import DT
 from model.levers import LIVE_LEVERS
@@ -122,6 +123,28 @@ def decision_terms(model: Any, nest: float | None = None) -> tuple:
     return tuple(terms)
 
 
+@kernel
+def nest_usage_at(edge: float, usage_2040: float, usage: float, nest: float,
+                  penalty: float) -> float:
+    """The platform nest's value in pay-per-use: ``nest`` plus the penalty it has shed.
+
+    One compiled call: as numpy scalars the usage edge's clipping costs more than the rest
+    of a quarter's market view.
+
+    Args:
+        edge: ``platform_usage_edge``.
+        usage_2040: ``usage_share_2040``.
+        usage: the usage share this quarter.
+        nest: the platform nest's value in added services.
+        penalty: the platforms' know-how penalty.
+
+    Returns:
+        ``nest + market.usage_edge_at(edge, usage_2040, usage) * penalty``.
+
+    """
+    return nest + market.usage_edge_at(edge, usage_2040, usage) * penalty
+
+
 def quarter_market(model: Any, nest: float, usage: float) -> ServiceMarket:
     """``market.market_view`` of the step: the run's terms, this quarter's nest and usage.
 
@@ -132,6 +155,8 @@ def quarter_market(model: Any, nest: float, usage: float) -> ServiceMarket:
 
     """
     terms = run_terms(model)
-    edge = market.usage_edge_at(*terms.usage_edge, usage)
-    return ServiceMarket(usage, model.in_house, nest, nest + edge * model.know_how_penalty,
-                         *terms.market)
+    penalty = model.know_how_penalty
+    # tuple.__new__ is what ServiceMarket's own constructor calls, without its frame.
+    return tuple.__new__(ServiceMarket, (
+        usage, model.in_house, nest, nest_usage_at(*terms.usage_edge, usage, nest, penalty),
+        *terms.market))
