@@ -38,12 +38,19 @@ COMPETITOR_STEEPNESS = 0.35
 TRUST_SENSITIVITY = 0.3
 
 
+def _competitor_path(t: float) -> float:
+    """The logistic behind :func:`competitor_digital`, in years since 2020."""
+    return 1.0 / (1.0 + math.exp(-COMPETITOR_STEEPNESS * (t - COMPETITOR_MIDPOINT_YEARS)))
+
+
+#: The path in 2020 and its rise to 2040, computed once (the same numbers every quarter).
+_PATH_2020 = _competitor_path(0.0)
+_PATH_SPAN = _competitor_path(20.0) - _PATH_2020
+
+
 def competitor_digital(t_years: float, level_2020: float, level_2040: float) -> float:
     """Mean digital capability of competitors outside the region (S-shaped, 2020 to 2040)."""
-    def s(t: float) -> float:
-        return 1.0 / (1.0 + math.exp(-COMPETITOR_STEEPNESS * (t - COMPETITOR_MIDPOINT_YEARS)))
-
-    progress = (s(t_years) - s(0.0)) / (s(20.0) - s(0.0))
+    progress = (_competitor_path(t_years) - _PATH_2020) / _PATH_SPAN
     return level_2020 + (level_2040 - level_2020) * progress
 
 

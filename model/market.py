@@ -306,13 +306,21 @@ def _clear_rows(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_us
 
 
 @kernel
-def _clear(values, codes, flags, n, maker_terms, usage, nest_added, nest_usage, in_house,
-           usage_service_ratio, goods_squeeze, service_margin, threshold, product_margin,
-           competitor_gain, competitor_gain_2020, overhead_share, hoarding, support_share,
-           trend_productivity, short_time_cover, platform_values, platform_u, dissimilarity):
-    """:func:`maker_exponentials` and the clearing in one call (one dispatch a quarter)."""
-    e_maker = _maker_exponentials_rows(values, codes, n, maker_terms[0], maker_terms[1],
-                                       maker_terms[2], maker_terms[3])
+def _clear(values, codes, flags, n, platform_values, platform_u, view, maker, terms):
+    """:func:`maker_exponentials` and the clearing in one call (one dispatch a quarter).
+
+    ``view``: the market view's fields, as a plain tuple; ``maker``: :func:`maker_params`;
+    ``terms``: :func:`clear`'s other numbers. Tuples rather than twenty-odd arguments: numba
+    types a tuple's numbers faster than as many arguments.
+    """
+    usage, in_house, nest_added, nest_usage = view[0], view[1], view[2], view[3]
+    usage_service_ratio, goods_squeeze, service_margin, threshold = (view[8], view[9],
+                                                                     view[10], view[11])
+    capability_weight, installed_base_bonus, trust_weight, performance_bonus = maker
+    (product_margin, competitor_gain, competitor_gain_2020, overhead_share, hoarding,
+     support_share, trend_productivity, short_time_cover, dissimilarity) = terms
+    e_maker = _maker_exponentials_rows(values, codes, n, capability_weight,
+                                       installed_base_bonus, trust_weight, performance_bonus)
     industrial, platform_total, demand = _clear_rows(
         values, codes, flags, n, e_maker, usage, exp(nest_added), exp(nest_usage),
         exp(in_house), usage_service_ratio, goods_squeeze, service_margin, threshold,
@@ -345,11 +353,10 @@ def clear(firms: FirmState, platforms: PlatformState, params: dict, view: Servic
 
     """
     industrial, platform_total, demand, e_maker = _clear(
-        firms.values, firms.codes, firms.flags, firms.n, maker_params(params),
-        view.usage, view.nest_added, view.nest_usage, view.in_house,
-        view.usage_service_ratio, view.goods_squeeze, view.service_margin, view.threshold,
-        params["product_margin"], competitor_gain, competitor_gain_2020,
-        params["service_overhead_share"], trend_productivity is not None,
-        params["support_function_share"], trend_productivity or 1.0, short_time_cover,
-        platforms.values, platform_u, params["platform_nest_dissimilarity"])
+        firms.values, firms.codes, firms.flags, firms.n, platforms.values, platform_u,
+        tuple(view), maker_params(params),
+        (params["product_margin"], competitor_gain, competitor_gain_2020,
+         params["service_overhead_share"], trend_productivity is not None,
+         params["support_function_share"], trend_productivity or 1.0, short_time_cover,
+         params["platform_nest_dissimilarity"]))
     return MarketOutcome(float(industrial), float(platform_total), float(demand), e_maker)
