@@ -128,7 +128,10 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
         firms.values, firms.codes, firms.flags, attacked, severe_draw, normal,
         params["severe_share"], params["cyber_loss_median"], params["cyber_loss_sigma"],
         params["severe_loss_days"] / DAYS_PER_QUARTER, params["severe_exit_prob"])
-    gone = _exits(firms.codes, firms.flags, hit, rng.random(len(hit)), exit_prob, quarter)
+    # No severe incident (a sixth of the quarters at small scales): no exit to draw, and
+    # ``rng.random(0)`` would not move the stream.
+    gone = _exits(firms.codes, firms.flags, hit, rng.random(len(hit)), exit_prob,
+                  quarter) if len(hit) else 0
     return CyberOutcome(k, len(hit), int(gone), borne_total, paid_total, attacked, loss,
                         threatened)
 

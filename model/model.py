@@ -7,6 +7,7 @@ rows. With ``headless=True`` no agent objects are created and the trajectories a
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import deque
 from collections.abc import Callable
@@ -36,7 +37,7 @@ from model import (
 )
 from model import indicators as indicator_defs
 from model.calendar import DT, QUARTERS_PER_YEAR, quarter_label
-from model.macro import DemandIndex, usage_share
+from model.macro import DemandIndex, usage_curve, usage_on_curve
 from model.network import AdopterNetwork
 from model.parameters import resolve
 from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
@@ -48,6 +49,7 @@ from model.state import FirmState, PlatformState
 
 LEDGER_ENTRIES = ("retained", "interest", "payout", "subsidy", "capex", "cyber", "borrowed",
                   "repaid", "entrant_cash")
+_usage_curve, _mean_of = functools.lru_cache(64)(usage_curve), functools.cache(np.mean)  # per value
 
 
 class RunClassifier(Scenario):
@@ -146,7 +148,7 @@ class ServitizationModel(mesa.Model):
         f = self.firms
         f.productivity_gain[:n0] = self.productivity_of(f.digital[:n0])
         f.productivity_gain_2020[:n0] = f.productivity_gain[:n0]
-        self.competitor_digital_2020 = float(f.digital[:n0].mean())
+        self.competitor_digital_2020 = float(f.digital[:n0].sum()) / n0  # numpy's mean
         self.competitor_gain_2020 = float(self.productivity_of(self.competitor_digital_2020))
         self.competitor_gain = self.competitor_gain_2020
         # In 2020 every firm sells what its customers ask (demand index 1, no edge yet).
@@ -166,7 +168,7 @@ class ServitizationModel(mesa.Model):
         """
         f, p, pl = self.firms, self.p, self.platforms
         usage = self.usage_at(0.0)
-        typical = float(np.mean(platforms.CANDIDATE_CAPABILITY))
+        typical = float(_mean_of(platforms.CANDIDATE_CAPABILITY))
         terms = market_2020.firm_terms(f, p, usage)  # the firms do not change while it settles
         while True:
             row = platforms.add_platforms(pl, np.array([platforms.INITIAL_CAPABILITY]), 0)
@@ -206,7 +208,7 @@ class ServitizationModel(mesa.Model):
 
     def usage_at(self, t_years):
         """Usage-based share of demand at a time (years since start)."""
-        return usage_share(t_years, self.p["usage_share_2040"])
+        return usage_on_curve(t_years, *_usage_curve(self.p["usage_share_2040"]))
 
     def productivity_of(self, digital):
         """Labour-productivity gain of a digital capability (``agents.economics``)."""
