@@ -138,6 +138,9 @@ def entries_this_quarter(rng: np.random.Generator, initial_firms: int, entry_rat
     Both are Poisson draws: ``entry_rate`` of the initial population a year, and
     ``cluster_attraction`` new sites per adoption by a cluster member this quarter.
     """
-    ordinary = int(rng.poisson(entry_rate * initial_firms * dt))
-    drawn = int(rng.poisson(cluster_attraction * cluster_adoptions))
-    return ordinary, drawn
+    # numpy's Poisson draw of a zero mean is 0 without touching the stream: skipped (most
+    # quarters have no cluster adoption), the stream and the counts are the same.
+    ordinary_mean = entry_rate * initial_firms * dt
+    drawn_mean = cluster_attraction * cluster_adoptions
+    return (int(rng.poisson(ordinary_mean)) if ordinary_mean else 0,
+            int(rng.poisson(drawn_mean)) if drawn_mean else 0)

@@ -64,11 +64,14 @@ def settle_quarter(firms: FirmState, ledger: dict[str, float], interest_rate: fl
         unlimited_credit: no cash limit (Bass docking): any shortfall is borrowed.
 
     """
-    totals = _settle(firms.values, firms.codes, firms.flags, firms.n, interest_rate,
-                     unlimited_credit)
-    for name, total in zip(("retained", "interest", "repaid", "payout", "borrowed"), totals,
-                           strict=True):
-        ledger[name] += float(total)
+    retained, interest, repaid, payout, borrowed = _settle(
+        firms.values, firms.codes, firms.flags, firms.n, interest_rate, unlimited_credit)
+    # Unrolled: a loop over the names cost more than the kernel at small scales.
+    ledger["retained"] += float(retained)
+    ledger["interest"] += float(interest)
+    ledger["repaid"] += float(repaid)
+    ledger["payout"] += float(payout)
+    ledger["borrowed"] += float(borrowed)
 
 
 @kernel

@@ -82,8 +82,9 @@ def advance_climbs(firms: FirmState, params: dict) -> tuple[int, int, int]:
         (climbs started this quarter, of which to pay-per-use or beyond, climbs finished).
 
     """
-    return tuple(int(x) for x in _advance(firms.codes, firms.flags, firms.n,
-                                          params["transition_quarters"]))
+    started, usage, done = _advance(firms.codes, firms.flags, firms.n,
+                                    params["transition_quarters"])
+    return int(started), int(usage), int(done)  # numpy's counts are numpy ints
 
 
 @kernel
