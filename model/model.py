@@ -49,7 +49,7 @@ from model.state import FirmState, PlatformState
 
 LEDGER_ENTRIES = ("retained", "interest", "payout", "subsidy", "capex", "cyber", "borrowed",
                   "repaid", "entrant_cash")
-_usage_curve, _mean_of = functools.lru_cache(64)(usage_curve), functools.cache(np.mean)  # per value
+_usage_curve = functools.lru_cache(64)(usage_curve)  # two logarithms: once per 2040 share
 
 
 class RunClassifier(Scenario):
@@ -148,7 +148,7 @@ class ServitizationModel(mesa.Model):
         f = self.firms
         f.productivity_gain[:n0] = self.productivity_of(f.digital[:n0])
         f.productivity_gain_2020[:n0] = f.productivity_gain[:n0]
-        self.competitor_digital_2020 = float(f.digital[:n0].sum()) / n0  # numpy's mean
+        self.competitor_digital_2020 = float(f.digital[:n0].mean())
         self.competitor_gain_2020 = float(self.productivity_of(self.competitor_digital_2020))
         self.competitor_gain = self.competitor_gain_2020
         # In 2020 every firm sells what its customers ask (demand index 1, no edge yet).
@@ -168,7 +168,7 @@ class ServitizationModel(mesa.Model):
         """
         f, p, pl = self.firms, self.p, self.platforms
         usage = self.usage_at(0.0)
-        typical = float(_mean_of(platforms.CANDIDATE_CAPABILITY))
+        typical = float(np.mean(platforms.CANDIDATE_CAPABILITY))
         terms = market_2020.firm_terms(f, p, usage)  # the firms do not change while it settles
         while True:
             row = platforms.add_platforms(pl, np.array([platforms.INITIAL_CAPABILITY]), 0)

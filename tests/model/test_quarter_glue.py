@@ -31,12 +31,6 @@ def test_usage_at_follows_a_changed_2040_share():
     assert m.usage_at(10.0) == usage_share(10.0, 0.45)
 
 
-def test_competitors_2020_level_is_numpys_mean_of_the_2020_firms():
-    for seed in range(5):
-        m = ServitizationModel(rng=seed, headless=True, population_scale=0.03)
-        assert m.competitor_digital_2020 == float(m.firms.digital[: m.initial_firms].mean())
-
-
 @pytest.mark.parametrize("compiled", [True, False])
 def test_attacks_without_a_severe_incident_draw_as_an_empty_exit_draw_would(model, compiled,
                                                                             monkeypatch):
