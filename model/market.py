@@ -305,6 +305,15 @@ def _clear_rows(values, codes, flags, n, e_maker, usage, e_nest_added, e_nest_us
     return industrial, platform_total, psum(demand, n)
 
 
+#: Where :func:`_clear` finds the market view's fields in ``tuple(view)`` (a plain tuple
+#: dispatches faster than the named one), read from ``ServiceMarket`` itself.
+(VIEW_USAGE, VIEW_IN_HOUSE, VIEW_NEST_ADDED, VIEW_NEST_USAGE, VIEW_USAGE_SERVICE_RATIO,
+ VIEW_GOODS_SQUEEZE, VIEW_SERVICE_MARGIN, VIEW_THRESHOLD) = (
+    ServiceMarket._fields.index(name) for name in (
+        "usage", "in_house", "nest_added", "nest_usage", "usage_service_ratio",
+        "goods_squeeze", "service_margin", "threshold"))
+
+
 @kernel
 def _clear(values, codes, flags, n, platform_values, platform_u, view, maker, terms):
     """:func:`maker_exponentials` and the clearing in one call (one dispatch a quarter).
@@ -313,9 +322,11 @@ def _clear(values, codes, flags, n, platform_values, platform_u, view, maker, te
     ``terms``: :func:`clear`'s other numbers. Tuples rather than twenty-odd arguments: numba
     types a tuple's numbers faster than as many arguments.
     """
-    usage, in_house, nest_added, nest_usage = view[0], view[1], view[2], view[3]
-    usage_service_ratio, goods_squeeze, service_margin, threshold = (view[8], view[9],
-                                                                     view[10], view[11])
+    usage, in_house, nest_added, nest_usage = (view[VIEW_USAGE], view[VIEW_IN_HOUSE],
+                                               view[VIEW_NEST_ADDED], view[VIEW_NEST_USAGE])
+    usage_service_ratio, goods_squeeze, service_margin, threshold = (
+        view[VIEW_USAGE_SERVICE_RATIO], view[VIEW_GOODS_SQUEEZE], view[VIEW_SERVICE_MARGIN],
+        view[VIEW_THRESHOLD])
     capability_weight, installed_base_bonus, trust_weight, performance_bonus = maker
     (product_margin, competitor_gain, competitor_gain_2020, overhead_share, hoarding,
      support_share, trend_productivity, short_time_cover, dissimilarity) = terms
