@@ -10,12 +10,9 @@ from model import ServitizationModel, cyber
 from model.macro import usage_share
 
 
-@pytest.fixture(scope="module")
-def model():
-    m = ServitizationModel(rng=7, headless=True, population_scale=0.02)
-    for _ in range(6):
-        m.step()
-    return m
+@pytest.fixture
+def model(stepped_run):
+    return stepped_run(7, 0.02, 6)  # shared and cached: the tests below only read it
 
 
 def test_usage_at_gives_the_usage_share_of_the_run_to_the_last_bit(model):
