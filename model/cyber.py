@@ -11,6 +11,7 @@ from agents.chance import below_bound, happening
 from agents.economics import attack_rate
 from agents.exact import count, exp_into, nonzero, psum
 from agents.jit import kernel, maximum, minimum, rows, rule, where
+from agents.uniforms import uniforms
 from model.calendar import DAYS_PER_QUARTER
 from model.population import REFERENCE_SME_EMPLOYEES
 from model.state import (
@@ -118,11 +119,11 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
 
     """
     n = firms.n
-    attacked = _attacked(firms.values, firms.flags, n, hazard, rng.random(n),
+    attacked = _attacked(firms.values, firms.flags, n, hazard, uniforms(rng, n),
                          params["digital_exposure"], params["secure_framework"], dt,
                          math.exp(-SECURITY_DECAY * dt))
     k = len(attacked)
-    severe_draw = rng.random(k)
+    severe_draw = uniforms(rng, k)
     normal = rng.standard_normal(k)
     loss, hit, exit_prob, borne_total, paid_total, threatened = _losses(
         firms.values, firms.codes, firms.flags, attacked, severe_draw, normal,
@@ -130,7 +131,7 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
         params["severe_loss_days"] / DAYS_PER_QUARTER, params["severe_exit_prob"])
     # No severe incident (a sixth of the quarters at small scales): no exit to draw, and
     # ``rng.random(0)`` would not move the stream.
-    gone = _exits(firms.codes, firms.flags, hit, rng.random(len(hit)), exit_prob,
+    gone = _exits(firms.codes, firms.flags, hit, uniforms(rng, len(hit)), exit_prob,
                   quarter) if len(hit) else 0
     return CyberOutcome(k, len(hit), int(gone), borne_total, paid_total, attacked, loss,
                         threatened)

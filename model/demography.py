@@ -7,6 +7,7 @@ import numpy as np
 from agents.chance import below_bound, happens
 from agents.exact import count, nonzero, psum, psum_where
 from agents.jit import kernel, rows, rule, tally, where
+from agents.uniforms import uniforms
 from model.state import (
     BASE_DEMAND,
     CASH,
@@ -49,8 +50,9 @@ def exits(rng: np.random.Generator, firms: FirmState, params: dict, base_hazard:
 
     """
     n = firms.n
-    hazard_exits, cash_exits = _exits(firms.values, firms.codes, firms.flags, n, rng.random(n),
-                                      base_hazard, params["transition_exit_multiplier"],
+    hazard_exits, cash_exits = _exits(firms.values, firms.codes, firms.flags, n,
+                                      uniforms(rng, n), base_hazard,
+                                      params["transition_exit_multiplier"],
                                       params["servitized_exit_multiplier"], quarter, dt)
     return {"hazard": int(hazard_exits), "cash": int(cash_exits)}
 

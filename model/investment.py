@@ -21,6 +21,7 @@ from agents.exact import expm1_into, nonzero, power_of_array, psum_where
 from agents.firms import borrowing_limit, evaluates_by_kind
 from agents.jit import kernel, maximum, rows, rule, where
 from agents.kinds import PERFORMANCE
+from agents.uniforms import uniforms
 from model import cyber, market
 from model import investment_book as book
 from model.calendar import DT
@@ -319,9 +320,9 @@ def considering(model, neighbour_share: np.ndarray) -> tuple[np.ndarray, np.ndar
     f, p, rng = model.firms, model.p, model.rng
     n = f.n
     chosen = _attention(f.codes, f.flags, n, neighbour_share, model.bass_p, model.imitation,
-                        p["bass_q"], DT, rng.random(n))
+                        p["bass_q"], DT, uniforms(rng, n))
     if model.policy.call_opened and p["call_response_share"] > 0:
-        heard = rng.random(n) < p["call_response_share"]
+        heard = uniforms(rng, n) < p["call_response_share"]
         return _with_projects(f.values, f.flags, n, chosen, heard)
     rows_ = chosen.nonzero()[0]  # chosen has the n rows
     return rows_, np.zeros(len(rows_), dtype=bool)

@@ -20,6 +20,7 @@ import numpy as np
 from agents.economics import WAGE
 from agents.exact import expm1_into
 from agents.jit import kernel, maximum, minimum, rows, rule, tally, where
+from agents.uniforms import uniforms
 from model.state import (
     EMPLOYEES,
     GOODS_REVENUE,
@@ -161,7 +162,7 @@ def adjusted_jobs(alive, goods_revenue, service_revenue, jobs_per_goods, gain_20
 
 def offshore(rng: np.random.Generator, firms: FirmState, params: dict, dt: float) -> int:
     """Draw this quarter's offshoring decisions; returns how many firms moved jobs abroad."""
-    draw = rng.random(firms.n)
+    draw = uniforms(rng, firms.n)
     return int(_offshore(firms.values, firms.flags, firms.n, draw,
                          params["offshorable_service_share"], params["offshoring_rate"], dt))
 
@@ -174,7 +175,7 @@ def offshore_and_update(rng: np.random.Generator, firms: FirmState, params: dict
         How many firms moved jobs abroad.
 
     """
-    draw = rng.random(firms.n)
+    draw = uniforms(rng, firms.n)
     return int(_offshore_and_update(
         firms.values, firms.flags, firms.n, draw, params["offshorable_service_share"],
         params["offshoring_rate"], dt, params["support_function_share"], trend_productivity))

@@ -16,6 +16,7 @@ import numpy as np
 
 from agents.exact import count, psum, psum_where
 from agents.jit import kernel, rows
+from agents.uniforms import uniforms
 
 #: The relaunch waves: (year, quarter index) -> share of ``subsidy_budget_relance`` released
 #: (EUR 280 m in 2020Q4, EUR 175 m in 2021Q2: evidence-v2 section 2).
@@ -135,7 +136,7 @@ def hurdle_rates(kind_is_large: np.ndarray, params: dict, year: int) -> np.ndarr
 def convert_myopic(rng: np.random.Generator, strategic: np.ndarray, alive: np.ndarray,
                    rate: float, dt: float) -> int:
     """Support programmes turn a share of myopic firms strategic; returns how many."""
-    draw = rng.random(len(strategic))
+    draw = uniforms(rng, len(strategic))
     return int(_convert(strategic, alive, draw, -np.expm1(-rate * dt)))
 
 

@@ -18,6 +18,7 @@ from agents.economics import REVENUE_PER_JOB, productivity_gain
 from agents.exact import exp_into, psum, quantile
 from agents.jit import kernel, maximum, minimum, rows, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
+from agents.uniforms import uniforms
 from model.network import adjacency, network_csr
 from model.state import (
     BASE_DEMAND,
@@ -86,7 +87,7 @@ def draw_employees(rng: np.random.Generator, n: int, scale: float) -> tuple[np.n
     n_mid = n - n_large - n_micro
     micro = rng.integers(1, 10, n_micro).astype(float)
     mid = np.clip(np.exp(rng.normal(np.log(28.0), 0.85, n_mid)), 10, 249)
-    large = 250.0 * (1 - rng.random(n_large)) ** (-1 / 1.6)  # Pareto tail from 250
+    large = 250.0 * (1 - uniforms(rng, n_large)) ** (-1 / 1.6)  # Pareto tail from 250
     large = np.minimum(large, 5000.0)
     # Large establishments absorb what the size classes leave of the jobs total, so the
     # region's employment anchor holds exactly at every scale.
@@ -109,20 +110,20 @@ def populate(state: FirmState, rng: np.random.Generator, params: dict) -> None:
     employees, size_class = draw_employees(rng, n, params["population_scale"])
     large = size_class == 2
     kind = np.where(large, LARGE, SME)
-    kind[~large & (rng.random(n) < params["supplier_share"])] = SUPPLIER
+    kind[~large & (uniforms(rng, n) < params["supplier_share"])] = SUPPLIER
     m = state.capacity - n
-    entrant_employees = np.where(rng.random(m) < 0.8, rng.integers(1, 10, m),
+    entrant_employees = np.where(uniforms(rng, m) < 0.8, rng.integers(1, 10, m),
                                  rng.integers(10, 50, m)).astype(float)
-    state.kind[n:] = np.where(rng.random(m) < params["supplier_share"], SUPPLIER, SME)
+    state.kind[n:] = np.where(uniforms(rng, m) < params["supplier_share"], SUPPLIER, SME)
     state.employees[n:] = entrant_employees
-    state.cluster[:] = rng.random(state.capacity) < params["cluster_share"]
+    state.cluster[:] = uniforms(rng, state.capacity) < params["cluster_share"]
     state.n = n
     add_firms(state, rng, params, np.arange(n), kind, employees, quarter=0)
     state.large[:] = state.kind == LARGE
     # Initial capability: the adopters of 2020 (INSEE IoT shares) start past the mark.
     mark = params["adoption_mark"]
     share = np.where(large, params["initial_adoption_large"], params["initial_adoption_sme"])
-    adopted = rng.random(n) < share
+    adopted = uniforms(rng, n) < share
     state.digital[:n] = np.where(
         adopted, mark + (1 - mark) * rng.uniform(0.0, 0.5, n), mark * rng.uniform(0.1, 0.7, n)
     )
@@ -130,7 +131,7 @@ def populate(state: FirmState, rng: np.random.Generator, params: dict) -> None:
     state.service[:n] = np.clip(state.service[:n] + 0.25 * state.digital[:n], 0, 1)
     # A few digital adopters that sell services already sell pay-per-use.
     usage = (adopted & (state.rung[:n] == ADDED_SERVICES)
-             & (rng.random(n) < params["initial_usage_offer"]))
+             & (uniforms(rng, n) < params["initial_usage_offer"]))
     state.rung[:n][usage] = PAY_PER_USE
     state.clients[:] = -1
     draw_clients(rng, state)
@@ -153,8 +154,9 @@ def add_firms(state: FirmState, rng: np.random.Generator, params: dict, rows: np
     m = len(rows)
     # Every draw first, in the order the rules below use them.
     draws = (rng.normal(0.0, POTENTIAL_SIGMA, m), rng.normal(0.0, OFFER_RANK_NOISE, m),
-             rng.random(m), rng.normal(0.0, INTENSIVE_POTENTIAL_SIGMA, m),
-             rng.uniform(0.1, 0.7, m), rng.normal(0, 0.08, m), rng.random(m), rng.random(m))
+             uniforms(rng, m), rng.normal(0.0, INTENSIVE_POTENTIAL_SIGMA, m),
+             rng.uniform(0.1, 0.7, m), rng.normal(0, 0.08, m), uniforms(rng, m),
+             uniforms(rng, m))
     _new_firms(state.values, state.codes, state.flags, rows, np.asarray(kind),
                np.asarray(employees, dtype=float), quarter, draws,
                (params["aftermarket_ratio"], params["initial_service_offer"],
