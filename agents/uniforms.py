@@ -53,8 +53,12 @@ def uniforms(rng: np.random.Generator, n: int) -> np.ndarray:
     if bit_generator.__class__ is PCG64 and n.__class__ is int and n >= 0:
         fill = _FILL if _FILL is not None else _prepare()
         if fill:
-            with bit_generator.lock:
+            lock = bit_generator.lock
+            lock.acquire()  # a ``with`` block costs 0.15 us more a call
+            try:
                 return fill(bit_generator.ctypes.state_address, n)
+            finally:
+                lock.release()
     return rng.random(n)
 
 

@@ -1,5 +1,7 @@
 """agents.uniforms: ``rng.random(n)``'s values and the generator's state, to the last bit."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -7,7 +9,7 @@ from agents import jit, rulebook
 from agents import uniforms as module
 from agents.uniforms import uniforms
 
-SIZES = (0, 1, 3, 4, 5, 7, 8, 9, 195, 2435, 9740)
+SIZES = (0, 1, 3, 31, 32, 33, 63, 64, 65, 195, 2435, 9740)  # 32 lanes
 
 
 class _PCG64Subclass(np.random.PCG64):
@@ -99,3 +101,16 @@ def test_a_fill_that_draws_other_values_fails_the_check():
     assert module._check(right)
     assert not module._check(lambda address, n: right(address, n) * 0.5)
     assert not module._check(lambda address, n: right(address, n + 1)[:n])
+
+
+def test_uniforms_wait_for_the_bit_generators_lock():
+    ours, numpys = _pair(np.random.PCG64, 3)
+    drawn = []
+    lock = ours.bit_generator.lock
+    with lock:  # another thread drawing: uniforms must wait for it, as numpy's draws do
+        worker = threading.Thread(target=lambda: drawn.append(uniforms(ours, 100)))
+        worker.start()
+        worker.join(0.2)
+        assert worker.is_alive() and not drawn
+    worker.join()
+    np.testing.assert_array_equal(drawn[0], numpys.random(100))
