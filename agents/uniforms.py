@@ -3,9 +3,11 @@
 The model draws uniforms five or six times a quarter over every firm (attacks, exits, jobs,
 investment); at full scale (9,740 firms) numpy's ``Generator.random`` costs about 2.3 ns a draw
 (the latency of one 128-bit multiply per step of PCG64, each step waiting for the one before)
-plus about 1.2 µs a call. :func:`uniforms` returns exactly ``rng.random(n)`` and leaves the
+plus about 0.8 µs a call. :func:`uniforms` returns exactly ``rng.random(n)`` and leaves the
 generator exactly where ``rng.random(n)`` would: a compiled loop (``agents.uniforms_llvm``)
-steps numpy's own PCG64 state in place in four interleaved chains, about 1.4 ns a draw.
+steps numpy's own PCG64 state in place, 32 states apart so that the steps vectorise. A draw
+of 9,740 takes 7.2 µs against numpy's 22.3 (195: 1.07 against 1.30; none: 0.80 against
+0.78), some 90 µs a quarter at full scale.
 
 It relies on numpy's private layout of ``PCG64``: ``bit_generator.ctypes.state_address``
 points to a ``pcg64_state`` whose first member points, inside the same object, to
