@@ -16,10 +16,10 @@ process, :func:`_check` verifies that layout against ``bit_generator.state`` (re
 inside the object), then draws sizes 0 to 20 and 1,000 from fresh generators beside numpy's,
 comparing values and state words after each, and the streams' continuations into
 ``standard_normal`` and ``integers``. The fast path is taken only when kernels run compiled
-(:func:`agents.jit.enabled`), the bit generator is exactly ``numpy.random.PCG64`` (not a
-subclass, nor PCG64DXSM, Philox, MT19937) and that check passed; otherwise, and for any size
-that is not an integer, :func:`uniforms` is ``rng.random(n)``. Like numpy, it holds the bit
-generator's lock while it draws.
+(:func:`agents.jit.enabled`), the generator is exactly ``numpy.random.Generator`` and its bit
+generator exactly ``numpy.random.PCG64`` (not a subclass, nor PCG64DXSM, Philox, MT19937), and
+that check passed; otherwise, and for a size that is not an integer, :func:`uniforms` is
+``rng.random(n)``. Like numpy, it holds the bit generator's lock while it draws.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable
 
 import numpy as np
-from numpy.random import PCG64
+from numpy.random import PCG64, Generator
 
 #: The compiled fill once checked, ``False`` when it may not be used, ``None`` until decided.
 _FILL: Callable | bool | None = None
@@ -51,6 +51,9 @@ def uniforms(rng: np.random.Generator, n: int) -> np.ndarray:
     """
     if n.__class__ is not int and isinstance(n, np.integer):
         n = int(n)  # one compiled signature
+    # A Generator subclass may draw otherwise; a RandomState has no ``bit_generator``.
+    if rng.__class__ is not Generator:
+        return rng.random(n)
     bit_generator = rng.bit_generator
     if bit_generator.__class__ is PCG64 and n.__class__ is int and n >= 0:
         fill = _FILL if _FILL is not None else _prepare()
@@ -98,7 +101,7 @@ def _state_words(bit_generator: PCG64) -> list[int]:
 def _check(fill: Callable) -> bool:
     """Whether ``fill`` draws numpy's values and leaves numpy's state, for a few streams."""
     for seed in _CHECK_SEEDS:
-        ours, numpys = np.random.Generator(PCG64(seed)), np.random.Generator(PCG64(seed))
+        ours, numpys = Generator(PCG64(seed)), Generator(PCG64(seed))
         if _words(ours.bit_generator) != _state_words(ours.bit_generator):
             return False
         for n in _CHECK_SIZES:

@@ -76,6 +76,18 @@ def test_other_bit_generators_take_numpys_draw(bit_generator, no_fast_fill):
         _assert_same(ours, numpys, n)
 
 
+def test_a_generator_subclass_and_a_random_state_take_their_own_draw(no_fast_fill):
+    class Halved(np.random.Generator):
+        def random(self, size=None):
+            return super().random(size) / 2
+
+    halved, numpys = Halved(np.random.PCG64(4)), np.random.default_rng(4)
+    np.testing.assert_array_equal(uniforms(halved, 50), numpys.random(50) / 2)
+    legacy = np.random.RandomState(np.random.PCG64(4))
+    np.testing.assert_array_equal(uniforms(legacy, 50),
+                                  np.random.RandomState(np.random.PCG64(4)).random(50))
+
+
 def test_uniforms_without_compiled_kernels_are_numpys_draw(monkeypatch, no_fast_fill):
     monkeypatch.setitem(rulebook.STATE, "enabled", False)  # as with SERVISIM_JIT=0
     monkeypatch.setattr(module, "_FILL", None)  # decided again, now without kernels
