@@ -126,3 +126,18 @@ def test_uniforms_wait_for_the_bit_generators_lock():
         assert worker.is_alive() and not drawn
     worker.join()
     np.testing.assert_array_equal(drawn[0], numpys.random(100))
+
+
+def test_a_fill_that_fails_to_build_leaves_numpys_draw_with_a_warning(monkeypatch):
+    if not jit.enabled():
+        return
+
+    def broken(fill):
+        raise RuntimeError("no LLVM today")
+
+    monkeypatch.setattr(module, "_FILL", None)
+    monkeypatch.setattr(module, "_check", broken)
+    ours, numpys = _pair(np.random.PCG64, 8)
+    with pytest.warns(RuntimeWarning, match="no LLVM today"):
+        _assert_same(ours, numpys, 40)
+    assert module._FILL is False
