@@ -24,14 +24,10 @@ from agents.economics import (
     PERFORMANCE_SERVICE_MIN,
     PERFORMANCE_TRUST_MIN,
     ServiceMarket,
-    attack_rate,
-    competitiveness,
-    goods_margin_rate,
-    productivity_gain,
-    service_margin_rate,
-    state_sales,
+    cyber_cost,
+    digital_effects,
+    profit_with_effects,
 )
-from agents.exact import expm1
 from agents.jit import maximum, minimum, rule, where
 from agents.kinds import PAY_PER_USE, PERFORMANCE
 
@@ -132,18 +128,8 @@ def profit_and_sales(ctx: DecisionContext, digital, service, security, rung):
 
     Profit is EBIT less the expected cyber cost per quarter; sales are in EUR per quarter.
     """
-    gain = productivity_gain(digital, ctx.digital_gain, ctx.adoption_mark)
-    demand = ctx.goods_demand * competitiveness(gain, ctx.gain, 0.0, 0.0, ctx.sales_ratio)
-    sales = state_sales(demand, ctx.potential, ctx.usage_factor, rung, service, digital,
-                        ctx.trust, ctx.market)
-    goods_revenue, service_revenue = sales[0], sales[1] + sales[2]
-    ebit = (goods_revenue * goods_margin_rate(ctx.product_margin, gain, ctx.gain_2020,
-                                              ctx.competitor_gain, ctx.competitor_gain_2020)
-            + service_revenue * service_margin_rate(service_revenue, goods_revenue,
-                                                    ctx.market)
-            - ctx.overhead * (rung >= PAY_PER_USE))
-    rate = attack_rate(ctx.attack_hazard, digital, security, ctx.exposure, ctx.framework)
-    return ebit + expm1(-rate * 0.25) * ctx.expected_loss, service_revenue
+    return profit_with_effects(ctx, digital_effects(ctx, digital, security), digital, service,
+                               rung)
 
 
 def quarterly_profit(ctx: DecisionContext, digital, service, security, rung,
@@ -213,11 +199,12 @@ def option_terms_at(ctx: DecisionContext, annuity_h, delayed, annuity_t):
     d_new = d0 + ctx.digital_step * (1 - d0)
     s_new = s0 + SERVICE_GAIN * (1 - s0)
     k_new = k0 + SECURITY_GAIN * (1 - k0)
-    base, base_sales = profit_and_sales(ctx, d0, s0, k0, r0)
+    base_effects, new_effects = digital_effects(ctx, d0, k0), digital_effects(ctx, d_new, k0)
+    base, base_sales = profit_with_effects(ctx, base_effects, d0, s0, r0)
     digital_cost = DIGITAL_COST_SHARE * ctx.package_cost
 
     # Digital: a first adoption, or an upgrade of capability that has aged.
-    gain = profit_and_sales(ctx, d_new, s0, k0, r0)[0] - base
+    gain = profit_with_effects(ctx, new_effects, d_new, s0, r0)[0] - base
     npv_digital = gain * delayed - digital_cost * (1 - ctx.subsidy_rate)
 
     target = minimum(r0 + 1, PERFORMANCE)
@@ -228,7 +215,11 @@ def option_terms_at(ctx: DecisionContext, annuity_h, delayed, annuity_t):
     d_climb = where(needs_digital, d_new, d0)
     capex_climb = (where(needs_digital, digital_cost, 0.0)
                    + _CLIMB_COST_SHARES[target] * ctx.package_cost)
-    climbed, sales = profit_and_sales(ctx, d_climb, s_new, k0, target)
+    # The climb's digital level is d_new or d0: their effects, selected, not computed again.
+    climb_effects = (where(needs_digital, new_effects[0], base_effects[0]),
+                     where(needs_digital, new_effects[1], base_effects[1]),
+                     where(needs_digital, new_effects[2], base_effects[2]))
+    climbed, sales = profit_with_effects(ctx, climb_effects, d_climb, s_new, target)
     organisation = climb_cost(ctx.transition_cost_share, sales - base_sales)
     npv_climb = where(
         possible, (climbed - base) * where(needs_digital, delayed, annuity_h)
@@ -236,7 +227,9 @@ def option_terms_at(ctx: DecisionContext, annuity_h, delayed, annuity_t):
 
     # Security is not what the digitalisation calls fund: its NPV carries no subsidy.
     capex_security = SECURITY_COST_SHARE * ctx.package_cost
-    gain = profit_and_sales(ctx, d0, s0, k_new, r0)[0] - base
+    # Only the cyber cost differs from the base state's effects.
+    security_effects = (base_effects[0], base_effects[1], cyber_cost(ctx, d0, k_new))
+    gain = profit_with_effects(ctx, security_effects, d0, s0, r0)[0] - base
     npv_security = gain * annuity_h - capex_security
     return (npv_digital, npv_climb, npv_security, digital_cost, capex_climb, capex_security,
             organisation)

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from agents.exact import exp, exp_array, log, psum
+from agents.exact import exp, exp_array, expm1, log, psum
 from agents.jit import divide_where, minimum, rule, where
 from agents.kinds import ADDED_SERVICES, PAY_PER_USE, PERFORMANCE
 
@@ -303,3 +303,46 @@ def goods_margin_rate(product_margin: float, gain, gain_2020, competitor_gain: f
 def attack_rate(hazard, digital, security, exposure: float, framework: float):
     """Yearly attack hazard given exposure from digital capability and protection."""
     return hazard * (1 + (exposure - 1) * digital) * (1 - 0.6 * security) * (1 - framework)
+
+
+@rule
+def digital_effects(ctx, digital, security):
+    """What a state's digital capability and protection change in a firm's expected profit.
+
+    ``ctx``: an ``agents.decisions.DecisionContext``. Kept apart from
+    :func:`profit_with_effects` so that an option whose digital level is one of two others'
+    selects their effects (``where``) instead of computing them a third time: the same
+    numbers, element by element.
+
+    Returns:
+        (productivity gain, goods demand, expected cyber cost per quarter (negative)).
+
+    """
+    gain = productivity_gain(digital, ctx.digital_gain, ctx.adoption_mark)
+    demand = ctx.goods_demand * competitiveness(gain, ctx.gain, 0.0, 0.0, ctx.sales_ratio)
+    return gain, demand, cyber_cost(ctx, digital, security)
+
+
+@rule
+def cyber_cost(ctx, digital, security):
+    """A state's expected cyber cost per quarter (negative).
+
+    The part of :func:`digital_effects` that security changes.
+    """
+    rate = attack_rate(ctx.attack_hazard, digital, security, ctx.exposure, ctx.framework)
+    return expm1(-rate * 0.25) * ctx.expected_loss
+
+
+@rule
+def profit_with_effects(ctx, effects, digital, service, rung):
+    """``agents.decisions.profit_and_sales`` given the state's :func:`digital_effects`."""
+    gain, demand, cyber_cost = effects
+    sales = state_sales(demand, ctx.potential, ctx.usage_factor, rung, service, digital,
+                        ctx.trust, ctx.market)
+    goods_revenue, service_revenue = sales[0], sales[1] + sales[2]
+    ebit = (goods_revenue * goods_margin_rate(ctx.product_margin, gain, ctx.gain_2020,
+                                              ctx.competitor_gain, ctx.competitor_gain_2020)
+            + service_revenue * service_margin_rate(service_revenue, goods_revenue,
+                                                    ctx.market)
+            - ctx.overhead * (rung >= PAY_PER_USE))
+    return ebit + cyber_cost, service_revenue
