@@ -336,7 +336,7 @@ def cyber_cost(ctx, digital, security):
 @rule
 def profit_with_effects(ctx, effects, digital, service, rung):
     """``agents.decisions.profit_and_sales`` given the state's :func:`digital_effects`."""
-    gain, demand, cyber_cost = effects
+    gain, demand, cyber = effects
     sales = state_sales(demand, ctx.potential, ctx.usage_factor, rung, service, digital,
                         ctx.trust, ctx.market)
     goods_revenue, service_revenue = sales[0], sales[1] + sales[2]
@@ -345,4 +345,4 @@ def profit_with_effects(ctx, effects, digital, service, rung):
             + service_revenue * service_margin_rate(service_revenue, goods_revenue,
                                                     ctx.market)
             - ctx.overhead * (rung >= PAY_PER_USE))
-    return ebit + cyber_cost, service_revenue
+    return ebit + cyber, service_revenue

@@ -13,7 +13,7 @@ SIZES = (0, 1, 3, 31, 32, 33, 63, 64, 65, 195, 2435, 9740)  # 32 lanes
 
 
 class _PCG64Subclass(np.random.PCG64):
-    pass
+    """PCG64 by inheritance only: the fast path must not assume a subclass keeps its layout."""
 
 
 def _pair(bit_generator, seed):
