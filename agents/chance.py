@@ -4,7 +4,7 @@ A row with yearly hazard ``h`` over a step ``dt`` happens with probability
 ``-expm1(-h * dt)``, and a uniform ``draw`` decides it: ``draw < -expm1(-h * dt)``. Over a
 quarter most draws lie far above that probability, and ``1 - exp(-x) <= x`` for every ``x``:
 a draw at or above ``x`` (plus a margin far wider than ``expm1``'s rounding) decides the row
-without ``expm1``. Only the few rows below that bound get numpy's own ``expm1``, so every
+without ``expm1``. Only the few rows below that bound get ``expm1`` (the C library's), so every
 decision is the one ``expm1`` over all rows would give, to the last bit.
 """
 

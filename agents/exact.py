@@ -1,18 +1,18 @@
-"""numpy's own arithmetic for compiled kernels: its exp, expm1, log and power, and its sums.
+"""Arithmetic that compiled kernels and plain numpy share to the last bit, on every CPU.
 
-numpy computes exp, expm1, log and power with its own SIMD code (SVML on AVX-512 machines),
-which differs from the C library's functions, which numba calls, in the last bit of about one
-result in twenty; and numpy sums floating-point arrays pairwise (blocks of eight partial sums),
-not left to right. A compiled kernel that used its own would drift from the numpy model by a
-rounding error in every quarter; here, compiled code calls numpy's inner loops themselves (read
-from the ufunc objects once per process) and sums as numpy does, so both give the same bits.
+exp, expm1, log and power are the C library's functions (``agents.libm``), not numpy's: numpy
+computes them with its own SIMD code (SVML) on machines with AVX-512 and with the C library's
+elsewhere, and the two differ in the last bit of about one result in twenty, so a seed's run
+would depend on the machine. In plain Python each is applied element by element; compiled
+code calls loops that call the same C functions (``agents.libm_llvm``), with numpy's inner-loop
+signature. Sums are numpy's: pairwise (blocks of eight partial sums), not left to right, which
+a compiled kernel that summed on its own would miss by a rounding error in every quarter.
 
-In plain Python every helper is the numpy function. The ``*_into`` forms apply a function to
-``x[:n]`` into ``out[:n]`` in one call, which is how kernels use them on whole arrays; the
-scalar forms are for one row at a time. Compiled sums (``agents.exact_sums``) keep numpy's
-eight partial sums as the lanes of one vector, and pack the selected elements of
-:func:`psum_where` (the indices of :func:`nonzero`) with AVX-512's compress where the CPU
-has it.
+The ``*_into`` forms apply a function to ``x[:n]`` into ``out[:n]`` in one call, which is how
+kernels use them on whole arrays; the scalar forms are for one row at a time. Compiled sums
+(``agents.exact_sums``) keep numpy's eight partial sums as the lanes of one vector, and pack
+the selected elements of :func:`psum_where` (the indices of :func:`nonzero`) with AVX-512's
+compress where the CPU has it.
 """
 
 from __future__ import annotations
@@ -21,52 +21,51 @@ import ctypes
 
 import numpy as np
 
-_LOOPS: dict[str, int] = {}  # ufunc name -> address of its float64 inner loop
-_SYMBOL = "servisim_numpy_{}_f8"
+from agents import libm
+
+_LOOPS: dict[str, int] = {}  # function name -> address of its compiled float64 loop
+_SYMBOL = "servisim_libm_{}_f8"
 
 
 # --- what kernels call ---------------------------------------------------------------------
 def exp(x):
-    """``numpy.exp``."""
-    return np.exp(x)
+    """The C library's ``exp`` of each element."""
+    return libm.exp(x)
 
 
 def expm1(x):
-    """``numpy.expm1``."""
-    return np.expm1(x)
+    """The C library's ``expm1`` of each element."""
+    return libm.expm1(x)
 
 
 def log(x):
-    """``numpy.log``."""
-    return np.log(x)
+    """The C library's ``log`` of each element."""
+    return libm.log(x)
 
 
 def power(x, y):
-    """``numpy.power`` on arrays (a numpy *scalar* ``**`` uses the C library's pow instead)."""
-    return np.power(x, y)
+    """The C library's ``pow`` of each pair of elements (broadcast)."""
+    return libm.power(x, y)
 
 
 def power_of_array(x, e):
-    """``x ** e`` for an array ``x`` and a Python float ``e``, as numpy computes it.
-
-    numpy computes ``x ** 0.5`` as ``sqrt(x)`` and any other float exponent with its power.
-    """
-    return x ** e
+    """``x ** e`` for an array ``x`` and a Python float ``e``: ``sqrt`` for 0.5, else ``pow``."""
+    return np.sqrt(x) if e == 0.5 else libm.power(x, e)
 
 
 def exp_array(x):
-    """``numpy.exp`` of a whole 1-d array (a new array)."""
-    return np.exp(x)
+    """The C library's ``exp`` of a whole 1-d array (a new array)."""
+    return libm.exp(x)
 
 
 def exp_into(x, out, n):
-    """``out[:n] = numpy.exp(x[:n])`` (``x`` and ``out`` distinct arrays)."""
-    np.exp(x[:n], out=out[:n])
+    """``out[:n] = exp(x[:n])`` (``x`` and ``out`` distinct arrays)."""
+    out[:n] = libm.exp(x[:n])
 
 
 def expm1_into(x, out, n):
-    """``out[:n] = numpy.expm1(x[:n])`` (``x`` and ``out`` distinct arrays)."""
-    np.expm1(x[:n], out=out[:n])
+    """``out[:n] = expm1(x[:n])`` (``x`` and ``out`` distinct arrays)."""
+    out[:n] = libm.expm1(x[:n])
 
 
 def quantile(x, q):
@@ -97,71 +96,51 @@ def count(mask, n):
     return int(np.count_nonzero(mask[:n]))
 
 
-# --- binding numpy's loops ------------------------------------------------------------------
-def _ufunc_loop(ufunc: np.ufunc) -> int:
-    """Address of a ufunc's all-float64 inner loop, from its ``PyUFuncObject``.
-
-    The layout read (numpy/ufuncobject.h: the object header; ``int nin, nout, nargs,
-    identity``; ``functions``; ``data``; ``int ntypes, reserved1``; ``name``; ``types``) is
-    checked against what the ufunc says of itself, and the loop against the ufunc's results.
-    """
-    base = id(ufunc) + object.__basicsize__
-    nin, nout, nargs = (ctypes.c_int.from_address(base + 4 * k).value for k in range(3))
-    functions = ctypes.c_void_p.from_address(base + 16).value
-    data = ctypes.c_void_p.from_address(base + 24).value
-    ntypes = ctypes.c_int.from_address(base + 32).value
-    name = ctypes.string_at(ctypes.c_void_p.from_address(base + 40).value).decode()
-    types = ctypes.string_at(ctypes.c_void_p.from_address(base + 48).value, ntypes * nargs)
-    if (nin, nout, nargs, ntypes, name) != (ufunc.nin, ufunc.nout, ufunc.nin + ufunc.nout,
-                                            ufunc.ntypes, ufunc.__name__):
-        raise ValueError(f"unexpected layout of numpy.{ufunc.__name__}")
-    f8 = (np.dtype(np.float64).num,) * nargs
-    for k in range(ntypes):
-        if tuple(types[k * nargs:(k + 1) * nargs]) == f8:
-            if data and ctypes.c_void_p.from_address(data + 8 * k).value:
-                raise ValueError(f"numpy.{ufunc.__name__}'s float64 loop needs data")
-            return ctypes.c_void_p.from_address(functions + 8 * k).value
-    raise ValueError(f"numpy.{ufunc.__name__} has no float64 loop")
+# --- binding the C library's loops ---------------------------------------------------------
+_FUNCTIONS = {"exp": exp, "expm1": expm1, "log": log, "power": power}
 
 
-def _check_loop(ufunc: np.ufunc, address: int) -> None:
-    """Call the loop through ctypes on test values; it must give the ufunc's bits."""
+def _check_loop(name: str, address: int) -> None:
+    """Call the loop through ctypes on test values; it must give the plain-Python form's bits."""
     rng = np.random.default_rng(0)
-    args = [rng.uniform(0.01, 30.0, 1001) for _ in range(ufunc.nin)]
-    if ufunc is not np.log:
+    arity = 2 if name == "power" else 1
+    args = [rng.uniform(0.01, 30.0, 1001) for _ in range(arity)]
+    if name != "log":
         args[-1][::3] *= -1.0 / 16.0  # negative arguments (exponents) too
-    expected = ufunc(*args)
+    expected = _FUNCTIONS[name](*args)
     out = np.empty_like(expected)
-    ptrs = (ctypes.c_void_p * (ufunc.nin + 1))(*[a.ctypes.data for a in (*args, out)])
+    ptrs = (ctypes.c_void_p * (arity + 1))(*[a.ctypes.data for a in (*args, out)])
     dims = (ctypes.c_ssize_t * 1)(len(out))
-    steps = (ctypes.c_ssize_t * (ufunc.nin + 1))(*([8] * (ufunc.nin + 1)))
+    steps = (ctypes.c_ssize_t * (arity + 1))(*([8] * (arity + 1)))
     loop = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
                             ctypes.c_void_p)(address)
     loop(ptrs, dims, steps, None)
     if not np.array_equal(out, expected, equal_nan=True):
-        raise ValueError(f"numpy.{ufunc.__name__}'s loop does not give its results")
+        raise ValueError(f"the compiled {name} loop does not give the C library's results")
 
 
-def bind_numpy_loops() -> None:
-    """Find numpy's float64 loops of exp, expm1, log and power and name them for LLVM."""
+def bind_loops() -> None:
+    """Compile the loops of exp, expm1, log and power over the C library, and name them."""
     if _LOOPS:
         return
     from llvmlite import binding
 
-    for ufunc in (np.exp, np.expm1, np.log, np.power):
-        address = _ufunc_loop(ufunc)
-        _check_loop(ufunc, address)
-        _LOOPS[ufunc.__name__] = address
+    from agents.libm_llvm import loop_addresses
+
+    addresses = loop_addresses()
+    for name, c_name in (("exp", "exp"), ("expm1", "expm1"), ("log", "log"), ("power", "pow")):
+        _check_loop(name, addresses[c_name])
+        _LOOPS[name] = addresses[c_name]
         # Compiled kernels refer to the loop by this name, so a cached kernel resolves it in
         # every new process (the address changes from one process to the next).
-        binding.add_symbol(_SYMBOL.format(ufunc.__name__), address)
+        binding.add_symbol(_SYMBOL.format(name), addresses[c_name])
 
 
 # --- compiled forms -------------------------------------------------------------------------
 def overload_helpers() -> None:
-    """Give the helpers above their compiled forms (after :func:`bind_numpy_loops`).
+    """Give the helpers above their compiled forms (after :func:`bind_loops`).
 
-    On one value the compiled form calls numpy's loop for one element (about 20-40 ns: use
+    On one value the compiled form calls the loop for one element (about 20-40 ns: use
     the ``*_into`` forms for whole arrays in hot loops); on an array it calls it once.
     """
     from agents.exact_llvm import binary_loop, unary_loop

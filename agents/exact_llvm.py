@@ -1,7 +1,8 @@
-"""The LLVM side of ``agents.exact``: calls to numpy's inner loops.
+"""The LLVM side of ``agents.exact``: calls to loops with numpy's inner-loop signature.
 
-A numpy inner loop has the C signature ``void loop(char **args, npy_intp const *dimensions,
-npy_intp const *steps, void *data)``. These intrinsics build its arguments on the stack and
+Such a loop has the C signature ``void loop(char **args, npy_intp const *dimensions,
+npy_intp const *steps, void *data)`` (here ``agents.libm_llvm``'s, over the C library's
+functions). These intrinsics build its arguments on the stack and
 call it by the symbol name ``agents.exact`` registered, for one value (a pure function with
 vector variants, so that loops calling it still vectorise) or for ``n`` contiguous float64
 values. Imported only when numba is.
@@ -46,7 +47,7 @@ class _Attributes(ir.values.FunctionAttributes):
 
 
 def _lanes_body(fn: ir.Function, symbol: str, lanes: int) -> None:
-    """``fn``'s body: numpy's loop ``symbol`` on its arguments' ``lanes`` values, returned."""
+    """``fn``'s body: the loop ``symbol`` on its arguments' ``lanes`` values, returned."""
     builder = ir.IRBuilder(fn.append_basic_block("entry"))
     slots = [cgutils.alloca_once_value(builder, arg) for arg in fn.args]
     out = cgutils.alloca_once(builder, fn.function_type.return_type)
@@ -55,13 +56,13 @@ def _lanes_body(fn: ir.Function, symbol: str, lanes: int) -> None:
 
 
 def _element_function(module: ir.Module, symbol: str, arity: int) -> ir.Function:
-    """A pure function: numpy's loop ``symbol`` on one value of each of ``arity`` arguments.
+    """A pure function: the loop ``symbol`` on one value of each of ``arity`` arguments.
 
     ``memory(none)`` lets LLVM hoist it out of loops and merge calls on the same values; its
     vector variants (the same loop on 2 to 16 lanes, named by ``vector-function-abi-variant``)
     let a loop that calls it vectorise, one call per vector of rows. The variants are
     ``weak_odr`` so that the optimiser keeps them until the vectoriser has used them, and the
-    function itself ``noinline`` so that the vectoriser still sees the call. numpy computes
+    function itself ``noinline`` so that the vectoriser still sees the call. The loop computes
     each lane as it computes that element of a whole array, so results are the same bits.
     """
     name = f"{symbol}_one"
@@ -106,7 +107,7 @@ def unary_loop(symbol: str):
 
 
 def binary_loop(symbol: str):
-    """Intrinsics for a (float64, float64) -> float64 loop of numpy.
+    """Intrinsics for a (float64, float64) -> float64 loop (numpy's inner-loop signature).
 
     Returns ``(scalar(x, y), vector(a, b, dst, n, a_stride, b_stride))``, strides in bytes:
     8, or 0 to broadcast.

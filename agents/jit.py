@@ -12,8 +12,7 @@ all of a kernel's passes fused, without temporaries or per-call overhead. Withou
 ``NUMBA_DISABLE_JIT=1`` or with ``SERVISIM_JIT=0``, ``rows(n)`` is the one slice ``[:n]``:
 the same body runs once, as numpy over whole arrays. Either way the numbers are the same to
 the last bit, because a body uses only ``+ - * /``, comparisons and the helpers here and in
-``agents.exact`` (numpy's own inner loops for exp, expm1, log and power, numpy's pairwise
-sums), which compiled code calls rather than re-implementing. A body must therefore read like
+``agents.exact`` (the C library's exp, expm1, log and power, numpy's pairwise sums), which compiled code calls rather than re-implementing. A body must therefore read like
 a ufunc: no ``if`` on a row's values (:func:`where` instead), no reduction inside a loop.
 
 Rules that kernels call (``agents.economics``, ``agents.decisions``) are marked :func:`rule`:
@@ -49,7 +48,7 @@ MEMORY_CHECKS = 1024  # LLVM's run-time overlap checks allowed per vectorised lo
 
 
 def enabled() -> bool:
-    """Whether kernels run compiled (numba importable, not disabled, numpy's loops bound)."""
+    """Whether kernels run compiled (numba importable, not disabled, the C library's loops bound)."""
     if STATE["enabled"] is None:
         STATE["enabled"] = _install()
     return STATE["enabled"]
@@ -178,7 +177,7 @@ def _install() -> bool:
     from agents import exact
 
     try:
-        exact.bind_numpy_loops()
+        exact.bind_loops()
     except (OSError, ValueError, AttributeError) as err:  # unexpected numpy build: stay exact
         warnings.warn(f"servisim runs without compiled kernels: {err}", RuntimeWarning,
                       stacklevel=3)

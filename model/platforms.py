@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.economics import within_nest_shares
-from agents.exact import count, exp, psum
+from agents.exact import count, exp, log, psum
 from agents.jit import kernel, maximum, rows, rule, where
 from agents.platforms import PlatformEntrant, entrant_enters, platform_leaves
 from model import market, market_2020
@@ -98,8 +98,8 @@ def _learn_and_leave(values, codes, flags, m, quarter, patience):
 def reach_growth(params: dict, dt: float) -> float:
     """The factor on a platform's odds of being known, per step (:func:`spread`)."""
     # Logistic from ENTRY_REACH at entry to 0.5 after platform_reach_years.
-    rate = np.log((1 - ENTRY_REACH) / ENTRY_REACH) / params["platform_reach_years"]
-    return np.exp(rate * dt)
+    rate = log((1 - ENTRY_REACH) / ENTRY_REACH) / params["platform_reach_years"]
+    return exp(rate * dt)
 
 
 def spread(platforms: PlatformState, params: dict, dt: float) -> None:

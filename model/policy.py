@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.exact import count, psum, psum_where
+from agents.exact import count, expm1, psum, psum_where
 from agents.jit import kernel, rows
 from agents.uniforms import uniforms
 
@@ -137,7 +137,7 @@ def convert_myopic(rng: np.random.Generator, strategic: np.ndarray, alive: np.nd
                    rate: float, dt: float) -> int:
     """Support programmes turn a share of myopic firms strategic; returns how many."""
     draw = uniforms(rng, len(strategic))
-    return int(_convert(strategic, alive, draw, -np.expm1(-rate * dt)))
+    return int(_convert(strategic, alive, draw, -expm1(-rate * dt)))
 
 
 @kernel

@@ -15,7 +15,7 @@ import numpy as np
 
 from agents import jit
 from agents.economics import REVENUE_PER_JOB, productivity_gain
-from agents.exact import exp_into, psum, quantile
+from agents.exact import exp, exp_into, log, power_of_array, psum, quantile
 from agents.jit import kernel, maximum, minimum, rows, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
 from agents.uniforms import uniforms
@@ -86,8 +86,8 @@ def draw_employees(rng: np.random.Generator, n: int, scale: float) -> tuple[np.n
     n_micro = int(round(SIZE_SHARES[0] * n))
     n_mid = n - n_large - n_micro
     micro = rng.integers(1, 10, n_micro).astype(float)
-    mid = np.clip(np.exp(rng.normal(np.log(28.0), 0.85, n_mid)), 10, 249)
-    large = 250.0 * (1 - uniforms(rng, n_large)) ** (-1 / 1.6)  # Pareto tail from 250
+    mid = np.clip(exp(rng.normal(log(28.0), 0.85, n_mid)), 10, 249)
+    large = 250.0 * power_of_array(1 - uniforms(rng, n_large), -1 / 1.6)  # Pareto tail from 250
     large = np.minimum(large, 5000.0)
     # Large establishments absorb what the size classes leave of the jobs total, so the
     # region's employment anchor holds exactly at every scale.

@@ -4,6 +4,7 @@ import numpy as np
 
 from agents.chance import below_bound, happening
 from agents.jit import kernel, rows
+from agents.libm import expm1
 
 
 @kernel
@@ -15,7 +16,7 @@ def _happening(minus_x, draw, eligible, n):
 
 
 def _expected(minus_x, draw, eligible, n):
-    return np.flatnonzero(eligible[:n] & (draw[:n] < -np.expm1(minus_x[:n])))
+    return np.flatnonzero(eligible[:n] & (draw[:n] < -expm1(minus_x[:n])))
 
 
 def test_happening_rows_are_those_of_expm1_over_every_row():
@@ -26,7 +27,7 @@ def test_happening_rows_are_those_of_expm1_over_every_row():
         minus_x = -rng.exponential(10.0 ** rng.uniform(-6, 1), size)
         draw = rng.random(size)
         if trial % 3 == 0:  # draws right at the probability, and just either side of it
-            probability = -np.expm1(minus_x)
+            probability = -expm1(minus_x)
             draw = np.where(rng.random(size) < 0.5, probability,
                             np.nextafter(probability, (0.0, 1.0)[trial % 2]))
         eligible = rng.random(size) < 0.9

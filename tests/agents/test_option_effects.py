@@ -19,6 +19,7 @@ from agents.economics import (
     state_sales,
 )
 from agents.kinds import PAY_PER_USE, PERFORMANCE
+from agents.libm import expm1
 from model import investment
 from model.state import IS_ALIVE
 
@@ -43,7 +44,7 @@ def _profit(ctx, digital, service, security, rung):
             + services * service_margin_rate(services, goods, ctx.market)
             - ctx.overhead * (rung >= PAY_PER_USE))
     rate = attack_rate(ctx.attack_hazard, digital, security, ctx.exposure, ctx.framework)
-    return ebit + np.expm1(-rate * 0.25) * ctx.expected_loss, services
+    return ebit + expm1(-rate * 0.25) * ctx.expected_loss, services
 
 
 def test_profit_and_sales_is_ebit_plus_the_expected_cyber_cost(ctx):

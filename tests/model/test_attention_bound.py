@@ -4,6 +4,7 @@ import numpy as np
 
 from agents.jit import numpy_form
 from agents.kinds import PERFORMANCE
+from agents.libm import expm1
 from model import investment
 from model.investment import _may_attend
 from model.state import FIRM_CODES, FIRM_FLAGS, IS_ADOPTED, IS_ALIVE, IS_SERVITIZING, RUNG
@@ -16,9 +17,9 @@ def _both_modes(kernel):
 
 def _every_row(codes, flags, n, share, bass_p, imitation, q, dt, draw):
     """The kernel before the bound: numpy's expm1 over every row, twice."""
-    half = np.expm1(-(bass_p[:n] + q * imitation[:n] * share[:n]) * (dt / 2))
+    half = expm1(-(bass_p[:n] + q * imitation[:n] * share[:n]) * (dt / 2))
     mid = share[:n] + (1 - share[:n]) * -half
-    full = np.expm1(-(bass_p[:n] + q * imitation[:n] * mid) * dt)
+    full = expm1(-(bass_p[:n] + q * imitation[:n] * mid) * dt)
     pool = flags[IS_ALIVE, :n] & ~(flags[IS_ADOPTED, :n] & ((codes[RUNG, :n] >= PERFORMANCE)
                                                            | flags[IS_SERVITIZING, :n]))
     return pool & (draw[:n] < -full)
@@ -44,8 +45,8 @@ def test_attention_chooses_the_rows_expm1_over_every_row_chooses():
         draw = rng.random(size)
         expected = _every_row(codes, flags, n, share, bass_p, imitation, q, dt, draw)
         if trial % 3 == 0:  # draws right at each row's probability, or just above it
-            half = np.expm1(-(bass_p + q * imitation * share) * (dt / 2))
-            full = np.expm1(-(bass_p + q * imitation * (share + (1 - share) * -half)) * dt)
+            half = expm1(-(bass_p + q * imitation * share) * (dt / 2))
+            full = expm1(-(bass_p + q * imitation * (share + (1 - share) * -half)) * dt)
             draw = np.where(rng.random(size) < 0.5, -full, np.nextafter(-full, 1.0))
             expected = _every_row(codes, flags, n, share, bass_p, imitation, q, dt, draw)
         for attention in _both_modes(investment._attention):
@@ -78,8 +79,8 @@ def test_no_draw_below_the_attention_probability_is_ruled_out():
     bass_p = rng.exponential(0.1, 100_000)
     imitation = rng.uniform(0.0, 3.0, 100_000)
     q, dt = 1.5, 0.25
-    half = np.expm1(-(bass_p + q * imitation * share) * (dt / 2))
-    probability = -np.expm1(-(bass_p + q * imitation * (share + (1 - share) * -half)) * dt)
+    half = expm1(-(bass_p + q * imitation * share) * (dt / 2))
+    probability = -expm1(-(bass_p + q * imitation * (share + (1 - share) * -half)) * dt)
     just_below = np.nextafter(probability, 0.0)
     assert _may_attend(bass_p, q, share, imitation, dt, just_below).all()
     assert not _may_attend(bass_p, q, share, imitation, dt, 2 * probability + 0.1).any()

@@ -9,6 +9,7 @@ import pytest
 
 from agents.economics import attack_rate
 from agents.jit import numpy_form
+from agents.libm import exp, expm1
 from model import cyber
 from model.state import EXIT_CYBER
 
@@ -18,11 +19,11 @@ def _reference(rng, f, params, hazard, quarter, dt):
     n = f.n
     minus = -attack_rate(hazard[:n], f.digital[:n], f.security[:n], params["digital_exposure"],
                          params["secure_framework"]) * dt
-    attacked = np.flatnonzero(f.alive[:n] & (rng.random(n) < -np.expm1(minus)))
+    attacked = np.flatnonzero(f.alive[:n] & (rng.random(n) < -expm1(minus)))
     k = len(attacked)
     severe_draw, normal = rng.random(k), rng.standard_normal(k)
     severe = severe_draw < params["severe_share"]
-    loss = (params["cyber_loss_median"] * np.exp(params["cyber_loss_sigma"] * normal)
+    loss = (params["cyber_loss_median"] * exp(params["cyber_loss_sigma"] * normal)
             * cyber.loss_size(f.employees[attacked]))
     stop = params["severe_loss_days"] / cyber.DAYS_PER_QUARTER
     loss += np.where(severe, stop * f.goods_revenue[attacked], 0.0)

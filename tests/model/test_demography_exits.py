@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from agents.jit import numpy_form
+from agents.libm import expm1
 from model import ServitizationModel, demography
 from model.state import (
     EXIT_BASELINE,
@@ -26,7 +27,7 @@ def _reference(rng, f, params, base_hazard, quarter, dt):
                   * (f.servitized[:n] & ~climbing))
     multiplier *= 1.0 + (demography.LOSS_HAZARD_MULTIPLIER - 1.0) * (f.margin[:n] < 0)
     minus = -(base_hazard[:n] * multiplier) * dt
-    hazard_exit = alive & (draw < -np.expm1(minus))
+    hazard_exit = alive & (draw < -expm1(minus))
     cash_exit = alive & ~hazard_exit & (f.cash[:n] < 0)
     cause = np.where(cash_exit, np.where(f.cyber_hit[:n], EXIT_CYBER, EXIT_CASH),
                      np.where(climbing, EXIT_TRANSITION, EXIT_BASELINE))

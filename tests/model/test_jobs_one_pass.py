@@ -10,6 +10,7 @@ import pytest
 
 from agents.economics import WAGE
 from agents.jit import numpy_form
+from agents.libm import expm1
 from model import jobs
 from model.state import (
     EMPLOYEES,
@@ -33,7 +34,7 @@ def _offshore_then_update(values, flags, n, draw, ceiling, rate, dt, support, tr
     offshored, margin = values[OFFSHORED, :n], values[MARGIN, :n]
     employees = values[EMPLOYEES, :n]
     pressure = np.array([1.0, 2.0, 2.0, 4.0])
-    probability = np.expm1(-rate * pressure * dt)
+    probability = expm1(-rate * pressure * dt)
     able = alive & (employees >= jobs.OFFSHORING_SIZE) & (offshored < ceiling)
     chance = -np.where(margin < 0, np.where(large, probability[3], probability[2]),
                        np.where(large, probability[1], probability[0]))
