@@ -12,8 +12,9 @@ all of a kernel's passes fused, without temporaries or per-call overhead. Withou
 ``NUMBA_DISABLE_JIT=1`` or with ``SERVISIM_JIT=0``, ``rows(n)`` is the one slice ``[:n]``:
 the same body runs once, as numpy over whole arrays. Either way the numbers are the same to
 the last bit, because a body uses only ``+ - * /``, comparisons and the helpers here and in
-``agents.exact`` (the C library's exp, expm1, log and power, numpy's pairwise sums), which compiled code calls rather than re-implementing. A body must therefore read like
-a ufunc: no ``if`` on a row's values (:func:`where` instead), no reduction inside a loop.
+``agents.exact`` (the C library's exp, expm1, log and power, numpy's pairwise sums), which
+compiled code calls rather than re-implementing. A body must therefore read like a ufunc: no
+``if`` on a row's values (:func:`where` instead), no reduction inside a loop.
 
 Rules that kernels call (``agents.economics``, ``agents.decisions``) are marked :func:`rule`:
 called from Python they are plain numpy functions; called from a kernel they are compiled
@@ -48,7 +49,7 @@ MEMORY_CHECKS = 1024  # LLVM's run-time overlap checks allowed per vectorised lo
 
 
 def enabled() -> bool:
-    """Whether kernels run compiled (numba importable, not disabled, the C library's loops bound)."""
+    """Whether kernels run compiled (numba importable, not disabled, the C loops bound)."""
     if STATE["enabled"] is None:
         STATE["enabled"] = _install()
     return STATE["enabled"]
@@ -178,7 +179,7 @@ def _install() -> bool:
 
     try:
         exact.bind_loops()
-    except (OSError, ValueError, AttributeError) as err:  # unexpected numpy build: stay exact
+    except (OSError, ValueError, AttributeError, RuntimeError) as err:  # no C loops: stay exact
         warnings.warn(f"servisim runs without compiled kernels: {err}", RuntimeWarning,
                       stacklevel=3)
         return False

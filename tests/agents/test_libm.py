@@ -103,3 +103,22 @@ def test_a_numpy_with_other_transcendental_loops_gives_the_same_run():
         return json.loads(done.stdout)
 
     assert run("other") == run("numpy")
+
+
+_BROKEN = """
+import warnings
+from agents import jit, libm_llvm
+def refuse():
+    raise RuntimeError("no LLVM here")
+libm_llvm.loop_addresses = refuse
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    print(jit.enabled(), [str(w.message) for w in caught])
+"""
+
+
+def test_kernels_run_as_numpy_with_a_warning_when_the_c_loops_cannot_be_built():
+    done = subprocess.run([sys.executable, "-c", _BROKEN], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.startswith("False ")
+    assert "servisim runs without compiled kernels: no LLVM here" in done.stdout
