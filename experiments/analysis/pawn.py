@@ -120,7 +120,7 @@ def _statistics(problem: dict, x: np.ndarray, y: np.ndarray, slices: int, seed: 
     """Median, minimum and maximum KS distance of each parameter (grids by level).
 
     ``salib``: computed by SALib's ``pawn``, else by :func:`slice_distances` (the same
-    numbers, some 300 times faster).
+    numbers, some thirty times faster for 4,096 points and 23 parameters).
     """
     stats = (_salib_statistics(problem, x, y, slices, seed) if salib
              else _fast_statistics(x, y, slices))
