@@ -11,6 +11,8 @@ pay-per-use. Each upstream supplier sells to regional clients, weighted by size.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from agents import jit
@@ -63,6 +65,12 @@ SUPPLIER_POTENTIAL, LARGE_POTENTIAL = 0.6, 2.4
 INTENSIVE_SALES_MEDIAN, INTENSIVE_POTENTIAL_SIGMA = 3.0, 0.5
 INITIAL_CASH_YEARS = 0.08  # cash held in 2020, in years of sales
 OFFER_RANK_NOISE = 0.5  # lognormal noise on potential when ranking who sells services
+#: An entrant's digital capability is ``adoption_mark`` times a uniform draw in this range
+#: (``DIGITAL_RANGE`` is numpy's ``high - low``).
+DIGITAL_LOW, DIGITAL_HIGH = 0.1, 0.7
+DIGITAL_RANGE = DIGITAL_HIGH - DIGITAL_LOW
+SERVICE_SIGMA = 0.08  # normal noise on a new firm's initial service level
+FAST_UNIFORMS_FROM = 64  # rows from which agents.uniforms beats numpy's own draw
 
 
 def initial_jobs(scale: float) -> float:
@@ -152,11 +160,14 @@ def add_firms(state: FirmState, rng: np.random.Generator, params: dict, rows: np
 
     """
     m = len(rows)
-    # Every draw first, in the order the rules below use them.
-    draws = (rng.normal(0.0, POTENTIAL_SIGMA, m), rng.normal(0.0, OFFER_RANK_NOISE, m),
-             uniforms(rng, m), rng.normal(0.0, INTENSIVE_POTENTIAL_SIGMA, m),
-             rng.uniform(0.1, 0.7, m), rng.normal(0, 0.08, m), uniforms(rng, m),
-             uniforms(rng, m))
+    # Every draw first, in the order the rules below use them, by numpy's faster identical
+    # path: ``normal(0, s, m)`` is ``0 + s * standard_normal(m)``, ``uniform(a, b, m)`` is
+    # ``a + (b - a) * random(m)`` (the kernel scales them), and two draws in a row of the same
+    # kind are one draw of both (tests/model/test_entrant_draws.py). Six calls, not eight.
+    # ``uniforms`` is ``rng.random`` made faster for many rows, slower for a few entrants.
+    random = rng.random if m < FAST_UNIFORMS_FROM else partial(uniforms, rng)
+    draws = (rng.standard_normal(2 * m), random(m), rng.standard_normal(m), random(m),
+             rng.standard_normal(m), random(2 * m))
     _new_firms(state.values, state.codes, state.flags, rows, np.asarray(kind),
                np.asarray(employees, dtype=float), quarter, draws,
                (params["aftermarket_ratio"], params["initial_service_offer"],
@@ -171,14 +182,22 @@ def _new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, 
     Row loops rather than array expressions: each of those allocated a temporary, which
     cost more than the arithmetic on a few dozen rows.
     """
-    (potential_noise, rank_noise, intensive_draw, intensive_noise, digital_draw,
-     service_noise, myopic_draw, insured_draw) = draws
+    (noise, intensive_draw, intensive_normal, digital_uniform, service_normal,
+     tail) = draws
     aftermarket, service_offer, intensive_share, outsourced, mark, myopic_share = terms
     m = len(new_rows)
+    potential_normal, rank_normal = noise[:m], noise[m:]
+    myopic_draw, insured_draw = tail[:m], tail[m:]
+    # numpy's normal(0, s) and uniform(a, b), operation for operation.
+    scaled = np.empty((3, m))
+    for k in rows(m):
+        scaled[0, k] = 0.0 + POTENTIAL_SIGMA * potential_normal[k]
+        scaled[1, k] = 0.0 + OFFER_RANK_NOISE * rank_normal[k]
+        scaled[2, k] = 0.0 + INTENSIVE_POTENTIAL_SIGMA * intensive_normal[k]
     grown = np.empty((3, m))
-    exp_into(potential_noise, grown[0], m)
-    exp_into(rank_noise, grown[1], m)
-    exp_into(intensive_noise, grown[2], m)
+    exp_into(scaled[0], grown[0], m)
+    exp_into(scaled[1], grown[1], m)
+    exp_into(scaled[2], grown[2], m)
     potential, ranked = np.empty((2, m))
     for k in rows(m):
         potential[k] = aftermarket * grown[0, k]
@@ -210,9 +229,10 @@ def _new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, 
         flags[IS_SERVICE_INTENSIVE, i] = intensive
         codes[RUNG, i] = where(offers, ADDED_SERVICES, GOODS_ONLY)
         values[CASH, i] = INITIAL_CASH_YEARS * employees[k] * REVENUE_PER_JOB
-        values[DIGITAL, i] = mark * digital_draw[k]
+        values[DIGITAL, i] = mark * (DIGITAL_LOW + DIGITAL_RANGE * digital_uniform[k])
         values[SERVICE, i] = minimum(maximum(where(is_large, 0.45, 0.2) + 0.3 * intensive
-                                             + service_noise[k], 0.0), 1.0)
+                                             + (0.0 + SERVICE_SIGMA * service_normal[k]),
+                                             0.0), 1.0)
         values[SECURITY, i] = where(is_large, 0.5, 0.15)
         values[TRUST, i] = 1.0
         flags[IS_STRATEGIC, i] = is_large | (myopic_draw[k] >= myopic_share)
