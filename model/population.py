@@ -16,9 +16,9 @@ from functools import partial
 import numpy as np
 
 from agents import jit
-from agents.economics import REVENUE_PER_JOB, productivity_gain
-from agents.exact import exp, exp_into, log, power_of_array, psum, quantile
-from agents.jit import kernel, maximum, minimum, rows, where
+from agents.economics import REVENUE_PER_JOB
+from agents.exact import exp, exp_into, log, power_of_array, quantile
+from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
 from agents.uniforms import uniforms
 from model.network import adjacency, network_csr
@@ -29,18 +29,12 @@ from model.state import (
     DIGITAL,
     EMPLOYEES,
     ENTRY_QUARTER,
-    GOODS_DEMAND,
-    GOODS_REVENUE,
     IS_ALIVE,
-    IS_CLUSTER,
     IS_INSURED,
     IS_SERVICE_INTENSIVE,
     IS_STRATEGIC,
-    JOBS_PER_GOODS,
     KIND,
     PRODUCTION_JOBS,
-    PRODUCTIVITY_GAIN,
-    PRODUCTIVITY_GAIN_2020,
     RUNG,
     SECURITY,
     SERVICE,
@@ -159,25 +153,41 @@ def add_firms(state: FirmState, rng: np.random.Generator, params: dict, rows: np
         quarter: the step at which they enter.
 
     """
-    m = len(rows)
-    # Every draw first, in the order the rules below use them, by numpy's faster identical
-    # path: ``normal(0, s, m)`` is ``0 + s * standard_normal(m)``, ``uniform(a, b, m)`` is
-    # ``a + (b - a) * random(m)`` (the kernel scales them), and two draws in a row of the same
-    # kind are one draw of both (tests/model/test_entrant_draws.py). Six calls, not eight.
+    _new_firms(state.values, state.codes, state.flags, rows, np.asarray(kind),
+               np.asarray(employees, dtype=float), quarter, new_firm_draws(rng, len(rows)),
+               new_firm_terms(params))
+
+
+def new_firm_draws(rng: np.random.Generator, m: int) -> tuple:
+    """The draws of ``m`` new firms, in the order the rules use them.
+
+    By numpy's faster identical path: ``normal(0, s, m)`` is ``0 + s * standard_normal(m)``,
+    ``uniform(a, b, m)`` is ``a + (b - a) * random(m)`` (:func:`fill_new_firms` scales them),
+    and two draws in a row of one kind are one draw of both
+    (tests/model/test_entrant_draws.py): six calls, not eight.
+    """
     # ``uniforms`` is ``rng.random`` made faster for many rows, slower for a few entrants.
     random = rng.random if m < FAST_UNIFORMS_FROM else partial(uniforms, rng)
-    draws = (rng.standard_normal(2 * m), random(m), rng.standard_normal(m), random(m),
-             rng.standard_normal(m), random(2 * m))
-    _new_firms(state.values, state.codes, state.flags, rows, np.asarray(kind),
-               np.asarray(employees, dtype=float), quarter, draws,
-               (params["aftermarket_ratio"], params["initial_service_offer"],
-                params["service_intensive_share"], params["outsourced_services_share"],
-                params["adoption_mark"], params["myopic_share"]))
+    return (rng.standard_normal(2 * m), random(m), rng.standard_normal(m), random(m),
+            rng.standard_normal(m), random(2 * m))
+
+
+def new_firm_terms(params: dict) -> tuple:
+    """The parameters :func:`fill_new_firms` reads, as it unpacks them."""
+    return (params["aftermarket_ratio"], params["initial_service_offer"],
+            params["service_intensive_share"], params["outsourced_services_share"],
+            params["adoption_mark"], params["myopic_share"])
 
 
 @kernel
 def _new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, terms):
-    """:func:`add_firms` given its draws (a few dozen entrants a quarter).
+    """:func:`add_firms` given its draws."""
+    fill_new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, terms)
+
+
+@rule
+def fill_new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, terms):
+    """Initialise new firms' state (:func:`add_firms`) given their draws (:func:`new_firm_draws`).
 
     Row loops rather than array expressions: each of those allocated a temporary, which
     cost more than the arithmetic on a few dozen rows.
@@ -239,43 +249,6 @@ def _new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, 
         flags[IS_INSURED, i] = insured_draw[k] < where(is_large, 0.9,
                                                        where(employees[k] >= 50, 0.03, 0.002))
         codes[ENTRY_QUARTER, i] = quarter
-
-
-def start_entrants(state: FirmState, rows: np.ndarray, ordinary: int, demand_index: float,
-                   imitation: np.ndarray, cluster_imitation: float, gain_at_mark: float,
-                   adoption_mark: float) -> float:
-    """Start this quarter's entrants (rows after :func:`add_firms`); returns their cash, EUR.
-
-    The first ``ordinary`` rows are ordinary entries; the sites drawn by a cluster after them
-    join it. Entrants sell what their customers ask at today's demand index.
-    """
-    return float(_start_entrants(state.values, state.flags, state.clients,
-                                 state.client_goods_2020, rows, ordinary, demand_index,
-                                 imitation, cluster_imitation, gain_at_mark, adoption_mark))
-
-
-@kernel
-def _start_entrants(values, flags, clients, client_goods_2020, new_rows, ordinary,
-                    demand_index, imitation, cluster_imitation, gain_at_mark, adoption_mark):
-    drawn = np.arange(len(new_rows)) >= ordinary
-    for k in rows(len(new_rows)):
-        i = new_rows[k]
-        flags[IS_CLUSTER, i] |= drawn[k]  # sites drawn by a cluster join it
-        imitation[i] = where(flags[IS_CLUSTER, i], cluster_imitation, 1.0)
-        gain = productivity_gain(values[DIGITAL, i], gain_at_mark, adoption_mark)
-        values[PRODUCTIVITY_GAIN, i] = gain
-        values[PRODUCTIVITY_GAIN_2020, i] = gain
-        values[GOODS_DEMAND, i] = values[BASE_DEMAND, i] * demand_index
-        values[GOODS_REVENUE, i] = values[GOODS_DEMAND, i]
-        values[JOBS_PER_GOODS, i] = values[EMPLOYEES, i] / maximum(values[GOODS_REVENUE, i],
-                                                                   1e-9)
-    for k in rows(len(new_rows)):
-        i = new_rows[k]
-        for c in range(CLIENTS_PER_SUPPLIER):
-            live = clients[i, c] >= 0
-            client_goods_2020[i, c] = where(live, values[GOODS_DEMAND,
-                                                         where(live, clients[i, c], 0)], 0.0)
-    return psum(values[CASH, new_rows[0]:], len(new_rows))
 
 
 def draw_clients(rng: np.random.Generator, state: FirmState) -> None:
