@@ -124,12 +124,11 @@ def _exits(values, codes, flags, n, draw, base_hazard, transition_multiplier,
     # Surviving firms take over part of the customers of those leaving, pro rata.
     base_demand = values[BASE_DEMAND]
     lost = psum(lost_demand, len(gone))
-    if lost > 0:  # the survivors' demand is summed only when there is some to share out
-        remaining = psum_where(base_demand, alive, n)
-        if remaining > 0:
-            factor = 1.0 + ABSORBED_SHARE * lost / remaining
-            for i in rows(n):
-                base_demand[i] *= where(alive[i], factor, 1.0)
+    remaining = psum_where(base_demand, alive, n)
+    if lost > 0 and remaining > 0:
+        factor = 1.0 + ABSORBED_SHARE * lost / remaining
+        for i in rows(n):
+            base_demand[i] *= where(alive[i], factor, 1.0)
     return count(hazard_exit, k), cash_exits
 
 

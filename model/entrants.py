@@ -25,8 +25,8 @@ from model.state import (
 )
 
 
-def add_entrants(state: FirmState, rng: np.random.Generator, params: dict, rows: np.ndarray,
-                 ordinary: int, demand_index: float, imitation: np.ndarray,
+def add_entrants(state: FirmState, rng: np.random.Generator, params: dict, first: int,
+                 count: int, ordinary: int, demand_index: float, imitation: np.ndarray,
                  quarter: int) -> float:
     """Add this quarter's entrants and start them; returns their cash, EUR.
 
@@ -34,10 +34,11 @@ def add_entrants(state: FirmState, rng: np.random.Generator, params: dict, rows:
     employees drawn at start-up), then :func:`start_new_entrants`, in one kernel call.
 
     Args:
-        state: firm state; ``rows`` must be below ``state.n``.
+        state: firm state; the entrants' rows must be below ``state.n``.
         rng: the model's generator.
         params: resolved parameters.
-        rows: the entrants' rows, ascending and consecutive.
+        first: the first entrant's row.
+        count: how many enter (at least one), in the rows from ``first`` on.
         ordinary: how many of them are ordinary entries (the rest are drawn by clusters).
         demand_index: today's demand index.
         imitation: imitation multiplier per row, updated in place.
@@ -45,16 +46,17 @@ def add_entrants(state: FirmState, rng: np.random.Generator, params: dict, rows:
 
     """
     return float(_new_entrants(state.values, state.codes, state.flags, state.clients,
-                               state.client_goods_2020, imitation, rows, quarter,
-                               new_firm_draws(rng, len(rows)), new_firm_terms(params),
+                               state.client_goods_2020, imitation, first, count, quarter,
+                               new_firm_draws(rng, count), new_firm_terms(params),
                                (ordinary, demand_index, params["cluster_imitation_multiplier"],
                                 params["digital_productivity_gain"], params["adoption_mark"])))
 
 
 @kernel
-def _new_entrants(values, codes, flags, clients, client_goods_2020, imitation, new_rows,
+def _new_entrants(values, codes, flags, clients, client_goods_2020, imitation, first, count,
                   quarter, draws, terms, start):
     """:func:`add_entrants` given its draws: their cash."""
+    new_rows = np.arange(first, first + count)
     fill_new_firms(values, codes, flags, new_rows, codes[KIND, new_rows],
                    values[EMPLOYEES, new_rows], quarter, draws, terms)
     ordinary, demand_index, cluster_imitation, gain_at_mark, adoption_mark = start

@@ -365,13 +365,13 @@ class ServitizationModel(mesa.Model):
         self.recent_entries.append(count)
         if count <= 0:
             return
-        rows = np.arange(f.n, f.n + count)
+        first = f.n
         f.n += count
         self.new_sites += count
-        self.ledger["entrant_cash"] += add_entrants(f, self.rng, p, rows, ordinary, demand_index,
-                                                    self.imitation, self.quarter)
+        self.ledger["entrant_cash"] += add_entrants(f, self.rng, p, first, count, ordinary,
+                                                    demand_index, self.imitation, self.quarter)
         if not self.headless:
-            self._create_firm_agents(rows)
+            self._create_firm_agents(np.arange(first, first + count))
 
     def _create_firm_agents(self, rows: np.ndarray) -> None:
         for row in rows.tolist():
