@@ -37,11 +37,12 @@ from model import (
 )
 from model import indicators as indicator_defs
 from model.calendar import DT, QUARTERS_PER_YEAR, quarter_label
+from model.entrants import add_entrants
 from model.macro import DemandIndex, usage_curve, usage_on_curve
 from model.network import AdopterNetwork
 from model.parameters import resolve
 from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
-from model.population import add_firms, build_network, firm_count, populate, start_entrants
+from model.population import build_network, firm_count, populate
 from model.quarters import run_quarters
 from model.run_terms import quarter_market, run_terms
 from model.scenarios import classify
@@ -364,15 +365,13 @@ class ServitizationModel(mesa.Model):
         self.recent_entries.append(count)
         if count <= 0:
             return
-        rows = np.arange(f.n, f.n + count)
+        first = f.n
         f.n += count
-        add_firms(f, self.rng, p, rows, f.kind[rows], f.employees[rows], self.quarter)
         self.new_sites += count
-        self.ledger["entrant_cash"] += start_entrants(
-            f, rows, ordinary, demand_index, self.imitation, p["cluster_imitation_multiplier"],
-            p["digital_productivity_gain"], p["adoption_mark"])
+        self.ledger["entrant_cash"] += add_entrants(f, self.rng, p, first, count, ordinary,
+                                                    demand_index, self.imitation, self.quarter)
         if not self.headless:
-            self._create_firm_agents(rows)
+            self._create_firm_agents(np.arange(first, first + count))
 
     def _create_firm_agents(self, rows: np.ndarray) -> None:
         for row in rows.tolist():

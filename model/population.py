@@ -11,12 +11,14 @@ pay-per-use. Each upstream supplier sells to regional clients, weighted by size.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from agents import jit
-from agents.economics import REVENUE_PER_JOB, productivity_gain
-from agents.exact import exp, exp_into, log, power_of_array, psum, quantile
-from agents.jit import kernel, maximum, minimum, rows, where
+from agents.economics import REVENUE_PER_JOB
+from agents.exact import exp, exp_into, log, power_of_array, quantile
+from agents.jit import kernel, maximum, minimum, rows, rule, where
 from agents.kinds import ADDED_SERVICES, GOODS_ONLY, LARGE, PAY_PER_USE, SME, SUPPLIER
 from agents.uniforms import uniforms
 from model.network import adjacency, network_csr
@@ -27,18 +29,12 @@ from model.state import (
     DIGITAL,
     EMPLOYEES,
     ENTRY_QUARTER,
-    GOODS_DEMAND,
-    GOODS_REVENUE,
     IS_ALIVE,
-    IS_CLUSTER,
     IS_INSURED,
     IS_SERVICE_INTENSIVE,
     IS_STRATEGIC,
-    JOBS_PER_GOODS,
     KIND,
     PRODUCTION_JOBS,
-    PRODUCTIVITY_GAIN,
-    PRODUCTIVITY_GAIN_2020,
     RUNG,
     SECURITY,
     SERVICE,
@@ -63,6 +59,12 @@ SUPPLIER_POTENTIAL, LARGE_POTENTIAL = 0.6, 2.4
 INTENSIVE_SALES_MEDIAN, INTENSIVE_POTENTIAL_SIGMA = 3.0, 0.5
 INITIAL_CASH_YEARS = 0.08  # cash held in 2020, in years of sales
 OFFER_RANK_NOISE = 0.5  # lognormal noise on potential when ranking who sells services
+#: An entrant's digital capability is ``adoption_mark`` times a uniform draw in this range
+#: (``DIGITAL_RANGE`` is numpy's ``high - low``).
+DIGITAL_LOW, DIGITAL_HIGH = 0.1, 0.7
+DIGITAL_RANGE = DIGITAL_HIGH - DIGITAL_LOW
+SERVICE_SIGMA = 0.08  # normal noise on a new firm's initial service level
+FAST_UNIFORMS_FROM = 64  # rows from which agents.uniforms beats numpy's own draw
 
 
 def initial_jobs(scale: float) -> float:
@@ -151,34 +153,61 @@ def add_firms(state: FirmState, rng: np.random.Generator, params: dict, rows: np
         quarter: the step at which they enter.
 
     """
-    m = len(rows)
-    # Every draw first, in the order the rules below use them.
-    draws = (rng.normal(0.0, POTENTIAL_SIGMA, m), rng.normal(0.0, OFFER_RANK_NOISE, m),
-             uniforms(rng, m), rng.normal(0.0, INTENSIVE_POTENTIAL_SIGMA, m),
-             rng.uniform(0.1, 0.7, m), rng.normal(0, 0.08, m), uniforms(rng, m),
-             uniforms(rng, m))
     _new_firms(state.values, state.codes, state.flags, rows, np.asarray(kind),
-               np.asarray(employees, dtype=float), quarter, draws,
-               (params["aftermarket_ratio"], params["initial_service_offer"],
-                params["service_intensive_share"], params["outsourced_services_share"],
-                params["adoption_mark"], params["myopic_share"]))
+               np.asarray(employees, dtype=float), quarter, new_firm_draws(rng, len(rows)),
+               new_firm_terms(params))
+
+
+def new_firm_draws(rng: np.random.Generator, m: int) -> tuple:
+    """The draws of ``m`` new firms, in the order the rules use them.
+
+    By numpy's faster identical path: ``normal(0, s, m)`` is ``0 + s * standard_normal(m)``,
+    ``uniform(a, b, m)`` is ``a + (b - a) * random(m)`` (:func:`fill_new_firms` scales them),
+    and two draws in a row of one kind are one draw of both
+    (tests/model/test_entrant_draws.py): six calls, not eight.
+    """
+    # ``uniforms`` is ``rng.random`` made faster for many rows, slower for a few entrants.
+    random = rng.random if m < FAST_UNIFORMS_FROM else partial(uniforms, rng)
+    return (rng.standard_normal(2 * m), random(m), rng.standard_normal(m), random(m),
+            rng.standard_normal(m), random(2 * m))
+
+
+def new_firm_terms(params: dict) -> tuple:
+    """The parameters :func:`fill_new_firms` reads, as it unpacks them."""
+    return (params["aftermarket_ratio"], params["initial_service_offer"],
+            params["service_intensive_share"], params["outsourced_services_share"],
+            params["adoption_mark"], params["myopic_share"])
 
 
 @kernel
 def _new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, terms):
-    """:func:`add_firms` given its draws (a few dozen entrants a quarter).
+    """:func:`add_firms` given its draws."""
+    fill_new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, terms)
+
+
+@rule
+def fill_new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, terms):
+    """Initialise new firms' state (:func:`add_firms`) given their draws (:func:`new_firm_draws`).
 
     Row loops rather than array expressions: each of those allocated a temporary, which
     cost more than the arithmetic on a few dozen rows.
     """
-    (potential_noise, rank_noise, intensive_draw, intensive_noise, digital_draw,
-     service_noise, myopic_draw, insured_draw) = draws
+    (noise, intensive_draw, intensive_normal, digital_uniform, service_normal,
+     tail) = draws
     aftermarket, service_offer, intensive_share, outsourced, mark, myopic_share = terms
     m = len(new_rows)
+    potential_normal, rank_normal = noise[:m], noise[m:]
+    myopic_draw, insured_draw = tail[:m], tail[m:]
+    # numpy's normal(0, s) and uniform(a, b), operation for operation.
+    scaled = np.empty((3, m))
+    for k in rows(m):
+        scaled[0, k] = 0.0 + POTENTIAL_SIGMA * potential_normal[k]
+        scaled[1, k] = 0.0 + OFFER_RANK_NOISE * rank_normal[k]
+        scaled[2, k] = 0.0 + INTENSIVE_POTENTIAL_SIGMA * intensive_normal[k]
     grown = np.empty((3, m))
-    exp_into(potential_noise, grown[0], m)
-    exp_into(rank_noise, grown[1], m)
-    exp_into(intensive_noise, grown[2], m)
+    exp_into(scaled[0], grown[0], m)
+    exp_into(scaled[1], grown[1], m)
+    exp_into(scaled[2], grown[2], m)
     potential, ranked = np.empty((2, m))
     for k in rows(m):
         potential[k] = aftermarket * grown[0, k]
@@ -210,52 +239,16 @@ def _new_firms(values, codes, flags, new_rows, kind, employees, quarter, draws, 
         flags[IS_SERVICE_INTENSIVE, i] = intensive
         codes[RUNG, i] = where(offers, ADDED_SERVICES, GOODS_ONLY)
         values[CASH, i] = INITIAL_CASH_YEARS * employees[k] * REVENUE_PER_JOB
-        values[DIGITAL, i] = mark * digital_draw[k]
+        values[DIGITAL, i] = mark * (DIGITAL_LOW + DIGITAL_RANGE * digital_uniform[k])
         values[SERVICE, i] = minimum(maximum(where(is_large, 0.45, 0.2) + 0.3 * intensive
-                                             + service_noise[k], 0.0), 1.0)
+                                             + (0.0 + SERVICE_SIGMA * service_normal[k]),
+                                             0.0), 1.0)
         values[SECURITY, i] = where(is_large, 0.5, 0.15)
         values[TRUST, i] = 1.0
         flags[IS_STRATEGIC, i] = is_large | (myopic_draw[k] >= myopic_share)
         flags[IS_INSURED, i] = insured_draw[k] < where(is_large, 0.9,
                                                        where(employees[k] >= 50, 0.03, 0.002))
         codes[ENTRY_QUARTER, i] = quarter
-
-
-def start_entrants(state: FirmState, rows: np.ndarray, ordinary: int, demand_index: float,
-                   imitation: np.ndarray, cluster_imitation: float, gain_at_mark: float,
-                   adoption_mark: float) -> float:
-    """Start this quarter's entrants (rows after :func:`add_firms`); returns their cash, EUR.
-
-    The first ``ordinary`` rows are ordinary entries; the sites drawn by a cluster after them
-    join it. Entrants sell what their customers ask at today's demand index.
-    """
-    return float(_start_entrants(state.values, state.flags, state.clients,
-                                 state.client_goods_2020, rows, ordinary, demand_index,
-                                 imitation, cluster_imitation, gain_at_mark, adoption_mark))
-
-
-@kernel
-def _start_entrants(values, flags, clients, client_goods_2020, new_rows, ordinary,
-                    demand_index, imitation, cluster_imitation, gain_at_mark, adoption_mark):
-    drawn = np.arange(len(new_rows)) >= ordinary
-    for k in rows(len(new_rows)):
-        i = new_rows[k]
-        flags[IS_CLUSTER, i] |= drawn[k]  # sites drawn by a cluster join it
-        imitation[i] = where(flags[IS_CLUSTER, i], cluster_imitation, 1.0)
-        gain = productivity_gain(values[DIGITAL, i], gain_at_mark, adoption_mark)
-        values[PRODUCTIVITY_GAIN, i] = gain
-        values[PRODUCTIVITY_GAIN_2020, i] = gain
-        values[GOODS_DEMAND, i] = values[BASE_DEMAND, i] * demand_index
-        values[GOODS_REVENUE, i] = values[GOODS_DEMAND, i]
-        values[JOBS_PER_GOODS, i] = values[EMPLOYEES, i] / maximum(values[GOODS_REVENUE, i],
-                                                                   1e-9)
-    for k in rows(len(new_rows)):
-        i = new_rows[k]
-        for c in range(CLIENTS_PER_SUPPLIER):
-            live = clients[i, c] >= 0
-            client_goods_2020[i, c] = where(live, values[GOODS_DEMAND,
-                                                         where(live, clients[i, c], 0)], 0.0)
-    return psum(values[CASH, new_rows[0]:], len(new_rows))
 
 
 def draw_clients(rng: np.random.Generator, state: FirmState) -> None:
