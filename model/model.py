@@ -237,13 +237,9 @@ class ServitizationModel(mesa.Model):
         # 2. Policy: subsidy calls, hurdles, support programmes (secure framework: in rules).
         self.policy.open_window(year, qy)
         if year != self._hurdle_year:
-            # The array changes only with its rates (twice a run): a new one each year cost
-            # a pass over every row and a quarter's worth of its fixed cost.
-            self._hurdle_year = year
-            terms = hurdle_terms(p, year)
-            if terms != self._hurdle_terms:
-                self.hurdle = hurdle_rates(f.large, p, year)
-                self._hurdle_terms = terms
+            self._hurdle_year, terms = year, hurdle_terms(p, year)
+            if terms != self._hurdle_terms:  # twice a run: a pass over every row otherwise
+                self.hurdle, self._hurdle_terms = hurdle_rates(f.large, p, year), terms
         convert_myopic(rng, f, p["support_conversion_rate"], DT)
         # 3. Attention: Bass hazard in agent form, and projects prepared for a call.
         share = self.neighbour_adopter_share()
