@@ -125,8 +125,7 @@ class ServitizationModel(mesa.Model):
         self.additional_capex = 0.0
         self.cyber_history: list[tuple[int, cyber.CyberOutcome]] = []
         self.hurdle = hurdle_rates(self.firms.large, p, p["start_year"])
-        self._hurdle_year = p["start_year"]
-        self._hurdle_terms = hurdle_terms(p, p["start_year"])
+        self._hurdle_year, self._hurdle_terms = p["start_year"], hurdle_terms(p, p["start_year"])
         # Per-row rates by size class, fixed for the run (kinds never change).
         large = self.firms.large
         self.bass_p = np.where(large, p["bass_p_large"], p["bass_p_sme"])
@@ -227,8 +226,7 @@ class ServitizationModel(mesa.Model):
         if self.held_levers:
             levers.release(self)
         p, f, rng = self.p, self.firms, self.rng
-        year, qy = self.year, self.quarter % QUARTERS_PER_YEAR
-        t_years = self.t_years
+        year, qy, t_years = self.year, self.quarter % QUARTERS_PER_YEAR, self.t_years
         # 1. Macro: demand for regional goods; competitors outside the region digitalise.
         demand_index = self.demand.step(rng, t_years, year, qy, p["demand_growth"],
                                         p["covid_shock"])
