@@ -60,6 +60,9 @@ class DemandIndex:
     def step(self, rng: np.random.Generator, t_years: float, year: int, quarter: int,
              demand_growth: float, covid_shock: float) -> float:
         """Advance one quarter and return the index (1.0 = demand of early 2020)."""
-        self.noise = DEMAND_NOISE_PERSISTENCE * self.noise + rng.normal(0.0, DEMAND_NOISE_SD)
+        # numpy's normal(0, sd) is 0 + sd * standard_normal(), the same draw: written so here,
+        # it skips normal's checks of its two parameters (the same bits, the same stream).
+        shock = 0.0 + DEMAND_NOISE_SD * rng.standard_normal()
+        self.noise = DEMAND_NOISE_PERSISTENCE * self.noise + shock
         trend = (1 + demand_growth) ** t_years
         return trend * (1 - covid_loss(year, quarter, covid_shock)) * math.exp(self.noise)

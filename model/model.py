@@ -41,7 +41,7 @@ from model.entrants import add_entrants
 from model.macro import DemandIndex, usage_curve, usage_on_curve
 from model.network import AdopterNetwork
 from model.parameters import resolve
-from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates
+from model.policy import SubsidyPolicy, convert_myopic, hurdle_rates, hurdle_terms
 from model.population import build_network, firm_count, populate
 from model.quarters import run_quarters
 from model.run_terms import quarter_market, run_terms
@@ -126,7 +126,7 @@ class ServitizationModel(mesa.Model):
         self.additional_capex = 0.0
         self.cyber_history: list[tuple[int, cyber.CyberOutcome]] = []
         self.hurdle = hurdle_rates(self.firms.large, p, p["start_year"])
-        self._hurdle_year = p["start_year"]
+        self._hurdle_year, self._hurdle_terms = p["start_year"], hurdle_terms(p, p["start_year"])
         # Per-row rates by size class, fixed for the run (kinds never change).
         large = self.firms.large
         self.bass_p = np.where(large, p["bass_p_large"], p["bass_p_sme"])
@@ -227,8 +227,7 @@ class ServitizationModel(mesa.Model):
         if self.held_levers:
             levers.release(self)
         p, f, rng = self.p, self.firms, self.rng
-        year, qy = self.year, self.quarter % QUARTERS_PER_YEAR
-        n, t_years = f.n, self.t_years
+        year, qy, t_years = self.year, self.quarter % QUARTERS_PER_YEAR, self.t_years
         # 1. Macro: demand for regional goods; competitors outside the region digitalise.
         demand_index = self.demand.step(rng, t_years, year, qy, p["demand_growth"],
                                         p["covid_shock"])
@@ -237,9 +236,10 @@ class ServitizationModel(mesa.Model):
         # 2. Policy: subsidy calls, hurdles, support programmes (secure framework: in rules).
         self.policy.open_window(year, qy)
         if year != self._hurdle_year:
-            self.hurdle = hurdle_rates(f.large, p, year)
-            self._hurdle_year = year
-        convert_myopic(rng, f.strategic[:n], f.alive[:n], p["support_conversion_rate"], DT)
+            self._hurdle_year, terms = year, hurdle_terms(p, year)
+            if terms != self._hurdle_terms:  # twice a run: a pass over every row otherwise
+                self.hurdle, self._hurdle_terms = hurdle_rates(f.large, p, year), terms
+        convert_myopic(rng, f, p["support_conversion_rate"], DT)
         # 3. Attention: Bass hazard in agent form, and projects prepared for a call.
         share = self.neighbour_adopter_share()
         candidates, prompted = investment.considering(self, share)

@@ -10,13 +10,15 @@ After 2022 a yearly call releases ``subsidy_budget_after`` each January; what is
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.exact import count, expm1, psum, psum_where
-from agents.jit import kernel, rows
+from agents.exact import expm1, psum, psum_where
+from agents.jit import kernel, rows, tally
 from agents.uniforms import uniforms
+from model.state import IS_ALIVE, IS_STRATEGIC, FirmState
 
 #: The relaunch waves: (year, quarter index) -> share of ``subsidy_budget_relance`` released
 #: (EUR 280 m in 2020Q4, EUR 175 m in 2021Q2: evidence-v2 section 2).
@@ -125,25 +127,46 @@ def _answer(requests, budget):
     return granted, psum(requests, n), psum_where(requests, granted, n)
 
 
+def hurdle_terms(params: dict, year: int) -> tuple[float, float, float | None]:
+    """The rates behind :func:`hurdle_rates` in a year: large, SME, Covid premium (or None).
+
+    The model recomputes the hurdle array only when these change (twice a run, not yearly).
+    """
+    premium = params["covid_hurdle_premium"] if year <= params["covid_hurdle_until"] else None
+    return params["hurdle_rate_large"], params["hurdle_rate_sme"], premium
+
+
 def hurdle_rates(kind_is_large: np.ndarray, params: dict, year: int) -> np.ndarray:
     """Yearly hurdle rate per firm, with the Covid premium while uncertainty lasts."""
-    rate = np.where(kind_is_large, params["hurdle_rate_large"], params["hurdle_rate_sme"])
-    if year <= params["covid_hurdle_until"]:
-        rate = rate + params["covid_hurdle_premium"]
+    large, sme, premium = hurdle_terms(params, year)
+    rate = np.where(kind_is_large, large, sme)
+    if premium is not None:
+        rate = rate + premium
     return rate
 
 
-def convert_myopic(rng: np.random.Generator, strategic: np.ndarray, alive: np.ndarray,
-                   rate: float, dt: float) -> int:
+@functools.lru_cache(64)
+def conversion_probability(rate: float, dt: float) -> float:
+    """Chance that a support programme turns a myopic firm strategic within ``dt`` years.
+
+    Cached by value: the rate is a lever, so it may change during a run, but rarely does.
+    """
+    return float(-expm1(-rate * dt))
+
+
+def convert_myopic(rng: np.random.Generator, firms: FirmState, rate: float, dt: float) -> int:
     """Support programmes turn a share of myopic firms strategic; returns how many."""
-    draw = uniforms(rng, len(strategic))
-    return int(_convert(strategic, alive, draw, -expm1(-rate * dt)))
+    n = firms.n
+    return _convert(firms.flags, n, uniforms(rng, n), conversion_probability(rate, dt))
 
 
 @kernel
-def _convert(strategic, alive, draw, probability):
-    converted = np.zeros(len(strategic), np.bool_)
-    for i in rows(len(strategic)):
-        converted[i] = alive[i] & ~strategic[i] & (draw[i] < probability)
-        strategic[i] |= converted[i]
-    return count(converted, len(strategic))
+def _convert(flags, n, draw, probability):
+    """Turn the live myopic firms of rows ``:n`` whose draw falls below ``probability``."""
+    strategic, alive = flags[IS_STRATEGIC], flags[IS_ALIVE]
+    converted = 0
+    for i in rows(n):
+        turned = alive[i] & ~strategic[i] & (draw[i] < probability)
+        converted += tally(turned)
+        strategic[i] |= turned
+    return int(converted)
