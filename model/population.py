@@ -11,8 +11,6 @@ pay-per-use. Each upstream supplier sells to regional clients, weighted by size.
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 
 from agents import jit
@@ -64,7 +62,6 @@ OFFER_RANK_NOISE = 0.5  # lognormal noise on potential when ranking who sells se
 DIGITAL_LOW, DIGITAL_HIGH = 0.1, 0.7
 DIGITAL_RANGE = DIGITAL_HIGH - DIGITAL_LOW
 SERVICE_SIGMA = 0.08  # normal noise on a new firm's initial service level
-FAST_UNIFORMS_FROM = 64  # rows from which agents.uniforms beats numpy's own draw
 
 
 def initial_jobs(scale: float) -> float:
@@ -166,10 +163,8 @@ def new_firm_draws(rng: np.random.Generator, m: int) -> tuple:
     and two draws in a row of one kind are one draw of both
     (tests/model/test_entrant_draws.py): six calls, not eight.
     """
-    # ``uniforms`` is ``rng.random`` made faster for many rows, slower for a few entrants.
-    random = rng.random if m < FAST_UNIFORMS_FROM else partial(uniforms, rng)
-    return (rng.standard_normal(2 * m), random(m), rng.standard_normal(m), random(m),
-            rng.standard_normal(m), random(2 * m))
+    return (rng.standard_normal(2 * m), uniforms(rng, m), rng.standard_normal(m),
+            uniforms(rng, m), rng.standard_normal(m), uniforms(rng, 2 * m))
 
 
 def new_firm_terms(params: dict) -> tuple:
