@@ -175,10 +175,11 @@ def _install() -> bool:
         return False
     if numba.config.DISABLE_JIT:
         return False
-    from agents import exact
+    from agents import draws, exact
 
     try:
         exact.bind_loops()
+        draws.bind()
     except (OSError, ValueError, AttributeError, RuntimeError) as err:  # no C loops: stay exact
         warnings.warn(f"servisim runs without compiled kernels: {err}", RuntimeWarning,
                       stacklevel=3)
@@ -193,6 +194,7 @@ def _install() -> bool:
     _overload_helpers()
     _box_arrays_from_environment()
     exact.overload_helpers()
+    draws.overload_helpers()
     from numba.extending import register_jitable
 
     # Rules are always inlined: a call left in a kernel's loop (LLVM's own heuristics leave

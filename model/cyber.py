@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents.chance import below_bound, happening
+from agents.draws import normal_draws, source_of, uniform_draws
 from agents.economics import attack_rate
 from agents.exact import count, exp_into, nonzero, psum
-from agents.jit import kernel, maximum, minimum, rows, rule, where
+from agents.jit import kernel, maximum, minimum, numpy_form, rows, rule, where
 from agents.uniforms import uniforms
 from model.calendar import DAYS_PER_QUARTER
 from model.population import REFERENCE_SME_EMPLOYEES
@@ -119,25 +120,54 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
 
     """
     n = firms.n
-    attacked = _attacked(firms.values, firms.flags, n, hazard, uniforms(rng, n),
-                         params["digital_exposure"], params["secure_framework"], dt,
-                         math.exp(-SECURITY_DECAY * dt))
-    k = len(attacked)
-    severe_draw = uniforms(rng, k)
-    normal = rng.standard_normal(k)
-    loss, hit, exit_prob, borne_total, paid_total, threatened = _losses(
-        firms.values, firms.codes, firms.flags, attacked, severe_draw, normal,
-        params["severe_share"], params["cyber_loss_median"], params["cyber_loss_sigma"],
-        params["severe_loss_days"] / DAYS_PER_QUARTER, params["severe_exit_prob"])
-    # No severe incident (a sixth of the quarters at small scales): no exit to draw, and
-    # ``rng.random(0)`` would not move the stream.
-    gone = _exits(firms.codes, firms.flags, hit, uniforms(rng, len(hit)), exit_prob,
-                  quarter) if len(hit) else 0
-    return CyberOutcome(k, len(hit), int(gone), borne_total, paid_total, attacked, loss,
-                        threatened)
+    terms = (params["digital_exposure"], params["secure_framework"], dt,
+             math.exp(-SECURITY_DECAY * dt), params["severe_share"], params["cyber_loss_median"],
+             params["cyber_loss_sigma"], params["severe_loss_days"] / DAYS_PER_QUARTER,
+             params["severe_exit_prob"], quarter)
+    draw = uniforms(rng, n)
+    source = source_of(rng)
+    if source is None:  # numpy draws: the same body as numpy, drawing from rng
+        attacked, loss, hit, gone, borne, paid, threatened = numpy_form(_quarter)(
+            firms.values, firms.codes, firms.flags, n, hazard, draw, rng, terms)
+    else:
+        lock = rng.bit_generator.lock
+        lock.acquire()
+        try:
+            attacked, loss, hit, gone, borne, paid, threatened = _quarter(
+                firms.values, firms.codes, firms.flags, n, hazard, draw, source, terms)
+        finally:
+            lock.release()
+    return CyberOutcome(len(attacked), len(hit), int(gone), float(borne), float(paid),
+                        attacked, loss, int(threatened))
 
 
 @kernel
+def _quarter(values, codes, flags, n, hazard, draw, source, terms):
+    """A quarter's attacks, losses and exits, drawing from ``source`` between the passes.
+
+    The draws come in numpy's order: one uniform per row (``draw``, made by the caller), then
+    for the attacked rows a uniform each (severity) and a standard normal each (the loss), then,
+    only if a severe incident happened, a uniform per severely hit row (exit). Compiled, one
+    call: the draws are numpy's C fills on the generator (``agents.draws``).
+    """
+    (exposure, framework, dt, security_kept, severe_share, median, sigma, stop_share,
+     severe_exit_prob, quarter) = terms
+    attacked = _attacked(values, flags, n, hazard, draw, exposure, framework, dt, security_kept)
+    k = len(attacked)
+    severe_draw = uniform_draws(source, k)
+    normal = normal_draws(source, k)
+    loss, hit, exit_prob, borne, paid, threatened = _losses(
+        values, codes, flags, attacked, severe_draw, normal, severe_share, median, sigma,
+        stop_share, severe_exit_prob)
+    # No severe incident (a sixth of the quarters at small scales): no exit to draw, and
+    # ``rng.random(0)`` would not move the stream anyway.
+    gone = 0
+    if len(hit):
+        gone = _exits(codes, flags, hit, uniform_draws(source, len(hit)), exit_prob, quarter)
+    return attacked, loss, hit, gone, borne, paid, threatened
+
+
+@rule
 def _attacked(values, flags, n, hazard, draw, exposure, framework, dt, security_kept):
     """The attacked rows, ascending: one uniform per row against the quarter's hazard.
 
@@ -157,7 +187,7 @@ def _attacked(values, flags, n, hazard, draw, exposure, framework, dt, security_
     return happening(minus_hazard, draw, maybe, n)
 
 
-@kernel
+@rule
 def _losses(values, codes, flags, attacked, severe_draw, normal, severe_share, median,
             sigma, stop_share, severe_exit_prob):
     """Losses of the attacked rows, what they bear, trust and incidents.
@@ -190,11 +220,11 @@ def _losses(values, codes, flags, attacked, severe_draw, normal, severe_share, m
         values[TRUST, i] *= where(severe[j], 1 - TRUST_LOSS, 1.0)
         codes[SEVERE_INCIDENTS, i] += severe[j]
     hit = nonzero(severe, k)
-    return (loss, attacked[hit], exit_prob[hit], float(psum(borne, k)), float(psum(paid, k)),
+    return (loss, attacked[hit], exit_prob[hit], psum(borne, k), psum(paid, k),
             count(threatened, k))
 
 
-@kernel
+@rule
 def _exits(codes, flags, hit, draw, exit_prob, quarter):
     """Severely hit firms close with their exit probability (security decayed in _attacked)."""
     gone = np.zeros(len(hit), np.bool_)

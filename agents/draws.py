@@ -1,0 +1,146 @@
+"""Random draws inside kernels: numpy's own, made through numpy's C API.
+
+A quarter's phases draw between their kernels (who is attacked, then how badly, then who
+closes), and each draw in Python costs a kernel call and a numpy call on each side of it.
+numpy's ``Generator`` makes its draws with C functions it exports for compiled code (its
+documented C API, ``numpy/random/distributions.h``): ``rng.random(n)`` fills with
+``random_standard_uniform_fill(bitgen, n, out)`` and ``rng.standard_normal(n)`` with
+``random_standard_normal_fill``, on the generator's ``bitgen_t``. A kernel that draws in its
+body calls :func:`uniform_draws` and :func:`normal_draws` on a *source*: as numpy, the
+source is the ``Generator`` and they are its methods; compiled, it is the address of the
+generator's ``bitgen_t`` (:func:`source_of`) and they call those same C functions, so the
+values and the stream are numpy's by construction, whatever the bit generator.
+
+The C functions are called by names of our own bound to their addresses (as
+``agents.exact`` binds the C library's loops), so a kernel cached on disk finds them again in a
+new process. :func:`bind` checks each one once per process against the ``Generator``'s method
+before anything uses it. The caller holds the bit generator's lock during the kernel's call,
+as numpy does while it draws.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+from numpy.random import Generator
+
+_SYMBOL = "servisim_numpy_{}"
+#: numpy's C function (``void f(bitgen_t *, npy_intp, double *)``) behind each helper.
+_FILLS = {"uniform": "random_standard_uniform_fill", "normal": "random_standard_normal_fill"}
+_BOUND: list[bool] = []  # [True] once bound and checked in this process
+
+
+def uniform_draws(source, n: int) -> np.ndarray:
+    """``n`` uniform doubles in [0, 1): ``rng.random(n)`` (compiled: numpy's C fill).
+
+    Args:
+        source: the ``Generator`` (compiled: :func:`source_of`'s address).
+        n: how many.
+
+    """
+    return source.random(n)
+
+
+def normal_draws(source, n: int) -> np.ndarray:
+    """``n`` standard normal doubles: ``rng.standard_normal(n)`` (compiled: numpy's C fill).
+
+    Args:
+        source: the ``Generator`` (compiled: :func:`source_of`'s address).
+        n: how many.
+
+    """
+    return source.standard_normal(n)
+
+
+def source_of(rng) -> int | None:
+    """The source a compiled kernel draws from for ``rng``, or ``None`` if it cannot.
+
+    Args:
+        rng: the model's generator.
+
+    Returns:
+        The address of ``rng``'s ``bitgen_t`` when kernels run compiled and ``rng`` is a
+        ``numpy.random.Generator`` (not a subclass, which may draw otherwise); else ``None``:
+        the caller runs the kernel's numpy form with ``rng`` as its source.
+
+    """
+    if rng.__class__ is not Generator or not _BOUND:
+        return None
+    return rng.bit_generator.ctypes.bit_generator.value
+
+
+def _fill_function(name: str):
+    """Numpy's exported C fill ``name`` as a ctypes function."""
+    import numpy.random._generator as generator
+
+    fill = getattr(ctypes.CDLL(generator.__file__), name)
+    fill.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_void_p]
+    fill.restype = None
+    return fill
+
+
+def bind() -> None:
+    """Bind numpy's C fills to our names and check them (once per process).
+
+    Raises:
+        OSError, AttributeError: numpy's generator module does not export them.
+        RuntimeError: a fill does not draw what the ``Generator``'s method draws.
+
+    """
+    if _BOUND:
+        return
+    from llvmlite import binding
+
+    for helper, c_name in _FILLS.items():
+        fill = _fill_function(c_name)
+        method = "random" if helper == "uniform" else "standard_normal"
+        for seed, n in ((0, 0), (1, 1), (2, 7), (3, 1000)):
+            ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+            out = np.empty(n)
+            fill(ours.bit_generator.ctypes.bit_generator, n, out.ctypes.data)
+            if (not np.array_equal(out, getattr(numpys, method)(n))
+                    or ours.bit_generator.state != numpys.bit_generator.state):
+                raise RuntimeError(f"numpy's {c_name} does not draw as Generator.{method}")
+        binding.add_symbol(_SYMBOL.format(c_name), ctypes.cast(fill, ctypes.c_void_p).value)
+    _BOUND.append(True)
+
+
+def overload_helpers() -> None:
+    """Give :func:`uniform_draws` and :func:`normal_draws` their compiled forms."""
+    from llvmlite import ir
+    from numba import types
+    from numba.core import cgutils
+    from numba.extending import intrinsic, overload, register_jitable
+
+    def fill_intrinsic(c_name: str):
+        @intrinsic
+        def fill(typingctx, bitgen, n, out):
+            def codegen(context, builder, signature, args):
+                i8p, f8p = ir.IntType(8).as_pointer(), ir.DoubleType().as_pointer()
+                fnty = ir.FunctionType(ir.VoidType(), [i8p, ir.IntType(64), f8p])
+                fn = cgutils.get_or_insert_function(builder.module, fnty,
+                                                    _SYMBOL.format(c_name))
+                builder.call(fn, [builder.inttoptr(args[0], i8p), args[1],
+                                  builder.inttoptr(args[2], f8p)])
+                return context.get_dummy_value()
+            return types.void(types.intp, types.intp, types.intp), codegen
+
+        @register_jitable
+        def draws(source, n):
+            out = np.empty(n)
+            if n > 0:
+                fill(source, n, out.ctypes.data)
+            return out
+        return draws
+
+    def compiled_form(c_name: str):
+        draws = fill_intrinsic(c_name)
+
+        def typed(source, n):
+            return lambda source, n: draws(source, n)
+        return typed
+
+    for helper, c_name in _FILLS.items():
+        target = uniform_draws if helper == "uniform" else normal_draws
+        overload(target, jit_options={"error_model": "numpy"})(compiled_form(c_name))
