@@ -5,17 +5,19 @@ closes), and each draw in Python costs a kernel call and a numpy call on each si
 numpy's ``Generator`` makes its draws with C functions it exports for compiled code (its
 documented C API, ``numpy/random/distributions.h``): ``rng.random(n)`` fills with
 ``random_standard_uniform_fill(bitgen, n, out)`` and ``rng.standard_normal(n)`` with
-``random_standard_normal_fill``, on the generator's ``bitgen_t``. A kernel that draws in its
-body calls :func:`uniform_draws` and :func:`normal_draws` on a *source*: as numpy, the
-source is the ``Generator`` and they are its methods; compiled, it is the address of the
-generator's ``bitgen_t`` (:func:`source_of`) and they call those same C functions, so the
-values and the stream are numpy's by construction, whatever the bit generator.
+``random_standard_normal_fill``, on the generator's ``bitgen_t``; ``rng.permutation(n)``
+shuffles ``arange(n)`` from its end, swapping item ``i`` with item ``random_interval(bitgen,
+i)`` for ``i = n - 1`` down to 1. A kernel that draws in its body calls :func:`uniform_draws`,
+:func:`normal_draws` and :func:`permutation` on a *source*: as numpy, the source is the
+``Generator`` and they are its methods; compiled, it is the address of the generator's
+``bitgen_t`` (:func:`source_of`) and they call those same C functions, so the values and the
+stream are numpy's by construction, whatever the bit generator.
 
 The C functions are called by names of our own bound to their addresses (as
 ``agents.exact`` binds the C library's loops), so a kernel cached on disk finds them again in a
 new process. :func:`bind` checks each one once per process against the ``Generator``'s method
-before anything uses it. The caller holds the bit generator's lock during the kernel's call,
-as numpy does while it draws.
+before anything uses it. ``agents.jit.call_drawing`` calls such a kernel under the bit generator's
+lock, as numpy holds it while it draws.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from numpy.random import Generator
 _SYMBOL = "servisim_numpy_{}"
 #: numpy's C function (``void f(bitgen_t *, npy_intp, double *)``) behind each helper.
 _FILLS = {"uniform": "random_standard_uniform_fill", "normal": "random_standard_normal_fill"}
+_INTERVAL = "random_interval"  # uint64_t random_interval(bitgen_t *, uint64_t max)
 _BOUND: list[bool] = []  # [True] once bound and checked in this process
 
 
@@ -51,6 +54,17 @@ def normal_draws(source, n: int) -> np.ndarray:
 
     """
     return source.standard_normal(n)
+
+
+def permutation(source, n: int) -> np.ndarray:
+    """A random order of ``0 .. n-1``: ``rng.permutation(n)`` (compiled: numpy's shuffle).
+
+    Args:
+        source: the ``Generator`` (compiled: :func:`source_of`'s address).
+        n: how many.
+
+    """
+    return source.permutation(n)
 
 
 def source_of(rng) -> int | None:
@@ -80,6 +94,16 @@ def _fill_function(name: str):
     return fill
 
 
+def _interval_function():
+    """The ``random_interval`` that numpy exports, as a ctypes function."""
+    import numpy.random._generator as generator
+
+    interval = getattr(ctypes.CDLL(generator.__file__), _INTERVAL)
+    interval.argtypes = [ctypes.c_void_p, ctypes.c_uint64]
+    interval.restype = ctypes.c_uint64
+    return interval
+
+
 def bind() -> None:
     """Bind numpy's C fills to our names and check them (once per process).
 
@@ -103,11 +127,22 @@ def bind() -> None:
                     or ours.bit_generator.state != numpys.bit_generator.state):
                 raise RuntimeError(f"numpy's {c_name} does not draw as Generator.{method}")
         binding.add_symbol(_SYMBOL.format(c_name), ctypes.cast(fill, ctypes.c_void_p).value)
+    interval = _interval_function()
+    for seed, n in ((0, 0), (1, 1), (2, 2), (3, 50), (4, 1000)):
+        ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
+        order = np.arange(n)
+        for i in range(n - 1, 0, -1):
+            j = interval(ours.bit_generator.ctypes.bit_generator, i)
+            order[i], order[j] = order[j], order[i]
+        if (not np.array_equal(order, numpys.permutation(n))
+                or ours.bit_generator.state != numpys.bit_generator.state):
+            raise RuntimeError(f"numpy's {_INTERVAL} does not shuffle as Generator.permutation")
+    binding.add_symbol(_SYMBOL.format(_INTERVAL), ctypes.cast(interval, ctypes.c_void_p).value)
     _BOUND.append(True)
 
 
 def overload_helpers() -> None:
-    """Give :func:`uniform_draws` and :func:`normal_draws` their compiled forms."""
+    """Give :func:`uniform_draws`, :func:`normal_draws` and :func:`permutation` compiled forms."""
     from llvmlite import ir
     from numba import types
     from numba.core import cgutils
@@ -144,3 +179,23 @@ def overload_helpers() -> None:
     for helper, c_name in _FILLS.items():
         target = uniform_draws if helper == "uniform" else normal_draws
         overload(target, jit_options={"error_model": "numpy"})(compiled_form(c_name))
+
+    @intrinsic
+    def interval(typingctx, bitgen, most):
+        def codegen(context, builder, signature, args):
+            i8p, i64 = ir.IntType(8).as_pointer(), ir.IntType(64)
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(i64, [i8p, i64]),
+                                                _SYMBOL.format(_INTERVAL))
+            return builder.call(fn, [builder.inttoptr(args[0], i8p), args[1]])
+        return types.uint64(types.intp, types.uint64), codegen
+
+    @register_jitable
+    def shuffled(source, n):
+        order = np.arange(n)
+        for i in range(n - 1, 0, -1):
+            j = interval(source, np.uint64(i))
+            order[i], order[j] = order[j], order[i]
+        return order
+
+    overload(permutation, jit_options={"error_model": "numpy"})(
+        lambda source, n: (lambda source, n: shuffled(source, n)))

@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from agents import draws
 from agents.rulebook import RULES, STATE
 from agents.rulebook import rule as rule
 
@@ -165,6 +166,30 @@ def numpy_form(compiled: Any) -> Callable:
     return getattr(compiled, "fn", None) or getattr(compiled, "py_func", None) or compiled
 
 
+def call_drawing(kernel: Callable, rng, *args: Any) -> Any:
+    """``kernel(*args, source)``, a kernel that draws from its last argument.
+
+    Compiled, the source is ``rng``'s ``bitgen_t`` (``agents.draws.source_of``) and the call
+    holds the bit generator's lock, as numpy holds it while it draws; otherwise the kernel's
+    numpy form runs with ``rng`` itself as the source. Either way ``rng`` draws the same values.
+
+    Args:
+        kernel: the kernel (``agents.jit.kernel``).
+        rng: the generator it draws from.
+        *args: its other arguments, in order.
+
+    """
+    source = draws.source_of(rng)
+    if source is None:
+        return numpy_form(kernel)(*args, rng)
+    lock = rng.bit_generator.lock
+    lock.acquire()  # a ``with`` block costs 0.15 us more a call
+    try:
+        return kernel(*args, source)
+    finally:
+        lock.release()
+
+
 # --- installation ------------------------------------------------------------------------
 def _install() -> bool:
     if os.environ.get("SERVISIM_JIT", "1") == "0":
@@ -175,7 +200,7 @@ def _install() -> bool:
         return False
     if numba.config.DISABLE_JIT:
         return False
-    from agents import draws, exact
+    from agents import exact
 
     try:
         exact.bind_loops()

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents.chance import below_bound, happening
-from agents.draws import normal_draws, source_of, uniform_draws
+from agents.draws import normal_draws, uniform_draws
 from agents.economics import attack_rate
 from agents.exact import count, exp_into, nonzero, psum
-from agents.jit import kernel, maximum, minimum, numpy_form, rows, rule, where
+from agents.jit import call_drawing, kernel, maximum, minimum, rows, rule, where
 from agents.uniforms import uniforms
 from model.calendar import DAYS_PER_QUARTER
 from model.population import REFERENCE_SME_EMPLOYEES
@@ -124,25 +124,14 @@ def attacks(rng: np.random.Generator, firms: FirmState, params: dict, hazard: np
              math.exp(-SECURITY_DECAY * dt), params["severe_share"], params["cyber_loss_median"],
              params["cyber_loss_sigma"], params["severe_loss_days"] / DAYS_PER_QUARTER,
              params["severe_exit_prob"], quarter)
-    draw = uniforms(rng, n)
-    source = source_of(rng)
-    if source is None:  # numpy draws: the same body as numpy, drawing from rng
-        attacked, loss, hit, gone, borne, paid, threatened = numpy_form(_quarter)(
-            firms.values, firms.codes, firms.flags, n, hazard, draw, rng, terms)
-    else:
-        lock = rng.bit_generator.lock
-        lock.acquire()
-        try:
-            attacked, loss, hit, gone, borne, paid, threatened = _quarter(
-                firms.values, firms.codes, firms.flags, n, hazard, draw, source, terms)
-        finally:
-            lock.release()
+    attacked, loss, hit, gone, borne, paid, threatened = call_drawing(
+        _quarter, rng, firms.values, firms.codes, firms.flags, n, hazard, uniforms(rng, n), terms)
     return CyberOutcome(len(attacked), len(hit), int(gone), float(borne), float(paid),
                         attacked, loss, int(threatened))
 
 
 @kernel
-def _quarter(values, codes, flags, n, hazard, draw, source, terms):
+def _quarter(values, codes, flags, n, hazard, draw, terms, source):
     """A quarter's attacks, losses and exits, drawing from ``source`` between the passes.
 
     The draws come in numpy's order: one uniform per row (``draw``, made by the caller), then

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents import decisions as rules
+from agents.draws import permutation
 from agents.economics import WAGE
 from agents.exact import expm1_into, nonzero, power_of_array, psum_where
 from agents.firms import borrowing_limit, evaluates_by_kind
-from agents.jit import kernel, maximum, rows, rule, where
+from agents.jit import call_drawing, kernel, maximum, rows, rule, where
 from agents.kinds import PERFORMANCE
 from agents.uniforms import uniforms
 from model import cyber, market
@@ -328,7 +329,7 @@ def considering(model, neighbour_share: np.ndarray) -> tuple[np.ndarray, np.ndar
     return rows_, np.zeros(len(rows_), dtype=bool)
 
 
-@kernel
+@rule
 def _weighing(values, codes, flags, candidates, prompted, call_open, neighbour_share,
               peer_push):
     """The candidates that weigh their options at all (each kind's ``evaluates`` rule).
@@ -342,6 +343,21 @@ def _weighing(values, codes, flags, candidates, prompted, call_open, neighbour_s
         keep[k] = evaluates_by_kind(codes[KIND, i], flags[IS_STRATEGIC, i], call,
                                     neighbour_share[i], peer_push)
     return candidates[keep], prompted[keep]
+
+
+@kernel
+def _in_order(values, codes, flags, candidates, prompted, call_open, neighbour_share,
+              peer_push, weigh, source):
+    """The candidates that weigh their options (all if not ``weigh``), in a random order.
+
+    The order their applications reach the call in: ``rng.permutation`` of their number,
+    drawn from ``source`` (``agents.draws``), in the same compiled call.
+    """
+    if weigh:
+        candidates, prompted = _weighing(values, codes, flags, candidates, prompted, call_open,
+                                         neighbour_share, peer_push)
+    order = permutation(source, len(candidates))
+    return candidates[order], prompted[order]
 
 
 def invest(model, candidates: np.ndarray, prompted: np.ndarray, neighbour_share: np.ndarray,
@@ -358,14 +374,11 @@ def invest(model, candidates: np.ndarray, prompted: np.ndarray, neighbour_share:
     """
     f, p = model.firms, model.p
     result = InvestmentRound(considering=len(candidates))
-    if not p["adopt_when_considering"]:
-        candidates, prompted = _weighing(f.values, f.codes, f.flags, candidates, prompted,
-                                         model.policy.is_open(), neighbour_share,
-                                         p["peer_push_share"])
-    if len(candidates) == 0:
+    rows_, prompted = call_drawing(_in_order, model.rng, f.values, f.codes, f.flags, candidates,
+                                   prompted, model.policy.is_open(), neighbour_share,
+                                   p["peer_push_share"], not p["adopt_when_considering"])
+    if len(rows_) == 0:
         return result
-    order = model.rng.permutation(len(candidates))
-    rows_, prompted = candidates[order], prompted[order]
     # decide_for's rounds with the booking fused in: the step reads no Decision.
     table, choice, applied, applying, requests = _first_round(
         f.values, f.codes, f.flags, model.hurdle, model.attack_hazard, rows_, prompted,

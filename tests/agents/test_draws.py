@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from agents import draws, jit
-from agents.draws import normal_draws, source_of, uniform_draws
+from agents.draws import normal_draws, permutation, source_of, uniform_draws
 
 SIZES = (0, 1, 2, 7, 195, 2435)
 BIT_GENERATORS = (np.random.PCG64, np.random.MT19937, np.random.Philox, np.random.SFC64)
@@ -22,6 +22,20 @@ def _draw_in_turn(source, sizes):
         out[at:at + sizes[k]] = uniform_draws(source, sizes[k])
         at += sizes[k]
         out[at:at + sizes[k]] = normal_draws(source, sizes[k])
+        at += sizes[k]
+    return out
+
+
+@jit.kernel
+def _orders(sizes, source):
+    """One permutation of each size after the other, in one compiled call."""
+    total = 0
+    for k in range(len(sizes)):
+        total += sizes[k]
+    out = np.empty(total, np.int64)
+    at = 0
+    for k in range(len(sizes)):
+        out[at:at + sizes[k]] = permutation(source, sizes[k])
         at += sizes[k]
     return out
 
@@ -73,3 +87,26 @@ def test_kernels_draw_only_for_a_numpy_generator_itself():
 def test_without_compiled_kernels_there_is_no_source(monkeypatch):
     monkeypatch.setattr(draws, "_BOUND", [])
     assert source_of(np.random.default_rng(1)) is None
+
+
+@pytest.mark.parametrize("bit_generator", BIT_GENERATORS)
+def test_a_compiled_kernel_shuffles_as_numpys_permutation_and_leaves_its_stream(bit_generator):
+    if not jit.enabled():
+        pytest.skip("kernels run as numpy here")
+    ours, numpys = (np.random.Generator(bit_generator(5)) for _ in range(2))
+    got = _orders(np.array(SIZES), source_of(ours))
+    np.testing.assert_array_equal(got, np.concatenate([numpys.permutation(k) for k in SIZES]))
+    np.testing.assert_equal(ours.bit_generator.state, numpys.bit_generator.state)
+
+
+def test_the_numpy_form_shuffles_with_the_generator_itself():
+    ours, numpys = np.random.default_rng(8), np.random.default_rng(8)
+    got = jit.numpy_form(_orders)(list(SIZES), ours)
+    np.testing.assert_array_equal(got, np.concatenate([numpys.permutation(k) for k in SIZES]))
+
+
+def test_a_drawing_kernel_draws_the_same_for_a_generator_it_cannot_reach():
+    ours, numpys = _Subclass(np.random.PCG64(9)), np.random.default_rng(9)
+    got = jit.call_drawing(_orders, ours, np.array(SIZES))
+    np.testing.assert_array_equal(got, np.concatenate([numpys.permutation(k) for k in SIZES]))
+    np.testing.assert_equal(ours.bit_generator.state, numpys.bit_generator.state)

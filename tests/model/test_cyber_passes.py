@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from agents import draws
 from agents.economics import attack_rate
 from agents.libm import exp, expm1
 from model import cyber
@@ -56,7 +57,7 @@ def stepped(stepped_run):
 @pytest.mark.parametrize("compiled", [True, False])
 def test_attacks_update_the_state_as_the_separate_passes_did(stepped, compiled, monkeypatch):
     if not compiled:
-        monkeypatch.setattr(cyber, "source_of", lambda rng: None)  # the numpy form draws
+        monkeypatch.setattr(draws, "source_of", lambda rng: None)  # the numpy form draws
     p = stepped.p | {"severe_share": 0.4, "severe_exit_prob": 0.5}
     hazard = stepped.attack_hazard * 40  # many attacks, severe ones and exits
     for seed in range(3):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from agents import draws
 from model import ServitizationModel, cyber
 from model.macro import usage_share
 
@@ -31,7 +32,7 @@ def test_usage_at_follows_a_changed_2040_share():
 def test_attacks_without_a_severe_incident_draw_as_an_empty_exit_draw_would(model, compiled,
                                                                             monkeypatch):
     if not compiled:
-        monkeypatch.setattr(cyber, "source_of", lambda rng: None)  # the numpy form draws
+        monkeypatch.setattr(draws, "source_of", lambda rng: None)  # the numpy form draws
     p = model.p | {"severe_share": 0.0}
     f = model.firms.copy()
     rng, expected = np.random.default_rng(3), np.random.default_rng(3)
