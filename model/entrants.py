@@ -6,7 +6,7 @@ import numpy as np
 
 from agents.economics import productivity_gain
 from agents.exact import psum
-from agents.jit import kernel, maximum, rows, rule, where
+from agents.jit import call_drawing, kernel, maximum, rows, rule, where
 from model.population import fill_new_firms, new_firm_draws, new_firm_terms
 from model.state import (
     BASE_DEMAND,
@@ -31,7 +31,8 @@ def add_entrants(state: FirmState, rng: np.random.Generator, params: dict, first
     """Add this quarter's entrants and start them; returns their cash, EUR.
 
     :func:`model.population.add_firms` for rows of the entrants' pool (their kind and
-    employees drawn at start-up), then :func:`start_new_entrants`, in one kernel call.
+    employees drawn at start-up), then :func:`start_new_entrants`, in one kernel call that
+    makes their draws too.
 
     Args:
         state: firm state; the entrants' rows must be below ``state.n``.
@@ -45,20 +46,20 @@ def add_entrants(state: FirmState, rng: np.random.Generator, params: dict, first
         quarter: the step at which they enter.
 
     """
-    return float(_new_entrants(state.values, state.codes, state.flags, state.clients,
-                               state.client_goods_2020, imitation, first, count, quarter,
-                               new_firm_draws(rng, count), new_firm_terms(params),
-                               (ordinary, demand_index, params["cluster_imitation_multiplier"],
-                                params["digital_productivity_gain"], params["adoption_mark"])))
+    return float(call_drawing(
+        _new_entrants, rng, state.values, state.codes, state.flags, state.clients,
+        state.client_goods_2020, imitation, first, count, quarter, new_firm_terms(params),
+        (ordinary, demand_index, params["cluster_imitation_multiplier"],
+         params["digital_productivity_gain"], params["adoption_mark"])))
 
 
 @kernel
 def _new_entrants(values, codes, flags, clients, client_goods_2020, imitation, first, count,
-                  quarter, draws, terms, start):
-    """:func:`add_entrants` given its draws: their cash."""
+                  quarter, terms, start, source):
+    """:func:`add_entrants`, its draws made from ``source`` (``agents.draws``): their cash."""
     new_rows = np.arange(first, first + count)
     fill_new_firms(values, codes, flags, new_rows, codes[KIND, new_rows],
-                   values[EMPLOYEES, new_rows], quarter, draws, terms)
+                   values[EMPLOYEES, new_rows], quarter, new_firm_draws(source, count), terms)
     ordinary, demand_index, cluster_imitation, gain_at_mark, adoption_mark = start
     return start_new_entrants(values, flags, clients, client_goods_2020, new_rows, ordinary,
                               demand_index, imitation, cluster_imitation, gain_at_mark,

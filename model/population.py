@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents import jit
+from agents.draws import normal_draws, uniform_draws
 from agents.economics import REVENUE_PER_JOB
 from agents.exact import exp, exp_into, log, power_of_array, quantile
 from agents.jit import kernel, maximum, minimum, rows, rule, where
@@ -155,16 +156,18 @@ def add_firms(state: FirmState, rng: np.random.Generator, params: dict, rows: np
                new_firm_terms(params))
 
 
-def new_firm_draws(rng: np.random.Generator, m: int) -> tuple:
-    """The draws of ``m`` new firms, in the order the rules use them.
+@rule
+def new_firm_draws(source, m: int) -> tuple:
+    """The draws of ``m`` new firms, in the order the rules use them, from ``source``.
 
-    By numpy's faster identical path: ``normal(0, s, m)`` is ``0 + s * standard_normal(m)``,
-    ``uniform(a, b, m)`` is ``a + (b - a) * random(m)`` (:func:`fill_new_firms` scales them),
-    and two draws in a row of one kind are one draw of both
-    (tests/model/test_entrant_draws.py): six calls, not eight.
+    ``source`` is the generator, or inside a compiled kernel its ``bitgen_t``
+    (``agents.draws``). By numpy's faster identical path: ``normal(0, s, m)`` is
+    ``0 + s * standard_normal(m)``, ``uniform(a, b, m)`` is ``a + (b - a) * random(m)``
+    (:func:`fill_new_firms` scales them), and two draws in a row of one kind are one draw of
+    both (tests/model/test_entrant_draws.py): six calls, not eight.
     """
-    return (rng.standard_normal(2 * m), uniforms(rng, m), rng.standard_normal(m),
-            uniforms(rng, m), rng.standard_normal(m), uniforms(rng, 2 * m))
+    return (normal_draws(source, 2 * m), uniform_draws(source, m), normal_draws(source, m),
+            uniform_draws(source, m), normal_draws(source, m), uniform_draws(source, 2 * m))
 
 
 def new_firm_terms(params: dict) -> tuple:
