@@ -84,24 +84,13 @@ def source_of(rng) -> int | None:
     return rng.bit_generator.ctypes.bit_generator.value
 
 
-def _fill_function(name: str):
-    """Numpy's exported C fill ``name`` as a ctypes function."""
+def _numpy_function(name: str, argtypes: list, restype):
+    """The C function ``name`` that numpy's generator module exports, as a ctypes function."""
     import numpy.random._generator as generator
 
-    fill = getattr(ctypes.CDLL(generator.__file__), name)
-    fill.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_void_p]
-    fill.restype = None
-    return fill
-
-
-def _interval_function():
-    """The ``random_interval`` that numpy exports, as a ctypes function."""
-    import numpy.random._generator as generator
-
-    interval = getattr(ctypes.CDLL(generator.__file__), _INTERVAL)
-    interval.argtypes = [ctypes.c_void_p, ctypes.c_uint64]
-    interval.restype = ctypes.c_uint64
-    return interval
+    function = getattr(ctypes.CDLL(generator.__file__), name)
+    function.argtypes, function.restype = argtypes, restype
+    return function
 
 
 def bind() -> None:
@@ -117,7 +106,8 @@ def bind() -> None:
     from llvmlite import binding
 
     for helper, c_name in _FILLS.items():
-        fill = _fill_function(c_name)
+        fill = _numpy_function(c_name, [ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_void_p],
+                               None)
         method = "random" if helper == "uniform" else "standard_normal"
         for seed, n in ((0, 0), (1, 1), (2, 7), (3, 1000)):
             ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
@@ -127,7 +117,7 @@ def bind() -> None:
                     or ours.bit_generator.state != numpys.bit_generator.state):
                 raise RuntimeError(f"numpy's {c_name} does not draw as Generator.{method}")
         binding.add_symbol(_SYMBOL.format(c_name), ctypes.cast(fill, ctypes.c_void_p).value)
-    interval = _interval_function()
+    interval = _numpy_function(_INTERVAL, [ctypes.c_void_p, ctypes.c_uint64], ctypes.c_uint64)
     for seed, n in ((0, 0), (1, 1), (2, 2), (3, 50), (4, 1000)):
         ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
         order = np.arange(n)

@@ -179,7 +179,7 @@ def call_drawing(kernel: Callable, rng, *args: Any) -> Any:
         *args: its other arguments, in order.
 
     """
-    source = draws.source_of(rng)
+    source = draws.source_of(rng) if enabled() else None
     if source is None:
         return numpy_form(kernel)(*args, rng)
     lock = rng.bit_generator.lock
