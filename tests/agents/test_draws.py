@@ -11,7 +11,7 @@ BIT_GENERATORS = (np.random.PCG64, np.random.MT19937, np.random.Philox, np.rando
 
 
 @jit.kernel
-def _draw_in_turn(source, sizes):
+def _draw_in_turn(sizes, source):
     """Uniforms then normals for each size, in one compiled call, as a quarter's kernel would."""
     total = 0
     for k in range(len(sizes)):
@@ -47,28 +47,25 @@ def _numpys(rng, sizes):
 
 @pytest.mark.parametrize("bit_generator", BIT_GENERATORS)
 @pytest.mark.parametrize("seed", [0, 12345])
-def test_a_compiled_kernel_draws_numpys_uniforms_and_normals_and_leaves_its_stream(
+def test_a_drawing_kernel_draws_numpys_uniforms_and_normals_and_leaves_its_stream(
         bit_generator, seed):
-    if not jit.enabled():
-        pytest.skip("kernels run as numpy here")
     ours, numpys = (np.random.Generator(bit_generator(seed)) for _ in range(2))
-    got = _draw_in_turn(source_of(ours), np.array(SIZES))
+    assert jit.enabled() == (source_of(ours) is not None)  # compiled where kernels are
+    got = jit.call_drawing(_draw_in_turn, ours, np.array(SIZES))
     np.testing.assert_array_equal(got, _numpys(numpys, SIZES))
     np.testing.assert_equal(ours.bit_generator.state, numpys.bit_generator.state)
 
 
 def test_the_numpy_form_draws_from_the_generator_itself():
     ours, numpys = np.random.default_rng(7), np.random.default_rng(7)
-    got = jit.numpy_form(_draw_in_turn)(ours, list(SIZES))
+    got = jit.numpy_form(_draw_in_turn)(list(SIZES), ours)
     np.testing.assert_array_equal(got, _numpys(numpys, SIZES))
     np.testing.assert_equal(ours.bit_generator.state, numpys.bit_generator.state)
 
 
-def test_a_million_compiled_normals_are_numpys_tails_included():
-    if not jit.enabled():
-        pytest.skip("kernels run as numpy here")
+def test_a_million_drawn_normals_are_numpys_tails_included():
     ours, numpys = np.random.default_rng(3), np.random.default_rng(3)
-    got = _draw_in_turn(source_of(ours), np.array([1_000_000]))[1_000_000:]
+    got = jit.call_drawing(_draw_in_turn, ours, np.array([1_000_000]))[1_000_000:]
     numpys.random(1_000_000)  # the kernel draws its uniforms first
     expected = numpys.standard_normal(1_000_000)
     assert np.abs(got).max() > 4.5  # the ziggurat's tail was drawn
@@ -90,11 +87,9 @@ def test_without_compiled_kernels_there_is_no_source(monkeypatch):
 
 
 @pytest.mark.parametrize("bit_generator", BIT_GENERATORS)
-def test_a_compiled_kernel_shuffles_as_numpys_permutation_and_leaves_its_stream(bit_generator):
-    if not jit.enabled():
-        pytest.skip("kernels run as numpy here")
+def test_a_drawing_kernel_shuffles_as_numpys_permutation_and_leaves_its_stream(bit_generator):
     ours, numpys = (np.random.Generator(bit_generator(5)) for _ in range(2))
-    got = _orders(np.array(SIZES), source_of(ours))
+    got = jit.call_drawing(_orders, ours, np.array(SIZES))
     np.testing.assert_array_equal(got, np.concatenate([numpys.permutation(k) for k in SIZES]))
     np.testing.assert_equal(ours.bit_generator.state, numpys.bit_generator.state)
 
