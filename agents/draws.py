@@ -28,8 +28,6 @@ import numpy as np
 from numpy.random import Generator
 
 _SYMBOL = "servisim_numpy_{}"
-#: numpy's C function (``void f(bitgen_t *, npy_intp, double *)``) behind each helper.
-_FILLS = {"uniform": "random_standard_uniform_fill", "normal": "random_standard_normal_fill"}
 _INTERVAL = "random_interval"  # uint64_t random_interval(bitgen_t *, uint64_t max)
 _BOUND: list[bool] = []  # [True] once bound and checked in this process
 
@@ -65,6 +63,11 @@ def permutation(source, n: int) -> np.ndarray:
 
     """
     return source.permutation(n)
+
+
+#: numpy's C fill (``void f(bitgen_t *, npy_intp, double *)``) -> (helper, Generator method).
+_FILLS = {"random_standard_uniform_fill": (uniform_draws, "random"),
+          "random_standard_normal_fill": (normal_draws, "standard_normal")}
 
 
 def source_of(rng) -> int | None:
@@ -105,10 +108,9 @@ def bind() -> None:
         return
     from llvmlite import binding
 
-    for helper, c_name in _FILLS.items():
+    for c_name, (_, method) in _FILLS.items():
         fill = _numpy_function(c_name, [ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_void_p],
                                None)
-        method = "random" if helper == "uniform" else "standard_normal"
         for seed, n in ((0, 0), (1, 1), (2, 7), (3, 1000)):
             ours, numpys = np.random.default_rng(seed), np.random.default_rng(seed)
             out = np.empty(n)
@@ -166,9 +168,8 @@ def overload_helpers() -> None:
             return lambda source, n: draws(source, n)
         return typed
 
-    for helper, c_name in _FILLS.items():
-        target = uniform_draws if helper == "uniform" else normal_draws
-        overload(target, jit_options={"error_model": "numpy"})(compiled_form(c_name))
+    for c_name, (helper, _) in _FILLS.items():
+        overload(helper, jit_options={"error_model": "numpy"})(compiled_form(c_name))
 
     @intrinsic
     def interval(typingctx, bitgen, most):
