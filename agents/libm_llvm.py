@@ -3,8 +3,9 @@
 Each loop has the C signature of a numpy inner loop, ``void loop(char **args, npy_intp const
 *dimensions, npy_intp const *steps, void *data)``, so that ``agents.exact_llvm`` calls it as it
 would call numpy's, and applies the C library's ``exp``, ``expm1``, ``log`` or ``pow`` to each
-element in order. The C functions are called through names of our own (bound to their
-addresses), which LLVM does not recognise as library calls: it can neither fold nor vectorise
+element in order. The C functions (``agents.libm.core_address``: glibc's cores,
+without the public functions' ``errno`` wrappers) are called through names of our own (bound to
+their addresses), which LLVM does not recognise as library calls: it can neither fold nor vectorise
 them into other code, so every element is the C library's own result. Compiled once per process
 (a few milliseconds); imported only when numba is.
 """
@@ -60,7 +61,7 @@ def loop_addresses() -> dict[str, int]:
     if not _ENGINE:
         module = ir.Module(name="servisim_libm")
         for name in _ARITY:
-            binding.add_symbol(f"servisim_libm_{name}", libm.address(name))
+            binding.add_symbol(f"servisim_libm_{name}", libm.core_address(name))
             _loop(module, name)
         binding.initialize_native_target()
         binding.initialize_native_asmprinter()

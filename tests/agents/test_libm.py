@@ -6,6 +6,7 @@ model that used them gave a seed other numbers on another machine.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import subprocess
@@ -122,3 +123,23 @@ def test_kernels_run_as_numpy_with_a_warning_when_the_c_loops_cannot_be_built():
                           text=True, check=True)
     assert done.stdout.startswith("False ")
     assert "servisim runs without compiled kernels: no LLVM here" in done.stdout
+
+
+def test_compiled_loops_call_the_c_librarys_core_where_it_exports_one():
+    for name in ("exp", "log", "pow"):
+        core = libm._core(name)
+        expected = libm.address(name) if core is None else ctypes.cast(core, ctypes.c_void_p).value
+        assert libm.core_address(name) == expected
+
+
+def test_a_core_that_gives_other_bits_than_its_public_function_is_not_called(monkeypatch):
+    # expm1 posing as exp's core: it gives other values, so loops keep the public exp.
+    expm1 = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double)(libm.address("expm1"))
+    monkeypatch.setattr(libm, "_core", lambda name: expm1)
+    assert libm.core_address("exp") == libm.address("exp")
+
+
+def test_a_c_library_without_cores_gives_the_public_functions(monkeypatch):
+    monkeypatch.setattr(libm, "_core", lambda name: None)
+    assert [libm.core_address(n) for n in ("exp", "log", "pow")] == [
+        libm.address(n) for n in ("exp", "log", "pow")]
