@@ -144,10 +144,12 @@ def overload_helpers() -> None:
     the ``*_into`` forms for whole arrays in hot loops); on an array it calls it once.
     """
     from agents.exact_llvm import binary_loop, unary_loop
+    from agents.libm_llvm import c_symbol
 
-    unary = {name: unary_loop(_SYMBOL.format(name)) for name in ("exp", "expm1", "log")}
+    unary = {name: unary_loop(_SYMBOL.format(name), c_symbol(name))
+             for name in ("exp", "expm1", "log")}
     _overload_unary(unary)
-    _overload_power(*binary_loop(_SYMBOL.format("power")))
+    _overload_power(*binary_loop(_SYMBOL.format("power"), c_symbol("pow")))
     _overload_quantile()
     _overload_sums()
     _overload_masks()

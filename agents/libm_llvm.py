@@ -23,11 +23,15 @@ _ARITY = {"exp": 1, "expm1": 1, "log": 1, "pow": 2}
 _ENGINE: list = []  # the compiled module's engine, kept alive for the process
 
 
+def c_symbol(name: str) -> str:
+    """The name compiled code calls the C library's ``name`` by (see :func:`loop_addresses`)."""
+    return f"servisim_libm_{name}"
+
+
 def _loop(module: ir.Module, name: str) -> None:
     """Define ``servisim_libm_loop_<name>``: the numpy-style loop over ``name``."""
     arity = _ARITY[name]
-    c_function = ir.Function(module, ir.FunctionType(_F8, [_F8] * arity),
-                             f"servisim_libm_{name}")
+    c_function = ir.Function(module, ir.FunctionType(_F8, [_F8] * arity), c_symbol(name))
     loop = ir.Function(module, ir.FunctionType(ir.VoidType(), [
         _I8P.as_pointer(), _I64.as_pointer(), _I64.as_pointer(), _I8P]),
         f"servisim_libm_loop_{name}")
@@ -61,7 +65,7 @@ def loop_addresses() -> dict[str, int]:
     if not _ENGINE:
         module = ir.Module(name="servisim_libm")
         for name in _ARITY:
-            binding.add_symbol(f"servisim_libm_{name}", libm.core_address(name))
+            binding.add_symbol(c_symbol(name), libm.core_address(name))
             _loop(module, name)
         binding.initialize_native_target()
         binding.initialize_native_asmprinter()

@@ -119,8 +119,9 @@ with warnings.catch_warnings(record=True) as caught:
 
 
 def test_kernels_run_as_numpy_with_a_warning_when_the_c_loops_cannot_be_built():
-    done = subprocess.run([sys.executable, "-c", _BROKEN], cwd=ROOT, capture_output=True,
-                          text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if k != "SERVISIM_JIT"}  # kernels asked for
+    done = subprocess.run([sys.executable, "-c", _BROKEN], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
     assert done.stdout.startswith("False ")
     assert "servisim runs without compiled kernels: no LLVM here" in done.stdout
 
@@ -143,3 +144,31 @@ def test_a_c_library_without_cores_gives_the_public_functions(monkeypatch):
     monkeypatch.setattr(libm, "_core", lambda name: None)
     assert [libm.core_address(n) for n in ("exp", "log", "pow")] == [
         libm.address(n) for n in ("exp", "log", "pow")]
+
+
+@kernel
+def _one_by_one(x, positive, out):
+    # A call per element outside a vectorisable loop: the element functions' scalar forms.
+    for i in range(len(x)):
+        if x[i] < 3.0 or x[i] > 3.0:
+            out[0, i] = exact.exp(x[i])
+            out[1, i] = exact.expm1(x[i])
+            out[2, i] = exact.log(positive[i])
+            out[3, i] = exact.power(positive[i], x[i])
+
+
+@pytest.mark.skipif(not jit.enabled(), reason="kernels run as numpy (SERVISIM_JIT=0)")
+def test_compiled_calls_on_single_values_give_the_c_librarys_bits_at_the_edges():
+    x = np.array([0.0, -0.0, 1e-310, 709.78, 709.79, -745.1, -746.0, 1000.0, -np.inf, np.inf,
+                  np.nan, 0.5, -2.5])
+    positive = np.array([1.0, 0.0, 1e-310, 1e300, 2.0, 0.5, 1e-5, 3.0, 7.0, np.inf, 2.0, -1.0,
+                         np.nan])
+    out = np.full((4, len(x)), -7.0)
+    _one_by_one(x, positive, out)
+    np.testing.assert_array_equal(out[0, :10], _c("exp", x[:10]))
+    np.testing.assert_array_equal(out[1, :10], _c("expm1", x[:10]))
+    np.testing.assert_array_equal(out[2, :10], _c("log", positive[:10]))
+    np.testing.assert_array_equal(out[3, :10], _c("pow", positive[:10], x[:10]))
+    np.testing.assert_array_equal(out[:, 10], -7.0)  # NaN compares false: not computed
+    np.testing.assert_array_equal(out[0, 11:], _c("exp", x[11:]))
+    assert np.isnan(out[2, 11]) and np.isnan(out[3, 12])
