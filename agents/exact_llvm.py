@@ -67,19 +67,18 @@ def _lanes_body(fn: ir.Function, c_symbol: str, lanes: int) -> None:
     builder.ret(result)
 
 
-def _element_function(module: ir.Module, symbol: str, c_symbol: str, arity: int) -> ir.Function:
+def _element_function(module: ir.Module, c_symbol: str, arity: int) -> ir.Function:
     """A pure function: the C function ``c_symbol`` on one value of each of ``arity`` arguments.
 
-    ``c_symbol`` is the function the loop ``symbol`` calls on each element of an array.
-    ``memory(none)`` lets LLVM hoist it out of loops and merge calls on the same values; its
-    vector variants (the C function on each of 2 to 16 lanes, named by
-    ``vector-function-abi-variant``) let a loop that calls it vectorise, one call per vector of
-    rows. The variants are ``weak_odr`` so that the optimiser keeps them until the vectoriser
-    has used them, and the function itself ``noinline`` so that the vectoriser still sees the
-    call. Each lane is the C function's result, as each element of an array is through the
-    loop: the same bits.
+    ``c_symbol`` is the function the array loop calls on each element. ``memory(none)`` lets
+    LLVM hoist it out of loops and merge calls on the same values; its vector variants (the C
+    function on each of 2 to 16 lanes, named by ``vector-function-abi-variant``) let a loop
+    that calls it vectorise, one call per vector of rows. The variants are ``weak_odr`` so that
+    the optimiser keeps them until the vectoriser has used them, and the function itself
+    ``noinline`` so that the vectoriser still sees the call. Each lane is the C function's
+    result, as each element of an array is through the loop: the same bits.
     """
-    name = f"{symbol}_one"
+    name = f"{c_symbol}_one"
     fn = module.globals.get(name)
     if fn is not None:
         return fn
@@ -87,7 +86,7 @@ def _element_function(module: ir.Module, symbol: str, c_symbol: str, arity: int)
     for width in _WIDTHS:
         lanes = ir.VectorType(_F8, width)
         variant = ir.Function(module, ir.FunctionType(lanes, [lanes] * arity),
-                              f"{symbol}_x{width}")
+                              f"{c_symbol}_x{width}")
         variant.linkage = "weak_odr"
         _lanes_body(variant, c_symbol, width)
         mappings.append(f"_ZGV_LLVM_N{width}{'v' * arity}_{name}({variant.name})")
@@ -110,7 +109,7 @@ def unary_loop(symbol: str, c_symbol: str):
     @intrinsic
     def scalar(typingctx, x):
         def codegen(context, builder, signature, args):
-            return builder.call(_element_function(builder.module, symbol, c_symbol, 1), args)
+            return builder.call(_element_function(builder.module, c_symbol, 1), args)
         return types.float64(types.float64), codegen
 
     @intrinsic
@@ -135,7 +134,7 @@ def binary_loop(symbol: str, c_symbol: str):
     @intrinsic
     def scalar(typingctx, x, y):
         def codegen(context, builder, signature, args):
-            return builder.call(_element_function(builder.module, symbol, c_symbol, 2), args)
+            return builder.call(_element_function(builder.module, c_symbol, 2), args)
         return types.float64(types.float64, types.float64), codegen
 
     @intrinsic
