@@ -5,7 +5,10 @@ firm-quarter relative to the full-scale run, and the ratio to an ordinary Mesa m
 size whose agents are stepped one by one with ``shuffle_do`` (three trivial rules), both timed
 in this process, in turn, so that a busy machine slows both alike. Then, in fresh processes:
 the peak memory (VmHWM) of one run per scale, and the start-up of a process's first run
-(imports and the compiled kernels loaded from numba's on-disk cache).
+(imports and the compiled kernels loaded from numba's on-disk cache). Last, the line
+``run time = F + v * firms`` through the four scales: what a run costs whatever its size
+(F), what a firm adds (v), and the F under which the cost per firm-quarter would vary by
+at most 30% from scale 0.25 to 2.
 
 Targets (issue 15): ratio at most 0.1 at full scale; cost per firm-quarter within 30% from
 scale 0.25 to 2; under 1 GB at scale 2; a full-scale run no slower than v1's 0.41 s (issue 11).
@@ -24,6 +27,7 @@ import time
 from pathlib import Path
 
 import mesa
+import numpy as np
 
 from model import ServitizationModel
 from model.population import firm_count
@@ -107,6 +111,29 @@ def fresh(scale: float) -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
+def fixed_and_per_firm(rows: dict[float, tuple[float, float]]) -> tuple[float, float]:
+    """The least-squares line ``run time = F + v * firms`` through the scales' best times.
+
+    Returns:
+        (F, the cost of a run whatever its size, s; v, the cost of a firm over a run, s).
+
+    """
+    n = np.array([firm_count(s) for s in rows], dtype=float)
+    t = np.array([ours for ours, _ in rows.values()])
+    per_firm, fixed = np.polyfit(n, t, 1)
+    return float(fixed), float(per_firm)
+
+
+def fixed_for_spread(per_firm: float, spread: float) -> float:
+    """The largest F for which the cost per firm-quarter varies by ``spread`` from 0.25 to 2.
+
+    With a run costing F + v n, the cost per firm-quarter falls with n: the spread is that of
+    scale 0.25 over scale 2, (F / n_0.25 + v) / (F / n_2 + v) - 1.
+    """
+    small, large = firm_count(0.25), firm_count(2.0)
+    return spread * per_firm / (1 / small - (1 + spread) / large)
+
+
 def main() -> None:
     """Print the benchmark table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -131,6 +158,10 @@ def main() -> None:
     print(f"full scale: ratio {full / full_plain:.3f} (target <= 0.1); {full:.3f} s "
           f"(v1: 0.41 s on an idle machine, ratio 0.33)")
     print(f"cost per firm-quarter, scale 0.25 to 2: spread {100 * linear:.0f}% (target <= 30%)")
+    fixed, per_firm = fixed_and_per_firm(rows)
+    print(f"a line through the scales, run = F + v x firms: F {1e3 * fixed:.1f} ms a run "
+          f"({1e6 * fixed / STEPS:.0f} us a quarter), v {1e6 * per_firm:.2f} us a firm-run; "
+          f"on that line a 30% spread needs F under {1e3 * fixed_for_spread(per_firm, 0.3):.1f} ms")
     print(f"peak memory of a scale-2 run: {memory[2.0]:.0f} MB (target < 1024 MB)")
     first, _ = fresh(0.25)
     print(f"a new process's first scale-0.25 run, imports and kernel cache included: "
