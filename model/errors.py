@@ -60,3 +60,24 @@ class ServisimError(Exception):
 
     def __str__(self) -> str:
         return _MARK.sub(lambda m: python_spelling(m[1], m[3] or None), super().__str__())
+
+
+class SettlementError(ServisimError, ValueError):
+    """Parameters, each within its bounds, with which a run's starting state cannot be set.
+
+    E.g. no 2020 service market meets ``service_capture_2020`` (``model.market_2020``): the
+    parameters together are bad input, though none is out of its bounds.
+
+    Attributes:
+        target: the parameter whose value could not be met.
+        parameters: the other parameters that decide whether it can be.
+
+    """
+
+    def __init__(self, target: str, parameters: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.target, self.parameters = target, parameters
+
+    def __reduce__(self) -> tuple:
+        # Raised in a batch worker: it travels to the parent process as its three arguments.
+        return type(self), (self.target, self.parameters, *self.args)

@@ -16,13 +16,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from agents.brent import CONVERGED, MAXITER, RTOL, brentq, raise_for
+from agents.brent import CONVERGED, MAXITER, RTOL, SIGN_ERROR, brentq, raise_for
 from agents.economics import makers_offer, nest_value, segment_demands, segment_shares
 from agents.exact import exp, nonzero, psum
 from agents.jit import kernel, rows, rule, where
+from model.errors import SettlementError
 from model.market import (
     _platform_utilities,
     firms_exponentials,
+    platform_utilities,
     platform_utility_params,
     usage_edge_at,
     usage_reach_of,
@@ -43,6 +45,22 @@ IN_HOUSE_BRACKET = (-20.0, 20.0)
 #: The searches' absolute tolerance, and the most rounds of the two alternate searches.
 XTOL = 1e-10
 ROUNDS = 50
+#: Which search of :func:`_settle` stopped: the in-house utility's, the know-how penalty's.
+IN_HOUSE_SEARCH, PENALTY_SEARCH = 0, 1
+#: The parameters each 2020 target depends on besides itself, as an error names them: what
+#: the firms offer and their customers ask in 2020, and customers' utilities of makers and
+#: platforms (a firm's trust is 1 in 2020: ``trust_weight`` plays no part).
+TARGET_DEPENDS_ON = {
+    "service_capture_2020": (
+        "initial_service_offer", "initial_usage_offer", "aftermarket_ratio",
+        "usage_service_ratio", "capability_weight", "installed_base_bonus", "price_weight",
+        "platform_cost_advantage", "platform_network_effect", "platform_nest_dissimilarity",
+        "outsourced_services_share"),
+    "outsourced_services_share": (
+        "initial_service_offer", "aftermarket_ratio", "capability_weight",
+        "installed_base_bonus", "price_weight", "platform_cost_advantage",
+        "platform_network_effect", "platform_nest_dissimilarity", "service_capture_2020"),
+}
 
 
 class FirmTerms(NamedTuple):
@@ -278,7 +296,7 @@ def _capture_gap(penalty, terms, platforms, utility, usage, market_terms, e_in_h
 
 @kernel
 def _settle(terms, platforms, utility, usage, market_terms, targets):
-    """:func:`settle_2020`'s rounds of searches; returns (penalty, in-house, outcome, last)."""
+    """:func:`settle_2020`'s rounds: (penalty, in-house, outcome, last point, last search)."""
     values, flags, m = platforms
     n = len(terms.added_demand)
     scratch = np.empty((4, n))
@@ -293,15 +311,15 @@ def _settle(terms, platforms, utility, usage, market_terms, targets):
                                    XTOL, RTOL, MAXITER, (terms, e_nest_added, outsourced_target,
                                                          scratch[0], scratch[1]))
         if outcome != CONVERGED:
-            return penalty, in_house, outcome, in_house
+            return penalty, in_house, outcome, in_house, IN_HOUSE_SEARCH
         penalty, outcome = brentq(_capture_gap, PENALTY_BRACKET[0], PENALTY_BRACKET[1], XTOL,
                                   RTOL, MAXITER, (terms, platforms, utility, usage, market_terms,
                                                   exp(in_house), capture_target, scratch))
         if outcome != CONVERGED:
-            return penalty, in_house, outcome, penalty
+            return penalty, in_house, outcome, penalty, PENALTY_SEARCH
         if abs(penalty - before_penalty) < 1e-8 and abs(in_house - before_in_house) < 1e-8:
             break
-    return penalty, in_house, CONVERGED, penalty
+    return penalty, in_house, CONVERGED, penalty, PENALTY_SEARCH
 
 
 def settle_2020(firms: FirmState, platforms: PlatformState, params: dict, usage: float,
@@ -319,14 +337,48 @@ def settle_2020(firms: FirmState, platforms: PlatformState, params: dict, usage:
         (penalty, in-house utility).
 
     Raises:
-        ValueError: a search's bracket holds no root, or the market's totals are NaN.
+        SettlementError: a search's bracket holds no root: no 2020 market with these
+            parameters meets the target.
+        ValueError: the market's totals are NaN.
         RuntimeError: a search did not converge.
 
     """
     terms = firm_terms(firms, params, usage) if terms is None else terms
-    penalty, in_house, outcome, last = _settle(
+    penalty, in_house, outcome, last, search = _settle(
         terms, (platforms.values, platforms.flags, platforms.n), platform_utility_params(params),
         usage, nest_params(params),
         (float(params["service_capture_2020"]), float(params["outsourced_services_share"])))
+    if outcome == SIGN_ERROR:
+        raise _unsettled(int(search), firms, platforms, params, usage, terms, float(penalty),
+                         float(in_house))
     raise_for(int(outcome), float(last))
     return float(penalty), float(in_house)
+
+
+def _unsettled(search: int, firms: FirmState, platforms: PlatformState, params: dict,
+               usage: float, terms: FirmTerms, penalty: float, in_house: float
+               ) -> SettlementError:
+    """The error of a search whose bracket holds no root, with the range it did span.
+
+    The range is the target's measure at the bracket's ends, the other unknown held where
+    the search held it: what a user needs to see how far the target is out of reach.
+    """
+    if search == IN_HOUSE_SEARCH:
+        target, bracket = "outsourced_services_share", IN_HOUSE_BRACKET
+        u = platform_utilities(platforms, params, penalty)
+        reached = [outsourced_share(totals_under(firms, params, u, penalty, x, usage, terms))
+                   for x in bracket]
+        what = (f"the share of added services bought from providers stays between "
+                f"{min(reached):.3g} and {max(reached):.3g} at every in-house utility from "
+                f"{bracket[0]:g} to {bracket[1]:g} (platforms' know-how penalty {penalty:.3g})")
+    else:
+        target, bracket = "service_capture_2020", PENALTY_BRACKET
+        reached = [capture(totals_under(firms, params, platform_utilities(platforms, params, x),
+                                        x, in_house, usage, terms)) for x in bracket]
+        what = (f"the firms' share of the service revenue stays between {min(reached):.3g} "
+                f"and {max(reached):.3g} at every platforms' know-how penalty from "
+                f"{bracket[0]:g} to {bracket[1]:g} (in-house utility {in_house:.3g})")
+    others = ", ".join(f"{name}={params[name]:g}" for name in TARGET_DEPENDS_ON[target])
+    return SettlementError(target, TARGET_DEPENDS_ON[target], (
+        f"{target}={params[target]:g}: the 2020 service market cannot be settled with these "
+        f"parameters: {what}; it depends on {others}; change one of them"))
