@@ -10,7 +10,8 @@ class carries it as a rule over arrays that the step applies to the rows of that
 * ``LargeFirm``: the means of a group: it always plans, and borrows against more.
 
 :meth:`Firm.decide` asks the model the step's own question (``agents.decisions.decide``) for
-this one row, with a subsidy book that answers without spending.
+this one row, with a subsidy book that answers without spending; a firm that a subsidy call
+brought to the last investment round weighs its project as a call project, as the step did.
 """
 
 from __future__ import annotations
@@ -93,7 +94,11 @@ class Firm(RowAgent):
         return kinds.RUNG_NAMES[self.rung]
 
     def option_values(self) -> dict[str, float]:
-        """NPV of each investment option for this firm now, by the step's own rule."""
+        """NPV of each investment option for this firm now, by the step's own rule.
+
+        Its digital project is a call project if a subsidy call brought it to the last
+        investment round (``model.considered``), as in :meth:`decide`.
+        """
         ctx = self.model.decision_context(np.array([self.row]))
         npv, _ = decisions.option_values(ctx)
         return dict(zip(decisions.OPTION_NAMES, npv[0].tolist(), strict=True))
@@ -102,7 +107,12 @@ class Firm(RowAgent):
         """What this firm would do now if it considered investing, e.g. ``climb + security``.
 
         The step's own decision (``agents.decisions.decide``) on this row, subsidy
-        application included; the subsidy book answers without granting anything.
+        application included; the subsidy book answers without granting anything, for this
+        request alone (in the step, earlier applicants may have used the budget first). A
+        firm that a subsidy call brought to the last investment round (its ``prompted`` flag
+        in ``model.considered``) weighs a call project, as the step did; any other firm an
+        ordinary project. Between steps that is the last round's flag, not the next one's:
+        who a call brings is drawn in the next step.
         """
         return self.model.decide_for(np.array([self.row]), spend=False).names()[0]
 

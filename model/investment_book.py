@@ -244,3 +244,19 @@ def settle(values, codes, flags, firm_rows, table, choice, applied, applying, gr
             psum_where(short, acting, m))
     counts = (count(adopting, m), count(cluster_adopting, m), count(digital, m))
     return sums, counts, psum_where(project, additional, m)
+
+
+def call_projects(considered: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """Per row of ``rows``, whether a subsidy call brought it to a round (a call project).
+
+    Args:
+        considered: the round's ``(rows, prompted)``, as ``model.investment.considering``
+            returned them.
+        rows: the rows asked about.
+
+    Returns:
+        A boolean per row: the ``prompted`` flag the round gave it, False if it was not there.
+
+    """
+    candidates, prompted = considered
+    return np.isin(rows, candidates[prompted])

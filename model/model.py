@@ -38,6 +38,7 @@ from model import (
 from model import indicators as indicator_defs
 from model.calendar import DT, QUARTERS_PER_YEAR, quarter_label
 from model.entrants import add_entrants
+from model.investment_book import call_projects
 from model.macro import DemandIndex, usage_curve, usage_on_curve
 from model.network import AdopterNetwork
 from model.parameters import resolve
@@ -82,6 +83,8 @@ class ServitizationModel(mesa.Model):
         cyber_history: one ``(year, CyberOutcome)`` per step done, in order.
         know_how_penalty: the platforms' utility penalty that puts this run's 2020 service
             capture at ``service_capture_2020``.
+        considered: the last investment round's ``(rows, prompted)``, so that a firm's
+            ``decide()`` weighs a call project where a call brought the firm to that round.
 
     """
 
@@ -115,14 +118,12 @@ class ServitizationModel(mesa.Model):
         self.cumulative_adoptions = int(self.firms.adopted[:n0].sum())
         self.initial_adoptions = max(self.cumulative_adoptions, 1)
         self.wright_multiplier = 1.0
-        self.adoptions = 0
-        self.cluster_adoptions = 0
+        self.adoptions = self.cluster_adoptions = 0
+        self.considered = (np.zeros(0, np.int64), np.zeros(0, bool))
         self.recent_cluster_adoptions: deque[int] = deque(maxlen=QUARTERS_PER_YEAR)
         self.recent_entries: deque[int] = deque(maxlen=QUARTERS_PER_YEAR)
-        self.new_sites = 0
-        self.climbs = 0
+        self.new_sites = self.climbs = self.abandoned = 0
         self.usage_offers = int((self.firms.rung[:n0] >= PAY_PER_USE).sum())  # run, or started
-        self.abandoned = 0
         self.additional_capex = 0.0
         self.cyber_history: list[tuple[int, cyber.CyberOutcome]] = []
         self.hurdle = hurdle_rates(self.firms.large, p, p["start_year"])
@@ -242,7 +243,7 @@ class ServitizationModel(mesa.Model):
         convert_myopic(rng, f, p["support_conversion_rate"], DT)
         # 3. Attention: Bass hazard in agent form, and projects prepared for a call.
         share = self.neighbour_adopter_share()
-        candidates, prompted = investment.considering(self, share)
+        candidates, prompted = self.considered = investment.considering(self, share)
         # 4. Decision: NPV of the options, subsidy application, financing. The platforms'
         # view is the market's of step 7 too: platforms change only in step 8.
         view = market.platform_view(self.platforms, p, self.know_how_penalty)
@@ -383,12 +384,12 @@ class ServitizationModel(mesa.Model):
 
     # --- what firms would do (the agents ask these) ------------------------------------------
     def decision_context(self, rows: np.ndarray) -> rules.DecisionContext:
-        """What the firms in ``rows`` know if they evaluate their options now."""
-        return investment.decision_context(self, rows)
+        """What the firms in ``rows`` know now (call projects: as in :attr:`considered`)."""
+        return investment.decision_context(self, rows, call_projects(self.considered, rows))
 
     def decide_for(self, rows: np.ndarray, spend: bool = False) -> rules.Decision:
-        """The step's decision for the firms in ``rows`` (``spend=False``: grant nothing)."""
-        return investment.decide_for(self, rows, spend)
+        """The step's decision for ``rows`` (``spend=False``: grant nothing; :attr:`considered`)."""
+        return investment.decide_for(self, rows, spend, call_projects(self.considered, rows))
 
     def financing_capacity(self, rows: np.ndarray) -> np.ndarray:
         """Cash plus borrowing capacity of the firms in ``rows``."""
