@@ -150,6 +150,11 @@ class History:
         if self.quarter == QUARTERS:
             self._finish()
 
+    @property
+    def complete(self) -> bool:
+        """Whether the run has reached 2024Q4, the end of the history it is checked on."""
+        return self.quarter >= QUARTERS
+
     def summaries(self) -> dict[str, float]:
         """Every summary (``nan`` where a class is empty, e.g. no large firm).
 
