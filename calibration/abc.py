@@ -197,7 +197,7 @@ class Runner:
 
         """
         from experiments.runs.batch import run_batch
-        from experiments.store import load_results
+        from experiments.stored import load_results
 
         if versioned:
             label = f"{label}-{hashlib.sha256(spec.source).hexdigest()[:8]}"

@@ -8,6 +8,9 @@
 * A batch folder is locked while a batch writes to it (:class:`FolderLock`): a second batch
   on the same folder is refused with the holder's process id; a lock left by a killed process
   is released by the system and taken over.
+* ``servisim analyze`` replaces ``DIR/analysis/`` only when it holds nothing but what an
+  analysis wrote (:func:`check_analysis_folder`), and removes only its own temporary folders
+  (:func:`remove_stale_analyses`).
 * A write that fails (full disk, read-only folder, no permission) becomes one
   :class:`~experiments.errors.WriteError` naming the path and what to do (:func:`writing`).
 """
@@ -37,6 +40,7 @@ LOCK = ".servisim.lock"
 BATCH_OWN = ("spec.json", "samples.parquet", "runs.parquet", "experiment.toml", "results",
              "trajectories", "analysis", LOCK)
 REPORT_SIGNATURE = b'<meta name="generator" content="servisim'
+ANALYSIS_LOCK = ".servisim-analysis.lock"
 _REMEDY = {errno.ENOSPC: "free some space on that disk or choose another folder",
            errno.EDQUOT: "free some of your disk quota or choose another folder",
            errno.EROFS: "the folder is on a read-only file system: choose another folder",
@@ -108,7 +112,7 @@ def check_run_folder(out: Path) -> None:
             break
     if not out.is_dir():
         return
-    names = [n for n in _listing(out) if _our_temp(n, (RUN_MARKER, *RUN_FILES)) is None]
+    names = [n for n in _listing(out) if our_temp(n, (RUN_MARKER, *RUN_FILES)) is None]
     if not names or (RUN_MARKER in names and set(names) <= {RUN_MARKER, *RUN_FILES}):
         return
     if (out / "spec.json").exists():
@@ -149,7 +153,7 @@ def _read_only(folder: Path) -> bool:
         return False
 
 
-def _our_temp(name: str, own: Iterable[str]) -> int | None:
+def our_temp(name: str, own: Iterable[str]) -> int | None:
     """The pid in ``.NAME.PID.tmp`` when NAME matches one of ``own`` (glob patterns)."""
     stem, dot, pid = name[1:].removesuffix(".tmp").rpartition(".")
     if not (name.startswith(".") and name.endswith(".tmp") and dot and pid.isdigit()):
@@ -224,7 +228,7 @@ def remove_stale_temps(folder: Path, own: Iterable[str]) -> None:
     if not folder.is_dir():
         return
     for path in folder.glob(".*.tmp"):
-        pid = _our_temp(path.name, own)
+        pid = our_temp(path.name, own)
         if pid is not None and not pid_alive(pid):
             with contextlib.suppress(OSError):
                 if path.is_dir():

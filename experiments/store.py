@@ -9,6 +9,7 @@ place, so a crash never leaves half a file; a run counts as done once its row is
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import time
@@ -21,22 +22,46 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from experiments.analysis_folder import foreign_analysis_files
 from experiments.errors import DamagedFileError, UsageError, argument
-from experiments.files import LOCK, atomic_parquet, atomic_write, remove_stale_temps
+from experiments.files import (
+    ANALYSIS_LOCK,
+    LOCK,
+    atomic_parquet,
+    atomic_write,
+    our_temp,
+    remove_stale_temps,
+)
 
 SPEC, SAMPLES, RUNS, SOURCE = "spec.json", "samples.parquet", "runs.parquet", "experiment.toml"
 RESULTS, TRAJECTORIES, ANALYSIS = "results", "trajectories", "analysis"
-_OURS = {SPEC, SAMPLES, RUNS, SOURCE, RESULTS, TRAJECTORIES, LOCK}
 _ARROW = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
 
+
+
+def _same_table(path: Path, frame: pd.DataFrame) -> bool:
+    """Whether a Parquet file holds exactly ``frame`` (unreadable: no)."""
+    try:
+        stored = pq.read_table(path)
+    except (pa.ArrowException, OSError, ValueError):
+        return False
+    return stored.equals(pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def _rows(path: Path) -> int | None:
+    """How many rows a Parquet file holds (``None``: missing or unreadable)."""
+    try:
+        return pq.read_table(path).num_rows
+    except (pa.ArrowException, OSError, ValueError):
+        return None
 
 
 def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
     """Read one Parquet part (or plan file) of a result folder.
 
     Raises:
-        DamagedFileError: the file is truncated or not Parquet; the message says to delete it
-            and rerun the batch, which runs its runs again.
+        DamagedFileError: the file is truncated or not Parquet; the message says what to
+            delete (a part: its runs are run again) and to rerun the batch.
 
     """
     try:
@@ -48,10 +73,20 @@ def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
         reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
         root = path.parent.parent if path.parent.name in (RESULTS, TRAJECTORIES) \
             else path.parent
+        # a trajectory part's runs count as done while their result part (same name) is
+        # there: deleting both is what makes the batch run them again
+        twin = root / RESULTS / path.name
+        both = path.parent.name == TRAJECTORIES and twin.is_file()
+        if path.parent == root:  # samples.parquet, runs.parquet: the batch rewrites them
+            raise DamagedFileError(
+                f"{path}: the file is damaged ({reason}); run the same `servisim batch "
+                f"EXPERIMENT.toml --out {root}` again: it writes the file again from the "
+                "experiment, and every finished run is kept") from None
         raise DamagedFileError(
-            f"{path}: the file is damaged ({reason}); delete it and run the same "
-            f"`servisim batch EXPERIMENT.toml --out {root}` again: the runs it held are run "
-            "again, the others are kept") from None
+            f"{path}: the file is damaged ({reason}); delete it "
+            f"{f'and {twin} ' if both else ''}and run the same "
+            f"`servisim batch EXPERIMENT.toml --out {root}` again: the runs "
+            f"{'they' if both else 'it'} held are run again, the others are kept") from None
 
 
 def results_schema(spec: dict[str, Any], outcomes: Iterable[str] | None = None) -> pa.Schema:
@@ -98,14 +133,79 @@ class Store:
             if not isinstance(spec, dict) or "kinds" not in spec:
                 raise ValueError("not the spec of a servisim batch")
         except (ValueError, UnicodeDecodeError) as err:
+            if not self._has_batch_files():  # a spec.json of the user's: never "delete it"
+                raise UsageError(f"{self.root}: not a servisim batch folder (its {SPEC} was "
+                                 "not written by servisim batch); run `servisim batch "
+                                 "EXPERIMENT.toml --out DIR` on a new folder first") from None
             raise DamagedFileError(
                 f"{self.spec_path}: the file is damaged ({str(err)[:120]}); delete it and run "
                 f"`servisim batch {self.root / SOURCE} --out {self.root}` from the folder of "
                 "your experiment file to write it again (the finished runs are kept)") from None
         return spec
 
-    def check_compatible(self, resolved: dict[str, Any], experiment_file: str) -> None:
-        """Refuse a folder that holds another experiment or files of its own.
+    def _has_batch_files(self) -> bool:
+        """Whether the folder holds files a batch writes besides ``spec.json``."""
+        return any((self.root / n).is_file() for n in (SOURCE, SAMPLES, RUNS)) \
+            or bool(self.parts())
+
+    def foreign(self, source: bytes, samples: pd.DataFrame, plan: pd.DataFrame) -> list[str]:
+        """What a folder without ``spec.json`` holds that this experiment's batch did not write.
+
+        A batch killed before it wrote ``spec.json``, or one whose damaged ``spec.json`` was
+        deleted, left only files equal to what this experiment writes (its file byte for
+        byte, its plan) and result parts; anything else is the user's and is never written
+        over or beside.
+
+        Args:
+            source: the experiment file's bytes.
+            samples: the experiment's sample matrix.
+            plan: its run plan.
+
+        Returns:
+            The names of what is not ours, sorted.
+
+        """
+        expected = {SAMPLES: samples, RUNS: plan}
+        foreign = []
+        for path in sorted(self.root.iterdir()):
+            name = path.name
+            if path.is_symlink():
+                ours = False
+            elif name == LOCK or our_temp(name, (SPEC, SAMPLES, RUNS, SOURCE)) is not None:
+                ours = path.is_file()
+            elif name == SOURCE:
+                ours = path.is_file() and path.read_bytes() == source
+            elif name in expected:
+                ours = path.is_file() and _same_table(path, expected[name])
+            elif name in (RESULTS, TRAJECTORIES):
+                ours = path.is_dir() and all(
+                    p.is_file() and not p.is_symlink() and (
+                        fnmatch.fnmatchcase(p.name, "part-*.parquet")
+                        or our_temp(p.name, ("part-*.parquet",)) is not None)
+                    for p in path.iterdir())
+            elif name == ANALYSIS:
+                ours = path.is_dir() and not foreign_analysis_files(path)
+            else:
+                ours = name == ANALYSIS_LOCK and path.is_file()
+            if not ours:
+                foreign.append(name)
+        return foreign
+
+    def check_compatible(self, resolved: dict[str, Any], experiment_file: str,
+                         source: bytes = b"", samples: pd.DataFrame | None = None,
+                         plan: pd.DataFrame | None = None) -> None:
+        """Refuse a folder that holds another experiment or files of the user's.
+
+        A folder is a servisim batch folder when it holds a ``spec.json`` that servisim
+        wrote; only such a folder, a missing or empty one, or one holding nothing but what
+        this experiment's batch writes (:meth:`foreign`) is written to.
+
+        Args:
+            resolved: the experiment's ``spec.json`` contents.
+            experiment_file: its file, for messages.
+            source: its bytes (what ``experiment.toml`` must hold to be ours).
+            samples: its sample matrix (what ``samples.parquet`` must hold).
+            plan: its run plan (what ``runs.parquet`` must hold).
 
         Raises:
             UsageError: the folder holds a different experiment, or is not a result folder.
@@ -115,14 +215,17 @@ class Store:
             return
         if not self.root.is_dir():
             raise UsageError(f"{argument('out_dir', self.root)}: exists and is not a folder")
-        if not self.exists():
-            foreign = [p.name for p in self.root.iterdir()
-                       if p.name not in _OURS and not p.name.startswith(".")]
+        if not self.exists() or not self._has_batch_files() and not self._spec_is_ours():
+            empty = pd.DataFrame()
+            foreign = self.foreign(source, empty if samples is None else samples,
+                                   empty if plan is None else plan)
             if foreign:
-                raise UsageError(f"{argument('out_dir', self.root)}: the folder exists and is not "
-                                 "a servisim "
-                                 f"batch folder (it holds {', '.join(sorted(foreign)[:3])}); "
-                                 "choose a new or empty folder")
+                shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more"
+                                                  if len(foreign) > 3 else "")
+                raise UsageError(f"{argument('out_dir', self.root)}: the folder exists and is "
+                                 f"not a servisim batch folder (it holds {shown}); servisim "
+                                 "batch never writes over or beside files of yours: choose a "
+                                 "new or empty folder")
             return
         old = self.spec()
         if old.get("fingerprint") != resolved["fingerprint"]:
@@ -134,6 +237,13 @@ class Store:
                 f"{old.get('fingerprint')}); {experiment_file} differs in: "
                 f"{', '.join(differs)}. Use another {argument('out_dir')} folder, or delete "
                 f"{self.root} to start over")
+
+    def _spec_is_ours(self) -> bool:
+        try:
+            self.spec()
+        except UsageError:
+            return False
+        return True
 
     def check_belongs(self, done: pd.DataFrame, plan: pd.DataFrame, experiment_file: str) -> None:
         """Refuse a folder whose stored runs are not all runs of this experiment's plan.
@@ -179,11 +289,19 @@ class Store:
 
     def create(self, resolved: dict[str, Any], source: bytes, samples: pd.DataFrame,
                plan: pd.DataFrame) -> None:
-        """Write the experiment's files once (``spec.json`` last: it marks a valid store)."""
+        """Write the experiment's files once (``spec.json`` last: it marks a valid store).
+
+        In a folder that has them, a missing or damaged ``samples.parquet`` or
+        ``runs.parquet`` is written again: both follow from the experiment alone.
+        """
         (self.root / RESULTS).mkdir(parents=True, exist_ok=True)
         if resolved.get("trajectories"):
             (self.root / TRAJECTORIES).mkdir(exist_ok=True)
         if self.exists():
+            for name, frame in ((SAMPLES, samples), (RUNS, plan)):
+                if _rows(self.root / name) != len(frame):
+                    atomic_parquet(pa.Table.from_pandas(frame, preserve_index=False),
+                                   self.root / name)
             return
         atomic_write(self.root / SOURCE, source)
         atomic_parquet(pa.Table.from_pandas(samples, preserve_index=False), self.root / SAMPLES)
@@ -217,17 +335,23 @@ class Store:
         """Some columns of the stored trajectories of the runs ``run_ids``, or ``None``.
 
         Each run and quarter once; read in one multi-threaded pass over the parts (a workshop
-        batch has about a thousand of them). :func:`load_trajectories` reads every column,
-        ordered like the results.
+        batch has about a thousand of them).
+        :func:`experiments.stored.load_trajectories` reads every column, ordered like the
+        results.
         """
         parts = self.parts(TRAJECTORIES)
         if not self.spec().get("trajectories") or not parts:
             return None
         import pyarrow.dataset as ds
 
-        dataset = ds.dataset([str(p) for p in parts], format="parquet")
-        present = [c for c in columns if c in dataset.schema.names]
-        frame = dataset.to_table(columns=present).to_pandas()
+        try:
+            dataset = ds.dataset([str(p) for p in parts], format="parquet")
+            present = [c for c in columns if c in dataset.schema.names]
+            frame = dataset.to_table(columns=present).to_pandas()
+        except pa.ArrowException:
+            for part in parts:  # name the damaged part, as for results (rare: read them all)
+                read_part(part, ["run_id"])
+            raise
         frame = frame.drop_duplicates(["run_id", "quarter"], keep="first")
         return frame[frame["run_id"].isin(run_ids)].reset_index(drop=True)
 
@@ -268,68 +392,3 @@ class Store:
         path = self.root / RESULTS / f"{stem}.parquet"
         atomic_parquet(pa.Table.from_pylist(rows, schema=schema), path)
         return path
-
-
-def load_spec(root: str | Path) -> dict[str, Any]:
-    """Read the resolved experiment of a result folder (``spec.json``)."""
-    return Store(root).spec()
-
-
-def load_samples(root: str | Path) -> pd.DataFrame:
-    """Read the sample matrix: ``point_id`` and the design values, in SALib row order."""
-    store = Store(root)
-    store.spec()
-    return read_part(store.root / SAMPLES).to_pandas()
-
-
-def load_plan(root: str | Path) -> pd.DataFrame:
-    """Read the run plan: ``run_id, point_id, replicate, seed``."""
-    store = Store(root)
-    store.spec()
-    return read_part(store.root / RUNS).to_pandas()
-
-
-def load_results(root: str | Path) -> pd.DataFrame:
-    """Every finished run, one row each, ordered by ``point_id`` then ``replicate``.
-
-    Columns: ``run_id, point_id, replicate, seed``, the varied parameters (typed), the
-    outcomes (float), ``scenario`` (str or missing), ``status`` (``ok``/``failed``), ``error``,
-    ``runtime_s``. A run stored twice (a part written again after a crash) appears once.
-    """
-    store = Store(root)
-    spec = store.spec()
-    schema = results_schema(spec)
-    tables = []
-    for path in store.parts():
-        table = read_part(path)
-        present = set(table.column_names)  # a set: a list lookup per name is quadratic
-        tables.append(table.select([n for n in schema.names if n in present]))
-    if tables:
-        table = pa.concat_tables(tables, promote_options="permissive")
-    else:
-        table = schema.empty_table()
-    frame = table.to_pandas()
-    frame = frame.drop_duplicates("run_id", keep="first")
-    frame = frame.sort_values(["point_id", "replicate"], kind="stable").reset_index(drop=True)
-    return frame[[n for n in schema.names if n in frame.columns]]
-
-
-def load_trajectories(root: str | Path) -> pd.DataFrame | None:
-    """Quarterly trajectories (``run_id, quarter``, indicators), or ``None`` if not stored.
-
-    Only runs that have a row in the results are included, each once, ordered like
-    :func:`load_results` and by quarter.
-    """
-    store = Store(root)
-    spec = store.spec()
-    if not spec.get("trajectories"):
-        return None
-    parts = store.parts(TRAJECTORIES)
-    if not parts:
-        return None
-    frame = pd.concat([read_part(p).to_pandas() for p in parts], ignore_index=True)
-    frame = frame.drop_duplicates(["run_id", "quarter"], keep="first")
-    order = load_results(root)[["run_id"]].reset_index(names="_order")
-    frame = frame.merge(order, on="run_id", how="inner")
-    frame = frame.sort_values(["_order", "quarter"], kind="stable").drop(columns="_order")
-    return frame.reset_index(drop=True)

@@ -11,9 +11,16 @@
 - ``discovery.md`` (the sentences), ``notes.csv``, ``summary.json`` (method, run counts,
   notes, top parameters, figures with captions) and ``figures/*.png``.
 
-The folder is built aside (``DIR/.analysis-PID.tmp``) and swapped into place, so a reader never
-sees half an analysis. One analysis at a time writes to a folder (a lock, as for batches);
-folders left by a killed analysis are removed by the next one.
+Every conclusion uses the kept runs only (:func:`~experiments.analysis.policies.kept_runs`:
+the runs whose 2020-2024 history contradicts the data are left out): PAWN indices and the
+seed's share, the classes, the boxes, the tree, the policies and the figures drawn from runs.
+Sobol and Morris indices keep every run, since their estimators need the complete design.
+
+The folder is built aside (``DIR/.analysis.PID.tmp``) and swapped into place, so a reader never
+sees half an analysis; an ``analysis/`` holding anything an analysis does not write (a file of
+the user's) is refused, not replaced (:mod:`experiments.analysis_folder`). One analysis at a
+time writes to a folder (a lock, as for batches); temporary folders left by a killed analysis
+are removed by the next one, and only those.
 """
 
 from __future__ import annotations
@@ -51,7 +58,7 @@ def load_batch(directory: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]
         UsageError: not a batch folder, unreadable files, no finished run, or only failed runs.
 
     """
-    from experiments.store import load_results, load_samples, load_spec
+    from experiments.stored import load_results, load_samples, load_spec
 
     root = Path(directory)
     if not root.is_dir():
@@ -153,8 +160,8 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
     if plausibility["left_out"]:
         notes.append(("history", Note("history_left_out", left_out=plausibility["left_out"],
                                       checked=plausibility["checked"])))
-    found = discover(spec, samples, pd.concat([kept_runs(results)[0],
-                                               results[results["status"].ne("ok")]]))
+    kept = kept_runs(results)[0]
+    found = discover(spec, samples, kept)
     notes += [("discovery", n) for n in found.notes]
     tables.update({"scenario_shares": found.shares, "discovery": found.boxes,
                    "discovery_boxes": found.summary, "discovery_tree": found.tree})
@@ -180,14 +187,13 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
         "tables": sorted(k for k, v in tables.items() if v is not None),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    from experiments.files import FolderLock, remove_stale_temps, temp_name, writing
+    from experiments.analysis_folder import remove_stale_analyses
+    from experiments.files import FolderLock, temp_name, writing
 
     with FolderLock(root, "servisim analyze", "directory", name=LOCK), \
             writing(root, "directory", target=root / ANALYSIS):
-        remove_stale_temps(root, (ANALYSIS, f"{ANALYSIS}-old"))  # what a killed one left
-        for old in root.glob(".analysis-*"):  # older versions named them so; none is in use
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
+        # what a killed analysis left; never a folder of the user's such as .analysis-keep
+        remove_stale_analyses(root / ANALYSIS)
         tmp = temp_name(root / ANALYSIS)
         try:
             work = tmp / ANALYSIS
@@ -197,7 +203,7 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
             (work / "discovery.md").write_text(discovery_markdown(found, spec),
                                                encoding="utf-8")
             summary["figures"] = ([{"file": f"figures/{f}", "caption": c} for f, c in
-                                   draw(spec, samples, results, tables, sens, order,
+                                   draw(spec, samples, kept, tables, sens, order,
                                         work / "figures")] if figures else [])
             (work / "summary.json").write_text(
                 json.dumps(summary, indent=2, default=_json) + "\n", encoding="utf-8")
@@ -216,7 +222,10 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
 def draw(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
          tables: dict[str, pd.DataFrame], sens: Sensitivity | None, order: list[str],
          folder: Path) -> list[tuple[str, str]]:
-    """Draw every figure that the tables allow, in English; return ``(file, caption)`` pairs."""
+    """Draw every figure that the tables allow, in English; return ``(file, caption)`` pairs.
+
+    ``results`` are the runs the figures of runs (scenario map, regimes) show: the kept runs.
+    """
     from experiments.figures import (
         boxes,
         convergence,
@@ -329,13 +338,24 @@ def slug(text: str) -> str:
 
 
 def _swap(new: Path, target: Path) -> None:
-    """Move the finished folder into place, replacing an older analysis."""
+    """Move the finished folder into place, replacing an older analysis.
+
+    Raises:
+        OutputPathError: ``target`` is a file or a link, or holds files that no analysis
+            wrote; nothing is moved or removed.
+
+    """
+    from experiments.analysis_folder import check_analysis_folder, foreign_analysis_files
+
+    check_analysis_folder(target, new)  # only ever replace what servisim itself wrote
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}-old.{os.getpid()}.tmp")
         os.replace(target, old)
     os.replace(new, target)
-    if old is not None:
+    # checked again: a file the user added since the check is kept (in the old folder)
+    written = [p.relative_to(target).as_posix() for p in target.rglob("*")]
+    if old is not None and not foreign_analysis_files(old, written):
         shutil.rmtree(old, ignore_errors=True)
 
 

@@ -66,7 +66,7 @@ def handle(args: argparse.Namespace) -> int:
     say(f"1/3 runs: {study.name} -> {out}")
     say(str(run_batch_with(args, study, out, "workshop")))
     say("2/3 analysis: sensitivity indices and scenario discovery")
-    from experiments.store import load_results
+    from experiments.stored import load_results
 
     if not ensure_analysis(out, len(load_results(out))):
         say("analysis is up to date")

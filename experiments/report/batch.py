@@ -15,7 +15,8 @@ from typing import Any
 import pandas as pd
 
 from experiments.errors import UsageError
-from experiments.store import Store, load_results
+from experiments.store import Store
+from experiments.stored import load_results
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Batch:
     Attributes:
         root: the batch folder.
         spec: the resolved experiment (``spec.json``).
-        results: one row per finished run (:func:`experiments.store.load_results`).
+        results: one row per finished run (:func:`experiments.stored.load_results`).
         trajectories: quarterly trajectories, or ``None`` when not stored.
         summary: the analysis's ``summary.json``.
         tables: the analysis's CSV tables by file stem (empty files give empty tables).

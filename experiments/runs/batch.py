@@ -197,9 +197,10 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
     check_writable(next(p for p in (out, *out.parents) if p.exists()), out)
     store = Store(out)
     named = str(prep.spec.path)
-    store.check_compatible(prep.resolved, named)  # refuse before any write
+    planned = {"source": prep.spec.source, "samples": prep.design.samples, "plan": prep.plan}
+    store.check_compatible(prep.resolved, named, **planned)  # refuse before any write
     with FolderLock(out, "servisim batch"):
-        store.check_compatible(prep.resolved, named)  # and under the lock
+        store.check_compatible(prep.resolved, named, **planned)  # and under the lock
         store.remove_stale_temps()
         done = store.done()
         store.check_belongs(done, prep.plan, named)

@@ -158,7 +158,8 @@ def test_a_killed_analysis_leaves_no_hidden_folder_after_the_next_one(tmp_path, 
     analysis.send_signal(signal.SIGKILL)
     analysis.wait(timeout=30)
     assert list(out.glob(".analysis*")), "the analysis ended before it could be killed"
-    (out / ".analysis-k2j4_x9").mkdir()  # as the analysis of an older version left them
+    # as the analysis of an older version left them (tempfile's 8 random characters)
+    (out / ".analysis-k2j4_x9q").mkdir()
     analyze(out, figures=False)
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
     assert (out / "analysis" / "summary.json").is_file()
