@@ -12,7 +12,10 @@ Pure functions over a batch's resolved experiment, design and results (one row p
 
 Coverage is the share of a class's runs that fall in the box; density is the share of the
 box's runs that are of the class. A class's second and third boxes are searched among the runs
-outside its earlier boxes (EMA's default), coverage still counted against all its runs.
+outside its earlier boxes (EMA's default), but every box's runs, coverage and density are
+counted over all runs, bounds inclusive (:func:`~experiments.analysis.prim.in_box`): a box is
+told as a region on its own, so a reader who selects the runs within its stored limits finds
+the same numbers.
 """
 
 from __future__ import annotations
@@ -156,14 +159,15 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
                ) -> tuple[pd.DataFrame, pd.DataFrame, dict[tuple[str, int], np.ndarray]]:
     """Find PRIM boxes for each class.
 
-    A class with at least :data:`MIN_CLASS_RUNS` runs gets its first box always; further ones
-    while they reach a coverage of :data:`MIN_COVERAGE`, a density of 0.5 and twice the class's
-    overall share.
+    A class with at least :data:`MIN_CLASS_RUNS` runs gets its first box always; further ones,
+    searched among the runs outside its earlier boxes, while they reach there a coverage of
+    :data:`MIN_COVERAGE`, a density of 0.5 and twice the class's overall share. The stored
+    runs, coverage and density are the region's, over all runs.
 
     Returns:
         ``(boxes, summary, members)``: the long table of limits (an unrestricted side gets the
-        parameter's range bound), one summary row per box, and each box's runs (a mask over
-        ``x``, excluding the runs of the class's earlier boxes).
+        parameter's range bound, widened to the runs' values), one summary row per box, and
+        each box's runs (a mask over ``x``: every run within its limits).
 
     """
     rows, summary, members = [], [], {}
@@ -179,11 +183,14 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
             xs, ys = x[remaining], y_all[remaining]
             if ys.sum() == 0 or ys.all():
                 break
-            limits, coverage, density = prim_box(xs, ys, total, max_dims)
-            if number > 1 and (coverage < MIN_COVERAGE or density < 0.5
-                               or density < 2 * total / len(x)):
+            limits, new_coverage, new_density = prim_box(xs, ys, total, max_dims)
+            # a further box must add runs of its own: judged on the runs it was searched among
+            if number > 1 and (new_coverage < MIN_COVERAGE or new_density < 0.5
+                               or new_density < 2 * total / len(x)):
                 break
-            inside = remaining & in_box(x, limits)
+            # but it is told as a region, which also holds runs of the earlier boxes
+            inside = in_box(x, limits)
+            coverage, density = region_stats(inside, y_all)
             members[(scenario, number)] = inside
             texts = [condition(n, *limits[n], whole[n]) for n in limits]
             summary.append({"scenario": scenario, "box": number, "coverage": coverage,
@@ -193,7 +200,7 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
                             "sentence": box_sentence(scenario, texts, coverage, density,
                                                      overall=total / len(x))})
             for n, (lo, hi) in limits.items():
-                low, high = ranges.get(n, (float(x[n].min()), float(x[n].max())))
+                low, high = _span(x[n], ranges)
                 rows.append({"scenario": scenario, "box": number, "parameter": n,
                              "low": lo if np.isfinite(lo) else low,
                              "high": hi if np.isfinite(hi) else high,
@@ -207,6 +214,23 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
     out = pd.DataFrame(summary)
     out["tree_agreement"] = np.nan
     return boxes, out.reindex(columns=SUMMARY_COLUMNS), members
+
+
+def region_stats(inside: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Return a region's coverage and density of the class ``y`` over all runs."""
+    hits = int(y[inside].sum())
+    return (hits / int(y.sum()) if y.any() else 0.0,
+            hits / int(inside.sum()) if inside.any() else 0.0)
+
+
+def _span(values: pd.Series, ranges: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    """The limits of an unrestricted side: the parameter's range, widened to hold every run.
+
+    A value rounded to a whole number may fall just outside the design bounds; the stored
+    limits must still hold it, or reading them back would lose the run.
+    """
+    low, high = ranges.get(str(values.name), (float(values.min()), float(values.max())))
+    return min(low, float(values.min())), max(high, float(values.max()))
 
 
 def _trivial(scenario: str, total: int, n: int) -> dict:
@@ -250,19 +274,20 @@ def _pair_boxes(x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
                      if summary["scenario"].eq(scenario).any() else 0) + 1
         inside = in_box(x, found["limits"])
         members[(scenario, number)] = inside
+        # the same rule as every box (pair_box's limits are made to hold exactly its runs)
+        coverage, density = region_stats(inside, y)
         texts = [condition(n, lo, hi) for n, (lo, hi) in found["limits"].items()]
-        row = {"scenario": scenario, "box": number, "coverage": found["coverage"],
-               "density": found["density"], "mass": inside.mean(), "runs": found["runs"],
+        row = {"scenario": scenario, "box": number, "coverage": coverage,
+               "density": density, "mass": inside.mean(), "runs": int(inside.sum()),
                "res_dim": 2, "share": share, "tree_agreement": np.nan,
-               "sentence": box_sentence(scenario, texts, found["coverage"], found["density"],
-                                        overall=share)}
+               "sentence": box_sentence(scenario, texts, coverage, density, overall=share)}
         summary = pd.concat([summary, pd.DataFrame([row])], ignore_index=True)
         limits = pd.DataFrame([{"scenario": scenario, "box": number, "parameter": n,
                                 "low": lo if np.isfinite(lo) else float(x[n].min()),
                                 "high": hi if np.isfinite(hi) else float(x[n].max()),
                                 "restricted": ("both" if np.isfinite(lo) and np.isfinite(hi)
                                                else "low" if np.isfinite(lo) else "high"),
-                                "coverage": found["coverage"], "density": found["density"]}
+                                "coverage": coverage, "density": density}
                                for n, (lo, hi) in found["limits"].items()])
         boxes = pd.concat([boxes, limits], ignore_index=True)[BOX_COLUMNS]
     return boxes, summary.reindex(columns=SUMMARY_COLUMNS)

@@ -31,7 +31,9 @@ TEXTS = {
     "one_replicate": "one finished replicate per point: the seed's share of the variance "
                      "cannot be separated from the parameters'",
     "history_left_out": "{left_out} of {checked} runs contradict the region's 2020-2024 data "
-                        "and are left out of the classes, the boxes and the policies",
+                        "and are left out of the PAWN indices, the seed's share, the classes, "
+                        "the boxes and the policies (Sobol and Morris indices keep them: they "
+                        "need the whole design)",
     "no_classes": "no finished run has a scenario class (low, trend or high): no scenario "
                   "discovery",
     "nothing_varies": "no parameter varies between the runs: no scenario discovery",

@@ -128,12 +128,17 @@ def variance_shares(samples: pd.DataFrame, kept: pd.DataFrame,
     The runs are split as ``y = mean + a[policy] + b[scenario] + c[cell] + e[seed]``: the
     additive effects ``a`` and ``b`` are fitted by least squares (backfitting over the
     runs, so cells that lost runs to the history check weigh by what they hold), ``c`` is
-    what the cell's mean adds to them, ``e`` the spread of the seeds within a cell. In a
-    complete design these are the two-way ANOVA's sums of squares.
+    what the cell's mean adds to them, ``e`` the spread of the seeds within a cell. The seed's
+    variance is the pooled within-cell variance (``n - 1`` in each cell): with two seeds a
+    cell, their spread about the cell's mean shows only half of it, and the other half moves
+    the cell's mean, where it would pass for interaction; so ``seed variance / n`` of each run's
+    cell is taken from the interaction (the variance components of a two-way ANOVA). The four
+    shares then add up to one (to the small noise the seeds leave in the main effects).
 
     Returns:
         ``outcome, policy, scenario, interaction, seed, runs``: each part's variance over the
-        outcome's total variance.
+        outcome's total variance; ``seed`` missing with one run a cell (the interaction then
+        holds the seed's noise too).
 
     """
     runs = _with_design(samples, kept)
@@ -152,14 +157,17 @@ def variance_shares(samples: pd.DataFrame, kept: pd.DataFrame,
         for _ in range(50):  # backfitting converges geometrically on a connected design
             a = (y - b).groupby(frame["policy_id"]).transform("mean")
             b = (y - a).groupby(frame["scenario_id"]).transform("mean")
-        cell = y.groupby([frame["policy_id"], frame["scenario_id"]]).transform("mean")
-        seed = float(((y - cell) ** 2).mean()) / total
+        cells = y.groupby([frame["policy_id"], frame["scenario_id"]])
+        cell, size = cells.transform("mean"), cells.transform("size")
+        freedom = len(frame) - cells.ngroups
+        noise = float(((y - cell) ** 2).sum()) / freedom if freedom > 0 else math.nan
+        in_means = noise * float((1 / size).mean()) if freedom > 0 else 0.0
         between = float((cell**2).mean()) / total
         both = float(((a + b) ** 2).mean()) / total
         rows.append({"outcome": name, "policy": float((a**2).mean()) / total,
                      "scenario": float((b**2).mean()) / total,
-                     "interaction": max(0.0, between - both), "seed": seed,
-                     "runs": len(frame)})
+                     "interaction": max(0.0, between - both - in_means / total),
+                     "seed": noise / total, "runs": len(frame)})
     return pd.DataFrame(rows, columns=["outcome", "policy", "scenario", "interaction", "seed",
                                        "runs"])
 
@@ -168,11 +176,16 @@ def pair_box(x: pd.DataFrame, y: np.ndarray, min_runs: int = 0) -> dict | None:
     """The densest box on two parameters (decile edges) holding enough runs, if any.
 
     Every rectangle of deciles on every pair of parameters is counted with 2-D prefix sums.
+    The bins are half-open, so a box's limits are not its decile edges (a run on the upper
+    edge belongs to the next bin) but the lowest and highest values of its runs: read with
+    inclusive bounds (:func:`~experiments.analysis.prim.in_box`), as every box is, they hold
+    exactly the runs counted.
 
     Returns:
         ``{"limits": {name: (low, high)}, "density", "coverage", "runs"}`` of the densest box
         with at least :data:`MIN_BOX_RUNS` runs, :data:`MIN_BOX_MASS` of all runs and
         ``min_runs``, or ``None`` when there are fewer than two parameters or no such box.
+        A side that reaches the lowest or highest bin is unbounded (infinite).
 
     """
     y = np.asarray(y, dtype=bool)
@@ -183,7 +196,7 @@ def pair_box(x: pd.DataFrame, y: np.ndarray, min_runs: int = 0) -> dict | None:
     edges = {n: np.unique(np.quantile(x[n].to_numpy(float), EDGES)) for n in names}
     bins = {n: np.clip(np.searchsorted(edges[n], x[n].to_numpy(float), side="right") - 1,
                        0, len(edges[n]) - 2) for n in names}
-    best: dict | None = None
+    best: tuple[float, dict[str, tuple[int, int]]] | None = None
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             na, nb = len(edges[a]) - 1, len(edges[b]) - 1
@@ -200,18 +213,28 @@ def pair_box(x: pd.DataFrame, y: np.ndarray, min_runs: int = 0) -> dict | None:
                 continue
             density = np.where(ok, inside / np.maximum(count, 1), -1.0)
             k = int(np.argmax(density))
-            if best is None or density[k] > best["density"] + 1e-12:
-                best = {"limits": {a: _open(edges[a], a0[k], a1[k]),
-                                   b: _open(edges[b], b0[k], b1[k])},
-                        "density": float(density[k]), "coverage": float(inside[k] / y.sum()),
-                        "runs": int(count[k])}
-    return best
+            if best is None or density[k] > best[0] + 1e-12:
+                best = (float(density[k]), {a: (int(a0[k]), int(a1[k])),
+                                            b: (int(b0[k]), int(b1[k]))})
+    if best is None:
+        return None
+    chosen = best[1]
+    members = np.ones(len(y), dtype=bool)
+    for name, (lo, hi) in chosen.items():  # prefix-sum corners: bins lo .. hi - 1
+        members &= (bins[name] >= lo) & (bins[name] < hi)
+    limits = {name: _member_limits(x[name].to_numpy(float)[members], lo == 0,
+                                   hi == len(edges[name]) - 1)
+              for name, (lo, hi) in chosen.items()}
+    hits = int(y[members].sum())
+    return {"limits": limits, "density": hits / int(members.sum()),
+            "coverage": hits / int(y.sum()), "runs": int(members.sum())}
 
 
-def _open(edges: np.ndarray, lo: int, hi: int) -> tuple[float, float]:
-    """A side's limits, unbounded where it reaches the lowest or highest value explored."""
-    return (-math.inf if lo == 0 else float(edges[lo]),
-            math.inf if hi == len(edges) - 1 else float(edges[hi]))
+def _member_limits(values: np.ndarray, from_lowest: bool, to_highest: bool
+                   ) -> tuple[float, float]:
+    """A side's limits: its runs' lowest and highest values, unbounded at the explored ends."""
+    return (-math.inf if from_lowest else float(values.min()),
+            math.inf if to_highest else float(values.max()))
 
 
 def _rectangles(na: int, nb: int) -> tuple[np.ndarray, ...]:

@@ -14,6 +14,12 @@ averaged per point first; the share of variance due to the seed alone is reporte
 
 Sobol and Morris need every point of a design row (a base row of the Sobol design, a Morris
 trajectory): rows with a failed or unfinished point are dropped and the notes say how many.
+
+The runs whose history contradicts the data (``plausible`` false,
+:func:`~experiments.analysis.policies.kept_runs`) are left out of PAWN and of the seed's share
+of the variance, as of every conclusion. Sobol and Morris indices keep them: their estimators
+need the complete design, and dropping every row that holds one such run would drop nearly all
+rows (and keep the rows by their outcome, which biases the indices).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from experiments.analysis.notes import Note
 from experiments.analysis.pawn import ks_by_level as ks_by_level  # re-exported
 from experiments.analysis.pawn import pawn_indices
 from experiments.analysis.pawn import pawn_slices as pawn_slices
+from experiments.analysis.policies import kept_runs
 from experiments.analysis.replicates import (  # re-exported: the indices' inputs
     SCENARIO_SCORE,
     point_means,
@@ -241,13 +248,23 @@ def morris_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
 
 
 def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
-                  outcomes: list[str]) -> Sensitivity:
+                  outcomes: list[str], left_out: np.ndarray | None = None) -> Sensitivity:
     """Compute PAWN indices for every outcome of an LHS or grid batch.
 
     The index is the median over slices of the KS distance (SALib ``pawn``; a parameter with
     few levels is sliced by level); its CI comes from a bootstrap over points, and
     ``pawn_dummy`` is the index that a parameter without any effect gets at this sample size
     (a random column): a parameter near it cannot be told from noise.
+
+    Args:
+        spec: The resolved experiment.
+        samples: The design, in design order.
+        runs: The runs' outcomes (:func:`run_outcomes`) that the indices use.
+        outcomes: The outcomes to analyse.
+        left_out: Per design point, whether all its finished runs were left out by the
+            history check: such points are not counted as missing a finished run (the
+            history note counts them).
+
     """
     problem = _problem(spec)
     x = samples[problem["names"]].to_numpy(dtype=float)
@@ -258,8 +275,9 @@ def pawn_analysis(spec: dict, samples: pd.DataFrame, runs: pd.DataFrame,
     for name in outcomes:
         y = means[name].to_numpy()
         keep = np.isfinite(y)
-        if not keep.all():
-            result.notes.append(Note("pawn_missing", (name,), missing=int((~keep).sum()),
+        missing = ~keep if left_out is None else ~keep & ~left_out
+        if missing.any():
+            result.notes.append(Note("pawn_missing", (name,), missing=int(missing.sum()),
                                      total=len(y)))
         xs, ys = x[keep], y[keep]
         if len(ys) < 10 or np.ptp(ys) == 0:
@@ -288,20 +306,25 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         The method used, its tables (with ``seed_variance``) and notes.
 
     """
-    runs = run_outcomes(results, outcomes)
+    kept = run_outcomes(kept_runs(results)[0], outcomes)
     design = spec.get("design")
-    if design == "sobol":
-        result = sobol_analysis(spec, samples, runs, outcomes)
-    elif design == "morris":
-        result = morris_analysis(spec, samples, runs, outcomes)
-    elif design == "crossed" and SCENARIO_SCORE in outcomes:
+    if design in ("sobol", "morris"):  # the complete design: see the module's docstring
+        runs = run_outcomes(results, outcomes)
+        analyse = sobol_analysis if design == "sobol" else morris_analysis
+        result = analyse(spec, samples, runs, outcomes)
+    else:
+        finished = results["point_id"][results["status"].eq("ok")] \
+            if "status" in results else results["point_id"]
+        left_out = (samples["point_id"].isin(finished)
+                    & ~samples["point_id"].isin(kept["point_id"])).to_numpy()
         # A crossed design's answer is in its variance shares and policy table; PAWN ranks the
         # parameters on the class only (on every outcome it would take minutes).
-        result = pawn_analysis(spec, samples, runs, [SCENARIO_SCORE])
-        result.notes.append(Note("crossed_pawn"))
-    else:
-        result = pawn_analysis(spec, samples, runs, outcomes)
-    noise = seed_variance(runs, outcomes)
+        crossed = design == "crossed" and SCENARIO_SCORE in outcomes
+        result = pawn_analysis(spec, samples, kept, [SCENARIO_SCORE] if crossed else outcomes,
+                               left_out)
+        if crossed:
+            result.notes.append(Note("crossed_pawn"))
+    noise = seed_variance(kept, outcomes)
     result.tables["seed_variance"] = noise
     if noise["var_seed"].isna().all():
         result.notes.append(Note("one_replicate"))

@@ -214,4 +214,28 @@ def test_variance_shares_split_an_additive_outcome_between_policy_and_future():
     runs = samples[["point_id"]].assign(y=y)
     shares = variance_shares(samples, runs, ["y"]).iloc[0]
     assert abs(shares["policy"] - 0.2) < 1e-9 and abs(shares["scenario"] - 0.8) < 1e-9
-    assert shares["interaction"] < 1e-9 and shares["seed"] < 1e-9
+    assert shares["interaction"] < 1e-9
+
+
+def test_with_one_run_a_cell_the_seed_share_is_missing_not_zero():
+    samples = pd.DataFrame({"point_id": range(16), "policy_id": np.repeat(range(4), 4),
+                            "scenario_id": np.tile(range(4), 4)})
+    runs = samples[["point_id"]].assign(y=np.random.default_rng(1).normal(size=16))
+    assert np.isnan(variance_shares(samples, runs, ["y"]).iloc[0]["seed"])
+
+
+def test_with_two_seeds_a_cell_the_seed_share_is_the_whole_noise_not_half_of_it():
+    # y = policy effect + seed noise of the same variance: half the variance is the seed's,
+    # and none is interaction, though the noise also moves each cell's two-seed mean.
+    rng = np.random.default_rng(7)
+    cells = pd.DataFrame({"policy_id": np.repeat(range(40), 40),
+                          "scenario_id": np.tile(range(40), 40)})
+    samples = cells.loc[cells.index.repeat(2)].reset_index(drop=True)
+    samples["point_id"] = range(len(samples))
+    effect = rng.normal(size=40)
+    effect = (effect - effect.mean()) / effect.std()  # a variance of exactly 1, as the noise's
+    y = effect[samples["policy_id"]] + rng.normal(size=len(samples))
+    runs = samples[["point_id"]].assign(y=y)
+    shares = variance_shares(samples, runs, ["y"]).iloc[0]
+    assert abs(shares["seed"] - 0.5) < 0.05 and shares["interaction"] < 0.03
+    assert abs(shares[["policy", "scenario", "interaction", "seed"]].sum() - 1) < 0.03
