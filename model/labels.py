@@ -204,6 +204,14 @@ class Labels:
             return label
         return f"{label} ({self.unit(unit)})"
 
+    def indicator_cut(self, name: str, value: float) -> str:
+        """A classification cut point as it is, to three significant digits (``72.5 %``)."""
+        if name in PERCENT_INDICATORS:
+            return self.pct_sig(value)
+        if name in POINT_INDICATORS:
+            return f"{self.sig(100 * value)}{NBSP}{self.unit('points')}"
+        return self.sig(value)
+
     def indicator_value(self, name: str, value: float) -> str:
         """An indicator's value: shares in %, the two-tier gap in points, others as numbers."""
         if value is None or not math.isfinite(value):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from experiments.analysis.policies import MIN_BOX_UNITS
 from experiments.report import sections
 from experiments.report.i18n import Translator
 from model.scenarios import SCENARIOS as CLASSES
@@ -61,7 +62,7 @@ def box_sentence(batch: Batch, kind: str, t: Translator) -> str:
     boxes = batch.table("policy_boxes")
     box = boxes[boxes["kind"].eq(kind)] if not boxes.empty else boxes
     if box.empty:
-        return t(f"region.{kind}_none")
+        return t(f"region.{kind}_none", units=MIN_BOX_UNITS)
     first = box.iloc[0]
     return t(f"region.{kind}", conditions=_box_text(box, batch, t),
              density=t.pct(float(first["density"])), share=t.pct(float(first["share"])),

@@ -11,7 +11,6 @@ import base64
 import math
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from experiments.analysis.sensitivity import INDEX_COLUMNS, SCENARIO_SCORE
@@ -20,13 +19,14 @@ from experiments.figures import fans, indices, scenario_map
 from experiments.figures import final_values as final_figure
 from experiments.figures import shares as shares_figure
 from experiments.report.i18n import Translator
+from experiments.report.ranking import leading, lever_outcome, ranked
+from experiments.report.votes import band_text, votes
 from model.scenarios import SCENARIOS as CLASSES
 
 if TYPE_CHECKING:
     from experiments.report.batch import Batch
 
 SCORE = SCENARIO_SCORE
-TOP = 3
 HEADLINE = 6
 """Outcomes of a custom model shown first (the rest are folded away)."""
 FIRST_PAGE_BOXES = 2
@@ -98,15 +98,18 @@ def _restricted(row: Any, span: tuple[float, float] | None) -> str:
     return "high" if lo_free else "low" if hi_free else "both"
 
 
-def box_sentences(batch: Batch, t: Translator) -> dict[str, list[str]]:
-    """Each class's discovered boxes, told as plain sentences in the report's language."""
+def box_sentences(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[str]]:
+    """Each class's discovered boxes, told as plain sentences in the report's language.
+
+    A box's density is a share of the runs the conclusions use (``ok``): so is the share it is
+    set against.
+    """
     summary, limits = batch.table("discovery_boxes"), batch.table("discovery")
     span = ranges(batch)
     out: dict[str, list[str]] = {c: [] for c in CLASSES}
     if summary.empty or "scenario" not in summary:
         return out
-    classes = classes_of(batch.results[batch.results["status"].eq("ok")]).dropna()
-    overall = classes.value_counts(normalize=True)
+    overall = classes_of(ok).dropna().value_counts(normalize=True)
     for row in summary.itertuples():
         klass = str(row.scenario)
         if klass not in out:
@@ -124,7 +127,7 @@ def box_sentences(batch: Batch, t: Translator) -> dict[str, list[str]]:
         conds = [condition(r.parameter, r.low, r.high, _restricted(r, span.get(r.parameter)),
                            batch, t) for r in rows.itertuples()]
         out[klass].append(t("first.box", conditions=t.join(conds), klass=t.klass(klass),
-                            overall=t.pct(float(overall.get(klass, 0.0))),
+                            overall=t.pct(float(overall.get(klass, 0.0))), runs=t.integer(runs),
                             density=t.pct(float(row.density)),
                             coverage=t.pct(float(row.coverage))))
     return out
@@ -141,26 +144,6 @@ def _trivial(klass: str, runs: int, density: float, t: Translator) -> str:
              count=t.integer(runs), total=t.integer(total))
 
 
-def ranked(batch: Batch, outcome: str) -> list[tuple[str, float, float]]:
-    """Parameters of one outcome, most influential first: ``(name, index, confidence)``."""
-    method = batch.summary.get("method")
-    table = batch.table(method or "")
-    if not method or table.empty or method not in INDEX_COLUMNS:
-        return []
-    col, conf, _ = INDEX_COLUMNS[method][0]
-    rows = table[table["outcome"] == outcome].sort_values(col, ascending=False)
-    return [(r["parameter"], float(r[col]), float(r.get(conf, float("nan"))))
-            for _, r in rows.iterrows()]
-
-
-def lever_outcome(batch: Batch) -> str | None:
-    """The outcome that decides the class (``scenario_score``), else the first one ranked."""
-    for outcome in [SCORE, *(batch.summary.get("outcomes") or [])]:
-        if ranked(batch, outcome):
-            return outcome
-    return None
-
-
 def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
     """The answer on one page: class shares, what leads to each class, the main levers."""
     classes = classes_of(ok)
@@ -175,13 +158,19 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
                       "share": t.pct(count / total) if total else "—",
                       "count": t("first.share_card", count=t.integer(count),
                                  total=t.integer(total))})
-    sentences = box_sentences(batch, t)
+    sentences = box_sentences(batch, ok, t)
     outcome = lever_outcome(batch)
     levers = ""
     if outcome:
-        names = [t.param_label(p) for p, *_ in ranked(batch, outcome)[:TOP]]
+        leaders, tied = leading(ranked(batch, outcome))
+        names = [t.param_label(p) for p, *_ in leaders]
         key = "first.levers_score" if outcome == SCORE else "first.levers_outcome"
-        levers = t(key, params=t.join(names), outcome=t.indicator_phrase(outcome))
+        levers = t(key, params=t.join(names), outcome=t.indicator_phrase(outcome)) \
+            if names else ""
+        if tied:
+            levers += (" " if levers else "") + t("first.levers_tied", n=t.integer(len(tied)),
+                                                  params=t.join([t.param_label(p)
+                                                                 for p, *_ in tied]))
     shown = {k: v[:FIRST_PAGE_BOXES] for k, v in sentences.items()}
     return {"classified": total > 0, "cards": cards, "sentences": shown,
             "levers": levers, "cautions": cautions(batch, ok, total, t),
@@ -196,9 +185,17 @@ def cautions(batch: Batch, ok: pd.DataFrame, classified: int, t: Translator) -> 
     if len(batch.results) < planned:
         out.append(t("caution.partial", done=t.integer(len(batch.results)),
                      planned=t.integer(planned)))
-    failed = len(batch.results) - len(ok)
+    # Runs that stopped on an error, apart from finished runs the history check left out.
+    failed = int(batch.results["status"].ne("ok").sum())
+    left_out = len(batch.results) - failed - len(ok)
     if failed:
         out.append(t("caution.failed", failed=t.integer(failed)))
+    method = batch.summary.get("method")
+    if left_out and method in ("sobol", "morris"):  # their estimators need whole design rows
+        out.append(t("caution.left_out_indices", left_out=t.integer(left_out),
+                     method=method.capitalize()))
+    elif left_out:
+        out.append(t("caution.left_out", left_out=t.integer(left_out)))
     if 0 < classified < 100:
         out.append(t("caution.few", n=t.integer(classified)))
     return out
@@ -253,7 +250,7 @@ def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator,
                                   count=t.integer(len(runs)), total=t.integer(total))
                        if total else "", "fan": fan, "n": len(runs)})
     rows = [{"indicator": t.indicator(n),
-             "cells": [_band_text(band_table[n].get(c), n, t) for c in CLASSES]}
+             "cells": [band_text(band_table[n].get(c), n, c, t) for c in CLASSES]}
             for n in band_table]
     values = None
     if banded and total:
@@ -262,41 +259,8 @@ def scenarios(batch: Batch, ok: pd.DataFrame, t: Translator,
                                         classes[keep].reset_index(drop=True), banded,
                                         band_table, t, seed=int(batch.spec.get("seed") or 0)))
     return {"blocks": blocks, "bands": rows if band_table else [], "final_values": values,
-            "votes": votes(final, classes, banded, band_table, t),
+            "votes": votes(final, classes, banded, t), "voters": len(band_table),
             "has_trajectories": bool(drawn), "has_bands": bool(banded) and total > 0}
-
-
-def _band_text(band: Any, name: str, t: Translator) -> str:
-    if band is None:
-        return "—"
-    lo = t.indicator_value(name, band.lo) if math.isfinite(band.lo) else None
-    hi = t.indicator_value(name, band.hi) if math.isfinite(band.hi) else None
-    if lo is None:
-        return f"{'<' if band.hi_open else '≤'} {hi}"
-    if hi is None:
-        return f"{'>' if band.lo_open else '≥'} {lo}"
-    return t("cond.range", low=lo, high=hi)
-
-
-def votes(final: pd.DataFrame, classes: pd.Series, banded: list[str], band_table: dict,
-          t: Translator) -> list[dict[str, Any]]:
-    """For each class, how its runs' 2040 indicators voted (share per class, or none)."""
-    rows = []
-    for klass in CLASSES:
-        mask = (classes == klass).to_numpy()
-        if not mask.any():
-            continue
-        cells = []
-        for name in banded:
-            x = final[name].to_numpy()[mask]
-            cast = np.array([next((c for c, b in band_table[name].items() if b.contains(v)),
-                                  "none") for v in x])
-            shares = [(c, float((cast == c).mean())) for c in (*CLASSES, "none")]
-            cells.append([{"klass": c, "text": t("scen.vote", klass=t.klass(c) if c != "none"
-                                                  else t("word.none"), share=t.pct(s))}
-                          for c, s in sorted(shares, key=lambda p: -p[1]) if s >= 0.005])
-        rows.append({"klass": klass, "name": t.klass(klass), "cells": cells})
-    return rows if banded else []
 
 
 def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
@@ -352,10 +316,17 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
 
 
 def _index_sentence(batch: Batch, outcome: str, t: Translator) -> str:
-    """``outcome: mostly A (0.52 ± 0.14), B (...) and C (...)``."""
+    """``outcome: mostly A (0.52 ± 0.14), B (...) and C (...)``, or which ones tie."""
+    leaders, tied = leading(ranked(batch, outcome))
     names = [t("sens.param_value", param=t.param_label(p), value=t.num(v, 2), conf=t.num(c, 2))
-             for p, v, c in ranked(batch, outcome)[:TOP]]
-    return t("sens.sentence", outcome=t.indicator(outcome), params=t.join(names))
+             for p, v, c in leaders]
+    text = t("sens.sentence", outcome=t.indicator(outcome), params=t.join(names)) \
+        if names else t("sens.sentence_none", outcome=t.indicator(outcome))
+    if tied:
+        text += " " + t("sens.tied", n=t.integer(len(tied)), value=t.num(tied[0][1], 2),
+                        conf=t.num(tied[0][2], 2),
+                        params=t.join([t.param_label(p) for p, *_ in tied]))
+    return text
 
 
 def discovery_details(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
@@ -366,7 +337,7 @@ def discovery_details(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str
     out: dict[str, Any] = {"rows": [], "map": None, "shares": None, "tree": ""}
     if classes.notna().sum() == 0:
         return out
-    sentences = box_sentences(batch, t)
+    sentences = box_sentences(batch, ok, t)
     for klass in CLASSES:
         rows = summary[summary["scenario"] == klass] if "scenario" in summary else summary
         for row, sentence in zip(rows.itertuples(), sentences[klass], strict=False):
@@ -393,5 +364,8 @@ def discovery_details(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str
         out["shares"] = _uri(shares_figure.shares_along(shares, along, unit, t))
     accuracy = batch.summary.get("tree_accuracy")
     if accuracy is not None and not (isinstance(accuracy, float) and math.isnan(accuracy)):
-        out["tree"] = t("disc.tree", accuracy=t.pct(float(accuracy)))
+        # Beside the share a tree that always answers the commonest scenario would recover.
+        common = classes.dropna().value_counts(normalize=True)
+        out["tree"] = t("disc.tree", accuracy=t.pct(float(accuracy)),
+                        baseline=t.pct(float(common.iloc[0])), klass=t.klass(common.index[0]))
     return out

@@ -1,0 +1,52 @@
+"""Which parameters the report names first: the sensitivity indices, ranked, and their ties."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from experiments.analysis.sensitivity import INDEX_COLUMNS, SCENARIO_SCORE
+
+if TYPE_CHECKING:
+    from experiments.report.batch import Batch
+
+TOP = 3
+"""Parameters named first for each outcome."""
+
+
+def ranked(batch: Batch, outcome: str) -> list[tuple[str, float, float]]:
+    """Parameters of one outcome, most influential first: ``(name, index, confidence)``."""
+    method = batch.summary.get("method")
+    table = batch.table(method or "")
+    if not method or table.empty or method not in INDEX_COLUMNS:
+        return []
+    col, conf, _ = INDEX_COLUMNS[method][0]
+    rows = table[table["outcome"] == outcome].sort_values(col, ascending=False)
+    return [(r["parameter"], float(r[col]), float(r.get(conf, float("nan"))))
+            for _, r in rows.iterrows()]
+
+
+def lever_outcome(batch: Batch) -> str | None:
+    """The outcome that decides the class (``scenario_score``), else the first one ranked."""
+    for outcome in [SCENARIO_SCORE, *(batch.summary.get("outcomes") or [])]:
+        if ranked(batch, outcome):
+            return outcome
+    return None
+
+
+def leading(rows: list[tuple[str, float, float]]) -> tuple[list, list]:
+    """The :data:`TOP` parameters ahead, and those tied where the top ones end.
+
+    Where the index of the last one shown equals the next one's, the design cannot rank them
+    (in a crossed design with few policies, every lever varies with the policy alone and gets
+    the same index): the tied parameters are set apart instead of picked in file order.
+
+    Returns:
+        (the parameters ranked ahead of any such tie, the tied ones; empty without a tie).
+
+    """
+    if len(rows) <= TOP or not math.isclose(rows[TOP - 1][1], rows[TOP][1], rel_tol=1e-9):
+        return rows[:TOP], []
+    tie = rows[TOP - 1][1]
+    tied = [r for r in rows if math.isclose(r[1], tie, rel_tol=1e-9)]
+    return [r for r in rows[:TOP] if r not in tied], tied
