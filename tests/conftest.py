@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shutil
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,44 @@ def toy_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("toy")
     (folder / "servisim_toy.py").write_text(TOY_MODEL)
     return folder
+
+
+TOY_STUDY = """\
+[experiment]
+name = "{name}"
+design = "lhs"
+samples = 12
+replicates = 1
+seed = 4
+model = "servisim_toy:toy"
+outcomes = ["y", "z"]
+
+[parameters]
+a = [0.0, 1.0]
+b = [0.0, 1.0]
+"""
+
+
+@pytest.fixture(scope="session")
+def analysed_toy_batch(toy_dir):
+    """Make a finished, analysed 12-run batch of the toy model: ``make(folder, name, figures)``.
+
+    The experiment file (``folder/exp.toml``, named ``name``) and the model sit side by side,
+    and the batch runs from that folder, as a user would run it; returns ``folder/batch``.
+    """
+    from experiments import analyze, run_batch
+
+    def make(folder: Path, name: str, figures: bool = True) -> Path:
+        (folder / "exp.toml").write_text(TOY_STUDY.format(name=name))
+        shutil.copy(toy_dir / "servisim_toy.py", folder)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(folder)
+            run_batch(folder / "exp.toml", folder / "batch", engine="sequential",
+                      progress="none")
+            analyze(folder / "batch", figures=figures)
+        return folder / "batch"
+
+    return make
 
 
 @pytest.fixture

@@ -14,37 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from experiments import analyze, run_batch
+from experiments import analyze
 from experiments.analysis_folder import remove_stale_analyses
 from experiments.cli import main
 
-TOY = """\
-[experiment]
-name = "mine"
-design = "lhs"
-samples = 12
-replicates = 1
-seed = 4
-model = "servisim_toy:toy"
-outcomes = ["y", "z"]
-
-[parameters]
-a = [0.0, 1.0]
-b = [0.0, 1.0]
-"""
-
 
 @pytest.fixture(scope="module")
-def analysed(toy_dir, tmp_path_factory) -> Path:
+def analysed(analysed_toy_batch, tmp_path_factory) -> Path:
     """A finished toy batch with its analysis (figures included), copied by each test."""
-    folder = tmp_path_factory.mktemp("analysed")
-    (folder / "exp.toml").write_text(TOY)
-    shutil.copy(toy_dir / "servisim_toy.py", folder)  # the model beside the experiment file
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(folder)
-        run_batch(folder / "exp.toml", folder / "batch", engine="sequential", progress="none")
-        analyze(folder / "batch")
-    return folder / "batch"
+    return analysed_toy_batch(tmp_path_factory.mktemp("analysed"), "mine")
 
 
 @pytest.fixture

@@ -17,35 +17,11 @@ import pytest
 
 SERVISIM = Path(sys.executable).with_name("servisim")
 
-TOY = """\
-[experiment]
-name = "hostile"
-design = "lhs"
-samples = 12
-replicates = 1
-seed = 4
-model = "servisim_toy:toy"
-outcomes = ["y", "z"]
-
-[parameters]
-a = [0.0, 1.0]
-b = [0.0, 1.0]
-"""
-
-
 @pytest.fixture(scope="module")
-def finished_batch(toy_dir, tmp_path_factory) -> Path:
+def finished_batch(analysed_toy_batch, tmp_path_factory) -> Path:
     """A finished, analysed 12-run batch of the toy model (copied by each case)."""
-    from experiments import analyze, run_batch
-
-    folder = tmp_path_factory.mktemp("hostile")
-    (folder / "exp.toml").write_text(TOY)
-    shutil.copy(toy_dir / "servisim_toy.py", folder)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(folder)  # the model beside the experiment file and in the working folder
-        run_batch(folder / "exp.toml", folder / "batch", engine="sequential", progress="none")
-        analyze(folder / "batch", figures=False)
-    return folder
+    return analysed_toy_batch(tmp_path_factory.mktemp("hostile"), "hostile",
+                              figures=False).parent
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -100,7 +76,7 @@ def experiment(**changes: str):
     """An experiment file: the toy study with lines replaced (``key=line``)."""
 
     def setup(tmp: Path, batch: Path) -> None:
-        text = TOY
+        text = (batch / "exp.toml").read_text()  # the toy study the batch ran
         for old, new in changes.items():
             text = "\n".join(new if line.startswith(f"{old} ") else line
                              for line in text.splitlines()) + "\n"
@@ -119,7 +95,8 @@ def grid_of(levels: int, parameters: int):
         values = ", ".join(str(i) for i in range(levels))
         table = "".join(f"p{k} = [{values}]\n" for k in range(parameters))
         shutil.copy(batch / "servisim_toy.py", tmp)
-        (tmp / "exp.toml").write_text(TOY.split("[parameters]")[0].replace(
+        study = (batch / "exp.toml").read_text()
+        (tmp / "exp.toml").write_text(study.split("[parameters]")[0].replace(
             'design = "lhs"', 'design = "grid"').replace("samples = 12\n", "")
             + "[parameters]\n" + table)
 
