@@ -216,6 +216,34 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
             tmp.unlink()
 
 
+def write_all_atomically(writers: dict[Path, Callable[[Path], object]]) -> None:
+    """Write several files as one: all or none of them replace what was there.
+
+    Each is written to a temporary name beside it first; only when every one is written are
+    they renamed into place (a rename needs no room), so a full disk midway leaves every
+    earlier file as it was, not a mix of the old and the new.
+
+    Raises:
+        OSError: a write failed (every temporary file is removed; no path is touched), with
+            the error's ``filename`` set to the file being written.
+
+    """
+    temps = {path: temp_name(path) for path in writers}
+    try:
+        for path, write in writers.items():
+            try:
+                write(temps[path])
+            except OSError as err:
+                err.filename = str(path)
+                raise
+        for path, tmp in temps.items():
+            os.replace(tmp, path)
+    finally:
+        for tmp in temps.values():
+            if tmp.exists():
+                tmp.unlink()
+
+
 def remove_stale_temps(folder: Path, own: Iterable[str]) -> None:
     """Delete the temporaries of files named ``own`` that ended processes left in ``folder``.
 

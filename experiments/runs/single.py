@@ -23,7 +23,7 @@ from experiments.files import (
     RUN_MARKER,
     check_run_folder,
     remove_stale_temps,
-    write_atomically,
+    write_all_atomically,
     writing,
 )
 from model import ServitizationModel, load_preset, resolve, votes
@@ -129,9 +129,10 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> None:
             remove_stale_temps(out, (RUN_MARKER, *RUN_FILES))
             marker = {"written_by": "servisim run", "seed": result.seed,
                       "created": datetime.now(UTC).isoformat(timespec="seconds")}
-            write_atomically(out / RUN_MARKER, lambda p: p.write_text(json.dumps(marker) + "\n"))
-            for name, write in writers.items():
-                write_atomically(out / name, write)
+            # All or none: a full disk midway leaves an earlier run whole, not a mix of two.
+            write_all_atomically({
+                out / RUN_MARKER: lambda p: p.write_text(json.dumps(marker) + "\n"),
+                **{out / name: write for name, write in writers.items()}})
     except BaseException:
         if created:  # a folder this call made holds only this run's files: take it back
             shutil.rmtree(out, ignore_errors=True)

@@ -167,3 +167,22 @@ def test_a_full_disk_during_analyze_or_report_leaves_the_batch_whole(tmp_path, t
     assert message.format(full=full) in line
     assert "No space left on device" in line
     assert "TMP" not in proc.stdout and "STORED 24" in proc.stdout
+
+
+def test_a_full_disk_midway_through_a_run_leaves_the_earlier_run_whole(tmp_path, toy_dir):
+    # The new run's table and indicators fit in the room left, its figure does not: none of
+    # them may replace the earlier run's (a folder of seed 1's figure and seed 2's numbers).
+    (tmp_path / "full").mkdir()
+    run, out = shlex.quote(str(SERVISIM)) + " run --scale 0.05", f"{tmp_path}/full/y"
+    proc = _in_namespace(
+        f"mount -t tmpfs -o size=400k tmpfs {tmp_path}/full && {run} --seed 1 --out {out} "
+        f"> /dev/null && md5sum {out}/* > {tmp_path}/before && "
+        f"avail=$(df -k --output=avail {tmp_path}/full | tail -1) && "
+        f"dd if=/dev/zero of={tmp_path}/full/filler bs=1k count=$((avail - 60)) 2>/dev/null; "
+        f"{run} --seed 2 --out {out} > /dev/null; echo rc=$? >&2; "
+        f"md5sum {out}/* > {tmp_path}/after; find {tmp_path}/full -name '*.tmp' "
+        f"-printf 'TMP %p\\n'", tmp_path, toy_dir)
+    assert _rc(proc) == 2, proc.stderr
+    assert "No space left on device" in _one_line(proc.stderr)
+    assert (tmp_path / "after").read_text() == (tmp_path / "before").read_text()
+    assert "TMP" not in proc.stdout
