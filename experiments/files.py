@@ -100,6 +100,10 @@ def check_run_folder(out: Path) -> None:
 
     """
     at = argument("out_dir", out)
+    if out.is_symlink() and not out.exists():
+        raise OutputPathError(f"{at}: is a link to nothing ({os.readlink(out)}); servisim run "
+                              "writes a folder and never replaces a link: choose a new folder "
+                              "name")
     if out.exists() and not out.is_dir():
         raise OutputPathError(f"{at}: is a file, not a folder; servisim run writes a "
                               "folder and never replaces a file: choose a new folder name")
@@ -119,7 +123,8 @@ def check_run_folder(out: Path) -> None:
         raise OutputPathError(f"{at}: is a batch folder; servisim run writes only to a "
                               "new or empty folder, or over an earlier servisim run: choose a "
                               "new folder")
-    others = [n for n in names if n not in (RUN_MARKER, *RUN_FILES)]
+    # Without servisim run's mark even files named as a run's are not known to be one's.
+    others = [n for n in names if n not in (RUN_MARKER, *RUN_FILES)] or names
     shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
     raise OutputPathError(f"{at}: the folder holds {shown}, not written by servisim "
                           "run; servisim run writes only to a new or empty folder, or over "

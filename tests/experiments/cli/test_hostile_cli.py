@@ -104,9 +104,22 @@ def grid_of(levels: int, parameters: int):
 
 
 # id, setup, arguments, working folder (under tmp), what the one line must say
+def run_files_without_the_mark(tmp: Path, batch: Path) -> None:
+    (tmp / "w").mkdir()
+    (tmp / "w" / "indicators.json").write_text('{"mine": 1}')
+
+
+def link_to_nothing(tmp: Path, batch: Path) -> None:
+    (tmp / "dl").symlink_to("nowhere")
+
+
 CASES = [
     ("run-out-folder-of-the-user", user_folder, ["run", "--out", "mine"], ".",
      "--out mine: the folder holds thesis.txt, not written by servisim run"),
+    ("run-out-run-files-without-the-mark", run_files_without_the_mark, ["run", "--out", "w"],
+     ".", "--out w: the folder holds indicators.json, not written by servisim run"),
+    ("run-out-a-link-to-nothing", link_to_nothing, ["run", "--out", "dl"], ".",
+     "--out dl: is a link to nothing (nowhere)"),
     ("run-out-a-batch-folder", a_batch, ["run", "--out", "batch"], ".",
      "--out batch: is a batch folder"),
     ("run-out-a-file", user_file, ["run", "--out", "thesis.txt"], ".",
@@ -179,6 +192,7 @@ def test_hostile_input_gives_one_line_exit_2_and_changes_no_file(tmp_path, finis
                                                                   setup, args, cwd, message):
     setup(tmp_path, finished_batch)
     before = _snapshot(tmp_path)
+    top = sorted(p.name for p in tmp_path.iterdir())
     env = {**os.environ, "CI": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTHONPATH", None)
     proc = subprocess.run([str(SERVISIM), *args], cwd=tmp_path / cwd, env=env,
@@ -187,12 +201,9 @@ def test_hostile_input_gives_one_line_exit_2_and_changes_no_file(tmp_path, finis
     assert proc.returncode == 2, proc.stderr
     assert len(lines) == 1 and lines[0].startswith("servisim: error: "), proc.stderr
     assert message in lines[0]
+    assert proc.stdout == ""  # refused before anything ran
     assert _snapshot(tmp_path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before_top(before))
-
-
-def before_top(snapshot: dict[str, tuple[int, int]]) -> set[str]:
-    return {Path(k).parts[0] for k in snapshot}
+    assert sorted(p.name for p in tmp_path.iterdir()) == top
 
 
 def test_a_damaged_part_message_says_to_delete_that_file_and_rerun(tmp_path, finished_batch):
