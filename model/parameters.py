@@ -115,6 +115,11 @@ class Parameter:
         return value
 
 
+def _a_kind(p: Parameter) -> str:
+    """The parameter's type with its article, for messages (``an int``, ``a float``)."""
+    return {"int": "an integer", "float": "a number"}.get(p.kind.__name__, p.kind.__name__)
+
+
 def _coerce_type(p: Parameter, value: Any) -> Number:
     if p.kind is bool:
         if isinstance(value, bool):
@@ -125,16 +130,16 @@ def _coerce_type(p: Parameter, value: Any) -> Number:
             return bool(value)
         raise ParameterError(p.name, f"{value!r} is not a boolean; allowed true or false")
     if isinstance(value, bool):
-        raise ParameterError(p.name, f"{value!r} is a boolean; expected a {p.kind.__name__}")
+        raise ParameterError(p.name, f"{value!r} is a boolean; expected {_a_kind(p)}")
     if isinstance(value, str):
         try:
             value = float(value.strip().replace("_", ""))
         except ValueError:
             raise ParameterError(
-                p.name, f"{value!r} is not a number; expected a {p.kind.__name__}"
+                p.name, f"{value!r} is not a number; expected {_a_kind(p)}"
             ) from None
     if not isinstance(value, int | float) and not hasattr(value, "__float__"):
-        raise ParameterError(p.name, f"{value!r} is not a number; expected a {p.kind.__name__}")
+        raise ParameterError(p.name, f"{value!r} is not a number; expected {_a_kind(p)}")
     value = float(value)
     if not math.isfinite(value):
         raise ParameterError(p.name, f"{value!r} is not a finite number")

@@ -40,7 +40,7 @@ from experiments.spec.description import read_description
 from experiments.spec.models import MARKS, import_model, search_paths
 from experiments.spec.roles import CROSSED_KEYS, PARTS, crossed_settings, part_design, varied_tables
 from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
-from experiments.spec.values import LISTED, varied_values
+from experiments.spec.values import LISTED, fixed_value, varied_values
 
 DESIGNS = ("grid", "lhs", "sobol", "morris", "points", "crossed")
 EXPERIMENT_KEYS = ("name", "description", "design", "samples", "replicates", "seed", "scale",
@@ -349,7 +349,7 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
                 raise where.fail(table, key, "set it with scale = ... under [experiment]")
     for key, value in fixed.items():
         try:
-            base[key] = REGISTRY[key].coerce(value)
+            base[key] = fixed_value(REGISTRY[key], value)
         except ParameterError as err:
             raise where.fail("fixed", key, field_reason(err)) from None
     base["population_scale"] = spec.scale

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from experiments.spec.tomlfile import Where, field_reason
+from model.parameters import ParameterError
 
 #: Designs whose [parameters] list the values (grid: levels crossed; points: one per point).
 LISTED = ("grid", "points")
@@ -38,8 +39,6 @@ def varied_values(design: str, key: str, value: Any, where: Where, prm: Any,
 def _item(item: Any, key: str, listed: bool, shape: str, where: Where, prm: Any,
           table: str) -> Any:
     """Check one value of a ``[parameters]`` entry (typed by the registry when it knows it)."""
-    from model.parameters import ParameterError
-
     if isinstance(item, bool) and (not listed or (prm is not None and prm.kind is not bool)):
         raise where.fail(table, key, f"{item!r} has the wrong type; expected a "
                          "number (a true/false parameter is varied with design = 'grid')")
@@ -56,3 +55,21 @@ def _item(item: Any, key: str, listed: bool, shape: str, where: Where, prm: Any,
         return prm.coerce(item)
     except ParameterError as err:
         raise where.fail(table, key, field_reason(err)) from None
+
+
+def fixed_value(prm: Any, value: Any) -> Any:
+    """A ``[fixed]`` value of a registry parameter, of its type as TOML writes it.
+
+    TOML has numbers and ``true``/``false``: a quoted number or a 0/1 for a switch is a typo
+    that ``--set``'s text parsing would let through.
+
+    Raises:
+        ParameterError: the value is text, or not true/false for a switch, or out of bounds.
+
+    """
+    if isinstance(value, str):
+        raise ParameterError(prm.name, f"{value!r} is text; write it without quotes")
+    if prm.kind is bool and not isinstance(value, bool):
+        raise ParameterError(prm.name, f"{value!r} is not true or false; allowed true or false")
+    return prm.coerce(value)
+

@@ -123,7 +123,11 @@ def test_low_above_high(tmp_path, capsys):
     ("replicates = 1", "replicates = 1.5", "replicates", "wrong type; expected a whole number"),
     ("seed = 7", "seed = true", "seed", "wrong type; expected a whole number"),
     ("secure_framework = 0.3", 'secure_framework = "yes"', "secure_framework",
-     "'yes' is not a number; expected a float"),
+     "'yes' is text; write it without quotes"),
+    ("secure_framework = 0.3", 'secure_framework = "0.3"', "secure_framework",
+     "'0.3' is text; write it without quotes"),
+    ("secure_framework = 0.3", "complete_network = 1", "complete_network",
+     "1 is not true or false; allowed true or false"),
     ('preset = "trend"', "preset = 3", "preset", "wrong type; expected one of low, trend"),
 ])
 def test_wrong_type(tmp_path, capsys, old, new, key, expected):
