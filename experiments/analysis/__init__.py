@@ -62,7 +62,8 @@ def load_batch(directory: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]
 
     root = Path(directory)
     if not root.is_dir():
-        raise UsageError(f"{root}: no such folder")
+        raise UsageError(f"{root}: " + ("is a file, not a batch folder" if root.exists()
+                                        else "no such folder"))
     spec = load_spec(root)
     try:
         samples = load_samples(root)

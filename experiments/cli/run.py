@@ -34,8 +34,11 @@ def handle(args: argparse.Namespace) -> int:
     check_run_folder(out)  # before the run, so a refused folder costs no waiting
     result = simulate(params, args.seed)
     label = f"preset {args.preset}" if args.preset else "defaults"
+    if args.assignments:
+        label += " with " + ", ".join(args.assignments)
     print(f"servisim run: {label}, seed {args.seed}, scale {params['population_scale']:g}")
-    print(f"{'indicator (2040Q4)':<30} {'value':>14}  vote")
+    heading = f"indicator ({result.trajectory['quarter'].iloc[-1]})"  # the run's last quarter
+    print(f"{heading:<30} {'value':>14}  vote")
     for name in INDICATORS:
         vote = result.votes.get(name, "")
         value = result.indicators[name]

@@ -83,7 +83,8 @@ def load_batch(directory: str | Path, stream: Any = None) -> Batch:
 
     root = Path(directory)
     if not root.is_dir():
-        raise UsageError(f"{root}: no such folder; give the folder of a batch "
+        raise UsageError(f"{root}: {'is a file' if root.exists() else 'no such folder'}; "
+                         "give the folder of a batch "
                          "(servisim batch EXPERIMENT.toml --out DIR)")
     store = Store(root)
     spec = store.spec()

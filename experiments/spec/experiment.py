@@ -271,7 +271,7 @@ def _check_varied(design: str, varied: dict, fixed: dict, where: Where) -> None:
                          "parameters; allowed: 2 or more, or design = 'lhs'")
     for key in varied:
         if key in fixed:
-            raise where.fail("fixed", key, "is also varied under [parameters]; a parameter is "
+            raise where.fail("fixed", key, "is also varied in this experiment; a parameter is "
                              "either varied or fixed")
 
 

@@ -218,7 +218,8 @@ def test_a_partly_finished_sobol_batch_is_analysed_and_says_what_is_missing(
     assert sobol["n_base"].eq(60).all()
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "unfinished", "failed", "outcome"])
+@pytest.mark.parametrize("case", ["missing", "a-file", "empty", "unfinished", "failed",
+                                  "outcome"])
 def test_bad_folders_give_one_clear_line_and_exit_2(tmp_path, monkeypatch, capsys, case):
     if case in ("unfinished", "outcome"):
         folder = batch(tmp_path, monkeypatch, "linear_fn", "lhs", 12,
@@ -233,13 +234,15 @@ def test_bad_folders_give_one_clear_line_and_exit_2(tmp_path, monkeypatch, capsy
         folder = tmp_path / "nothing"
         if case == "empty":
             folder.mkdir()
+        elif case == "a-file":
+            folder.write_text("my notes")
     args = [str(folder), "--outcomes", "nope"] if case == "outcome" else [str(folder)]
     code, stdout, stderr = analyze(capsys, *args)
     assert code == 2
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("servisim: error: "), stderr
     assert "Traceback" not in stderr and not (folder / "analysis").exists()
-    expected = {"missing": "no such folder",
+    expected = {"missing": "no such folder", "a-file": "is a file, not a batch folder",
                 "empty": "not a servisim batch folder (no spec.json)",
                 "unfinished": "no run has finished yet (0 of 12)",
                 "failed": "all 12 finished runs failed (first error: ",
