@@ -58,6 +58,9 @@ def rows(group: str | None = None, role: str | None = None) -> list[tuple[str, .
 def handle(args: argparse.Namespace) -> int:
     """Print the registry as an aligned table with a header (meaning last: it is long)."""
     table = rows(args.group, args.role)
+    if not table:
+        raise UsageError(f"no parameter is in group {args.group!r} with role {args.role!r}: "
+                         "leave one of them out to see what each holds")
     widths = [max(len(r[i]) for r in [COLUMNS, *table]) for i in range(len(COLUMNS) - 2)]
     # source can be long: cap its column so that the meaning stays on the line's end
     widths.append(min(40, max(len(r[6]) for r in [COLUMNS, *table])))

@@ -33,6 +33,8 @@ from experiments.runs.watchdog import new_shared, read_shared
 from experiments.runs.worker import Chunk, local_worker_init, note_sigint, run_chunk, warm_up
 
 ENGINES = ("local", "dask", "sequential")
+#: The most worker processes a batch starts per core of this machine.
+MAX_WORKERS_PER_CORE = 4
 # tcp://host:port (or host:port); host a name, an IPv4 address or a bracketed IPv6 address
 _ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?"
                       r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
@@ -149,6 +151,12 @@ def check_engine_options(kind: str, workers: int | None = None,
         raise ArgumentError("engine", kind, f"unknown engine; allowed {', '.join(ENGINES)}")
     if workers is not None and workers < 1:
         raise ArgumentError("workers", workers, "allowed a whole number >= 1")
+    # Each worker is a process holding the model (about 100 MB): far more than the cores
+    # only shares them out and may exhaust the memory before a run is stored.
+    most = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+    if workers is not None and workers > most:
+        raise ArgumentError("workers", workers, f"allowed 1 to {most} on this machine "
+                            f"({MAX_WORKERS_PER_CORE} per core; each is a process)")
     if scheduler is not None:
         match = _ADDRESS.match(scheduler.strip())
         if not match or not 0 < int(match.group(1)) < 65536:

@@ -53,6 +53,9 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"{argument('assignments')}: {item!r} is not NAME=VALUE")
+        if name.strip() in out and out[name.strip()] != value.strip():
+            raise UsageError(f"{argument('assignments')}: {name.strip()} is set twice "
+                             f"({out[name.strip()]} and {value.strip()}); give it once")
         out[name.strip()] = value.strip()
     return out
 

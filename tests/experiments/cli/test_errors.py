@@ -50,3 +50,27 @@ def test_an_argument_error_survives_pickling_to_another_process():
     err = ArgumentError("max_runs", 0, "allowed a whole number >= 1")
     copy = pickle.loads(pickle.dumps(err))
     assert str(copy) == str(err) == "max_runs=0: allowed a whole number >= 1"
+
+
+def test_more_workers_than_four_a_core_are_refused_before_any_process_starts(tmp_path, capsys):
+    import os
+
+    most = 4 * (os.cpu_count() or 1)
+    code = main(["batch", str(tmp_path / "none.toml"), "--out", str(tmp_path / "o"),
+                 "--workers", str(most + 1)])
+    assert code == 2
+    assert capsys.readouterr().err == (f"servisim: error: --workers {most + 1}: allowed 1 to "
+                                       f"{most} on this machine (4 per core; each is a process)\n")
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_parameter_set_twice_with_two_values_is_refused(tmp_path, capsys):
+    code = main(["run", "--set", "subsidy_rate=0.2", "--set", "subsidy_rate=0.3",
+                 "--out", str(tmp_path / "r")])
+    assert code == 2
+    assert "subsidy_rate is set twice (0.2 and 0.3); give it once" in capsys.readouterr().err
+
+
+def test_a_filter_of_the_registry_that_matches_nothing_says_so(capsys):
+    assert main(["params", "--group", "docking", "--role", "lever"]) == 2
+    assert "no parameter is in group 'docking' with role 'lever'" in capsys.readouterr().err
