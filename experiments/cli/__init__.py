@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"servisim: error: cannot write {err.filename or 'a file'}: {err.strerror}; "
               "free some space or choose another folder with --out", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         print("servisim: interrupted", file=sys.stderr)
-        return 130
+        return 143 if type(err).__name__ == "Terminated" else 130  # as the shell reports them
 

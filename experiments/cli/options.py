@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -89,6 +90,8 @@ def run_batch_with(args: argparse.Namespace, experiment: Any, out: Any, verb: st
     """
     from experiments.runs.batch import run_batch
 
+    # `kill` (SIGTERM) stops a batch as Ctrl-C does: the same message, the lock released.
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return run_batch(experiment, out, engine=chosen_engine(args), scheduler=args.scheduler,
                          workers=args.workers, progress=args.progress,
@@ -97,3 +100,13 @@ def run_batch_with(args: argparse.Namespace, experiment: Any, out: Any, verb: st
         print(f"servisim {verb}: stopped; finished runs are saved in {out}. Run the same "
               "command again to resume.", file=sys.stderr)
         raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """A batch stopped by SIGTERM (``kill``), handled as Ctrl-C; the exit code is 143."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated

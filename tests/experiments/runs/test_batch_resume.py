@@ -96,3 +96,28 @@ def test_interrupted_store_creation_is_completed(tmp_path, in_toy_dir):
     shutil.rmtree(out / "results")
     summary = run_batch(path, out, engine="sequential", progress="none")
     assert summary.complete and summary.n_new == 10
+
+
+def test_kill_stops_a_batch_as_ctrl_c_does_and_the_same_command_resumes(tmp_path, in_toy_dir):
+    path = tmp_path / "resume.toml"
+    path.write_text(TOY)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_batch(path, out), cwd=in_toy_dir, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not Store(out).parts() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, f"the batch ended before it could be stopped: {proc.stderr}"
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGTERM)  # `kill PID`
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr
+    assert f"servisim batch: stopped; finished runs are saved in {out}" in stderr
+    assert "Traceback" not in stderr
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, "pool workers outlived the stopped batch"
+    rerun = subprocess.run(_batch(path, out), cwd=in_toy_dir, capture_output=True, text=True,
+                           timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    ids = _raw_ids(out)
+    assert len(ids) == len(set(ids)) == 120
