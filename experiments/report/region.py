@@ -38,8 +38,9 @@ def history(batch: Batch, t: Translator) -> str:
     misses = list((facts.get("misses") or {}).items())[:3]
     return t("region.history", left=t.integer(left), checked=t.integer(checked),
              share=t.pct(left / checked),
-             targets=t.join([t("region.miss", target=t(f"target.{k}") if f"target.{k}" in
-                               t.text else k, runs=t.integer(v)) for k, v in misses]))
+             targets=t.join([t("region.miss" if v != 1 else "region.miss_one",
+                               target=t(f"target.{k}") if f"target.{k}" in t.text else k,
+                               runs=t.integer(v)) for k, v in misses]))
 
 
 def _interval(row: Any, klass: str, t: Translator) -> str:
