@@ -47,15 +47,20 @@ def _raw_ids(out) -> list[str]:
     return [rid for p in Store(out).parts() for rid in pd.read_parquet(p)["run_id"]]
 
 
-def test_resume_after_kill_gives_identical_table(tmp_path, in_toy_dir):
-    path = tmp_path / "resume.toml"
+def _started(path: Path, out: Path, cwd: Path) -> subprocess.Popen:
+    """The toy batch of ``path`` started as a user would, once it has stored its first runs."""
     path.write_text(TOY)
-    out = tmp_path / "out"
-    proc = subprocess.Popen(_batch(path, out), cwd=in_toy_dir, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(_batch(path, out), cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not Store(out).parts() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
+    return proc
+
+
+def test_resume_after_kill_gives_identical_table(tmp_path, in_toy_dir):
+    path, out = tmp_path / "resume.toml", tmp_path / "out"
+    proc = _started(path, out, in_toy_dir)
     assert proc.poll() is None, f"the batch ended before it could be killed: {proc.stderr}"
     workers = psutil.Process(proc.pid).children(recursive=True)
     assert len(workers) >= 2
@@ -99,14 +104,8 @@ def test_interrupted_store_creation_is_completed(tmp_path, in_toy_dir):
 
 
 def test_kill_stops_a_batch_as_ctrl_c_does_and_the_same_command_resumes(tmp_path, in_toy_dir):
-    path = tmp_path / "resume.toml"
-    path.write_text(TOY)
-    out = tmp_path / "out"
-    proc = subprocess.Popen(_batch(path, out), cwd=in_toy_dir, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not Store(out).parts() and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
+    path, out = tmp_path / "resume.toml", tmp_path / "out"
+    proc = _started(path, out, in_toy_dir)
     assert proc.poll() is None, f"the batch ended before it could be stopped: {proc.stderr}"
     workers = psutil.Process(proc.pid).children(recursive=True)
     proc.send_signal(signal.SIGTERM)  # `kill PID`
