@@ -29,8 +29,9 @@ ANALYSIS_TABLES = frozenset(
 _ANALYSIS_FIGURE = re.compile(r"(scenario_shares|scenario_map|discovery_boxes|regimes_boxplot"
                               r"|(sobol|sobol_s2|morris|morris_sigma|pawn|convergence)"
                               r"_[A-Za-z0-9_.-]+)\.png")
-#: Temporary folders of analyses by older versions (``tempfile``'s ``.analysis-XXXXXXXX``
-#: and ``.analysis-old-PID``): removed only when they hold nothing but an analysis.
+#: Temporary folders of analyses by older versions (``tempfile``'s ``.analysis-`` and eight
+#: random characters, and ``.analysis-old-PID``): removed only when they hold nothing but an
+#: analysis.
 _LEGACY_ANALYSIS_TEMP = re.compile(r"\.analysis-([a-z0-9_]{8}|old-\d+)")
 
 

@@ -209,16 +209,7 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
             with the error's ``filename`` set to ``path``.
 
     """
-    tmp = temp_name(path)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as err:
-        err.filename = err.filename if err.filename and err.filename != str(tmp) else str(path)
-        raise
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    write_all_atomically({path: write})
 
 
 def write_all_atomically(writers: dict[Path, Callable[[Path], object]]) -> None:
@@ -238,8 +229,10 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], object]]) -> None:
         for path, write in writers.items():
             try:
                 write(temps[path])
-            except OSError as err:
-                err.filename = str(path)
+            except OSError as err:  # the user's file, not our temporary name
+                tmp = str(temps[path])
+                err.filename = err.filename if err.filename and err.filename != tmp \
+                    else str(path)
                 raise
         for path, tmp in temps.items():
             os.replace(tmp, path)

@@ -48,14 +48,6 @@ def _same_table(path: Path, frame: pd.DataFrame) -> bool:
     return stored.equals(pa.Table.from_pandas(frame, preserve_index=False))
 
 
-def _rows(path: Path) -> int | None:
-    """How many rows a Parquet file holds (``None``: missing or unreadable)."""
-    try:
-        return pq.read_table(path).num_rows
-    except (pa.ArrowException, OSError, ValueError):
-        return None
-
-
 def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
     """Read one Parquet part (or plan file) of a result folder.
 
@@ -299,7 +291,7 @@ class Store:
             (self.root / TRAJECTORIES).mkdir(exist_ok=True)
         if self.exists():
             for name, frame in ((SAMPLES, samples), (RUNS, plan)):
-                if _rows(self.root / name) != len(frame):
+                if not _same_table(self.root / name, frame):
                     atomic_parquet(pa.Table.from_pandas(frame, preserve_index=False),
                                    self.root / name)
             return

@@ -48,7 +48,6 @@ from experiments.analysis.sensitivity import (
 from experiments.errors import UsageError, argument
 
 ANALYSIS = "analysis"
-LOCK = ".servisim-analysis.lock"
 
 
 def load_batch(directory: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
@@ -189,9 +188,9 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     from experiments.analysis_folder import remove_stale_analyses
-    from experiments.files import FolderLock, temp_name, writing
+    from experiments.files import ANALYSIS_LOCK, FolderLock, temp_name, writing
 
-    with FolderLock(root, "servisim analyze", "directory", name=LOCK), \
+    with FolderLock(root, "servisim analyze", "directory", name=ANALYSIS_LOCK), \
             writing(root, "directory", target=root / ANALYSIS):
         # what a killed analysis left; never a folder of the user's such as .analysis-keep
         remove_stale_analyses(root / ANALYSIS)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.notes import Note
-from experiments.analysis.prim import MAX_DIMS, MIN_CLASS_RUNS, in_box, prim_box
+from experiments.analysis.prim import MAX_DIMS, MIN_CLASS_RUNS, box_stats, in_box, prim_box
 from model.scenarios import SCENARIOS as CLASSES
 
 MAX_BOXES = 3
@@ -190,7 +190,7 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
                 break
             # but it is told as a region, which also holds runs of the earlier boxes
             inside = in_box(x, limits)
-            coverage, density = region_stats(inside, y_all)
+            coverage, density = box_stats(inside, y_all, total)
             members[(scenario, number)] = inside
             texts = [condition(n, *limits[n], whole[n]) for n in limits]
             summary.append({"scenario": scenario, "box": number, "coverage": coverage,
@@ -214,13 +214,6 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
     out = pd.DataFrame(summary)
     out["tree_agreement"] = np.nan
     return boxes, out.reindex(columns=SUMMARY_COLUMNS), members
-
-
-def region_stats(inside: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Return a region's coverage and density of the class ``y`` over all runs."""
-    hits = int(y[inside].sum())
-    return (hits / int(y.sum()) if y.any() else 0.0,
-            hits / int(inside.sum()) if inside.any() else 0.0)
 
 
 def _span(values: pd.Series, ranges: dict[str, tuple[float, float]]) -> tuple[float, float]:
@@ -275,7 +268,7 @@ def _pair_boxes(x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
         inside = in_box(x, found["limits"])
         members[(scenario, number)] = inside
         # the same rule as every box (pair_box's limits are made to hold exactly its runs)
-        coverage, density = region_stats(inside, y)
+        coverage, density = box_stats(inside, y, int(y.sum()))
         texts = [condition(n, lo, hi) for n, (lo, hi) in found["limits"].items()]
         row = {"scenario": scenario, "box": number, "coverage": coverage,
                "density": density, "mass": inside.mean(), "runs": int(inside.sum()),

@@ -47,7 +47,8 @@ def _restricted(lims: pd.DataFrame, x: pd.DataFrame) -> dict[str, tuple[float, f
     return out
 
 
-def _stats(mask: np.ndarray, y: np.ndarray, total: int) -> tuple[float, float]:
+def box_stats(mask: np.ndarray, y: np.ndarray, total: int) -> tuple[float, float]:
+    """A box's coverage (of ``total`` runs of the class) and density (of its runs ``mask``)."""
     inside = int(mask.sum())
     hits = int(y[mask].sum())
     return hits / total if total else 0.0, hits / inside if inside else 0.0
@@ -110,11 +111,11 @@ def prim_box(x: pd.DataFrame, y: np.ndarray, total: int,
         limits = _restricted(lims, x)
         if len(limits) > max_dims:
             continue
-        score = _f1(*_stats(in_box(x, limits), y, total))
+        score = _f1(*box_stats(in_box(x, limits), y, total))
         if score > best_score + 1e-12:
             best, best_score = limits, score
     best = _prune(x, y, total, best)
-    coverage, density = _stats(in_box(x, best), y, total)
+    coverage, density = box_stats(in_box(x, best), y, total)
     return best, coverage, density
 
 
@@ -123,8 +124,8 @@ def _prune(x: pd.DataFrame, y: np.ndarray, total: int,
     """Drop restrictions that raise the density by less than :data:`DROP_TOLERANCE`."""
     limits = dict(limits)
     while limits:
-        density = _stats(in_box(x, limits), y, total)[1]
-        losses = {name: density - _stats(in_box(x, {k: v for k, v in limits.items()
+        density = box_stats(in_box(x, limits), y, total)[1]
+        losses = {name: density - box_stats(in_box(x, {k: v for k, v in limits.items()
                                                     if k != name}), y, total)[1]
                   for name in limits}
         name = min(losses, key=losses.get)

@@ -15,7 +15,7 @@ import argparse
 import errno
 import sys
 
-from experiments.cli.options import spell
+from experiments.cli.options import Terminated, spell
 from model.errors import ServisimError
 
 PLUGIN_GROUP = "servisim.commands"
@@ -99,5 +99,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt as err:
         print("servisim: interrupted", file=sys.stderr)
-        return 143 if type(err).__name__ == "Terminated" else 130  # as the shell reports them
+        return 143 if isinstance(err, Terminated) else 130  # as the shell reports them
 
