@@ -25,7 +25,7 @@ import pandas as pd
 from experiments.analysis.notes import EVERY
 from experiments.analysis.policies import kept_runs
 from experiments.errors import ArgumentError
-from experiments.report import region, sections
+from experiments.report import boxes, region, sections
 from experiments.report.batch import Batch, load_batch
 from experiments.report.i18n import LANGS, Translator
 from experiments.spec.description import description_in
@@ -166,7 +166,7 @@ def _short(value: Any, unit: str | None, t: Translator) -> str:
 
 def parameter_tables(batch: Batch, t: Translator) -> dict[str, Any]:
     """The varied parameters (range explored) and the fixed ones (value), from the registry."""
-    reg = sections.registry(batch)
+    reg = boxes.registry(batch)
     spec = batch.spec
     varied = []
     for name, values in (spec.get("parameters") or {}).items():

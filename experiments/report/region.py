@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from experiments.analysis.policies import MIN_BOX_UNITS
-from experiments.report import sections
+from experiments.report import boxes, sections
 from experiments.report.i18n import Translator
 from model.scenarios import SCENARIOS as CLASSES
 
@@ -54,7 +54,7 @@ def _box_text(box: pd.DataFrame, batch: Batch, t: Translator) -> str:
     for r in box.itertuples():
         lo_free, hi_free = not math.isfinite(r.low), not math.isfinite(r.high)
         side = "high" if lo_free else "low" if hi_free else "both"
-        conds.append(sections.condition(r.parameter, r.low, r.high, side, batch, t))
+        conds.append(boxes.condition(r.parameter, r.low, r.high, side, batch, t))
     return t.join(conds)
 
 
@@ -74,7 +74,7 @@ def policy_rows(batch: Batch, t: Translator) -> list[dict[str, Any]]:
     """The best policies and the worst, with their levers in the council's units."""
     table = batch.table("policies")
     levers = [n for n, g in (batch.spec.get("groups") or {}).items() if g == "levers"]
-    unit = sections.units(batch)
+    unit = boxes.units(batch)
     shown = pd.concat([table.head(SHOWN_BEST), table.tail(1)]).drop_duplicates("policy_id")
     rows = []
     for position, row in shown.iterrows():

@@ -18,6 +18,7 @@ from experiments.figures import convergence as convergence_figure
 from experiments.figures import fans, indices, scenario_map
 from experiments.figures import final_values as final_figure
 from experiments.figures import shares as shares_figure
+from experiments.report.boxes import box_sentences, classes_of, leading_sentences, ranges, units
 from experiments.report.i18n import Translator
 from experiments.report.ranking import leading, lever_outcome, ranked
 from experiments.report.votes import band_text, votes
@@ -38,27 +39,6 @@ def _uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def registry(batch: Batch) -> dict[str, Any]:
-    """The registry's parameters by name for a servisim batch (empty for a custom model)."""
-    if not batch.is_servisim:
-        return {}
-    from model import PARAMETERS
-
-    return {p.name: p for p in PARAMETERS}
-
-
-def units(batch: Batch) -> dict[str, str | None]:
-    """Each parameter's registry unit (``None`` when unknown)."""
-    return {name: prm.unit for name, prm in registry(batch).items()}
-
-
-def ranges(batch: Batch) -> dict[str, tuple[float, float]]:
-    """The explored range of each varied parameter (design bounds)."""
-    problem = batch.spec.get("problem") or {}
-    return {n: (float(lo), float(hi)) for n, (lo, hi) in
-            zip(problem.get("names", []), problem.get("bounds", []), strict=False)}
-
-
 def bands(batch: Batch) -> dict[str, dict[str, Any]]:
     """The classification bands (servisim batches only)."""
     if not batch.is_servisim:
@@ -66,82 +46,6 @@ def bands(batch: Batch) -> dict[str, dict[str, Any]]:
     from model.scenarios import load_bands
 
     return load_bands()
-
-
-def classes_of(ok: pd.DataFrame) -> pd.Series:
-    """The class of each ``ok`` run (missing when it has none)."""
-    if "scenario" not in ok:
-        return pd.Series([None] * len(ok), index=ok.index, dtype=object)
-    return ok["scenario"].where(ok["scenario"].isin(CLASSES))
-
-
-def condition(name: str, low: float, high: float, restricted: str, batch: Batch,
-              t: Translator) -> str:
-    """One restriction of a box in words (``the subsidy rate is above 20%``)."""
-    unit = units(batch).get(name)
-    phrase = t.param_phrase(name)
-    if restricted == "low":
-        return t("cond.above", param=phrase, low=t.value(float(low), unit))
-    if restricted == "high":
-        return t("cond.below", param=phrase, high=t.value(float(high), unit))
-    return t("cond.between", param=phrase, low=t.value(float(low), unit),
-             high=t.value(float(high), unit))
-
-
-def _restricted(row: Any, span: tuple[float, float] | None) -> str:
-    side = getattr(row, "restricted", None)
-    if isinstance(side, str) and side in ("low", "high", "both"):
-        return side
-    if span is None:
-        return "both"
-    lo_free, hi_free = row.low <= span[0], row.high >= span[1]
-    return "high" if lo_free else "low" if hi_free else "both"
-
-
-def box_sentences(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[str]]:
-    """Each class's discovered boxes, told as plain sentences in the report's language.
-
-    A box's density is a share of the runs the conclusions use (``ok``): so is the share it is
-    set against.
-    """
-    summary, limits = batch.table("discovery_boxes"), batch.table("discovery")
-    span = ranges(batch)
-    out: dict[str, list[str]] = {c: [] for c in CLASSES}
-    if summary.empty or "scenario" not in summary:
-        return out
-    overall = classes_of(ok).dropna().value_counts(normalize=True)
-    for row in summary.itertuples():
-        klass = str(row.scenario)
-        if klass not in out:
-            continue
-        runs, density = int(getattr(row, "runs", 0) or 0), float(row.density)
-        if int(row.box) == 0:
-            out[klass].append(_trivial(klass, runs, density, t))
-            continue
-        if int(getattr(row, "res_dim", 1) or 0) == 0:
-            out[klass].append(t("first.scattered", klass=t.klass(klass),
-                                density=t.pct(density)))
-            continue
-        rows = limits[(limits["scenario"] == klass) & (limits["box"] == row.box)] \
-            if not limits.empty else limits
-        conds = [condition(r.parameter, r.low, r.high, _restricted(r, span.get(r.parameter)),
-                           batch, t) for r in rows.itertuples()]
-        out[klass].append(t("first.box", conditions=t.join(conds), klass=t.klass(klass),
-                            overall=t.pct(float(overall.get(klass, 0.0))), runs=t.integer(runs),
-                            density=t.pct(float(row.density)),
-                            coverage=t.pct(float(row.coverage))))
-    return out
-
-
-def _trivial(klass: str, runs: int, density: float, t: Translator) -> str:
-    """A class with no box: no run, every run, or too few runs to find where they come from."""
-    if runs == 0 or density == 0:
-        return t("first.no_run", klass=t.klass(klass))
-    if density >= 1:
-        return t("first.every_run", klass=t.klass(klass))
-    total = round(runs / density)
-    return t("first.too_few", klass=t.klass(klass), share=t.pct(density),
-             count=t.integer(runs), total=t.integer(total))
 
 
 def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
@@ -158,7 +62,7 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
                       "share": t.pct(count / total) if total else "—",
                       "count": t("first.share_card", count=t.integer(count),
                                  total=t.integer(total))})
-    sentences = box_sentences(batch, ok, t)
+    sentences = leading_sentences(batch, ok, t)
     outcome = lever_outcome(batch)
     levers = ""
     if outcome:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.report.batch import Batch
+from experiments.report.boxes import box_sentences
 from experiments.report.i18n import Translator
-from experiments.report.sections import box_sentences
 from experiments.report.votes import band_text, cast_votes, votes
 from model.scenarios import classify, load_bands
 from model.scenarios import votes as model_votes

@@ -1,0 +1,153 @@
+"""The regions scenario discovery found, told as sentences backed by the runs they count.
+
+A box is told by what its runs show: a region that stands out (its class at least twice as
+often as over all runs) as what leads to the class; a region that holds almost all of a class's
+runs without standing out as where the class happens, with the runs outside it counted; any
+other as a region that does not stand out. The parameters' words and units come from the
+registry, their explored ranges from the batch's design.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import pandas as pd
+
+from experiments.analysis.policies import STANDS_OUT
+from experiments.report.i18n import Translator
+from model.scenarios import SCENARIOS as CLASSES
+
+if TYPE_CHECKING:
+    from experiments.report.batch import Batch
+
+HOLDS_ALMOST_ALL = 0.9
+"""Coverage from which a box that does not stand out is told as where its class happens."""
+
+
+class BoxText(NamedTuple):
+    """One box of a class in words, with whether it stands out (told first)."""
+
+    box: int
+    stands_out: bool
+    sentence: str
+
+
+def registry(batch: Batch) -> dict[str, Any]:
+    """The registry's parameters by name for a servisim batch (empty for a custom model)."""
+    if not batch.is_servisim:
+        return {}
+    from model import PARAMETERS
+
+    return {p.name: p for p in PARAMETERS}
+
+
+def units(batch: Batch) -> dict[str, str | None]:
+    """Each parameter's registry unit (``None`` when unknown)."""
+    return {name: prm.unit for name, prm in registry(batch).items()}
+
+
+def ranges(batch: Batch) -> dict[str, tuple[float, float]]:
+    """The explored range of each varied parameter (design bounds)."""
+    problem = batch.spec.get("problem") or {}
+    return {n: (float(lo), float(hi)) for n, (lo, hi) in
+            zip(problem.get("names", []), problem.get("bounds", []), strict=False)}
+
+
+def classes_of(ok: pd.DataFrame) -> pd.Series:
+    """The class of each ``ok`` run (missing when it has none)."""
+    if "scenario" not in ok:
+        return pd.Series([None] * len(ok), index=ok.index, dtype=object)
+    return ok["scenario"].where(ok["scenario"].isin(CLASSES))
+
+
+def condition(name: str, low: float, high: float, restricted: str, batch: Batch,
+              t: Translator) -> str:
+    """One restriction of a box in words (``the subsidy rate is above 20%``)."""
+    unit = units(batch).get(name)
+    phrase = t.param_phrase(name)
+    if restricted == "low":
+        return t("cond.above", param=phrase, low=t.value(float(low), unit))
+    if restricted == "high":
+        return t("cond.below", param=phrase, high=t.value(float(high), unit))
+    return t("cond.between", param=phrase, low=t.value(float(low), unit),
+             high=t.value(float(high), unit))
+
+
+def _restricted(row: Any, span: tuple[float, float] | None) -> str:
+    side = getattr(row, "restricted", None)
+    if isinstance(side, str) and side in ("low", "high", "both"):
+        return side
+    if span is None:
+        return "both"
+    lo_free, hi_free = row.low <= span[0], row.high >= span[1]
+    return "high" if lo_free else "low" if hi_free else "both"
+
+
+def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[BoxText]]:
+    """Each class's discovered boxes in words, in the order of ``discovery_boxes.csv``.
+
+    A box's density is a share of the runs the conclusions use (``ok``): so is the share it is
+    set against, and so are the runs counted outside it.
+    """
+    summary, limits = batch.table("discovery_boxes"), batch.table("discovery")
+    span = ranges(batch)
+    out: dict[str, list[BoxText]] = {c: [] for c in CLASSES}
+    if summary.empty or "scenario" not in summary:
+        return out
+    classes = classes_of(ok).dropna()
+    counts = classes.value_counts()
+    for row in summary.itertuples():
+        klass = str(row.scenario)
+        if klass not in out:
+            continue
+        runs, density = int(getattr(row, "runs", 0) or 0), float(row.density)
+        if int(row.box) == 0:
+            out[klass].append(BoxText(0, False, _trivial(klass, runs, density, t)))
+            continue
+        if int(getattr(row, "res_dim", 1) or 0) == 0:
+            out[klass].append(BoxText(int(row.box), False, t(
+                "first.scattered", klass=t.klass(klass), density=t.pct(density))))
+            continue
+        rows = limits[(limits["scenario"] == klass) & (limits["box"] == row.box)] \
+            if not limits.empty else limits
+        conds = [condition(r.parameter, r.low, r.high, _restricted(r, span.get(r.parameter)),
+                           batch, t) for r in rows.itertuples()]
+        in_class, total = int(counts.get(klass, 0)), len(classes)
+        overall = in_class / total if total else 0.0
+        coverage = float(row.coverage)
+        stands_out = density >= STANDS_OUT * overall
+        words = {"conditions": t.join(conds), "klass": t.klass(klass),
+                 "overall": t.pct(overall), "runs": t.integer(runs),
+                 "density": t.pct(density), "coverage": t.pct(coverage)}
+        if stands_out:
+            sentence = t("first.box", **words)
+        elif coverage >= HOLDS_ALMOST_ALL and runs < total:
+            outside = in_class - round(coverage * in_class)
+            sentence = t("first.box_holds", outside=t.integer(outside),
+                         outside_runs=t.integer(total - runs), **words)
+        else:
+            sentence = t("first.box_weak", **words)
+        out[klass].append(BoxText(int(row.box), stands_out, sentence))
+    return out
+
+
+def box_sentences(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[str]]:
+    """Each class's discovered boxes as plain sentences, in the order of the analysis."""
+    return {k: [b.sentence for b in v] for k, v in box_texts(batch, ok, t).items()}
+
+
+def leading_sentences(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[str]]:
+    """Each class's box sentences, the boxes that stand out first (for the first page)."""
+    return {k: [b.sentence for b in sorted(v, key=lambda b: not b.stands_out)]
+            for k, v in box_texts(batch, ok, t).items()}
+
+
+def _trivial(klass: str, runs: int, density: float, t: Translator) -> str:
+    """A class with no box: no run, every run, or too few runs to find where they come from."""
+    if runs == 0 or density == 0:
+        return t("first.no_run", klass=t.klass(klass))
+    if density >= 1:
+        return t("first.every_run", klass=t.klass(klass))
+    total = round(runs / density)
+    return t("first.too_few", klass=t.klass(klass), share=t.pct(density),
+             count=t.integer(runs), total=t.integer(total))

@@ -1,0 +1,78 @@
+"""The first page tells each discovered box by what its runs show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.analysis.policies import STANDS_OUT
+from experiments.report.batch import Batch
+from experiments.report.boxes import box_sentences, leading_sentences
+from experiments.report.i18n import Translator
+
+
+def _batch(tmp_path: Path, boxes: list[dict], high: int = 10, runs: int = 100) -> Batch:
+    """A batch of ``runs`` kept runs, ``high`` of them high, with the given discovered boxes."""
+    results = pd.DataFrame({"run_id": range(runs), "status": "ok",
+                            "scenario": ["high"] * high + ["trend"] * (runs - high)})
+    summary = pd.DataFrame([{"scenario": "high", "res_dim": 1, **b} for b in boxes])
+    limits = pd.DataFrame([{"scenario": "high", "box": b["box"], "parameter": "subsidy_rate",
+                            "low": 0.2, "high": 0.3, "restricted": "both"} for b in boxes])
+    return Batch(tmp_path, {"model": "servisim"}, results, None, {},
+                 {"discovery_boxes": summary, "discovery": limits})
+
+
+def test_a_box_that_stands_out_is_told_as_leading_to_its_class(tmp_path: Path):
+    batch = _batch(tmp_path, [{"box": 1, "runs": 10, "density": 0.6, "coverage": 0.6}])
+    sentence = box_sentences(batch, batch.results, Translator("en"))["high"][0]
+    assert "60% of the 10 runs there end in the high scenario (against 10% overall)" in sentence
+    assert "not stand out" not in sentence
+
+
+def test_a_box_holding_almost_all_of_a_class_counts_the_runs_outside_it(tmp_path: Path):
+    # 70 runs inside, 9 of the 10 high ones: 1 of the 30 runs outside is high.
+    batch = _batch(tmp_path, [{"box": 1, "runs": 70, "density": 9 / 70, "coverage": 0.9}])
+    sentence = box_sentences(batch, batch.results, Translator("en"))["high"][0]
+    assert "only 13% of the 70 runs there end in the high scenario (against 10% overall)" \
+        in sentence
+    assert "holds 90% of all runs of that scenario: outside it, 1 of the 30 runs end there" \
+        in sentence
+
+
+def test_a_box_that_neither_stands_out_nor_holds_its_class_says_so(tmp_path: Path):
+    batch = _batch(tmp_path, [{"box": 1, "runs": 40, "density": 0.15, "coverage": 0.6}])
+    sentence = box_sentences(batch, batch.results, Translator("en"))["high"][0]
+    assert "15% of the 40 runs there end in the high scenario, less than twice the 10% overall" \
+        in sentence
+    assert "does not stand out" in sentence
+
+
+def test_the_words_less_than_twice_match_the_rule_for_standing_out(tmp_path: Path):
+    # At exactly STANDS_OUT times the class's share a box stands out; just below, it does not.
+    assert STANDS_OUT == 2.0
+    at = _batch(tmp_path, [{"box": 1, "runs": 40, "density": 0.2, "coverage": 0.8}])
+    below = _batch(tmp_path, [{"box": 1, "runs": 40, "density": 0.19, "coverage": 0.76}])
+    t = Translator("en")
+    assert "less than twice" not in box_sentences(at, at.results, t)["high"][0]
+    assert "less than twice" in box_sentences(below, below.results, t)["high"][0]
+
+
+def test_the_first_page_tells_the_boxes_that_stand_out_first(tmp_path: Path):
+    batch = _batch(tmp_path, [{"box": 1, "runs": 70, "density": 9 / 70, "coverage": 0.9},
+                              {"box": 2, "runs": 8, "density": 0.75, "coverage": 0.6}])
+    t = Translator("en")
+    in_order = box_sentences(batch, batch.results, t)["high"]
+    first = leading_sentences(batch, batch.results, t)["high"]
+    assert first == [in_order[1], in_order[0]]
+    assert first[0].startswith("When the subsidy rate")
+
+
+def test_every_box_sentence_is_written_in_french_too(tmp_path: Path):
+    batch = _batch(tmp_path, [{"box": 1, "runs": 70, "density": 9 / 70, "coverage": 0.9},
+                              {"box": 2, "runs": 40, "density": 0.15, "coverage": 0.6},
+                              {"box": 3, "runs": 8, "density": 0.75, "coverage": 0.6}])
+    holds, weak, leads = box_sentences(batch, batch.results, Translator("fr"))["high"]
+    assert "hors d'elle, 1 des 30 simulations y aboutissent" in holds
+    assert "ne ressort pas" in weak
+    assert "75" in leads and "ne ressort pas" not in leads
