@@ -90,9 +90,8 @@ class ServitizationModel(mesa.Model):
 
     def __init__(self, rng: Any = None, headless: bool = False, scenario: Scenario | None = None,
                  **parameters: Any) -> None:
-        # Mesa's SolaraViz passes its own `scenario` on Reset; the run's parameters are the
-        # keywords, so it is not used.
-        del scenario
+        del scenario  # SolaraViz passes one on Reset; the keywords are the run's parameters
+        rng = int(rng) if isinstance(rng, np.integer) else rng  # random.seed takes no np.int64
         p = resolve(parameters)
         super().__init__(rng=rng)
         self.scenario = RunClassifier(rng=rng)

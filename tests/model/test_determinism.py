@@ -47,3 +47,7 @@ def test_incremental_neighbour_counts_equal_a_full_recount():
         m.step()
     m.neighbour_adopter_share()
     np.testing.assert_array_equal(m.network.counts, m.network.recount())
+
+
+def test_a_numpy_integer_seed_gives_the_run_of_the_same_python_integer():
+    pd.testing.assert_frame_equal(_trajectory(np.int64(7)), _trajectory(7), check_exact=True)
