@@ -140,11 +140,13 @@ def analyze(directory: str | Path, outcomes: list[str] | None = None,
 
 
 def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str, pd.DataFrame]:
+    from experiments.analysis_folder import check_analysis_folder
     from experiments.files import check_writable
 
     spec, samples, results = load_batch(root)
     check_writable(root, root, "directory", remedy="the analysis is written in the batch folder: "
                    "copy the folder somewhere writable and analyse the copy")
+    check_analysis_folder(root / ANALYSIS)  # before the work; checked again at the swap
     chosen = choose_outcomes(spec, results, outcomes)
     notes = [("batch", n) for n in batch_notes(spec, results)]
     tables: dict[str, pd.DataFrame] = {}

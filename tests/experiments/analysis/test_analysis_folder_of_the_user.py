@@ -17,6 +17,7 @@ import pytest
 from experiments import analyze
 from experiments.analysis_folder import remove_stale_analyses
 from experiments.cli import main
+from experiments.errors import OutputPathError
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +143,16 @@ def test_report_refuses_the_same_way_and_keeps_the_file(batch, capsys):
     assert lines[-1].startswith("servisim: error: ")
     assert "holds files servisim did not write (my_analysis.R)" in lines[-1]
     assert _snapshot(batch) == before
+
+
+def test_a_file_of_the_user_is_found_before_the_runs_are_analysed(batch, monkeypatch):
+    import experiments.analysis as analysis
+
+    def analysed_anyway(*args, **kwargs):
+        raise AssertionError("the runs were analysed before the folder was checked")
+
+    monkeypatch.setattr(analysis, "sensitivity", analysed_anyway)
+    (batch / "analysis" / "my_analysis.R").write_text("mine")
+    with pytest.raises(OutputPathError, match="holds files servisim did not write"):
+        analyze(batch)
+    assert (batch / "analysis" / "my_analysis.R").read_text() == "mine"
