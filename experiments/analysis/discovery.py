@@ -26,7 +26,14 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.notes import Note
-from experiments.analysis.prim import MAX_DIMS, MIN_CLASS_RUNS, box_stats, in_box, prim_box
+from experiments.analysis.prim import (
+    MAX_DIMS,
+    MIN_CLASS_RUNS,
+    STANDS_OUT,
+    box_stats,
+    in_box,
+    prim_box,
+)
 from model.scenarios import SCENARIOS as CLASSES
 
 MAX_BOXES = 3
@@ -151,8 +158,10 @@ def box_sentence(scenario: str, conditions: list[str], coverage: float, density:
     """Tell a box as one plain sentence (``overall``: the class's share of all runs)."""
     where = "when " + " and ".join(conditions) if conditions else "over the whole range explored"
     against = f", against {round(100 * overall)}% overall" if overall is not None else ""
+    weak = ("; less than twice the overall share: it does not stand out"
+            if conditions and overall is not None and density < STANDS_OUT * overall else "")
     return (f"{where}, {round(100 * density)}% of runs are {scenario}{against} "
-            f"(this box holds {round(100 * coverage)}% of all {scenario} runs)")
+            f"(this box holds {round(100 * coverage)}% of all {scenario} runs){weak}")
 
 def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[float, float]],
                max_boxes: int = MAX_BOXES, max_dims: int = MAX_DIMS

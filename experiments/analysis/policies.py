@@ -25,15 +25,19 @@ import math
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.prim import DROP_TOLERANCE, MIN_CLASS_RUNS, in_box, prim_box
+from experiments.analysis.prim import (
+    DROP_TOLERANCE,
+    MIN_CLASS_RUNS,
+    STANDS_OUT,
+    in_box,
+    prim_box,
+)
 from model.scenarios import SCENARIOS, SCORES
 
 Z95 = 1.959963984540054
 #: Smallest box the two-parameter search reports: runs, and share of all runs.
 MIN_BOX_RUNS = 10
 MIN_BOX_MASS = 0.05
-#: A box "stands out" when its class's density is at least this many times the class's share.
-STANDS_OUT = 2.0
 EDGES = np.linspace(0, 1, 11)
 #: The best policies whose failures PRIM explains: this share of the policies, at least one.
 TOP_POLICIES = 0.25

@@ -25,6 +25,8 @@ DROP_TOLERANCE = 0.01
 """A restriction is dropped when keeping it raises the box's density by less than this."""
 MIN_CLASS_RUNS = 5
 """A class with fewer runs gets no box: too few to tell a region from chance."""
+STANDS_OUT = 2.0
+"""A box "stands out" when its class's density is at least this many times the class's share."""
 
 
 def in_box(x: pd.DataFrame, limits: dict[str, tuple[float, float]]) -> np.ndarray:

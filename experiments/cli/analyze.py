@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from experiments.cli.options import add_verb
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Analyse the folder and print what was found."""
     from experiments.analysis import ANALYSIS, analyze
-    from experiments.analysis.sensitivity import INDEX_COLUMNS, top_rows
+    from experiments.analysis.sensitivity import INDEX_COLUMNS
 
     tables = analyze(args.directory, args.outcomes, figures=args.figures)
     summary = tables["summary"].iloc[0]
@@ -42,10 +46,8 @@ def handle(args: argparse.Namespace) -> int:
     main = tables.get(summary["method"])
     if key and main is not None and not main.empty:
         print(f"most influential parameters ({key[0]} +/- 95% CI half-width):")
-        for outcome, top in top_rows(main, key[0]).groupby("outcome", sort=False):
-            text = ", ".join(f"{r['parameter']} {r[key[0]]:.2f}+/-{r[key[1]]:.2f}"
-                             for _, r in top.iterrows())
-            print(f"  {outcome}: {text}")
+        for outcome, rows in main.groupby("outcome", sort=False):
+            print(f"  {outcome}: {influence_line(rows, *key[:2])}")
     precision = summary.get("precision")
     if isinstance(precision, dict):
         print(f"precision: {precision['share_within']:.0%} of the top {precision['top']} "
@@ -63,3 +65,28 @@ def handle(args: argparse.Namespace) -> int:
     print(f"wrote {args.directory / ANALYSIS}/ ({len(summary['tables'])} tables, "
           f"{n_fig} figures, discovery.md, summary.json)")
     return 0
+
+
+def influence_line(rows: pd.DataFrame, index: str, conf: str) -> str:
+    """One outcome's most influential parameters, as the report names them.
+
+    Args:
+        rows: the outcome's rows of an index table (``parameter`` and the two columns).
+        index: the index column (``ST``, ``mu_star``, ``pawn``).
+        conf: its 95% half-width column.
+
+    Returns:
+        The first three by ``index`` with their half-widths; where the third ties with the
+        next ones, the tied parameters are named as a tie, not picked in file order.
+
+    """
+    from experiments.report.ranking import leading
+
+    rows = rows.sort_values(index, ascending=False, kind="stable")
+    ahead, tied = leading(list(zip(rows["parameter"], rows[index], rows[conf], strict=True)))
+    text = ", ".join(f"{name} {value:.2f}+/-{half:.2f}" for name, value, half in ahead)
+    if tied:
+        text += ("; " if text else "") + (
+            f"{len(tied)} tie at {tied[0][1]:.2f}, which this design cannot rank: "
+            + ", ".join(name for name, *_ in tied))
+    return text

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
-from experiments.analysis.policies import STANDS_OUT
+from experiments.analysis.prim import STANDS_OUT
 from experiments.report.i18n import Translator
 from model.scenarios import SCENARIOS as CLASSES
 

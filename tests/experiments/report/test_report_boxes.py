@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis.policies import STANDS_OUT
+from experiments.analysis.prim import STANDS_OUT
 from experiments.report.batch import Batch
 from experiments.report.boxes import box_sentences, leading_sentences
 from experiments.report.i18n import Translator
