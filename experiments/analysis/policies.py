@@ -9,8 +9,7 @@ agrees with the data, :mod:`model.history`):
   against the best policy there, on the cells' mean score, averaged over the scenarios: with
   two seeds a cell, the maximum regret is saturated by seed noise);
 - the share of each outcome's variance held by the policy, by the scenario, by their
-  interaction and by the seed (the law of total variance over the cells' means, which allows
-  the cells that lost runs to the history check);
+  interaction and by the seed, with bootstrap intervals (:mod:`experiments.analysis.variance`);
 - PRIM over the levers (which policies make ``high`` likely, across the scenarios) and over the
   uncertainties (what breaks the best policies: where they miss ``high``);
 - an exhaustive search over two-parameter boxes on decile edges: the densest box of a class
@@ -32,6 +31,7 @@ from experiments.analysis.prim import (
     in_box,
     prim_box,
 )
+from experiments.analysis.variance import variance_shares
 from model.scenarios import SCENARIOS, SCORES
 
 Z95 = 1.959963984540054
@@ -123,57 +123,6 @@ def policy_table(samples: pd.DataFrame, kept: pd.DataFrame, levers: list[str]) -
         return table
     return table.sort_values(["p_high", "p_low", "regret"], ascending=[False, True, True],
                              kind="stable").reset_index(drop=True)
-
-
-def variance_shares(samples: pd.DataFrame, kept: pd.DataFrame,
-                    outcomes: list[str]) -> pd.DataFrame:
-    """Share of each outcome's variance held by the policy, the scenario, both, and the seed.
-
-    The runs are split as ``y = mean + a[policy] + b[scenario] + c[cell] + e[seed]``: the
-    additive effects ``a`` and ``b`` are fitted by least squares (backfitting over the
-    runs, so cells that lost runs to the history check weigh by what they hold), ``c`` is
-    what the cell's mean adds to them, ``e`` the spread of the seeds within a cell. The seed's
-    variance is the pooled within-cell variance (``n - 1`` in each cell): with two seeds a
-    cell, their spread about the cell's mean shows only half of it, and the other half moves
-    the cell's mean, where it would pass for interaction; so ``seed variance / n`` of each run's
-    cell is taken from the interaction (the variance components of a two-way ANOVA). The four
-    shares then add up to one (to the small noise the seeds leave in the main effects).
-
-    Returns:
-        ``outcome, policy, scenario, interaction, seed, runs``: each part's variance over the
-        outcome's total variance; ``seed`` missing with one run a cell (the interaction then
-        holds the seed's noise too).
-
-    """
-    runs = _with_design(samples, kept)
-    rows = []
-    for name in outcomes:
-        if name not in runs:
-            continue
-        frame = runs[["policy_id", "scenario_id"]].assign(
-            y=runs[name].astype(float)).dropna()
-        total = float(frame["y"].var(ddof=0)) if len(frame) > 1 else math.nan
-        if not total or not math.isfinite(total):
-            continue
-        y = frame["y"] - frame["y"].mean()
-        a = pd.Series(0.0, index=frame.index)
-        b = pd.Series(0.0, index=frame.index)
-        for _ in range(50):  # backfitting converges geometrically on a connected design
-            a = (y - b).groupby(frame["policy_id"]).transform("mean")
-            b = (y - a).groupby(frame["scenario_id"]).transform("mean")
-        cells = y.groupby([frame["policy_id"], frame["scenario_id"]])
-        cell, size = cells.transform("mean"), cells.transform("size")
-        freedom = len(frame) - cells.ngroups
-        noise = float(((y - cell) ** 2).sum()) / freedom if freedom > 0 else math.nan
-        in_means = noise * float((1 / size).mean()) if freedom > 0 else 0.0
-        between = float((cell**2).mean()) / total
-        both = float(((a + b) ** 2).mean()) / total
-        rows.append({"outcome": name, "policy": float((a**2).mean()) / total,
-                     "scenario": float((b**2).mean()) / total,
-                     "interaction": max(0.0, between - both - in_means / total),
-                     "seed": noise / total, "runs": len(frame)})
-    return pd.DataFrame(rows, columns=["outcome", "policy", "scenario", "interaction", "seed",
-                                       "runs"])
 
 
 def pair_box(x: pd.DataFrame, y: np.ndarray, min_runs: int = 0) -> dict | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from experiments.analysis.policies import MIN_BOX_UNITS
+from experiments.analysis.variance import PARTS
 from experiments.report import boxes, sections
 from experiments.report.i18n import Translator
 from model.scenarios import SCENARIOS as CLASSES
@@ -93,19 +94,34 @@ def control_sentence(batch: Batch, t: Translator) -> str:
     if row.empty:
         return ""
     r = row.iloc[0]
-    return t("region.control", policy=t.pct(float(r["policy"])),
-             scenario=t.pct(float(r["scenario"])), interaction=t.pct(float(r["interaction"])),
-             seed=t.pct(float(r["seed"])))
+    text = t("region.control", **{part: _share(r, part, "region.interval", t)
+                                  for part in PARTS})
+    return text + (" " + t("region.control_intervals") if _has_interval(r, "policy") else "")
 
 
 def share_rows(batch: Batch, t: Translator) -> list[dict[str, str]]:
-    """The variance shares of every outcome, as a table."""
+    """The variance shares of every outcome, as a table (with their 95% intervals)."""
     shares = batch.table("variance_shares")
-    return [{"outcome": t("region.score") if r.outcome == sections.SCENARIO_SCORE
-             else t.indicator(r.outcome),
-             "cells": [t.pct(float(getattr(r, c))) for c in ("policy", "scenario",
-                                                            "interaction", "seed")]}
-            for r in shares.itertuples()]
+    return [{"outcome": t("region.score") if r["outcome"] == sections.SCENARIO_SCORE
+             else t.indicator(r["outcome"]),
+             "cells": [_share(r, part, "region.interval_short", t) for part in PARTS]}
+            for _, r in shares.iterrows()]
+
+
+def _has_interval(row: pd.Series, part: str) -> bool:
+    lo, hi = row.get(f"{part}_lo"), row.get(f"{part}_hi")
+    return lo is not None and hi is not None and not (pd.isna(lo) or pd.isna(hi))
+
+
+def _share(row: pd.Series, part: str, key: str, t: Translator) -> str:
+    """One part's share, with its interval where the analysis gave one ("-" when missing)."""
+    value = row[part]
+    if pd.isna(value):
+        return "-"
+    if not _has_interval(row, part):
+        return t.pct(float(value))
+    return t(key, p=t.pct(float(value)), lo=t.pct(float(row[f"{part}_lo"])),
+             hi=t.pct(float(row[f"{part}_hi"])))
 
 
 def region_page(batch: Batch, t: Translator) -> dict[str, Any] | None:

@@ -16,9 +16,11 @@ import pandas as pd
 import pytest
 
 from experiments import analyze, load_results
-from experiments.analysis.policies import pair_box, stands_out, variance_shares, wilson
+from experiments.analysis.policies import pair_box, stands_out, wilson
+from experiments.analysis.variance import variance_shares
 from experiments.cli import main
 from experiments.report.build import build_report
+from experiments.report.i18n import Translator
 
 MODEL = '''
 import numpy as np
@@ -162,6 +164,22 @@ def test_every_number_of_the_answer_is_recomputed_from_the_stored_runs(crossed):
             f"{round(100 * hi)}%)") in text
     share = kept["scenario"].eq("high").mean()
     assert f"reach the high scenario, against {round(100 * share)}% over all policies" in text
+
+
+def test_the_report_gives_each_variance_share_with_its_interval_from_the_stored_runs(crossed):
+    html = build_report(crossed, "en").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    results = load_results(crossed)
+    kept = results[results["plausible"].ne(False)]
+    kept = kept.assign(scenario_score=kept["scenario"].map({"low": -1, "trend": 0, "high": 1}))
+    samples = pd.read_parquet(crossed / "samples.parquet")
+    row = variance_shares(samples, kept, ["scenario_score"]).iloc[0]
+    t = Translator("en")
+    stated = {p: f"{t.pct(row[p])} ({t.pct(row[p + '_lo'])} to {t.pct(row[p + '_hi'])})"
+              for p in ("policy", "scenario", "interaction", "seed")}
+    assert (f"the policy holds {stated['policy']}, the uncertainties {stated['scenario']}, "
+            f"their interaction {stated['interaction']} and chance (the seed) "
+            f"{stated['seed']}") in text
 
 
 def test_the_two_parameter_search_finds_a_corner_twice_as_dense_as_the_class():
