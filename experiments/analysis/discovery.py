@@ -29,10 +29,11 @@ from experiments.analysis.notes import Note
 from experiments.analysis.prim import (
     MAX_DIMS,
     MIN_CLASS_RUNS,
-    STANDS_OUT,
     box_stats,
+    could_stand_out,
     in_box,
     prim_box,
+    stands_out_at,
 )
 from model.scenarios import SCENARIOS as CLASSES
 
@@ -158,8 +159,8 @@ def box_sentence(scenario: str, conditions: list[str], coverage: float, density:
     """Tell a box as one plain sentence (``overall``: the class's share of all runs)."""
     where = "when " + " and ".join(conditions) if conditions else "over the whole range explored"
     against = f", against {round(100 * overall)}% overall" if overall is not None else ""
-    weak = ("; less than twice the overall share: it does not stand out"
-            if conditions and overall is not None and density < STANDS_OUT * overall else "")
+    weak = ("; it does not stand out" if conditions and overall is not None
+            and could_stand_out(overall) and not stands_out_at(density, overall) else "")
     return (f"{where}, {round(100 * density)}% of runs are {scenario}{against} "
             f"(this box holds {round(100 * coverage)}% of all {scenario} runs){weak}")
 
@@ -195,7 +196,7 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
             limits, new_coverage, new_density = prim_box(xs, ys, total, max_dims)
             # a further box must add runs of its own: judged on the runs it was searched among
             if number > 1 and (new_coverage < MIN_COVERAGE or new_density < 0.5
-                               or new_density < 2 * total / len(x)):
+                               or not stands_out_at(new_density, total / len(x))):
                 break
             # but it is told as a region, which also holds runs of the earlier boxes
             inside = in_box(x, limits)
@@ -264,8 +265,8 @@ def _pair_boxes(x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
         y = classes.eq(scenario).to_numpy()
         share = float(y.mean())
         mine = summary[summary["scenario"].eq(scenario)]
-        if y.sum() < MIN_CLASS_RUNS or ((mine["res_dim"] > 0)
-                                        & (mine["density"] >= 2 * share)).any():
+        if y.sum() < MIN_CLASS_RUNS or any(stands_out_at(d, share) for d in
+                                            mine.loc[mine["res_dim"] > 0, "density"]):
             continue
         found = pair_box(x, y)
         if not stands_out(found, share):

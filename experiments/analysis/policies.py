@@ -27,9 +27,9 @@ import pandas as pd
 from experiments.analysis.prim import (
     DROP_TOLERANCE,
     MIN_CLASS_RUNS,
-    STANDS_OUT,
     in_box,
     prim_box,
+    stands_out_at,
 )
 from experiments.analysis.variance import variance_shares
 from model.scenarios import SCENARIOS, SCORES
@@ -200,8 +200,8 @@ def _rectangles(na: int, nb: int) -> tuple[np.ndarray, ...]:
 
 
 def stands_out(box: dict | None, share: float) -> bool:
-    """Whether a box holds its class at :data:`STANDS_OUT` times its share of all runs."""
-    return box is not None and share > 0 and box["density"] >= STANDS_OUT * share
+    """Whether a box stands out for its class (:func:`~experiments.analysis.prim.stands_out_at`)."""
+    return box is not None and stands_out_at(box["density"], share)
 
 
 def lever_box(samples: pd.DataFrame, kept: pd.DataFrame, levers: list[str],

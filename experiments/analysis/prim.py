@@ -26,7 +26,7 @@ DROP_TOLERANCE = 0.01
 MIN_CLASS_RUNS = 5
 """A class with fewer runs gets no box: too few to tell a region from chance."""
 STANDS_OUT = 2.0
-"""A box "stands out" when its class's density is at least this many times the class's share."""
+"""A region "stands out" when its runs end in its class this many times as often as all runs."""
 
 
 def in_box(x: pd.DataFrame, limits: dict[str, tuple[float, float]]) -> np.ndarray:
@@ -47,6 +47,27 @@ def _restricted(lims: pd.DataFrame, x: pd.DataFrame) -> dict[str, tuple[float, f
         if np.isfinite(lo) or np.isfinite(hi):
             out[name] = (lo, hi)
     return out
+
+
+def stands_out_at(density: float, share: float) -> bool:
+    """Whether a region's runs end in a class :data:`STANDS_OUT` times as often as all runs do.
+
+    Args:
+        density: the share of the region's runs that end in the class.
+        share: the class's share of all runs.
+
+    """
+    # shares are ratios of run counts: a region exactly at the bound stands out
+    return share > 0 and density >= STANDS_OUT * share - 1e-12
+
+
+def could_stand_out(share: float) -> bool:
+    """Whether a region could stand out for a class of this share (under 1 / STANDS_OUT).
+
+    For a class most runs reach (88% of the workshop's runs are ``trend``), no region can hold
+    it twice as often: saying that a region does not stand out would tell nothing.
+    """
+    return share > 0 and STANDS_OUT * share < 1
 
 
 def box_stats(mask: np.ndarray, y: np.ndarray, total: int) -> tuple[float, float]:

@@ -3,8 +3,9 @@
 A box is told by what its runs show: a region that stands out (its class at least twice as
 often as over all runs) as what leads to the class; a region that holds almost all of a class's
 runs without standing out as where the class happens, with the runs outside it counted; any
-other as a region that does not stand out. The parameters' words and units come from the
-registry, their explored ranges from the batch's design.
+other as a region that does not stand out. For a class of half the runs or more, which no
+region can hold twice as often, a box is told with its numbers alone. The parameters' words
+and units come from the registry, their explored ranges from the batch's design.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
-from experiments.analysis.prim import STANDS_OUT
+from experiments.analysis.prim import could_stand_out, stands_out_at
 from experiments.report.i18n import Translator
 from model.scenarios import SCENARIOS as CLASSES
 
@@ -115,11 +116,12 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
         in_class, total = int(counts.get(klass, 0)), len(classes)
         overall = in_class / total if total else 0.0
         coverage = float(row.coverage)
-        stands_out = density >= STANDS_OUT * overall
+        stands_out = stands_out_at(density, overall)
+        weak = could_stand_out(overall) and not stands_out
         words = {"conditions": t.join(conds), "klass": t.klass(klass),
                  "overall": t.pct(overall), "runs": t.integer(runs),
                  "density": t.pct(density), "coverage": t.pct(coverage)}
-        if stands_out:
+        if not weak:
             sentence = t("first.box", **words)
         elif coverage >= HOLDS_ALMOST_ALL and runs < total:
             outside = in_class - round(coverage * in_class)

@@ -150,4 +150,4 @@ def test_runs_without_a_class_or_failed_runs_are_left_out():
 def test_a_box_below_twice_its_class_share_is_said_not_to_stand_out():
     assert box_sentence("high", ["x > 1"], 0.99, 0.16, overall=0.12) == (
         "when x > 1, 16% of runs are high, against 12% overall (this box holds 99% of all high "
-        "runs); less than twice the overall share: it does not stand out")
+        "runs); it does not stand out")

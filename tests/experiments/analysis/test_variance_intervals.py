@@ -75,3 +75,12 @@ def test_the_intervals_of_a_small_design_stay_within_zero_and_one():
     shares = variance_shares(samples, runs, ["y"]).iloc[0]
     for part in PARTS:
         assert 0 <= shares[f"{part}_lo"] <= shares[f"{part}_hi"] <= 1
+
+
+def test_a_share_estimated_from_seed_noise_alone_is_at_most_one():
+    samples, _ = _crossed(3, 3, seed=9)
+    for seed in range(20):
+        y = np.random.default_rng(seed).normal(size=len(samples))
+        shares = variance_shares(samples, samples[["point_id"]].assign(y=y), ["y"],
+                                 replicates=0).iloc[0]
+        assert 0 <= shares["seed"] <= 1

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis.prim import STANDS_OUT
 from experiments.report.batch import Batch
 from experiments.report.boxes import box_sentences, leading_sentences
 from experiments.report.i18n import Translator
@@ -34,28 +33,34 @@ def test_a_box_holding_almost_all_of_a_class_counts_the_runs_outside_it(tmp_path
     # 70 runs inside, 9 of the 10 high ones: 1 of the 30 runs outside is high.
     batch = _batch(tmp_path, [{"box": 1, "runs": 70, "density": 9 / 70, "coverage": 0.9}])
     sentence = box_sentences(batch, batch.results, Translator("en"))["high"][0]
-    assert "only 13% of the 70 runs there end in the high scenario (against 10% overall)" \
-        in sentence
-    assert "holds 90% of all runs of that scenario: outside it, 1 of the 30 runs end there" \
-        in sentence
+    assert ("13% of the 70 runs there end in the high scenario (against 10% overall), and this "
+            "region holds 90% of all runs of that scenario: outside it, 1 of the 30 runs end "
+            "there") in sentence
 
 
 def test_a_box_that_neither_stands_out_nor_holds_its_class_says_so(tmp_path: Path):
     batch = _batch(tmp_path, [{"box": 1, "runs": 40, "density": 0.15, "coverage": 0.6}])
     sentence = box_sentences(batch, batch.results, Translator("en"))["high"][0]
-    assert "15% of the 40 runs there end in the high scenario, less than twice the 10% overall" \
-        in sentence
-    assert "does not stand out" in sentence
+    assert ("15% of the 40 runs there end in the high scenario, against 10% overall: this "
+            "region does not stand out") in sentence
 
 
-def test_the_words_less_than_twice_match_the_rule_for_standing_out(tmp_path: Path):
-    # At exactly STANDS_OUT times the class's share a box stands out; just below, it does not.
-    assert STANDS_OUT == 2.0
+def test_a_box_stands_out_from_twice_its_class_share(tmp_path: Path):
     at = _batch(tmp_path, [{"box": 1, "runs": 40, "density": 0.2, "coverage": 0.8}])
     below = _batch(tmp_path, [{"box": 1, "runs": 40, "density": 0.19, "coverage": 0.76}])
     t = Translator("en")
-    assert "less than twice" not in box_sentences(at, at.results, t)["high"][0]
-    assert "less than twice" in box_sentences(below, below.results, t)["high"][0]
+    assert "not stand out" not in box_sentences(at, at.results, t)["high"][0]
+    assert "not stand out" in box_sentences(below, below.results, t)["high"][0]
+
+
+def test_a_box_of_a_class_most_runs_reach_is_told_with_its_numbers_alone(tmp_path: Path):
+    # 80% of the runs are high: no region can hold it twice as often, so none is said not to
+    # stand out, and one holding almost all of it is not told as where the class happens.
+    batch = _batch(tmp_path, [{"box": 1, "runs": 85, "density": 0.94, "coverage": 1.0}],
+                   high=80)
+    sentence = box_sentences(batch, batch.results, Translator("en"))["high"][0]
+    assert sentence.endswith("94% of the 85 runs there end in the high scenario (against 80% "
+                             "overall); this region holds 100% of all runs of that scenario.")
 
 
 def test_the_first_page_tells_the_boxes_that_stand_out_first(tmp_path: Path):
