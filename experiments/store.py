@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -311,12 +312,17 @@ class Store:
         return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
 
     def last_written(self) -> str | None:
-        """When the newest result part was written (ISO, UTC, to the minute), or ``None``."""
+        """When the newest result part was written (ISO, UTC, to the minute), or ``None``.
+
+        The time is the one in the part's name (``part-<time_ns>-<pid>``), which a copy of
+        the folder keeps; the file's modification time only for a part named otherwise.
+        """
         parts = self.parts()
         if not parts:
             return None
-        when = datetime.fromtimestamp(parts[-1].stat().st_mtime, UTC)
-        return when.isoformat(timespec="minutes")
+        named = re.fullmatch(r"part-(\d{20})-\d+\.parquet", parts[-1].name)
+        seconds = int(named[1]) / 1e9 if named else parts[-1].stat().st_mtime
+        return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="minutes")
 
     def source_text(self) -> str:
         """The experiment file as the user wrote it (empty when missing)."""

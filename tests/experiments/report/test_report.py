@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import os
 import re
 import shutil
+import time
 import tomllib
 from html import unescape
 from pathlib import Path
@@ -183,6 +185,18 @@ def test_a_stale_analysis_is_made_again(report_batch, tmp_path):
     data["runs"]["finished"] = 3
     summary.write_text(json.dumps(data))
     assert Store(copy).analysed_runs() == 3
+
+
+def test_a_copied_batch_keeps_the_time_its_last_run_was_stored(report_batch, tmp_path):
+    from experiments.store import Store
+
+    copy = tmp_path / "copy"
+    shutil.copytree(report_batch, copy)
+    stored = Store(report_batch).last_written()
+    later = time.time() + 3 * 86400  # a copy made three days later, its files dated then
+    for part in (copy / "results").glob("part-*.parquet"):
+        os.utime(part, (later, later))
+    assert stored is not None and Store(copy).last_written() == stored
 
 
 # --- custom models and bad input -----------------------------------------------------------
