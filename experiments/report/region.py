@@ -66,9 +66,37 @@ def box_sentence(batch: Batch, kind: str, t: Translator) -> str:
     if box.empty:
         return t(f"region.{kind}_none", units=MIN_BOX_UNITS)
     first = box.iloc[0]
-    return t(f"region.{kind}", conditions=_box_text(box, batch, t),
-             density=t.pct(float(first["density"])), share=t.pct(float(first["share"])),
-             coverage=t.pct(float(first["coverage"])))
+    words = {"conditions": _box_text(box, batch, t), "density": t.pct(float(first["density"])),
+             "share": t.pct(float(first["share"])), "coverage": t.pct(float(first["coverage"]))}
+    counts = box_counts(first)
+    if counts is None or counts[2] == counts[0]:  # no run outside the box to set it against
+        return t(f"region.{kind}", **words)
+    inside, _, runs, in_class = counts
+    outside = runs - inside
+    return t(f"region.{kind}_outside", runs=t.integer(inside), outside_runs=t.integer(outside),
+             outside_share=t.pct((in_class - round(float(first["density"]) * inside)) / outside),
+             **words)
+
+
+def box_counts(row: pd.Series) -> tuple[int, int, int, int] | None:
+    """A box's runs, its runs of the class, all runs and all runs of the class.
+
+    The table stores the box's runs and three ratios of run counts (density, coverage, share),
+    from which the counts follow exactly; ``None`` when they do not (no run of the class in
+    the box) or when the read-back disagrees with the ratios.
+    """
+    inside = int(row["runs"])
+    density, coverage, share = (float(row[k]) for k in ("density", "coverage", "share"))
+    in_box = round(density * inside)
+    if inside <= 0 or in_box <= 0 or coverage <= 0 or share <= 0:
+        return None
+    in_class = round(in_box / coverage)
+    runs = round(in_class / share)
+    if not (math.isclose(in_box / inside, density, rel_tol=1e-9)
+            and math.isclose(in_box / in_class, coverage, rel_tol=1e-9)
+            and math.isclose(in_class / runs, share, rel_tol=1e-9)):
+        return None
+    return inside, in_box, runs, in_class
 
 
 def policy_rows(batch: Batch, t: Translator) -> list[dict[str, Any]]:

@@ -16,11 +16,12 @@ import pandas as pd
 import pytest
 
 from experiments import analyze, load_results
-from experiments.analysis.policies import pair_box, stands_out, wilson
+from experiments.analysis.policies import TOP_POLICIES, pair_box, stands_out, wilson
 from experiments.analysis.variance import variance_shares
 from experiments.cli import main
 from experiments.report.build import build_report
 from experiments.report.i18n import Translator
+from experiments.report.region import box_counts
 
 MODEL = '''
 import numpy as np
@@ -163,7 +164,44 @@ def test_every_number_of_the_answer_is_recomputed_from_the_stored_runs(crossed):
     assert (f"under the worst, {round(100 * p_high[worst])}% ({round(100 * lo)}% to "
             f"{round(100 * hi)}%)") in text
     share = kept["scenario"].eq("high").mean()
-    assert f"reach the high scenario, against {round(100 * share)}% over all policies" in text
+    box = _table(crossed, "policy_boxes")
+    box = box[box["kind"].eq("levers_high")]
+    runs = kept
+    inside = pd.Series(True, index=runs.index)
+    for r in box.itertuples():
+        inside &= runs[r.parameter].between(r.low, r.high)
+    outside = runs.loc[~inside, "scenario"].eq("high")
+    assert (f"{round(100 * runs.loc[inside, 'scenario'].eq('high').mean())}% of the "
+            f"{int(inside.sum()):,} runs reach the high scenario, against "
+            f"{round(100 * outside.mean())}% of the {len(outside):,} runs of the other policies "
+            f"({round(100 * share)}% over all policies)") in text
+
+
+def test_where_the_best_policies_miss_high_is_set_against_their_runs_elsewhere(crossed):
+    html = build_report(crossed, "en").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    results = load_results(crossed)
+    samples = pd.read_parquet(crossed / "samples.parquet")
+    kept = results[results["plausible"].ne(False)].merge(samples[["point_id", "policy_id"]])
+    policies = _table(crossed, "policies")
+    best = policies["policy_id"].head(max(1, round(TOP_POLICIES * len(policies))))
+    runs = kept[kept["policy_id"].isin(best)]
+    box = _table(crossed, "policy_boxes")
+    inside = pd.Series(True, index=runs.index)
+    for r in box[box["kind"].eq("breaks_best")].itertuples():
+        inside &= runs[r.parameter].between(r.low, r.high)
+    miss = runs["scenario"].ne("high")
+    assert (f"there, {round(100 * miss[inside].mean())}% of their {int(inside.sum()):,} runs "
+            f"miss it, against {round(100 * miss[~inside].mean())}% of their "
+            f"{int((~inside).sum()):,} runs elsewhere ({round(100 * miss.mean())}% over all "
+            "their runs)") in text
+
+
+def test_a_box_s_run_counts_follow_from_its_stored_ratios():
+    row = pd.Series({"runs": 805, "density": 568 / 805, "coverage": 568 / 593,
+                     "share": 593 / 902})
+    assert box_counts(row) == (805, 568, 902, 593)
+    assert box_counts(pd.Series({**row, "density": 0.0})) is None
 
 
 def test_the_report_gives_each_variance_share_with_its_interval_from_the_stored_runs(crossed):
