@@ -58,8 +58,9 @@ def variance_shares(samples: pd.DataFrame, kept: pd.DataFrame,
         noise too).
 
     """
-    runs = kept.merge(samples[["point_id", "policy_id", "scenario_id"]], on="point_id",
-                      how="left")
+    design = ["policy_id", "scenario_id"]
+    runs = kept.drop(columns=[c for c in design if c in kept]).merge(
+        samples[["point_id", *design]], on="point_id", how="left")
     rows = []
     for name in outcomes:
         if name not in runs:

@@ -140,12 +140,18 @@ outcomes = ["y"]
     assert abs(sobol.loc["uncertainties", "S1"] - 9 / 14) < 0.05
 
 
-def test_every_number_of_the_answer_is_recomputed_from_the_stored_runs(crossed):
+def _answer(crossed) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The English report's visible text, the stored runs, the design, the kept runs."""
     html = build_report(crossed, "en").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     results = load_results(crossed)
     samples = pd.read_parquet(crossed / "samples.parquet")
     kept = results[results["plausible"].ne(False)].merge(samples[["point_id", "policy_id"]])
+    return text, results, samples, kept
+
+
+def test_every_number_of_the_answer_is_recomputed_from_the_stored_runs(crossed):
+    text, results, samples, kept = _answer(crossed)
     by_policy = kept.groupby("policy_id")["scenario"]
     p_high = by_policy.apply(lambda s: s.eq("high").mean())
     p_low = by_policy.apply(lambda s: s.eq("low").mean())
@@ -178,11 +184,7 @@ def test_every_number_of_the_answer_is_recomputed_from_the_stored_runs(crossed):
 
 
 def test_where_the_best_policies_miss_high_is_set_against_their_runs_elsewhere(crossed):
-    html = build_report(crossed, "en").read_text(encoding="utf-8")
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    results = load_results(crossed)
-    samples = pd.read_parquet(crossed / "samples.parquet")
-    kept = results[results["plausible"].ne(False)].merge(samples[["point_id", "policy_id"]])
+    text, results, samples, kept = _answer(crossed)
     policies = _table(crossed, "policies")
     best = policies["policy_id"].head(max(1, round(TOP_POLICIES * len(policies))))
     runs = kept[kept["policy_id"].isin(best)]
@@ -205,12 +207,9 @@ def test_a_box_s_run_counts_follow_from_its_stored_ratios():
 
 
 def test_the_report_gives_each_variance_share_with_its_interval_from_the_stored_runs(crossed):
-    html = build_report(crossed, "en").read_text(encoding="utf-8")
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    results = load_results(crossed)
-    kept = results[results["plausible"].ne(False)]
-    kept = kept.assign(scenario_score=kept["scenario"].map({"low": -1, "trend": 0, "high": 1}))
-    samples = pd.read_parquet(crossed / "samples.parquet")
+    text, _, samples, kept = _answer(crossed)
+    kept = kept.drop(columns="policy_id").assign(
+        scenario_score=kept["scenario"].map({"low": -1, "trend": 0, "high": 1}))
     row = variance_shares(samples, kept, ["scenario_score"]).iloc[0]
     t = Translator("en")
     stated = {p: f"{t.pct(row[p])} ({t.pct(row[p + '_lo'])} to {t.pct(row[p + '_hi'])})"
