@@ -25,7 +25,8 @@ from experiments.files import our_temp, pid_alive
 ANALYSIS_TABLES = frozenset(
     ("sobol", "sobol_s2", "sobol_convergence", "morris", "morris_convergence", "pawn",
      "seed_variance", "scenario_shares", "discovery", "discovery_boxes", "discovery_tree",
-     "notes", "plausibility", "class_medians", "variance_shares", "policies", "policy_boxes"))
+     "notes", "plausibility", "class_medians", "variance_shares", "policies", "policy_boxes",
+     "class_shares"))
 _ANALYSIS_FIGURE = re.compile(r"(scenario_shares|scenario_map|discovery_boxes|regimes_boxplot"
                               r"|(sobol|sobol_s2|morris|morris_sigma|pawn|convergence)"
                               r"_[A-Za-z0-9_.-]+)\.png")

@@ -31,7 +31,7 @@ from experiments.analysis.prim import (
     prim_box,
     stands_out_at,
 )
-from experiments.analysis.variance import variance_shares
+from experiments.analysis.variance import class_shares, variance_shares
 from model.scenarios import SCENARIOS, SCORES
 
 Z95 = 1.959963984540054
@@ -307,7 +307,8 @@ def policy_analysis(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
 
     Returns:
         ``(tables, facts)``: tables ``plausibility`` (always), and for a crossed design
-        ``policies``, ``variance_shares``, ``policy_boxes`` and ``class_medians``; facts
+        ``policies``, ``variance_shares``, ``class_shares``, ``policy_boxes`` and
+        ``class_medians``; facts
         ``checked``, ``left_out``, ``kept``, ``misses``.
 
     """
@@ -331,6 +332,7 @@ def policy_analysis(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         samples, scored, (["scenario_score"] if "scenario" in kept else []) + indicators)
     if "scenario" not in kept or not kept["scenario"].isin(SCENARIOS).any():
         return tables, facts
+    tables["class_shares"] = class_shares(samples, kept, SCENARIOS)
     policies = policy_table(samples, kept, levers)
     tables["policies"] = policies
     tables["policy_boxes"] = pd.DataFrame(

@@ -1,4 +1,7 @@
-"""What the region cannot control: each outcome's variance split over policy, future and seed.
+"""What a crossed design's runs say once its policies and futures are drawn again.
+
+Each outcome's variance split over policy, future and seed, and each class's share of the
+runs, with 95% intervals.
 
 A crossed design runs every policy in every future (a combination of uncertainties) with a
 few seeds. Each outcome is split as ``y = mean + a[policy] + b[future] + c[cell] + e[seed]``
@@ -86,6 +89,48 @@ def variance_shares(samples: pd.DataFrame, kept: pd.DataFrame,
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def class_shares(samples: pd.DataFrame, kept: pd.DataFrame, classes: tuple[str, ...],
+                 replicates: int = REPLICATES) -> pd.DataFrame:
+    """Each class's share of the classified runs, with its pigeonhole bootstrap interval.
+
+    The share is a mean over the policies and futures the design drew: its interval redraws
+    both, as the variance split's does (a Wilson interval over the runs would take the 32
+    policies and 64 futures for all there are).
+
+    Args:
+        samples: the crossed design (``point_id``, ``policy_id``, ``scenario_id``).
+        kept: the runs the conclusions use (``point_id`` and ``scenario``).
+        classes: every class a run can be in, in the table's order (their runs are the
+            classified runs the shares are of).
+        replicates: bootstrap replicates.
+
+    Returns:
+        ``scenario, runs, share, share_lo, share_hi``: the class's runs, its share of the
+        classified runs and the 2.5% and 97.5% percentiles of the replicates' shares.
+
+    """
+    design = ["policy_id", "scenario_id"]
+    runs = kept.drop(columns=[c for c in design if c in kept]).merge(
+        samples[["point_id", *design]], on="point_id", how="left")
+    runs = runs[runs["scenario"].isin(classes)].dropna(subset=design)
+    rows = []
+    if runs.empty:
+        return pd.DataFrame(rows, columns=["scenario", "runs", "share", "share_lo", "share_hi"])
+    policy = pd.factorize(runs["policy_id"], sort=True)[0]
+    future = pd.factorize(runs["scenario_id"], sort=True)[0]
+    for klass in classes:
+        counts, sums, _ = _cells(runs["scenario"].eq(klass).to_numpy(float), policy, future)
+        rng = np.random.default_rng([BOOTSTRAP_SEED, zlib.crc32(klass.encode())])
+        held, drawn = (layout.sum(axis=(1, 2)) for layout in _redrawn((counts, sums),
+                                                                       replicates, rng))
+        share = drawn[held > 0] / held[held > 0]
+        lo, hi = np.percentile(share, [2.5, 97.5]) if len(share) else (np.nan, np.nan)
+        rows.append({"scenario": klass, "runs": int(sums.sum()),
+                     "share": float(sums.sum() / counts.sum()), "share_lo": float(lo),
+                     "share_hi": float(hi)})
+    return pd.DataFrame(rows)
+
+
 def _cells(y: np.ndarray, policy: np.ndarray, future: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each cell's runs, sum of the outcome and sum of squares about its mean (policy x future).
@@ -105,13 +150,23 @@ def _cells(y: np.ndarray, policy: np.ndarray, future: np.ndarray
 def _pigeonhole(cells: tuple[np.ndarray, ...], replicates: int,
                 rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Each part's share in ``replicates`` pigeonhole resamples (policies x futures)."""
-    n_policies, n_futures = cells[0].shape
-    drawn_p = rng.integers(0, n_policies, (replicates, n_policies))[:, :, None]
-    drawn_f = rng.integers(0, n_futures, (replicates, n_futures))[:, None, :]
-    layouts = [c[drawn_p, drawn_f] for c in cells]
+    layouts = _redrawn(cells, replicates, rng)
     runs = layouts[0].sum(axis=(1, 2))
     # a small design may draw only policies or futures whose runs were all left out
     return _split(*(layout[runs > 0] for layout in layouts))
+
+
+def _redrawn(cells: tuple[np.ndarray, ...], replicates: int,
+             rng: np.random.Generator) -> list[np.ndarray]:
+    """Per-cell arrays laid out as ``replicates`` pigeonhole draws: ``(replicate, policy, future)``.
+
+    Each replicate draws the policies and the futures with replacement; drawn policy ``i``
+    meets drawn future ``j`` in the cell the design ran for them.
+    """
+    n_policies, n_futures = cells[0].shape
+    drawn_p = rng.integers(0, n_policies, (replicates, n_policies))[:, :, None]
+    drawn_f = rng.integers(0, n_futures, (replicates, n_futures))[:, None, :]
+    return [c[drawn_p, drawn_f] for c in cells]
 
 
 def _split(runs: np.ndarray, sums: np.ndarray, within: np.ndarray) -> dict[str, np.ndarray]:

@@ -55,13 +55,15 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
     total = int(classified.sum())
     varied = list(ranges(batch)) or list(batch.spec.get("parameters") or {})
     cards = []
+    intervals = batch.table("class_shares")
     for klass in CLASSES:
         count = int((classes == klass).sum())
         cards.append({"klass": klass, "name": t.klass(klass),
                       "title": t(f"scenario.{klass}.title") if batch.is_servisim else "",
                       "share": t.pct(count / total) if total else "—",
                       "count": t("first.share_card", count=t.integer(count),
-                                 total=t.integer(total))})
+                                 total=t.integer(total)),
+                      "interval": _share_interval(intervals, klass, count, t)})
     sentences = leading_sentences(batch, ok, t)
     outcome = lever_outcome(batch)
     levers = ""
@@ -80,6 +82,22 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
             "levers": levers, "cautions": cautions(batch, ok, total, t),
             "intro": t("first.intro", runs=t.integer(len(batch.results)), k=len(varied),
                        params=t.join([t.param_label(p) for p in varied]))}
+
+
+def _share_interval(intervals: pd.DataFrame, klass: str, count: int, t: Translator) -> str:
+    """A class's 95% interval from ``class_shares.csv`` (a crossed design), else nothing.
+
+    Only when the table counts the same runs as the card: an analysis of other runs would
+    put an interval beside a share it was not made for.
+    """
+    if intervals.empty or "scenario" not in intervals:
+        return ""
+    row = intervals[intervals["scenario"].eq(klass)]
+    if row.empty or int(row.iloc[0]["runs"]) != count or pd.isna(row.iloc[0]["share_lo"]):
+        return ""
+    lo, hi = float(row.iloc[0]["share_lo"]), float(row.iloc[0]["share_hi"])
+    digits = 1 if hi - lo < 0.02 else 0  # a rare class: "0% to 0%" would hide its width
+    return t("first.share_interval", lo=t.pct(lo, digits), hi=t.pct(hi, digits))
 
 
 def cautions(batch: Batch, ok: pd.DataFrame, classified: int, t: Translator) -> list[str]:

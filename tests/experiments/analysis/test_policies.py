@@ -17,7 +17,7 @@ import pytest
 
 from experiments import analyze, load_results
 from experiments.analysis.policies import TOP_POLICIES, pair_box, stands_out, wilson
-from experiments.analysis.variance import variance_shares
+from experiments.analysis.variance import class_shares, variance_shares
 from experiments.cli import main
 from experiments.report.build import build_report
 from experiments.report.i18n import Translator
@@ -197,6 +197,17 @@ def test_where_the_best_policies_miss_high_is_set_against_their_runs_elsewhere(c
             f"miss it, against {round(100 * miss[~inside].mean())}% of their "
             f"{int((~inside).sum()):,} runs elsewhere ({round(100 * miss.mean())}% over all "
             "their runs)") in text
+
+
+def test_each_class_share_on_the_first_page_has_its_interval_from_the_stored_runs(crossed):
+    text, _, samples, kept = _answer(crossed)
+    shares = class_shares(samples, kept.drop(columns="policy_id"), ("low", "trend", "high"))
+    t = Translator("en")
+    for row in shares.itertuples():
+        if row.runs:
+            assert (f"runs: {row.runs:,} of {int(round(row.runs / row.share)):,} 95% interval, "
+                    f"redrawing the policies and the futures: {t.pct(row.share_lo)} to "
+                    f"{t.pct(row.share_hi)}") in text
 
 
 def test_a_box_s_run_counts_follow_from_its_stored_ratios():

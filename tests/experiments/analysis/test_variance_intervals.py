@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.variance import PARTS, variance_shares
+from experiments.analysis.variance import PARTS, class_shares, variance_shares
 
 
 def _crossed(policies: int, futures: int, seed: int, seeds_a_cell: int = 2
@@ -84,3 +84,27 @@ def test_a_share_estimated_from_seed_noise_alone_is_at_most_one():
         shares = variance_shares(samples, samples[["point_id"]].assign(y=y), ["y"],
                                  replicates=0).iloc[0]
         assert 0 <= shares["seed"] <= 1
+
+
+def _classed(policies: int, futures: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Runs that reach high in 30% of the futures (drawn), whatever the policy."""
+    samples, _ = _crossed(policies, futures, seed)
+    high = np.random.default_rng(seed).random(futures) < 0.3
+    scenario = np.where(high[samples["scenario_id"]], "high", "trend")
+    return samples, samples[["point_id"]].assign(scenario=scenario)
+
+
+def test_a_class_share_s_interval_holds_the_share_of_the_process_that_made_the_runs():
+    shares = class_shares(*_classed(20, 40, seed=3), ("low", "trend", "high")).set_index(
+        "scenario")
+    assert shares.loc["high", "share_lo"] < 0.3 < shares.loc["high", "share_hi"]
+    assert shares.loc["low", "runs"] == 0 and shares.loc["low", "share_hi"] == 0
+
+
+def test_a_class_share_known_from_few_futures_is_not_taken_for_a_share_of_many_runs():
+    # 1,600 runs, but whether a run is high depends on its future alone: 40 futures decide.
+    samples, runs = _classed(20, 40, seed=4)
+    high = class_shares(samples, runs, ("low", "trend", "high")).iloc[2]
+    p, n = high["share"], len(runs)
+    runs_only = 2 * 1.96 * np.sqrt(p * (1 - p) / n)
+    assert high["share_hi"] - high["share_lo"] > 3 * runs_only
