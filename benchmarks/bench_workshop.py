@@ -4,7 +4,7 @@ Prints:
 
 * the wall time of ``servisim workshop`` (or ``--screening``) from an empty result folder (runs,
   analysis and report; target < 10 minutes on 2 cores), with the load average before and after;
-* for a policies x futures study, the widest Wilson 95% half-width of a policy's chance of
+* for a policies x futures study, the widest 95% half-width of a policy's chance of
   ``high`` and of ``low`` (``policies.csv``; target for the default study: +/- 0.1), and the runs
   per policy;
 * for a Sobol study, each outcome's top parameters (the three largest total-order indices) with

@@ -48,9 +48,43 @@ MIN_BOX_UNITS = 3
 
 def wilson(successes: int, n: int) -> tuple[float, float]:
     """Wilson score 95% interval of a proportion (``nan`` for no trial)."""
+    return wilson_share(successes / n, n) if n > 0 else (math.nan, math.nan)
+
+
+def clustered_wilson(hits: np.ndarray, clusters: np.ndarray) -> tuple[float, float]:
+    """Wilson 95% interval of a proportion over runs that come in clusters (a future's seeds).
+
+    The runs of one future share everything but their seed, so they agree more often than
+    independent runs would, and a Wilson interval over the runs is too narrow. The interval
+    here is Wilson's at the effective number of runs, ``n / deff`` (Korn & Graubard 1998,
+    Survey Methodology 24(2)), with Kish's design effect ``deff`` the cluster-robust variance
+    of the proportion over the binomial one (at least 1: never narrower than Wilson's; 1 at a
+    proportion of 0 or 1, where both variances vanish).
+
+    Args:
+        hits: one boolean a run (the run is of the class).
+        clusters: one label a run (its future).
+
+    """
+    hits = np.asarray(hits, dtype=float)
+    n = len(hits)
+    if n == 0:
+        return math.nan, math.nan
+    p = float(hits.mean())
+    labels, index = np.unique(clusters, return_inverse=True)
+    sizes = np.bincount(index).astype(float)
+    sums = np.bincount(index, hits)
+    deff = 1.0
+    if 0 < p < 1 and len(labels) > 1:
+        clustered = len(labels) / (len(labels) - 1) * float(((sums - p * sizes) ** 2).sum())
+        deff = max(1.0, clustered / (n * p * (1 - p)))
+    return wilson_share(p, n / deff)
+
+
+def wilson_share(p: float, n: float) -> tuple[float, float]:
+    """Wilson score 95% interval of a proportion ``p`` observed over ``n`` (effective) trials."""
     if n <= 0:
         return math.nan, math.nan
-    p = successes / n
     centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
     return max(0.0, centre - half), min(1.0, centre + half)
@@ -97,7 +131,8 @@ def policy_table(samples: pd.DataFrame, kept: pd.DataFrame, levers: list[str]) -
 
     Returns:
         ``policy_id``, the levers, ``runs``, ``p_low``/``p_trend``/``p_high`` with
-        ``*_lo``/``*_hi`` (Wilson 95%), ``score`` (mean of low = -1, trend = 0, high = 1) and
+        ``*_lo``/``*_hi`` (Wilson 95% over the runs, widened for the seeds a future shares:
+        :func:`clustered_wilson`), ``score`` (mean of low = -1, trend = 0, high = 1) and
         ``regret``; sorted by highest ``p_high``, then lowest ``p_low``, then least regret.
 
     """
@@ -112,9 +147,9 @@ def policy_table(samples: pd.DataFrame, kept: pd.DataFrame, levers: list[str]) -
         row = {"policy_id": int(policy), **lever_values.loc[policy].to_dict(), "runs": n,
                "scenarios": int(group["scenario_id"].nunique())}
         for klass in SCENARIOS:
-            k = int(group["scenario"].eq(klass).sum())
-            lo, hi = wilson(k, n)
-            row.update({f"p_{klass}": k / n, f"p_{klass}_lo": lo, f"p_{klass}_hi": hi})
+            hits = group["scenario"].eq(klass).to_numpy()
+            lo, hi = clustered_wilson(hits, group["scenario_id"].to_numpy())
+            row.update({f"p_{klass}": hits.mean(), f"p_{klass}_lo": lo, f"p_{klass}_hi": hi})
         row["score"] = float(group["score"].mean())
         row["regret"] = float(regret.get(policy, math.nan))
         rows.append(row)

@@ -16,7 +16,14 @@ import pandas as pd
 import pytest
 
 from experiments import analyze, load_results
-from experiments.analysis.policies import TOP_POLICIES, pair_box, stands_out, wilson
+from experiments.analysis.policies import (
+    TOP_POLICIES,
+    clustered_wilson,
+    pair_box,
+    stands_out,
+    wilson,
+    wilson_share,
+)
 from experiments.analysis.variance import class_shares, variance_shares
 from experiments.cli import main
 from experiments.report.build import build_report
@@ -150,6 +157,17 @@ def _answer(crossed) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return text, results, samples, kept
 
 
+def _interval_over_futures(runs: pd.DataFrame) -> tuple[float, float]:
+    """A policy's chance of high, Wilson at n over the design effect of its futures' seeds."""
+    hits = runs["scenario"].eq("high")
+    n, p = len(hits), hits.mean()
+    per_future = hits.groupby(runs["scenario_id"]).agg(["sum", "size"])
+    futures = len(per_future)
+    spread = ((per_future["sum"] - p * per_future["size"]) ** 2).sum() * futures / (futures - 1)
+    deff = max(1.0, spread / (n * p * (1 - p))) if 0 < p < 1 else 1.0
+    return wilson_share(p, n / deff)
+
+
 def test_every_number_of_the_answer_is_recomputed_from_the_stored_runs(crossed):
     text, results, samples, kept = _answer(crossed)
     by_policy = kept.groupby("policy_id")["scenario"]
@@ -157,16 +175,15 @@ def test_every_number_of_the_answer_is_recomputed_from_the_stored_runs(crossed):
     p_low = by_policy.apply(lambda s: s.eq("low").mean())
     order = pd.DataFrame({"h": p_high, "l": p_low}).sort_values(["h", "l"],
                                                                 ascending=[False, True])
+    futures = kept.merge(samples[["point_id", "scenario_id"]])
     best = order.index[0]
-    n = int(by_policy.size()[best])
-    lo, hi = wilson(int(round(p_high[best] * n)), n)
+    lo, hi = _interval_over_futures(futures[futures["policy_id"].eq(best)])
     stated = f"{round(100 * p_high[best])}% ({round(100 * lo)}% to {round(100 * hi)}%)"
     assert f"Under the best policy, high has a chance of {stated}" in text
     left = int(results["plausible"].eq(False).sum())
     assert f"{left:,} of {len(results):,} runs" in text
     worst = order.index[-1]
-    n = int(by_policy.size()[worst])
-    lo, hi = wilson(int(round(p_high[worst] * n)), n)
+    lo, hi = _interval_over_futures(futures[futures["policy_id"].eq(worst)])
     assert (f"under the worst, {round(100 * p_high[worst])}% ({round(100 * lo)}% to "
             f"{round(100 * hi)}%)") in text
     share = kept["scenario"].eq("high").mean()
@@ -305,3 +322,37 @@ def test_with_two_seeds_a_cell_the_seed_share_is_the_whole_noise_not_half_of_it(
     shares = variance_shares(samples, runs, ["y"]).iloc[0]
     assert abs(shares["seed"] - 0.5) < 0.05 and shares["interaction"] < 0.03
     assert abs(shares[["policy", "scenario", "interaction", "seed"]].sum() - 1) < 0.03
+
+
+def _clustered_studies(studies: int, futures: int, seed: int):
+    """Studies of 2 seeds a future where the future decides: it makes high likely (95%) or
+    unlikely (5%), likely in 40% of futures, so high's chance over the process is 41%."""
+    rng = np.random.default_rng(seed)
+    clusters = np.repeat(np.arange(futures), 2)
+    for _ in range(studies):
+        likely = rng.random(futures) < 0.4
+        chance = np.where(likely, 0.95, 0.05)[clusters]
+        yield rng.random(len(clusters)) < chance, clusters
+
+
+def test_the_interval_over_futures_covers_the_chance_as_often_as_it_says():
+    intervals = [clustered_wilson(hits, clusters)
+                 for hits, clusters in _clustered_studies(400, 40, 1)]
+    assert sum(lo <= 0.41 <= hi for lo, hi in intervals) / 400 >= 0.92
+
+
+def test_a_wilson_interval_over_the_runs_would_cover_it_far_less_often():
+    intervals = [wilson(int(hits.sum()), len(hits)) for hits, _ in _clustered_studies(400, 40, 1)]
+    assert sum(lo <= 0.41 <= hi for lo, hi in intervals) / 400 < 0.88
+
+
+def test_runs_of_a_future_each_keep_about_wilson_s_interval():
+    # one run a future: the cluster-robust variance is the binomial one times n / (n - 1)
+    hits = np.random.default_rng(2).random(120) < 0.3
+    assert np.allclose(clustered_wilson(hits, np.arange(120)), wilson(int(hits.sum()), 120),
+                       rtol=0.01)
+
+
+def test_a_policy_that_never_reaches_a_class_keeps_wilson_s_interval_at_zero():
+    hits = np.zeros(110, dtype=bool)
+    assert clustered_wilson(hits, np.repeat(np.arange(55), 2)) == wilson(0, 110)
