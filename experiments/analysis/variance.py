@@ -10,7 +10,7 @@ variance comes with a 95% interval from the pigeonhole bootstrap (Owen 2007, "Th
 bootstrap", Annals of Applied Statistics 1(2): 386-411; McCullagh 2000, Bernoulli 6(2)): the
 policies and the futures are both resampled with replacement, each drawn policy meeting each
 drawn future in the cell the design ran, with its seeds. Resampling only the runs would treat
-the 32 policies and 64 futures as fixed and give intervals far too narrow; the pigeonhole
+the design's policies and futures as fixed and give intervals far too narrow; the pigeonhole
 bootstrap is mildly conservative (its intervals are somewhat wider than the sampling spread).
 """
 
@@ -94,8 +94,8 @@ def class_shares(samples: pd.DataFrame, kept: pd.DataFrame, classes: tuple[str, 
     """Each class's share of the classified runs, with its pigeonhole bootstrap interval.
 
     The share is a mean over the policies and futures the design drew: its interval redraws
-    both, as the variance split's does (a Wilson interval over the runs would take the 32
-    policies and 64 futures for all there are).
+    both, as the variance split's does (a Wilson interval over the runs would take the
+    design's policies and futures for all there are).
 
     Args:
         samples: the crossed design (``point_id``, ``policy_id``, ``scenario_id``).

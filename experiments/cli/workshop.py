@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                            "in under a minute")
     size.add_argument("--screening", action="store_true",
                       help="the screening study (experiments/studies/workshop_screening.toml): "
-                           "the same question with 1,536 runs, chances to about +/-0.13")
+                           "the same question with 1,536 runs, chances to about +/-0.17")
     # The precise study became the default once runs were fast enough; scripts written
     # before still pass --precise.
     size.add_argument("--precise", action="store_true", help=argparse.SUPPRESS)

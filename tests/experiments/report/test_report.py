@@ -301,7 +301,7 @@ def test_workshop_passes_the_engine_on_and_says_how_to_resume(tmp_path, monkeypa
     (["--screening"], "workshop_screening.toml", "results/workshop_screening"),
     (["--quick"], "quick.toml", "results/quick"),
 ])
-def test_workshop_runs_the_4096_run_study_unless_asked_for_a_smaller_one(flags, study, out,
+def test_workshop_runs_the_8192_run_study_unless_asked_for_a_smaller_one(flags, study, out,
                                                                        monkeypatch):
     import experiments.runs.batch
 
@@ -317,7 +317,7 @@ def test_workshop_runs_the_4096_run_study_unless_asked_for_a_smaller_one(flags, 
     if study == "workshop.toml":
         with open(ROOT / "experiments" / "studies" / study, "rb") as fh:
             experiment = tomllib.load(fh)["experiment"]
-        assert [experiment[k] for k in ("policies", "scenarios", "replicates")] == [32, 64, 2]
+        assert [experiment[k] for k in ("policies", "scenarios", "replicates")] == [32, 128, 2]
 
 
 def test_negative_first_order_indices_are_explained_in_both_languages():
