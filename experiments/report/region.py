@@ -109,7 +109,10 @@ def policy_rows(batch: Batch, t: Translator) -> list[dict[str, Any]]:
     for position, row in shown.iterrows():
         rows.append({"rank": t.integer(int(position) + 1),
                      "levers": [t.value(float(row[n]), unit.get(n)) for n in levers],
-                     "high": _interval(row, "high", t), "low": _interval(row, "low", t),
+                     **{klass: t.pct(row[f"p_{klass}"]) for klass in ("high", "low")},
+                     **{f"{klass}_range": t("region.range", lo=t.pct(row[f"p_{klass}_lo"]),
+                                            hi=t.pct(row[f"p_{klass}_hi"]))
+                        for klass in ("high", "low")},
                      "regret": t.num(float(row["regret"])),
                      "worst": position == len(table) - 1 and len(table) > SHOWN_BEST})
     return rows

@@ -116,3 +116,14 @@ def test_report_fits_a_phone_width_with_tables_scrolling_sideways(browser, repor
     page.close()
     assert width <= 390
     assert tables and set(tables) == {"auto"}
+
+
+def test_report_tables_stay_inside_their_section_on_a_laptop(browser, report_files):
+    page = browser.new_page(viewport={"width": 1024, "height": 800})
+    page.goto(report_files["fr"].resolve().as_uri(), wait_until="load")
+    overflowing = page.evaluate("[...document.querySelectorAll('section')]"
+                                ".filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.id)")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.close()
+    assert overflowing == []
+    assert width <= 1024
