@@ -31,6 +31,7 @@ from experiments.analysis.prim import (
     prim_box,
     stands_out_at,
 )
+from experiments.analysis.recurrence import DRAWS, BoxSearch, recurrence
 from experiments.analysis.variance import class_shares, variance_shares
 from model.scenarios import SCENARIOS, SCORES
 
@@ -321,12 +322,17 @@ def class_medians(kept: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _box_rows(kind: str, found: dict | None) -> list[dict]:
+def _box_rows(kind: str, search: BoxSearch, samples: pd.DataFrame,
+              kept: pd.DataFrame) -> list[dict]:
+    """The box ``search`` finds in every future, a row per restriction, with its recurrence."""
+    found = search(samples, kept)
     if found is None:
         return []
+    again = recurrence(search, samples, kept, list(found["limits"]), kind)
     return [{"kind": kind, "parameter": n, "low": lo, "high": hi, "density": found["density"],
              "coverage": found["coverage"], "share": found["share"], "runs": found["runs"],
-             "method": found["method"]} for n, (lo, hi) in found["limits"].items()]
+             "method": found["method"], "recurrence": again[n], "draws": DRAWS}
+            for n, (lo, hi) in found["limits"].items()]
 
 
 def policy_analysis(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
@@ -370,10 +376,14 @@ def policy_analysis(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
     tables["class_shares"] = class_shares(samples, kept, SCENARIOS)
     policies = policy_table(samples, kept, levers)
     tables["policies"] = policies
+    def breaks(some: pd.DataFrame, their_runs: pd.DataFrame) -> dict | None:
+        ranked = policies if some is samples else policy_table(some, their_runs, levers)
+        return breaking_box(some, their_runs, ranked, uncertainties)
+
     tables["policy_boxes"] = pd.DataFrame(
-        _box_rows("levers_high", lever_box(samples, kept, levers, "high"))
-        + _box_rows("levers_low", lever_box(samples, kept, levers, "low"))
-        + _box_rows("breaks_best", breaking_box(samples, kept, policies, uncertainties)),
+        _box_rows("levers_high", lambda s, k: lever_box(s, k, levers, "high"), samples, kept)
+        + _box_rows("levers_low", lambda s, k: lever_box(s, k, levers, "low"), samples, kept)
+        + _box_rows("breaks_best", breaks, samples, kept),
         columns=["kind", "parameter", "low", "high", "density", "coverage", "share", "runs",
-                 "method"])
+                 "method", "recurrence", "draws"])
     return tables, facts

@@ -356,3 +356,20 @@ def test_runs_of_a_future_each_keep_about_wilson_s_interval():
 def test_a_policy_that_never_reaches_a_class_keeps_wilson_s_interval_at_zero():
     hits = np.zeros(110, dtype=bool)
     assert clustered_wilson(hits, np.repeat(np.arange(55), 2)) == wilson(0, 110)
+
+
+def test_the_built_in_regions_come_back_in_nearly_every_half_of_the_futures(crossed):
+    box = _table(crossed, "policy_boxes").set_index(["kind", "parameter"])
+    assert (box["draws"] == 20).all()
+    assert box.loc[("levers_high", "a"), "recurrence"] >= 18
+    assert box.loc[("breaks_best", "u"), "recurrence"] >= 18
+
+
+def test_the_report_says_how_often_each_box_condition_comes_back(crossed):
+    text, *_ = _answer(crossed)
+    t = Translator("en")
+    boxes = _table(crossed, "policy_boxes").query("kind != 'levers_low'")
+    lead = "with half of the futures drawn at random 20 times, the same search restricts again"
+    assert text.count(lead) == boxes["kind"].nunique() == 2
+    for r in boxes.itertuples():
+        assert f"{t.param_phrase(r.parameter)} ({r.recurrence} of {r.draws})" in text
