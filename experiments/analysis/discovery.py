@@ -35,6 +35,7 @@ from experiments.analysis.prim import (
     prim_box,
     stands_out_at,
 )
+from experiments.analysis.recurrence import class_recurrence
 from model.scenarios import SCENARIOS as CLASSES
 
 MAX_BOXES = 3
@@ -42,7 +43,7 @@ MIN_COVERAGE = 0.1
 SHARE_BINS = 5
 TREE_DEPTH = 3
 BOX_COLUMNS = ["scenario", "box", "parameter", "low", "high", "coverage", "density",
-               "restricted"]
+               "restricted", "recurrence", "draws"]
 SUMMARY_COLUMNS = ["scenario", "box", "coverage", "density", "share", "mass", "runs", "res_dim",
                    "tree_agreement", "sentence"]
 
@@ -54,7 +55,9 @@ class Discovery:
     Attributes:
         shares: ``parameter, bin, bin_low, bin_high, runs, scenario, share`` (``parameter`` is
             ``all`` for the overall shares).
-        boxes: One row per restricted parameter of each box (:data:`BOX_COLUMNS`).
+        boxes: One row per restricted parameter of each box (:data:`BOX_COLUMNS`), with in
+            how many random halves of the runs the search restricts it again
+            (:func:`~experiments.analysis.recurrence.class_recurrence`).
         summary: One row per box, with its sentence (:data:`SUMMARY_COLUMNS`); the report
             tells the same boxes in its own language.
         tree: The decision tree's leaves: ``leaf, scenario, rule, runs, share, sentence``.
@@ -75,18 +78,29 @@ def classified_runs(spec: dict, samples: pd.DataFrame,
                     results: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """Return the varied parameters (floats) and class of each finished, classified run."""
     names = list(spec["problem"]["names"])
-    runs = results
-    if "status" in runs:
-        runs = runs[runs["status"].eq("ok")]
-    if "scenario" not in runs:
+    runs = _classified(results)
+    if runs is None:
         return pd.DataFrame(columns=names), pd.Series(dtype=object)
-    runs = runs[runs["scenario"].isin(CLASSES)]
     if all(n in runs for n in names):  # the values each run was given (integers rounded)
         x = runs[names]
     else:
         x = samples.set_index("point_id")[names].reindex(runs["point_id"].to_numpy())
     x = x.astype(float).reset_index(drop=True)
     return x, runs["scenario"].astype(str).reset_index(drop=True)
+
+
+def _classified(results: pd.DataFrame) -> pd.DataFrame | None:
+    """The finished runs with a class (``None`` when the model gives no class)."""
+    runs = results[results["status"].eq("ok")] if "status" in results else results
+    return runs[runs["scenario"].isin(CLASSES)] if "scenario" in runs else None
+
+
+def _units(samples: pd.DataFrame, results: pd.DataFrame) -> np.ndarray:
+    """Each run's unit of resampling: its future in a crossed design, else its point."""
+    points = _classified(results)["point_id"].to_numpy()
+    if "scenario_id" not in samples:
+        return points
+    return samples.set_index("point_id")["scenario_id"].reindex(points).to_numpy()
 
 
 def parameter_ranges(spec: dict, x: pd.DataFrame) -> dict[str, tuple[float, float]]:
@@ -368,6 +382,12 @@ def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
     x = x[varied]
     boxes, summary, members = find_boxes(x, classes, ranges, max_boxes, max_dims)
     boxes, summary = _pair_boxes(x, classes, boxes, summary, members)
+
+    def search_again(xs: pd.DataFrame, cs: pd.Series) -> pd.DataFrame:
+        again, found, members = find_boxes(xs, cs, ranges, max_boxes, max_dims)
+        return _pair_boxes(xs, cs, again, found, members)[0]
+
+    boxes = class_recurrence(search_again, x, classes, boxes, _units(samples, results))
     leaves, accuracy, tree = tree_rules(x, classes)
     predicted = pd.Series(tree.predict(x))
     for i, row in summary.iterrows():
@@ -378,3 +398,4 @@ def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
     if len(classes) < 100:
         notes.append(Note("few_classified", n=len(classes)))
     return Discovery(shares, boxes, summary, leaves, accuracy, notes)
+

@@ -1,27 +1,31 @@
-"""How firm a policy box is: how often its restrictions come back when half the futures are redrawn.
+"""How firm a box is: how often its restrictions come back when half the sample is redrawn.
 
 A PRIM box is one answer of a search over a sample of futures; another sample from the same
 ranges may restrict other parameters. EMA Workbench's ``PrimBox.resample`` measures this by
 running PRIM again on random halves of the experiments and counting, for each restricted
 parameter, the share of the halves whose box restricts it too (its "reproducibility"; Kwakkel
 & Cunningham 2016, "Improving scenario discovery by bagging random boxes", *Technological
-Forecasting and Social Change* 111). In a crossed design the futures are the sample drawn from
-the uncertainties, and a policy's runs belong to the futures it met, so a half here is half of
-the futures, drawn without replacement, with every run of every policy in them; the policy
-ranking the box depends on (the best policies) is made again on each half. A half has half
-the runs, so PRIM finds less in it: the count is conservative.
+Forecasting and Social Change* 111). Here the whole search is made again on each half. In a
+crossed design the futures are the sample drawn from the uncertainties, and a policy's runs
+belong to the futures it met, so a half is half of the futures, drawn without replacement,
+with every run of every policy in them (for a policy box, the ranking of the best policies is
+made again on each half); in another design it is half of the design points, each with its
+seeds. A half has half the runs, so the search finds less in it: the count is conservative.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
 DRAWS = 20
-"""Random halves of the futures each box is searched again in."""
+"""Random halves of the futures each policy box is searched again in."""
+DISCOVERY_DRAWS = 10
+"""Random halves each scenario-discovery search is made again in (EMA Workbench's default
+``iterations``: the whole search, every class, costs seconds a half on the workshop study)."""
 SEED = 20160801
 """The draws' own seed (with the box's kind): the same runs, the same counts."""
 
@@ -45,16 +49,61 @@ def recurrence(search: BoxSearch, samples: pd.DataFrame, kept: pd.DataFrame,
         For each parameter, the number of halves (of ``draws``) whose box restricts it.
 
     """
-    futures = np.sort(samples["scenario_id"].unique())
     found = dict.fromkeys(parameters, 0)
-    if len(futures) < 2 or not parameters:
+    if samples["scenario_id"].nunique() < 2 or not parameters:
         return found
-    rng = np.random.default_rng([SEED, zlib.crc32(kind.encode())])
-    for _ in range(draws):
-        half = rng.choice(futures, len(futures) // 2, replace=False)
-        drawn = samples[samples["scenario_id"].isin(half)]
+    for half in halves(samples["scenario_id"].to_numpy(), draws, kind):
+        drawn = samples[half]
         box = search(drawn, kept[kept["point_id"].isin(drawn["point_id"])])
         for name in (box or {}).get("limits", {}):
             if name in found:
                 found[name] += 1
     return found
+
+
+def halves(units: np.ndarray, draws: int, kind: str) -> Iterator[np.ndarray]:
+    """``draws`` random halves of the units (futures, or design points), as masks over rows.
+
+    Args:
+        units: each row's unit; a half holds half of the distinct units, drawn without
+            replacement, and every row of each.
+        draws: how many halves.
+        kind: what the halves are for (seeds the draws with :data:`SEED`).
+
+    """
+    labels = np.unique(units)
+    rng = np.random.default_rng([SEED, zlib.crc32(kind.encode())])
+    for _ in range(draws):
+        yield np.isin(units, rng.choice(labels, len(labels) // 2, replace=False))
+
+
+def class_recurrence(search: Callable[[pd.DataFrame, pd.Series], pd.DataFrame],
+                     x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
+                     units: np.ndarray, draws: int = DISCOVERY_DRAWS) -> pd.DataFrame:
+    """Add to each scenario-discovery restriction how many halves restrict it again.
+
+    The whole search is made again on each half (:func:`halves` of ``units``); a box's number
+    may change from a half to the next, so a restriction counts as found again when any box of
+    its class restricts the same parameter.
+
+    Args:
+        search: the search, from the runs' parameters and classes to its boxes' restrictions
+            (``scenario`` and ``parameter`` columns).
+        x: each classified run's parameters.
+        classes: each run's class.
+        boxes: the restrictions found on every run (``scenario``, ``parameter``).
+        units: each run's unit of resampling (its future, or its design point).
+        draws: halves to draw.
+
+    Returns:
+        ``boxes`` with ``recurrence`` (halves, of ``draws``) and ``draws``.
+
+    """
+    found = np.zeros(len(boxes), dtype=int)
+    if not boxes.empty and len(np.unique(units)) > 1:
+        wanted = list(zip(boxes["scenario"], boxes["parameter"], strict=True))
+        for half in halves(units, draws, "discovery"):
+            again = search(x[half].reset_index(drop=True), classes[half].reset_index(drop=True))
+            held = set(zip(again["scenario"], again["parameter"], strict=True))
+            found += [pair in held for pair in wanted]
+    return boxes.assign(recurrence=found, draws=draws)

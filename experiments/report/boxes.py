@@ -129,6 +129,8 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
                          outside_runs=t.integer(total - runs), **words)
         else:
             sentence = t("first.box_weak", **words)
+        units = "futures" if batch.spec.get("design") == "crossed" else "points"
+        sentence += recurrence_text(rows, units, t)
         out[klass].append(BoxText(int(row.box), stands_out, sentence))
     return out
 
@@ -142,6 +144,32 @@ def leading_sentences(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str
     """Each class's box sentences, the boxes that stand out first (for the first page)."""
     return {k: [b.sentence for b in sorted(v, key=lambda b: not b.stands_out)]
             for k, v in box_texts(batch, ok, t).items()}
+
+
+def recurrence_text(box: pd.DataFrame, units: str, t: Translator) -> str:
+    """How often each restriction of a box comes back over random halves (or nothing).
+
+    Args:
+        box: the box's rows of ``policy_boxes.csv`` or ``discovery.csv`` (``recurrence`` and
+            ``draws``: analyses made before they were stored have neither, and their report
+            says nothing).
+        units: what was halved: ``futures`` (a crossed design) or ``points`` (another).
+        t: the report's language.
+
+    Returns:
+        A sentence, with a leading space, or ``""``; when a restriction comes back in fewer
+        than half of the draws, a second sentence says it depends on the sample drawn.
+
+    """
+    if not {"recurrence", "draws"} <= set(box.columns) or box["draws"].isna().any():
+        return ""
+    draws = int(box["draws"].iloc[0])
+    items = [t("firm.item", param=t.param_phrase(r.parameter),
+               found=t.integer(int(r.recurrence)), draws=t.integer(draws))
+             for r in box.itertuples()]
+    fragile = bool((2 * box["recurrence"] < draws).any())
+    return " " + t("firm.sentence", units=t(f"firm.{units}"), draws=t.integer(draws),
+                   items=t.join(items)) + (" " + t("firm.fragile") if fragile else "")
 
 
 def _trivial(klass: str, runs: int, density: float, t: Translator) -> str:

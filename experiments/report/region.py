@@ -61,8 +61,8 @@ def _box_text(box: pd.DataFrame, batch: Batch, t: Translator) -> str:
 
 def box_sentence(batch: Batch, kind: str, t: Translator) -> str:
     """The sentence of one policy box (levers for high, uncertainties that break)."""
-    boxes = batch.table("policy_boxes")
-    box = boxes[boxes["kind"].eq(kind)] if not boxes.empty else boxes
+    table = batch.table("policy_boxes")
+    box = table[table["kind"].eq(kind)] if not table.empty else table
     if box.empty:
         return t(f"region.{kind}_none", units=MIN_BOX_UNITS)
     first = box.iloc[0]
@@ -70,36 +70,12 @@ def box_sentence(batch: Batch, kind: str, t: Translator) -> str:
              "share": t.pct(float(first["share"])), "coverage": t.pct(float(first["coverage"]))}
     counts = box_counts(first)
     if counts is None or counts[2] == counts[0]:  # no run outside the box to set it against
-        return t(f"region.{kind}", **words) + recurrence_text(box, t)
+        return t(f"region.{kind}", **words) + boxes.recurrence_text(box, "futures", t)
     inside, _, runs, in_class = counts
     outside = runs - inside
     return t(f"region.{kind}_outside", runs=t.integer(inside), outside_runs=t.integer(outside),
              outside_share=t.pct((in_class - round(float(first["density"]) * inside)) / outside),
-             **words) + recurrence_text(box, t)
-
-
-def recurrence_text(box: pd.DataFrame, t: Translator) -> str:
-    """How often each restriction of a box comes back over halves of the futures (or nothing).
-
-    Args:
-        box: the box's rows of ``policy_boxes.csv`` (``recurrence`` and ``draws``: analyses
-            made before they were stored have neither, and their report says nothing).
-        t: the report's language.
-
-    Returns:
-        A sentence, with a leading space, or ``""``; when a restriction comes back in fewer
-        than half of the draws, a second sentence says it depends on the futures drawn.
-
-    """
-    if not {"recurrence", "draws"} <= set(box.columns) or box["draws"].isna().any():
-        return ""
-    draws = int(box["draws"].iloc[0])
-    items = [t("region.recurrence_item", param=t.param_phrase(r.parameter),
-               found=t.integer(int(r.recurrence)), draws=t.integer(draws))
-             for r in box.itertuples()]
-    fragile = bool((2 * box["recurrence"] < draws).any())
-    return " " + t("region.recurrence", draws=t.integer(draws), items=t.join(items)) + (
-        " " + t("region.recurrence_fragile") if fragile else "")
+             **words) + boxes.recurrence_text(box, "futures", t)
 
 
 def box_counts(row: pd.Series) -> tuple[int, int, int, int] | None:

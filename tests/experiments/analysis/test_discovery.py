@@ -151,3 +151,22 @@ def test_a_box_below_twice_its_class_share_is_said_not_to_stand_out():
     assert box_sentence("high", ["x > 1"], 0.99, 0.16, overall=0.12) == (
         "when x > 1, 16% of runs are high, against 12% overall (this box holds 99% of all high "
         "runs); it does not stand out")
+
+
+def test_the_known_box_comes_back_in_every_half_of_the_runs(found):
+    high = found.boxes[found.boxes["scenario"].eq("high") & found.boxes["box"].eq(1)]
+    assert set(high["parameter"]) == {"x1", "x2"}
+    assert (high["recurrence"] == high["draws"]).all() and (high["draws"] == 10).all()
+
+
+
+def test_a_box_drawn_around_noise_over_twelve_parameters_comes_back_in_few_halves():
+    names = [f"z{i}" for i in range(12)]
+    samples = pd.DataFrame(np.random.default_rng(11).uniform(0, 1, (1000, 12)), columns=names)
+    samples.insert(0, "point_id", np.arange(1000))
+    noise = np.random.default_rng(5).uniform(size=1000) < 0.1
+    results = samples.assign(status="ok", scenario=np.where(noise, "high", "trend"))
+    spec = {"problem": {"num_vars": 12, "names": names, "bounds": [[0, 1]] * 12}}
+    high = discover(spec, samples, results).boxes.query("scenario == 'high'")
+    assert not high.empty  # PRIM always draws a box, even around noise
+    assert (2 * high["recurrence"] < high["draws"]).all()

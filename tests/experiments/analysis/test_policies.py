@@ -373,3 +373,13 @@ def test_the_report_says_how_often_each_box_condition_comes_back(crossed):
     assert text.count(lead) == boxes["kind"].nunique() == 2
     for r in boxes.itertuples():
         assert f"{t.param_phrase(r.parameter)} ({r.recurrence} of {r.draws})" in text
+
+
+def test_each_discovered_box_says_how_often_a_half_of_the_futures_finds_it_again(crossed):
+    text, *_ = _answer(crossed)
+    t = Translator("en")
+    found = _table(crossed, "discovery")
+    assert not found.empty and (found["draws"] == 10).all()
+    assert "with half of the futures drawn at random 10 times" in text
+    for r in found.itertuples():
+        assert f"{t.param_phrase(r.parameter)} ({r.recurrence} of 10)" in text

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
+from experiments.report.boxes import recurrence_text
 from experiments.report.i18n import Translator
-from experiments.report.region import recurrence_text
 
 
 def _box(*found: int) -> pd.DataFrame:
@@ -13,10 +13,11 @@ def _box(*found: int) -> pd.DataFrame:
 
 def test_the_report_calls_a_condition_found_in_under_half_the_draws_a_lead():
     t = Translator("en")
-    assert "a lead, not a finding" in recurrence_text(_box(19, 9), t)
-    assert "a lead, not a finding" not in recurrence_text(_box(19, 10), t)
-    assert "(9 of 20)" in recurrence_text(_box(19, 9), t)
+    assert "a lead, not a finding" in recurrence_text(_box(19, 9), "futures", t)
+    assert "a lead, not a finding" not in recurrence_text(_box(19, 10), "futures", t)
+    assert "(9 of 20)" in recurrence_text(_box(19, 9), "futures", t)
 
 
 def test_a_box_stored_before_its_recurrence_is_told_without_it():
-    assert recurrence_text(_box(19).drop(columns=["recurrence", "draws"]), Translator("fr")) == ""
+    assert recurrence_text(_box(19).drop(columns=["recurrence", "draws"]), "futures",
+                           Translator("fr")) == ""
