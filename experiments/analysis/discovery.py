@@ -55,9 +55,8 @@ class Discovery:
     Attributes:
         shares: ``parameter, bin, bin_low, bin_high, runs, scenario, share`` (``parameter`` is
             ``all`` for the overall shares).
-        boxes: One row per restricted parameter of each box (:data:`BOX_COLUMNS`), with in
-            how many random halves of the runs the search restricts it again
-            (:func:`~experiments.analysis.recurrence.class_recurrence`).
+        boxes: One row per restricted parameter of each box (:data:`BOX_COLUMNS`), with how
+            often halves restrict it again (:func:`~.recurrence.class_recurrence`).
         summary: One row per box, with its sentence (:data:`SUMMARY_COLUMNS`); the report
             tells the same boxes in its own language.
         tree: The decision tree's leaves: ``leaf, scenario, rule, runs, share, sentence``.

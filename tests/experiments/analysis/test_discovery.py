@@ -159,14 +159,3 @@ def test_the_known_box_comes_back_in_every_half_of_the_runs(found):
     assert (high["recurrence"] == high["draws"]).all() and (high["draws"] == 10).all()
 
 
-
-def test_a_box_drawn_around_noise_over_twelve_parameters_comes_back_in_few_halves():
-    names = [f"z{i}" for i in range(12)]
-    samples = pd.DataFrame(np.random.default_rng(11).uniform(0, 1, (1000, 12)), columns=names)
-    samples.insert(0, "point_id", np.arange(1000))
-    noise = np.random.default_rng(5).uniform(size=1000) < 0.1
-    results = samples.assign(status="ok", scenario=np.where(noise, "high", "trend"))
-    spec = {"problem": {"num_vars": 12, "names": names, "bounds": [[0, 1]] * 12}}
-    high = discover(spec, samples, results).boxes.query("scenario == 'high'")
-    assert not high.empty  # PRIM always draws a box, even around noise
-    assert (2 * high["recurrence"] < high["draws"]).all()
