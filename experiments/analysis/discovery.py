@@ -35,7 +35,7 @@ from experiments.analysis.prim import (
     prim_box,
     stands_out_at,
 )
-from experiments.analysis.recurrence import class_recurrence
+from experiments.analysis.recurrence import class_recurrence, told_with_recurrence
 from model.scenarios import SCENARIOS as CLASSES
 
 MAX_BOXES = 3
@@ -55,8 +55,7 @@ class Discovery:
     Attributes:
         shares: ``parameter, bin, bin_low, bin_high, runs, scenario, share`` (``parameter`` is
             ``all`` for the overall shares).
-        boxes: One row per restricted parameter of each box (:data:`BOX_COLUMNS`), with how
-            often halves restrict it again (:func:`~.recurrence.class_recurrence`).
+        boxes: One row per restricted parameter of each box (:data:`BOX_COLUMNS`).
         summary: One row per box, with its sentence (:data:`SUMMARY_COLUMNS`); the report
             tells the same boxes in its own language.
         tree: The decision tree's leaves: ``leaf, scenario, rule, runs, share, sentence``.
@@ -387,6 +386,7 @@ def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         return _pair_boxes(xs, cs, again, found, members)[0]
 
     boxes = class_recurrence(search_again, x, classes, boxes, _units(samples, results))
+    summary = summary.assign(sentence=told_with_recurrence(summary, boxes))
     leaves, accuracy, tree = tree_rules(x, classes)
     predicted = pd.Series(tree.predict(x))
     for i, row in summary.iterrows():

@@ -107,3 +107,24 @@ def class_recurrence(search: Callable[[pd.DataFrame, pd.Series], pd.DataFrame],
             held = set(zip(again["scenario"], again["parameter"], strict=True))
             found += [pair in held for pair in wanted]
     return boxes.assign(recurrence=found, draws=draws)
+
+
+def told_with_recurrence(summary: pd.DataFrame, boxes: pd.DataFrame) -> pd.Series:
+    """Each box's English sentence, with how many halves restrict each of its parameters again.
+
+    Args:
+        summary: one row per box (``scenario``, ``box``, ``sentence``).
+        boxes: the boxes' restrictions with their ``recurrence`` and ``draws``.
+
+    Returns:
+        The sentences, in ``summary``'s order; a box with no restriction keeps its own.
+
+    """
+    told = []
+    for row in summary.itertuples():
+        mine = boxes[boxes["scenario"].eq(row.scenario) & boxes["box"].eq(row.box)]
+        counts = ", ".join(f"{r.parameter} {r.recurrence}" for r in mine.itertuples())
+        draws = int(mine["draws"].iloc[0]) if len(mine) else 0
+        told.append(f"{row.sentence}; found again in {draws} halves: {counts}" if counts
+                    else row.sentence)
+    return pd.Series(told, index=summary.index, dtype=object)

@@ -159,3 +159,8 @@ def test_the_known_box_comes_back_in_every_half_of_the_runs(found):
     assert (high["recurrence"] == high["draws"]).all() and (high["draws"] == 10).all()
 
 
+
+
+def test_each_box_sentence_ends_with_how_many_halves_find_its_parameters_again(found):
+    sentence = found.summary.set_index("scenario").loc["high", "sentence"]
+    assert sentence.endswith("; found again in 10 halves: x1 10, x2 10")
