@@ -397,4 +397,3 @@ def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
     if len(classes) < 100:
         notes.append(Note("few_classified", n=len(classes)))
     return Discovery(shares, boxes, summary, leaves, accuracy, notes)
-

@@ -376,9 +376,11 @@ def policy_analysis(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
     tables["class_shares"] = class_shares(samples, kept, SCENARIOS)
     policies = policy_table(samples, kept, levers)
     tables["policies"] = policies
+
     def breaks(some: pd.DataFrame, their_runs: pd.DataFrame) -> dict | None:
-        ranked = policies if some is samples else policy_table(some, their_runs, levers)
-        return breaking_box(some, their_runs, ranked, uncertainties)
+        # the best policies of these futures: a half of the futures ranks them again
+        return breaking_box(some, their_runs, policy_table(some, their_runs, levers),
+                            uncertainties)
 
     tables["policy_boxes"] = pd.DataFrame(
         _box_rows("levers_high", lambda s, k: lever_box(s, k, levers, "high"), samples, kept)

@@ -49,17 +49,13 @@ def recurrence(search: BoxSearch, samples: pd.DataFrame, kept: pd.DataFrame,
         For each parameter, the number of halves (of ``draws``) whose box restricts it.
 
     """
-    found = dict.fromkeys(parameters, 0)
-    if samples["scenario_id"].nunique() < 2 or not parameters:
-        return found
-    for half in halves(samples["scenario_id"].to_numpy(), draws, kind):
+    def held(half: np.ndarray) -> set[str]:
         drawn = samples[half]
         box = search(drawn, kept[kept["point_id"].isin(drawn["point_id"])])
-        for name in (box or {}).get("limits", {}):
-            if name in found:
-                found[name] += 1
-    return found
+        return set((box or {}).get("limits", {}))
 
+    counts = _count_again(held, samples["scenario_id"].to_numpy(), parameters, draws, kind)
+    return dict(zip(parameters, counts.tolist(), strict=True))
 
 def halves(units: np.ndarray, draws: int, kind: str) -> Iterator[np.ndarray]:
     """``draws`` random halves of the units (futures, or design points), as masks over rows.
@@ -99,15 +95,24 @@ def class_recurrence(search: Callable[[pd.DataFrame, pd.Series], pd.DataFrame],
         ``boxes`` with ``recurrence`` (halves, of ``draws``) and ``draws``.
 
     """
-    found = np.zeros(len(boxes), dtype=int)
-    if not boxes.empty and len(np.unique(units)) > 1:
-        wanted = list(zip(boxes["scenario"], boxes["parameter"], strict=True))
-        for half in halves(units, draws, "discovery"):
-            again = search(x[half].reset_index(drop=True), classes[half].reset_index(drop=True))
-            held = set(zip(again["scenario"], again["parameter"], strict=True))
-            found += [pair in held for pair in wanted]
-    return boxes.assign(recurrence=found, draws=draws)
+    def held(half: np.ndarray) -> set[tuple[str, str]]:
+        again = search(x[half].reset_index(drop=True), classes[half].reset_index(drop=True))
+        return set(zip(again["scenario"], again["parameter"], strict=True))
 
+    wanted = list(zip(boxes["scenario"], boxes["parameter"], strict=True))
+    return boxes.assign(recurrence=_count_again(held, units, wanted, draws, "discovery"),
+                        draws=draws)
+
+
+def _count_again(held: Callable[[np.ndarray], set], units: np.ndarray, wanted: list,
+                 draws: int, kind: str) -> np.ndarray:
+    """For each of ``wanted``, how many of ``draws`` halves of ``units`` hold it again."""
+    found = np.zeros(len(wanted), dtype=int)
+    if wanted and len(np.unique(units)) > 1:
+        for half in halves(units, draws, kind):
+            again = held(half)
+            found += [key in again for key in wanted]
+    return found
 
 def told_with_recurrence(summary: pd.DataFrame, boxes: pd.DataFrame) -> pd.Series:
     """Each box's English sentence, with how many halves restrict each of its parameters again.
