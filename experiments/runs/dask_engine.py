@@ -30,7 +30,7 @@ from typing import Any
 from experiments.errors import UsageError, argument
 from experiments.runs.engine_base import Engine, default_workers
 from experiments.runs.watchdog import exit_now, running_here
-from experiments.runs.worker import Chunk, ChunkResult, run_chunk, warm_up
+from experiments.runs.worker import Chunk, ChunkResult, dask_setup, run_chunk, warm_up
 
 NO_WORKERS_NOTICE = 10.0  # seconds without any worker before saying so
 NO_WORKERS_LIMIT = 600.0  # seconds without any worker before giving up (remote scheduler)
@@ -81,10 +81,13 @@ class DaskEngine(Engine):
                 with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
                     # its HTTP server on a free port of this machine only: never a clash
                     # with another cluster, never reachable from the network
+                    # preload: each worker process, restarted ones too, leaves Ctrl-C to
+                    # the batch (worker.dask_setup)
                     self.cluster = LocalCluster(n_workers=self.n_local, threads_per_worker=1,
                                                 processes=True, host="127.0.0.1",
                                                 dashboard_address="127.0.0.1:0",
-                                                silence_logs=logging.CRITICAL)
+                                                silence_logs=logging.CRITICAL,
+                                                preload=[dask_setup.__module__])
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError, ValueError, TypeError) as err:
             where = argument("scheduler", self.scheduler) if self.scheduler else \

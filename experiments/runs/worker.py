@@ -173,6 +173,21 @@ def local_worker_init(model: str, paths: tuple[str, ...], board: Any = None,
         warm_up(model, paths)
 
 
+def dask_setup(worker: Any) -> None:
+    """Dask's preload hook in a LocalCluster's worker process: leave Ctrl-C to the batch.
+
+    A terminal's Ctrl-C reaches every process of the batch. The batch stops its cluster
+    itself; a worker that took the signal too ended in a traceback of Dask's (one per worker).
+    As the local pool's workers do (:func:`local_worker_init`), the worker ignores it.
+
+    Args:
+        worker: the Dask worker being started (not used).
+
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def note_sigint() -> Callable[[], None]:
     """Mark a real Ctrl-C of this process, so that run_chunk tells it from a model's own.
 
