@@ -163,6 +163,14 @@ def test_every_registry_parameter_has_a_source_in_each_language_without_internal
             prm.name
 
 
+def test_the_french_labels_call_clusters_poles_throughout():
+    # the seed sheet's "pôles de compétitivité": a second word ("grappes") read as a second thing
+    french = [text for kind in load_labels().values() for label in kind.values()
+              for key, text in label.items() if key.startswith("fr") or key.endswith("_fr")]
+    assert any("pôle" in text for text in french)
+    assert not [text for text in french if "grappe" in text.lower()]
+
+
 def test_every_note_the_analysis_can_write_has_a_sentence_in_each_language():
     for lang in LANGS:
         locale = load_locale(lang)
