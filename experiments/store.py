@@ -36,6 +36,7 @@ from experiments.files import (
 
 SPEC, SAMPLES, RUNS, SOURCE = "spec.json", "samples.parquet", "runs.parquet", "experiment.toml"
 RESULTS, TRAJECTORIES, ANALYSIS = "results", "trajectories", "analysis"
+_PART = re.compile(r"part-(\d{20})-\d+\.parquet")  # the name write_part gives
 _ARROW = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
 
 
@@ -274,11 +275,18 @@ class Store:
             return None
         return samples, plan
 
-    def remove_stale_temps(self) -> None:
-        """Delete temporary files that killed batches left (``.*.PID.tmp``)."""
+    def remove_leftovers(self) -> None:
+        """Delete what killed batches left, before a batch resumes (under the folder's lock).
+
+        Temporaries (``.*.PID.tmp``), and trajectory parts whose result part was never written:
+        their runs are not done and run again, so the files would hold their quarters twice.
+        """
         remove_stale_temps(self.root, (SPEC, SAMPLES, RUNS, SOURCE))
         for kind in (RESULTS, TRAJECTORIES):
             remove_stale_temps(self.root / kind, ("part-*.parquet",))
+        for path in self.parts(TRAJECTORIES):
+            if _PART.fullmatch(path.name) and not (self.root / RESULTS / path.name).exists():
+                path.unlink(missing_ok=True)
 
     def create(self, resolved: dict[str, Any], source: bytes, samples: pd.DataFrame,
                plan: pd.DataFrame) -> None:
@@ -320,7 +328,7 @@ class Store:
         parts = self.parts()
         if not parts:
             return None
-        named = re.fullmatch(r"part-(\d{20})-\d+\.parquet", parts[-1].name)
+        named = _PART.fullmatch(parts[-1].name)
         seconds = int(named[1]) / 1e9 if named else parts[-1].stat().st_mtime
         return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="minutes")
 

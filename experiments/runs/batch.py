@@ -201,7 +201,7 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
     store.check_compatible(prep.resolved, named, **planned)  # refuse before any write
     with FolderLock(out, "servisim batch"):
         store.check_compatible(prep.resolved, named, **planned)  # and under the lock
-        store.remove_stale_temps()
+        store.remove_leftovers()
         done = store.done()
         store.check_belongs(done, prep.plan, named)
         before = len(done)

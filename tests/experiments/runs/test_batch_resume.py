@@ -120,3 +120,33 @@ def test_kill_stops_a_batch_as_ctrl_c_does_and_the_same_command_resumes(tmp_path
     assert rerun.returncode == 0, rerun.stderr
     ids = _raw_ids(out)
     assert len(ids) == len(set(ids)) == 120
+
+
+WITH_TRAJECTORIES = """\
+[experiment]
+name = "orphans"
+design = "lhs"
+samples = 3
+replicates = 1
+seed = 4
+scale = 0.03
+trajectories = true
+
+[parameters]
+subsidy_rate = [0.10, 0.40]
+"""
+
+
+def test_a_resumed_batch_stores_each_quarter_of_a_run_once(tmp_path):
+    path, out = tmp_path / "orphans.toml", tmp_path / "out"
+    path.write_text(WITH_TRAJECTORIES)
+    run_batch(path, out, engine="sequential", progress="none")
+    before = pd.concat(pd.read_parquet(p) for p in Store(out).parts("trajectories"))
+    # killed between a chunk's two files: its trajectories written, its results not
+    for part in Store(out).parts():
+        part.unlink()
+    rerun = run_batch(path, out, engine="sequential", progress="none")
+    assert rerun.n_new == 3
+    on_disk = pd.concat(pd.read_parquet(p) for p in Store(out).parts("trajectories"))
+    assert len(on_disk) == len(before) == 3 * 85
+    assert not on_disk.duplicated(["run_id", "quarter"]).any()
