@@ -1,4 +1,4 @@
-"""Resume after ``kill -9`` of a real ``servisim batch`` process: only the rest is run."""
+"""Stopping a real ``servisim batch`` (``kill -9``, ``kill``, Ctrl-C), then resuming it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import psutil
+import pytest
 
 from experiments import load_results, run_batch
 from experiments.store import Store
@@ -47,11 +48,11 @@ def _raw_ids(out) -> list[str]:
     return [rid for p in Store(out).parts() for rid in pd.read_parquet(p)["run_id"]]
 
 
-def _started(path: Path, out: Path, cwd: Path) -> subprocess.Popen:
+def _started(path: Path, out: Path, cwd: Path, *extra: str, **popen) -> subprocess.Popen:
     """The toy batch of ``path`` started as a user would, once it has stored its first runs."""
     path.write_text(TOY)
-    proc = subprocess.Popen(_batch(path, out), cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(_batch(path, out, *extra), cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **popen)
     deadline = time.monotonic() + 60
     while not Store(out).parts() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
@@ -120,6 +121,31 @@ def test_kill_stops_a_batch_as_ctrl_c_does_and_the_same_command_resumes(tmp_path
     assert rerun.returncode == 0, rerun.stderr
     ids = _raw_ids(out)
     assert len(ids) == len(set(ids)) == 120
+
+
+def _as_from_a_terminal() -> None:
+    """A process group of its own (the terminal's job), Ctrl-C not ignored whatever the runner's."""
+    os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.distributed
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_ctrl_c_stops_a_batch_with_one_message_and_no_worker_traceback(tmp_path, in_toy_dir,
+                                                                       engine):
+    # a terminal's Ctrl-C reaches the whole foreground group: the batch and its workers
+    path, out = tmp_path / "resume.toml", tmp_path / "out"
+    proc = _started(path, out, in_toy_dir, "--engine", engine, preexec_fn=_as_from_a_terminal)
+    assert proc.poll() is None, f"the batch ended before Ctrl-C: {proc.communicate()}"
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=90)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[0] == (f"servisim batch: stopped; finished runs are saved in "
+                                      f"{out}. Run the same command again to resume.")
+    _, alive = psutil.wait_procs(workers, timeout=20)
+    assert not alive, "worker processes outlived the stopped batch"
 
 
 WITH_TRAJECTORIES = """\
