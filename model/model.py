@@ -93,6 +93,8 @@ class ServitizationModel(mesa.Model):
         del scenario  # SolaraViz passes one on Reset; the keywords are the run's parameters
         rng = int(rng) if isinstance(rng, np.integer) else rng  # random.seed takes no np.int64
         p = resolve(parameters)
+        # a study of today's levers keeps 2020-24 as it was: the run is built without them
+        self.held_levers = levers.hold(p)
         super().__init__(rng=rng)
         self.scenario = RunClassifier(rng=rng)
         self.p = p
@@ -134,7 +136,6 @@ class ServitizationModel(mesa.Model):
                                       cyber.yearly_hazard(p["attack_prob_sme"]))
         self.exit_hazard = np.where(large, p["exit_hazard_large"], p["exit_hazard_sme"])
         self.imitation = np.where(self.firms.cluster, p["cluster_imitation_multiplier"], 1.0)
-        self.held_levers = levers.hold(self)  # a study of today's levers keeps 2020-24 as it was
         self._start_economy(n0)
         if not headless:
             self._create_firm_agents(np.arange(n0))

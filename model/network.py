@@ -155,12 +155,35 @@ class AdopterNetwork:
         self._indptr = indptr
         self._indices = indices
         self._adjacency: sp.csr_matrix | None = None
+        self._count(alive, adopted)
+
+    def _count(self, alive: np.ndarray, adopted: np.ndarray) -> None:
         self._state = np.zeros((2, len(alive)), dtype=np.int8)
         self._counts = np.zeros((len(alive), 2), dtype=np.int32)
         if jit.enabled():
-            _first_counts(indptr, indices, self._state, self._counts, alive, adopted)
+            _first_counts(self._indptr, self._indices, self._state, self._counts, alive,
+                          adopted)
         else:
             self.update(alive, adopted)
+
+    def add_links(self, src: np.ndarray, dst: np.ndarray, alive: np.ndarray,
+                  adopted: np.ndarray) -> None:
+        """Add undirected links (contacts made during a run) and count the neighbours again.
+
+        Args:
+            src: one end of each new link (int64).
+            dst: the other end (a link already there, or to itself, adds nothing).
+            alive: live mask over all rows, now.
+            adopted: adopter mask over all rows, now.
+
+        """
+        size = len(self._indptr) - 1
+        ends = np.repeat(np.arange(size, dtype=np.int64), np.diff(self._indptr))
+        self._indptr, self._indices = adjacency(
+            np.concatenate([ends, src]), np.concatenate([self._indices.astype(np.int64), dst]),
+            size)
+        self._adjacency = None
+        self._count(alive, adopted)
 
     @property
     def adjacency(self) -> sp.csr_matrix:

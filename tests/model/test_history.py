@@ -54,7 +54,8 @@ def _trajectory(**params):
 
 
 def test_levers_held_until_their_start_year_leave_2020_2024_as_the_data_describe():
-    today = {"secure_framework": 0.6, "subsidy_budget_after": 40e6, "subsidy_rate": 0.4}
+    today = {"secure_framework": 0.6, "subsidy_budget_after": 40e6, "subsidy_rate": 0.4,
+             "cluster_share": 0.35, "cluster_imitation_multiplier": 2.2}
     default = _trajectory()
     later = _trajectory(lever_start_year=2025, **today)
     assert default.iloc[: 4 * 5 + 1].equals(later.iloc[: 4 * 5 + 1])  # 2019Q4 .. 2024Q4
@@ -69,3 +70,19 @@ def test_held_levers_take_their_values_in_their_start_year():
         model.step()
     model.step()
     assert model.p["secure_framework"] == 0.5 and not model.held_levers
+
+
+def _members(model) -> float:
+    f = model.firms
+    return float(f.cluster[: f.n][f.alive[: f.n]].mean())
+
+
+def test_a_held_cluster_share_brings_members_in_its_start_year():
+    model = ServitizationModel(rng=2, headless=True, population_scale=0.25,
+                               lever_start_year=2025, cluster_share=0.35)
+    assert model.p["cluster_share"] == 0.15
+    while model.year < 2025:
+        model.step()
+    held = _members(model)
+    model.step()
+    assert abs(held - 0.15) < 0.03 and abs(_members(model) - 0.35) < 0.03

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from agents.jit import numpy_form
-from model import network
+from model import ServitizationModel, network
 from model.network import AdopterNetwork, adjacency
 
 
@@ -43,3 +43,18 @@ def test_update_without_changes_leaves_the_counts():
     before = net.counts.copy()
     net.update(alive, adopted)
     np.testing.assert_array_equal(net.counts, before)
+
+
+def test_links_added_during_a_run_are_counted_as_a_full_recount_counts_them():
+    model = ServitizationModel(rng=4, headless=True, population_scale=0.05)
+    for _ in range(8):
+        model.step()
+    f, network = model.firms, model.network
+    network.update(f.alive, f.adopted)
+    src = np.flatnonzero(f.adopted)[:20]
+    dst = np.flatnonzero(~f.adopted[: f.n])[:20]
+    before = network.counts.copy()
+    network.add_links(src, dst, f.alive, f.adopted)
+    assert np.array_equal(network.counts, network.recount())
+    assert (network.counts[:, 0] >= before[:, 0]).all()
+    assert (network.counts[dst[f.alive[dst]], 1] > before[dst[f.alive[dst]], 1]).any()
