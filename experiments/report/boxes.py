@@ -26,11 +26,16 @@ HOLDS_ALMOST_ALL = 0.9
 
 
 class BoxText(NamedTuple):
-    """One box of a class in words, with whether it stands out (told first)."""
+    """One box of a class in words, whether it stands out and whether it is firm.
+
+    Firm: no restriction comes back in fewer than half of its random halves
+    (:func:`is_fragile`). The first page tells the firm boxes that stand out first.
+    """
 
     box: int
     stands_out: bool
     sentence: str
+    firm: bool = True
 
 
 def registry(batch: Batch) -> dict[str, Any]:
@@ -106,8 +111,10 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
             out[klass].append(BoxText(0, False, _trivial(klass, runs, density, t)))
             continue
         if int(getattr(row, "res_dim", 1) or 0) == 0:
+            # a class most runs reach cannot stand out anywhere: "scattered" would tell nothing
+            key = "first.scattered" if could_stand_out(density) else "first.majority"
             out[klass].append(BoxText(int(row.box), False, t(
-                "first.scattered", klass=t.klass(klass), density=t.pct(density))))
+                key, klass=t.klass(klass), density=t.pct(density))))
             continue
         rows = limits[(limits["scenario"] == klass) & (limits["box"] == row.box)] \
             if not limits.empty else limits
@@ -131,7 +138,7 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
             sentence = t("first.box_weak", **words)
         units = "futures" if batch.spec.get("design") == "crossed" else "points"
         sentence += recurrence_text(rows, units, t)
-        out[klass].append(BoxText(int(row.box), stands_out, sentence))
+        out[klass].append(BoxText(int(row.box), stands_out, sentence, not is_fragile(rows)))
     return out
 
 
@@ -141,9 +148,25 @@ def box_sentences(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, li
 
 
 def leading_sentences(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[str]]:
-    """Each class's box sentences, the boxes that stand out first (for the first page)."""
-    return {k: [b.sentence for b in sorted(v, key=lambda b: not b.stands_out)]
+    """Each class's box sentences for the first page, the firm boxes first.
+
+    Among the firm boxes, and then among the fragile ones (leads), those that stand out first.
+    """
+    return {k: [b.sentence for b in sorted(v, key=lambda b: (not b.firm, not b.stands_out))]
             for k, v in box_texts(batch, ok, t).items()}
+
+
+def is_fragile(box: pd.DataFrame) -> bool:
+    """Whether a restriction of the box comes back in fewer than half of its random halves.
+
+    Args:
+        box: the box's rows of ``policy_boxes.csv`` or ``discovery.csv`` (an analysis made
+            before ``recurrence`` was stored is not called fragile).
+
+    """
+    if not {"recurrence", "draws"} <= set(box.columns) or box["draws"].isna().any():
+        return False
+    return bool((2 * box["recurrence"] < box["draws"]).any())
 
 
 def recurrence_text(box: pd.DataFrame, units: str, t: Translator) -> str:
@@ -167,9 +190,8 @@ def recurrence_text(box: pd.DataFrame, units: str, t: Translator) -> str:
     items = [t("firm.item", param=t.param_phrase(r.parameter),
                found=t.integer(int(r.recurrence)), draws=t.integer(draws))
              for r in box.itertuples()]
-    fragile = bool((2 * box["recurrence"] < draws).any())
     return " " + t("firm.sentence", units=t(f"firm.{units}"), draws=t.integer(draws),
-                   items=t.join(items)) + (" " + t("firm.fragile") if fragile else "")
+                   items=t.join(items)) + (" " + t("firm.fragile") if is_fragile(box) else "")
 
 
 def _trivial(klass: str, runs: int, density: float, t: Translator) -> str:

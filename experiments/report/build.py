@@ -99,7 +99,7 @@ def facts(batch: Batch, t: Translator) -> dict[str, Any]:
     if batch.is_servisim:
         rows += [_row(t("facts.scale"), t.sig(spec.get("scale") or 0)),
                  _row(t("facts.preset"), t.klass(preset) if preset in CLASSES
-                      else "" if preset else t("word.none"), code=preset)]
+                      else "" if preset else t("facts.no_preset"), code=preset)]
     outcomes = [(t.indicator(o) if t.indicator(o) != o else "", o)
                 for o in spec.get("outcomes") or []]
     rows += [

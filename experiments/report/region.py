@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from experiments.analysis.policies import MIN_BOX_UNITS
+from experiments.analysis.policies import MIN_BOX_UNITS, TOP_POLICIES
 from experiments.analysis.variance import PARTS
 from experiments.report import boxes, sections
 from experiments.report.i18n import Translator
@@ -63,10 +63,13 @@ def box_sentence(batch: Batch, kind: str, t: Translator) -> str:
     """The sentence of one policy box (levers for high, uncertainties that break)."""
     table = batch.table("policy_boxes")
     box = table[table["kind"].eq(kind)] if not table.empty else table
+    # the count of best policies whose failures the analysis explains (policies.breaking_box)
+    best = t.integer(max(1, round(TOP_POLICIES * len(batch.table("policies")))))
     if box.empty:
-        return t(f"region.{kind}_none", units=MIN_BOX_UNITS)
+        return t(f"region.{kind}_none", units=MIN_BOX_UNITS, best=best)
     first = box.iloc[0]
-    words = {"conditions": _box_text(box, batch, t), "density": t.pct(float(first["density"])),
+    words = {"conditions": _box_text(box, batch, t), "best": best,
+             "density": t.pct(float(first["density"])),
              "share": t.pct(float(first["share"])), "coverage": t.pct(float(first["coverage"]))}
     counts = box_counts(first)
     if counts is None or counts[2] == counts[0]:  # no run outside the box to set it against

@@ -210,6 +210,7 @@ def test_where_the_best_policies_miss_high_is_set_against_their_runs_elsewhere(c
     for r in box[box["kind"].eq("breaks_best")].itertuples():
         inside &= runs[r.parameter].between(r.low, r.high)
     miss = runs["scenario"].ne("high")
+    assert f"The {len(best)} best policies (the top quarter of the ranking) miss" in text
     assert (f"there, {round(100 * miss[inside].mean())}% of their {int(inside.sum()):,} runs "
             f"miss it, against {round(100 * miss[~inside].mean())}% of their "
             f"{int((~inside).sum()):,} runs elsewhere ({round(100 * miss.mean())}% over all "

@@ -70,6 +70,14 @@ def test_every_registry_parameter_indicator_and_unit_has_both_languages():
         assert set(LANGS) <= set(labels["class"][klass]), klass
 
 
+def test_a_share_that_is_not_zero_is_never_printed_as_zero_percent():
+    fr, en = Translator("fr"), Translator("en")
+    assert en.pct(13 / 7156) == "0.2%" and fr.pct(13 / 7156) == f"0,2{NBSP}%"
+    assert en.pct(0.0) == "0%" and en.pct(0.004) == "0.4%" and en.pct(0.006) == "1%"
+    assert en.pct(0.0004, 1) == "0.04%" and en.pct(0.0016, 1) == "0.2%"
+    assert en.pct(1.734723e-18) == "0%"  # a bound's rounding error, not a share
+
+
 def test_numbers_are_written_the_french_way_in_french():
     fr, en = Translator("fr"), Translator("en")
     assert fr.num(0.45) == "0,45" and en.num(0.45) == "0.45"

@@ -12,12 +12,21 @@ from experiments.report.i18n import Translator
 
 
 def _batch(tmp_path: Path, boxes: list[dict], high: int = 10, runs: int = 100) -> Batch:
-    """A batch of ``runs`` kept runs, ``high`` of them high, with the given discovered boxes."""
+    """A batch of ``runs`` kept runs, ``high`` of them high, with the given discovered boxes.
+
+    A box's ``recurrence`` (of 10 halves), when one is given, is its restriction's.
+    """
     results = pd.DataFrame({"run_id": range(runs), "status": "ok",
                             "scenario": ["high"] * high + ["trend"] * (runs - high)})
-    summary = pd.DataFrame([{"scenario": "high", "res_dim": 1, **b} for b in boxes])
+    summary = pd.DataFrame([{"scenario": "high", "res_dim": 1,
+                             **{k: v for k, v in b.items() if k != "recurrence"}}
+                            for b in boxes])
+    firmness = any("recurrence" in b for b in boxes)
     limits = pd.DataFrame([{"scenario": "high", "box": b["box"], "parameter": "subsidy_rate",
-                            "low": 0.2, "high": 0.3, "restricted": "both"} for b in boxes])
+                            "low": 0.2, "high": 0.3, "restricted": "both",
+                            **({"recurrence": b.get("recurrence", 10), "draws": 10}
+                               if firmness else {})}
+                           for b in boxes])
     return Batch(tmp_path, {"model": "servisim"}, results, None, {},
                  {"discovery_boxes": summary, "discovery": limits})
 
@@ -71,6 +80,30 @@ def test_the_first_page_tells_the_boxes_that_stand_out_first(tmp_path: Path):
     first = leading_sentences(batch, batch.results, t)["high"]
     assert first == [in_order[1], in_order[0]]
     assert first[0].startswith("When the subsidy rate")
+
+
+def test_the_first_page_tells_a_firm_box_before_a_lead_that_stands_out(tmp_path: Path):
+    batch = _batch(tmp_path, [{"box": 1, "runs": 8, "density": 0.75, "coverage": 0.6,
+                               "recurrence": 4},
+                              {"box": 2, "runs": 70, "density": 9 / 70, "coverage": 0.9,
+                               "recurrence": 9}])
+    t = Translator("en")
+    in_order = box_sentences(batch, batch.results, t)["high"]
+    assert "read it as a lead" in in_order[0] and "read it as a lead" not in in_order[1]
+    assert leading_sentences(batch, batch.results, t)["high"] == [in_order[1], in_order[0]]
+
+
+def test_a_class_most_runs_reach_with_no_box_is_not_called_scattered(tmp_path: Path):
+    results = pd.DataFrame({"run_id": range(100), "status": "ok",
+                            "scenario": ["trend"] * 86 + ["high"] * 14})
+    summary = pd.DataFrame([{"scenario": "trend", "box": 1, "res_dim": 0, "runs": 100,
+                             "density": 0.86, "coverage": 1.0}])
+    batch = Batch(tmp_path, {"model": "servisim"}, results, None, {},
+                  {"discovery_boxes": summary, "discovery": pd.DataFrame()})
+    sentence = box_sentences(batch, batch.results, Translator("en"))["trend"][0]
+    assert sentence.startswith("The trend scenario is the one most runs reach (86% of all): no "
+                               "region can hold it twice as often")
+    assert "scattered" not in sentence
 
 
 def test_every_box_sentence_is_written_in_french_too(tmp_path: Path):
