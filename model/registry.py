@@ -84,7 +84,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "usage-based share of demand in 2040 (logistic from 0.05 in 2020)",
        "IoT Analytics 2024; BNP Paribas Leasing Solutions", "market", "uncertainty"),
     _p("competitor_digital_2040", 0.6, _SHARE, (0.4, 0.8), "capability",
-       "mean digital capability of competitors outside the region in 2040 (from 0.15 in 2020)",
+       "mean digital capability of competitors outside the region in 2040 (from the region's "
+       "own mean in 2020)",
        "dr 4.2 O4 (Bass path: SMEs 60-71% digital by 2040)", "digital", "uncertainty"),
     _p("digital_productivity_gain", 0.08, (0.0, 1.0), (0.05, 0.23), "share",
        "labour-productivity gain of a firm at the digital adoption mark over one with no "
