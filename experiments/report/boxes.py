@@ -68,7 +68,11 @@ def classes_of(ok: pd.DataFrame) -> pd.Series:
 
 def condition(name: str, low: float, high: float, restricted: str, batch: Batch,
               t: Translator) -> str:
-    """One restriction of a box in words (``the subsidy rate is above 20%``)."""
+    """One restriction of a box in words (``the subsidy rate is at least 20%``).
+
+    The stored limits hold the runs on them (a crossed design puts a policy's lever value
+    exactly on a limit): "at least" and "at most", not "above" and "below".
+    """
     unit = units(batch).get(name)
     phrase = t.param_phrase(name)
     if restricted == "low":

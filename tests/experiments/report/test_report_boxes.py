@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.report.batch import Batch
-from experiments.report.boxes import box_sentences, leading_sentences
+from experiments.report.boxes import box_sentences, condition, leading_sentences
 from experiments.report.i18n import Translator
 
 
@@ -114,3 +114,13 @@ def test_every_box_sentence_is_written_in_french_too(tmp_path: Path):
     assert "hors d'elle, 1 des 30 simulations y aboutissent" in holds
     assert "ne ressort pas" in weak
     assert "75" in leads and "ne ressort pas" not in leads
+
+
+def test_a_box_limit_is_told_as_holding_the_runs_on_it(tmp_path: Path):
+    # a crossed design puts a policy's lever value exactly on a limit, and the box counts it
+    batch = _batch(tmp_path, [{"box": 1, "runs": 10, "density": 0.6, "coverage": 0.6}])
+    en, fr = Translator("en"), Translator("fr")
+    assert condition("subsidy_rate", 0.2, 0.4, "low", batch, en).endswith("is at least 20%")
+    assert condition("subsidy_rate", 0.2, 0.4, "high", batch, en).endswith("is at most 40%")
+    assert condition("subsidy_rate", 0.2, 0.4, "high", batch, fr).endswith(
+        "ne dépasse pas 40\u00a0%")
