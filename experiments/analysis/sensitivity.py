@@ -330,8 +330,9 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         result.notes.append(Note("one_replicate"))
     table = result.tables.get(result.method)
     if table is not None and not table.empty:
+        # named as in seed_variance.csv, where seed_share is a single run's share, not this
         share = noise.set_index("outcome")["seed_share_of_means"]
-        table["seed_share"] = table["outcome"].map(share)
+        table["seed_share_of_means"] = table["outcome"].map(share)
     return result
 
 

@@ -117,11 +117,11 @@ def test_seed_share_separates_the_noise_from_the_parameters():
     # Averaging 4 replicates leaves a quarter of the seed's variance in the means.
     assert noise["seed_share_of_means"] == pytest.approx(0.2, abs=0.05)
     # The seed's noise is in every ST (it acts like an interaction with every parameter):
-    # b has no effect, and its ST is the noise left in the means, told beside as seed_share.
+    # b has no effect, and its ST is the noise left in the means, told beside it.
     table = result.tables["sobol"].set_index("parameter")
     assert abs(table.loc["b", "S1"]) < table.loc["b", "S1_conf"]
     assert table.loc["b", "ST"] == pytest.approx(noise["seed_share_of_means"], abs=0.05)
-    assert table["seed_share"].eq(noise["seed_share_of_means"]).all()
+    assert table["seed_share_of_means"].eq(noise["seed_share_of_means"]).all()
 
 
 def test_morris_ranks_parameters_by_mu_star():
