@@ -172,7 +172,7 @@ def region_page(batch: Batch, t: Translator) -> dict[str, Any] | None:
         "intro": t("region.intro", policies=t.integer(table["policy_id"].nunique()),
                    k=len(levers), levers=t.join([t.param_phrase(n) for n in levers]),
                    scenarios=t.integer(crossed.get("scenarios") or 0), u=len(uncertainties),
-                   seeds=t.integer(int(batch.spec.get("replicates") or 1))),
+                   seeds=t.integer(int(batch.spec.get("replicates") or 1))) + _lever_year(batch, t),
         "history": history(batch, t),
         "lever_names": [t.param_label(n) for n in levers],
         "best_worst": t("region.best_worst", best_high=_interval(best, "high", t),
@@ -185,6 +185,15 @@ def region_page(batch: Batch, t: Translator) -> dict[str, Any] | None:
         "shares": share_rows(batch, t),
         "breaks": box_sentence(batch, "breaks_best", t),
     }
+
+
+def _lever_year(batch: Batch, t: Translator) -> str:
+    """When the levers take their values, if later than the start (``model.levers.hold``)."""
+    fixed = batch.spec.get("fixed") or {}
+    year, start = fixed.get("lever_start_year"), fixed.get("start_year", 2020)
+    if not batch.is_servisim or not isinstance(year, int) or year <= start:
+        return ""
+    return " " + t("region.lever_year", year=str(year), last=str(year - 1))
 
 
 def class_description(batch: Batch, klass: str, t: Translator) -> str:

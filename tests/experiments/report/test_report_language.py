@@ -53,6 +53,9 @@ demand_growth = "sa"
 platform_entry_rate = "sa"
 platform_cost_advantage = "sa"
 installed_base_bonus = "sa"
+
+[fixed]
+lever_start_year = 2025
 """
 #: Words that give the other language away (spaced: whole words).
 FOREIGN = {
@@ -108,6 +111,14 @@ def test_a_crossed_study_report_has_no_word_of_the_other_language(crossed_report
     assert foreign_lines(html, lang) == []
     # everything is in the report's language: nothing had to be marked as foreign
     assert not re.search(r"<\w+\b[^>]*\blang=\"(?!" + lang + r"\")", html.split("<body", 1)[1])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_study_of_levers_from_a_later_year_says_when_they_act(crossed_reports, lang):
+    text = shown_text(crossed_reports[lang], lang)
+    said = {"en": "The levers take their values in 2025: until 2024, every run keeps",
+            "fr": "Les leviers prennent leur valeur en 2025 : jusqu'en 2024, chaque simulation"}
+    assert said[lang] in text
 
 
 def test_the_scan_finds_what_leaked_before(crossed_reports):
