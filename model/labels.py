@@ -209,7 +209,9 @@ class Labels:
             return f"{label} ({self.unit('per_year')})"
         if not unit or unit in PERCENT_UNITS or unit in ("EUR", "switch", "-"):
             return label
-        return f"{label} ({self.unit(unit)})"
+        shown = self.unit(unit)
+        # a unit with its own brackets, "capability (0 to 1)", is not bracketed again
+        return f"{label}, {shown}" if "(" in shown else f"{label} ({shown})"
 
     def indicator_cut(self, name: str, value: float) -> str:
         """A classification cut point as it is, to three significant digits (``72.5 %``)."""

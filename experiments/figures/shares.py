@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -10,6 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from experiments.figures.base import CLASSES, COLOURS, drawn, grid
+
+TITLE_WIDTH = 36  # characters of a panel's title a line, at 9 points
 
 ALL = "all"
 
@@ -46,7 +50,10 @@ def shares_along(shares: pd.DataFrame, parameters: list[str], units: dict[str, s
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: t.pct(v)))
         title = t("fig.all_runs") if name == ALL else t.axis_title(name, units.get(name))
-        ax.set_title(title, fontsize=9)
+        # three panels a row: a long label with its unit ran into its neighbours' titles;
+        # a bracket's words stay on one line ("(par an)"): textwrap never breaks at a NBSP
+        title = re.sub(r"\([^()]*\)", lambda m: m[0].replace(" ", "\u00a0"), title)
+        ax.set_title(textwrap.fill(title, TITLE_WIDTH), fontsize=9)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper center", ncol=3, fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, 1.04))

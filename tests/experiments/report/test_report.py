@@ -78,6 +78,12 @@ def test_a_share_that_is_not_zero_is_never_printed_as_zero_percent():
     assert en.pct(1.734723e-18) == "0%"  # a bound's rounding error, not a share
 
 
+def test_an_axis_title_does_not_bracket_a_unit_that_has_its_own_brackets():
+    for lang in ("fr", "en"):
+        title = Translator(lang).axis_title("competitor_digital_2040", "capability")
+        assert "((" not in title and "))" not in title and title.count("(") == 1
+
+
 def test_numbers_are_written_the_french_way_in_french():
     fr, en = Translator("fr"), Translator("en")
     assert fr.num(0.45) == "0,45" and en.num(0.45) == "0.45"
