@@ -28,6 +28,7 @@ from experiments.errors import ArgumentError
 from experiments.report import boxes, region, sections
 from experiments.report.batch import Batch, load_batch
 from experiments.report.i18n import LANGS, Translator
+from experiments.report.typography import french_spacing
 from experiments.spec.description import description_in
 from experiments.store import Store
 from model.scenarios import SCENARIO_COLOURS
@@ -202,7 +203,8 @@ def _version(package: str) -> str | None:
 def render(batch: Batch, lang: str) -> str:
     """Render the report's HTML in ``lang``."""
     t = Translator(lang)
-    return environment().get_template("report.html.j2").render(**context(batch, t))
+    html = environment().get_template("report.html.j2").render(**context(batch, t))
+    return french_spacing(html) if lang == "fr" else html
 
 
 def default_path(directory: str | Path, lang: str) -> Path:

@@ -21,6 +21,7 @@ from experiments.analysis.notes import EVERY, TEXTS, Note, merge_notes
 from experiments.errors import UsageError
 from experiments.report.build import build_report, load_batch, render
 from experiments.report.i18n import LANGS, load_locale
+from experiments.report.typography import french_spacing
 from experiments.spec.description import description_in
 from experiments.spec.experiment import load_experiment
 from model.labels import Labels, load_labels
@@ -117,8 +118,14 @@ def test_a_crossed_study_report_has_no_word_of_the_other_language(crossed_report
 def test_a_study_of_levers_from_a_later_year_says_when_they_act(crossed_reports, lang):
     text = shown_text(crossed_reports[lang], lang)
     said = {"en": "The levers take their values in 2025: until 2024, every run keeps",
-            "fr": "Les leviers prennent leur valeur en 2025 : jusqu'en 2024, chaque simulation"}
+            "fr": "Les leviers prennent leur valeur en 2025\u00a0: jusqu'en 2024, chaque "
+                  "simulation"}
     assert said[lang] in text
+
+
+def test_the_french_report_keeps_colons_and_percent_signs_with_their_words(crossed_reports):
+    text = shown_text(crossed_reports["fr"], "fr")
+    assert re.findall(r".{12}(?: [:;?!%»]|« ).{12}", text) == []
 
 
 def test_the_scan_finds_what_leaked_before(crossed_reports):
@@ -138,9 +145,10 @@ def test_report_shows_the_description_and_the_notes_in_its_language(crossed_repo
     locale = load_locale(lang)
     assert tomllib.loads(STUDY)["experiment"]["description"][lang] in text
     assert locale["facts.notes"] in text and "(en anglais)" not in text
-    assert Labels(lang).param_source("subsidy_rate") in text
+    shown = french_spacing if lang == "fr" else str
+    assert shown(Labels(lang).param_source("subsidy_rate")) in text
     crossed = locale["note.crossed_pawn"]
-    assert crossed[:1].upper() + crossed[1:] in text
+    assert shown(crossed[:1].upper() + crossed[1:]) in text
 
 
 def test_an_experiment_in_one_language_is_shown_marked_with_it(report_batch):
