@@ -178,13 +178,30 @@ def region_page(batch: Batch, t: Translator) -> dict[str, Any] | None:
         "best_worst": t("region.best_worst", best_high=_interval(best, "high", t),
                         best_low=_interval(best, "low", t),
                         worst_high=_interval(worst, "high", t),
-                        worst_low=_interval(worst, "low", t)),
+                        worst_low=_interval(worst, "low", t)) + " " + _ties(table, t),
         "rows": policy_rows(batch, t),
         "levers_high": box_sentence(batch, "levers_high", t),
         "control": control_sentence(batch, t),
         "shares": share_rows(batch, t),
         "breaks": box_sentence(batch, "breaks_best", t),
     }
+
+
+def _ties(table: pd.DataFrame, t: Translator) -> str:
+    """How many policies after the best have a chance of high whose interval reaches its own.
+
+    The best is the highest of many noisy estimates: its order among those is not firm, and
+    the maximum overstates (the winner's curse, Thaler 1988; Smith & Winkler 2006).
+    """
+    if "p_high_hi" not in table or table["p_high_hi"].isna().all():
+        return ""
+    floor = float(table["p_high_lo"].iloc[0])
+    tied = int((table["p_high_hi"].iloc[1:] >= floor).sum())
+    policies = t.integer(len(table))
+    if tied:
+        key = "region.tie_one" if tied == 1 else "region.ties"
+        return t(key, tied=t.integer(tied), policies=policies)
+    return t("region.no_ties", policies=policies)
 
 
 def _lever_year(batch: Batch, t: Translator) -> str:

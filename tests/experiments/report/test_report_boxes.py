@@ -124,3 +124,15 @@ def test_a_box_limit_is_told_as_holding_the_runs_on_it(tmp_path: Path):
     assert condition("subsidy_rate", 0.2, 0.4, "high", batch, en).endswith("is at most 40%")
     assert condition("subsidy_rate", 0.2, 0.4, "high", batch, fr).endswith(
         "ne dépasse pas 40\u00a0%")
+
+
+def test_the_policies_tied_with_the_best_are_counted_from_their_intervals():
+    from experiments.report.region import _ties
+
+    table = pd.DataFrame({"p_high": [0.5, 0.4, 0.35, 0.2], "p_high_lo": [0.42, 0.3, 0.28, 0.1],
+                          "p_high_hi": [0.6, 0.46, 0.42, 0.3]})
+    t = Translator("en")
+    assert _ties(table, t).startswith("2 other policies have a chance of high whose interval")
+    assert "highest of 4 estimates" in _ties(table, t)
+    assert _ties(table.iloc[:2], t).startswith("One other policy has")
+    assert _ties(table.iloc[[0, 3]], t).startswith("No other policy's interval")
