@@ -60,6 +60,9 @@ def prepare_out(cfg: CalibrationConfig, out: Path) -> None:
 
     state = {"fingerprint": fingerprint(cfg), "config": str(cfg.path)}
     marker = out / STATE
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{argument('out', out)}: is a file, not a folder; choose a new "
+                         "folder name")
     if marker.exists():
         old = json.loads(marker.read_text())
         if old.get("fingerprint") != state["fingerprint"]:

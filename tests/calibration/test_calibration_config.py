@@ -128,6 +128,13 @@ def test_a_folder_holding_another_calibration_is_refused(tmp_path, capsys):
     assert code == 2 and "holds another calibration" in capsys.readouterr().err
 
 
+def test_a_file_given_as_the_calibration_folder_is_refused_and_kept(tmp_path, capsys):
+    (tmp_path / "out").write_text("a user's file")
+    code, out, _ = _run(tmp_path, GOOD)
+    assert code == 2 and "--out" in capsys.readouterr().err
+    assert out.read_text() == "a user's file"
+
+
 def test_shipped_config_and_targets_are_valid():
     cfg = load_config(DEFAULT_CONFIG)
     assert len(cfg.used) >= 8 and len(cfg.priors) >= 8
