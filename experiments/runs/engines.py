@@ -41,6 +41,11 @@ _ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?"
                       r":(\d{1,5})/?$")
 
 
+def _pids(pool: cf.ProcessPoolExecutor) -> list[int]:
+    """The process ids of a pool's workers (none known: empty)."""
+    return [int(pid) for pid in (getattr(pool, "_processes", None) or {})]
+
+
 class SequentialEngine(Engine):
     """Runs each chunk at once, in this process."""
 
@@ -108,10 +113,16 @@ class LocalEngine(Engine):
         return read_shared(self.board)
 
     def stop(self, handle: Any) -> None:
-        """Kill the worker process (the pool breaks; the batch rebuilds it)."""
+        """Kill the worker process, and the pool's others (the batch rebuilds the pool).
+
+        A pool broken by a dead worker joins its other workers without ending them (Python
+        3.12.0 to 3.12.2) while holding the lock that ``shutdown()`` needs: idle, they never
+        end, and the batch hung, deaf to Ctrl-C and ``kill``. Their runs are submitted again.
+        """
         self.stopping = True
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(handle), signal.SIGKILL)
+        for pid in (int(handle), *_pids(self.pool)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def recover(self) -> None:
         """Replace the broken pool with a new one."""
@@ -121,14 +132,15 @@ class LocalEngine(Engine):
 
     @staticmethod
     def _kill(pool: cf.ProcessPoolExecutor) -> None:
+        # the workers first: a broken pool's manager thread may be joining them (see stop)
         processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             with contextlib.suppress(Exception):
                 proc.kill()
         for proc in processes:
             with contextlib.suppress(Exception):
                 proc.join(timeout=5)
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self, cancel: bool = False) -> None:
         """Shut the pool down (killing the workers when cancelling)."""

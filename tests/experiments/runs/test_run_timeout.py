@@ -91,3 +91,45 @@ def test_a_hung_run_on_dask_is_stopped_and_its_worker_replaced(tmp_path, in_toy_
                         progress="none", run_timeout=2)
     assert summary.complete and summary.n_failed == 2
     _check(load_results(tmp_path / "out"), 2)
+
+
+TIGHT = """\
+[experiment]
+name = "tight"
+design = "lhs"
+samples = 6
+replicates = 2
+seed = 7
+scale = 1.0
+run_timeout = 0.05
+
+[parameters]
+subsidy_rate = "sa"
+platform_entry_rate = "sa"
+"""
+
+
+def test_a_batch_whose_runs_keep_timing_out_ends_and_stores_every_run(tmp_path):
+    # A full-scale run takes 0.05-0.1 s: most time out, each killing its worker while the
+    # other is often idle. A broken pool of Python 3.12.0-3.12.2 then waited for the idle one
+    # forever, holding the lock that shutdown() needs: the batch hung, deaf to Ctrl-C and kill.
+    path = tmp_path / "tight.toml"
+    path.write_text(TIGHT)
+    done = subprocess.run([str(SERVISIM), "batch", str(path), "--out", str(tmp_path / "out"),
+                           "--workers", "2", "--progress", "none"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "tight: 12/12 runs stored (12 now, 0 before)" in done.stdout
+
+
+def test_a_fresh_process_loads_its_kernels_before_a_run_s_time_limit_starts(tmp_path):
+    # in a new process the model's kernels take about a second to load on their first call:
+    # a limit that stopped that halfway left numba half-imported and every later run failing
+    path = tmp_path / "tight.toml"
+    path.write_text(TIGHT.replace("run_timeout = 0.05", "run_timeout = 0.5"))
+    done = subprocess.run([str(SERVISIM), "batch", str(path), "--out", str(tmp_path / "out"),
+                           "--engine", "sequential", "--progress", "none"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    results = load_results(tmp_path / "out")
+    assert (results["status"] == "ok").all(), results["error"].dropna().unique()
