@@ -135,14 +135,24 @@ def resolve_model(model: str, paths: tuple[str, ...] = ()) -> Callable[..., Any]
     return func
 
 
+#: The warm-up run of the servisim model: the smallest population, one simulated year.
+WARM_UP = {"population_scale": 0.005, "end_year": 2021}
+
+
 def warm_up(model: str, paths: tuple[str, ...] = ()) -> int:
-    """Import the model now (process-pool initializer and Dask ``client.run``).
+    """Import the model now (process-pool initializer, Dask ``client.run``, sequential engine).
+
+    The servisim model is also run once, tiny: its compiled kernels load from numba's cache on
+    their first call (about a second in a new process), and a run's time limit must not count
+    that, nor interrupt it halfway (a half-loaded numba breaks every later run).
 
     Returns:
         This process's id.
 
     """
-    resolve_model(model, paths)
+    func = resolve_model(model, paths)
+    if func is servisim_model:
+        servisim_model(WARM_UP, 0, trajectory=True)
     return os.getpid()
 
 
