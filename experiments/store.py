@@ -61,23 +61,23 @@ def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
     try:
         return pq.read_table(path, columns=columns)
     except (pa.ArrowException, OSError, ValueError) as err:
+        missing = not path.exists()  # said as missing, not as damaged
         if isinstance(err, OSError) and not isinstance(err, pa.ArrowException) \
-                and err.errno is not None:
+                and err.errno is not None and not missing:
             raise  # the disk or the folder, not the file: reported as such by the caller
         reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
-        root = path.parent.parent if path.parent.name in (RESULTS, TRAJECTORIES) \
-            else path.parent
-        # a trajectory part's runs count as done while their result part (same name) is
-        # there: deleting both is what makes the batch run them again
+        state = "is missing" if missing else f"is damaged ({reason})"
+        root = path.parent.parent if path.parent.name in (RESULTS, TRAJECTORIES) else path.parent
+        # a trajectory part's runs are done while their result part is: delete both to rerun
         twin = root / RESULTS / path.name
         both = path.parent.name == TRAJECTORIES and twin.is_file()
         if path.parent == root:  # samples.parquet, runs.parquet: the batch rewrites them
             raise DamagedFileError(
-                f"{path}: the file is damaged ({reason}); run the same `servisim batch "
+                f"{path}: the file {state}; run the same `servisim batch "
                 f"EXPERIMENT.toml --out {root}` again: it writes the file again from the "
                 "experiment, and every finished run is kept") from None
         raise DamagedFileError(
-            f"{path}: the file is damaged ({reason}); delete it "
+            f"{path}: the file {state}; delete it "
             f"{f'and {twin} ' if both else ''}and run the same "
             f"`servisim batch EXPERIMENT.toml --out {root}` again: the runs "
             f"{'they' if both else 'it'} held are run again, the others are kept") from None

@@ -161,6 +161,15 @@ def test_analyze_of_a_truncated_samples_file_gives_advice_that_repairs_it(study,
     assert main(["analyze", str(out), "--no-figures"]) == 0
 
 
+def test_analyze_of_a_deleted_samples_file_calls_it_missing(study, tmp_path, capsys):
+    out = tmp_path / "out"
+    run_batch(study, out, engine="sequential", progress="none")
+    (out / "samples.parquet").unlink()
+    assert main(["analyze", str(out), "--no-figures"]) == 2
+    err = capsys.readouterr().err
+    assert f"{out / 'samples.parquet'}: the file is missing; run the same" in err
+
+
 def test_a_deleted_samples_file_is_written_again_on_resume(study, tmp_path):
     run_batch(study, tmp_path / "out", engine="sequential", progress="none")
     expected = load_samples(tmp_path / "out")
