@@ -85,6 +85,13 @@ def test_run_refuses_a_bad_set_even_when_scale_is_given(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_viz_on_a_host_that_is_not_this_machine_names_the_host_not_the_port():
+    proc = servisim("viz", "--host", "not a host", "--port", "8999")
+    assert one_error_line(proc).startswith(
+        "servisim: error: --host: 'not a host' is not a name or address of this machine")
+    assert proc.stdout == ""
+
+
 def test_viz_on_a_busy_port_says_so_before_printing_an_address():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
