@@ -68,7 +68,7 @@ def build_parameters(preset: str | None, assignments: list[str], scale: float | 
         UsageError: ``population_scale`` given both by ``--set`` and by ``--scale``.
 
     """
-    overrides: dict = dict(load_preset(preset)) if preset else {}
+    overrides: dict = dict(load_preset(preset)) if preset is not None else {}
     assigned = parse_assignments(assignments)
     if scale is not None and "population_scale" in assigned:
         # two answers to one question: refuse rather than silently drop one of them

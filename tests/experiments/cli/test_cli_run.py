@@ -30,6 +30,7 @@ def test_run_writes_trajectory_indicators_and_plot(tmp_path, capsys):
         (["--set", "subsidy_rat=0.2"], "subsidy_rat: unknown parameter"),
         (["--set", "subsidy_rate=2"], "subsidy_rate: 2.0 is out of range; allowed 0 to 1"),
         (["--preset", "medium"], "preset: unknown preset 'medium'; allowed low, trend, high"),
+        (["--preset", ""], "preset: unknown preset ''; allowed low, trend, high"),
         (["--set", "subsidy_rate"], "--set: 'subsidy_rate' is not NAME=VALUE"),
     ],
 )
