@@ -124,7 +124,9 @@ def facts(batch: Batch, t: Translator) -> dict[str, Any]:
     return {"rows": rows, "versions": versions_text, "report_versions": here,
             "errors": errors, "n_failed": len(failed), "notes": analysis_notes(batch, t),
             "source": batch.source, "folder": folder,
-            "file": spec.get("experiment_file") or "experiment.toml"}
+            "file": spec.get("experiment_file") or "experiment.toml",
+            # a custom model's module is found beside the experiment file, not the copy's
+            "module": None if batch.is_servisim else str(spec.get("model", "")).split(":")[0]}
 
 
 def _row(label: str, text: str = "", code: str | None = None,

@@ -80,8 +80,9 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
     shown = {k: v[:FIRST_PAGE_BOXES] for k, v in sentences.items()}
     return {"classified": total > 0, "cards": cards, "sentences": shown,
             "levers": levers, "cautions": cautions(batch, ok, total, t),
-            "intro": t("first.intro", runs=t.integer(len(batch.results)), k=len(varied),
-                       params=t.join([t.param_label(p) for p in varied]))}
+            "intro": t("first.intro" if batch.is_servisim else "first.intro_custom",
+                       model=str(batch.spec.get("model")), runs=t.integer(len(batch.results)),
+                       k=len(varied), params=t.join([t.param_label(p) for p in varied]))}
 
 
 def _share_interval(intervals: pd.DataFrame, klass: str, count: int, t: Translator) -> str:

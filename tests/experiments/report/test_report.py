@@ -233,6 +233,11 @@ def test_report_of_a_custom_model_skips_what_does_not_apply(in_toy_dir, tmp_path
         text = visible_text(html)
         assert '<section id="scenarios">' not in html
         assert said(t, "report.title_custom") in text
+        assert f"<title>{t('report.title')}" not in html
+        assert said(t, "first.intro_custom", model="servisim_toy:toy", runs="40", k=2,
+                    params=t.join(["a", "b"])) in text
+        # the copy of the experiment file is not beside the model's module
+        assert "PYTHONPATH=MODEL_FOLDER servisim batch" in html
         assert said(t, "first.card_label", klass=t.klass("high")) in text
         assert not PLACEHOLDER.search(text)
         assert all(s.startswith("data:image/png;base64,") for s in IMG.findall(html))
