@@ -94,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
         if err.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
                              errno.EPERM):
             raise
+        remedy = ("free some space or choose another folder with --out"
+                   if err.errno in (errno.ENOSPC, errno.EDQUOT) else
+                   "you may not write there: choose another folder with --out")
         print(f"servisim: error: cannot write {err.filename or 'a file'}: {err.strerror}; "
-              "free some space or choose another folder with --out", file=sys.stderr)
+              f"{remedy}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as err:
         print("servisim: interrupted", file=sys.stderr)

@@ -208,7 +208,7 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
         stored = set(done["run_id"])
         todo = [i for i, rid in enumerate(prep.plan["run_id"].tolist()) if rid not in stored]
         with writing(out, after="the runs stored before are kept: run the same command "
-                                "again once there is room"):
+                                "again once it can write there"):
             if not todo:
                 store.create(prep.resolved, prep.spec.source, prep.design.samples, prep.plan)
                 return _summary(prep, store, before, 0, started, "nothing to run")

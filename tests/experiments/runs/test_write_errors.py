@@ -139,8 +139,8 @@ def test_a_full_disk_during_a_batch_keeps_the_stored_runs_and_says_to_rerun(tmp_
     line = _one_line(proc.stderr)
     assert f"--out {tmp_path}/full/batch: cannot write {tmp_path}/full/batch/" in line
     assert "No space left on device" in line
-    assert "the runs stored before are kept: run the same command again once there is room" \
-        in line
+    assert "the runs stored before are kept: run the same command again once it can write " \
+        "there" in line
     assert "TMP" not in proc.stdout
 
 
