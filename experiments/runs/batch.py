@@ -186,7 +186,7 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
     out = out_argument(out_dir)
     check_engine_options(engine, workers, scheduler)
     if run_timeout is not None and not (math.isfinite(run_timeout) and run_timeout > 0):
-        raise ArgumentError("run_timeout", run_timeout, "allowed a number of seconds > 0")
+        raise ArgumentError("run_timeout", run_timeout, "allowed a finite number of seconds > 0")
     if max_runs is not None and max_runs < 1:
         raise ArgumentError("max_runs", max_runs, "allowed a whole number >= 1")
     prep = prepare(experiment_path, out, max_runs)

@@ -258,7 +258,7 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
 def _check_positive(run_timeout: float, where: Where) -> None:
     if not (math.isfinite(run_timeout) and run_timeout > 0):
         raise where.fail("experiment", "run_timeout", f"{run_timeout!r} is not allowed; "
-                         "allowed a number of seconds > 0, e.g. 600")
+                         "allowed a finite number of seconds > 0, e.g. 600")
 
 
 def _check_varied(design: str, varied: dict, fixed: dict, where: Where) -> None:
