@@ -39,7 +39,7 @@ from experiments.runs.sampling import Design, build_design, build_plan, check_si
 from experiments.runs.worker import ChunkResult
 from experiments.spec.experiment import RESERVED, ExperimentSpec, load_experiment
 from experiments.spec.models import search_paths
-from experiments.store import Store, results_schema
+from experiments.store import TRAJECTORIES, Store, read_part, results_schema
 
 FLUSH_SECONDS = 2.0  # write a part at most this often (and at the end)
 FLUSH_ROWS = 20_000
@@ -202,6 +202,8 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
     with FolderLock(out, "servisim batch"):
         store.check_compatible(prep.resolved, named, **planned)  # and under the lock
         store.remove_leftovers()
+        for part in store.parts(TRAJECTORIES):  # damaged: named with its remedy, as analyze
+            read_part(part, ["run_id"])  # and report do, not called complete
         done = store.done()
         store.check_belongs(done, prep.plan, named)
         before = len(done)

@@ -14,7 +14,8 @@ import pandas as pd
 import psutil
 import pytest
 
-from experiments import load_results, run_batch
+from experiments import load_results, load_trajectories, run_batch
+from experiments.errors import DamagedFileError
 from experiments.store import Store
 
 SERVISIM_BIN = Path(sys.executable).with_name("servisim")
@@ -176,3 +177,18 @@ def test_a_resumed_batch_stores_each_quarter_of_a_run_once(tmp_path):
     on_disk = pd.concat(pd.read_parquet(p) for p in Store(out).parts("trajectories"))
     assert len(on_disk) == len(before) == 3 * 85
     assert not on_disk.duplicated(["run_id", "quarter"]).any()
+
+
+def test_a_batch_over_a_damaged_trajectory_part_names_it_and_its_remedy_works(tmp_path):
+    path, out = tmp_path / "orphans.toml", tmp_path / "out"
+    path.write_text(WITH_TRAJECTORIES)
+    run_batch(path, out, engine="sequential", progress="none")
+    part = Store(out).parts("trajectories")[0]
+    part.write_bytes(part.read_bytes()[:100])
+    with pytest.raises(DamagedFileError) as caught:
+        run_batch(path, out, engine="sequential", progress="none")
+    assert str(caught.value).startswith(f"{part}: the file is damaged (")
+    part.unlink()  # what the message says: the part and its result part, then the batch
+    (out / "results" / part.name).unlink()
+    assert run_batch(path, out, engine="sequential", progress="none").n_new == 3
+    assert len(load_trajectories(out)) == 3 * 85
