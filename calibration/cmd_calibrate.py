@@ -314,6 +314,11 @@ def _report(log: Any, cfg: CalibrationConfig, post: Any, summary: pd.DataFrame,
     if effects is not None:
         head = effects[effects["headline"]]
         for r in head.itertuples():
+            if r.model_median != r.model_median:  # NaN: no pair of runs gave the effect
+                log(f"effect {r.effect:<18} not estimated: no servitizing firm to match in the "
+                    f"effect runs (raise effects_runs or scale); CEPII [{r.cepii_low:+.3f}, "
+                    f"{r.cepii_high:+.3f}]")
+                continue
             log(f"effect {r.effect:<18} model {r.model_median:+.3f} ({r.model_q05:+.3f} to "
                 f"{r.model_q95:+.3f}) CEPII [{r.cepii_low:+.3f}, {r.cepii_high:+.3f}] "
                 f"{'inside' if r.inside else 'OUTSIDE'}")

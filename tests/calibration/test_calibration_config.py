@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from calibration.config import DEFAULT_CONFIG, load_config
@@ -155,3 +158,21 @@ def test_shipped_config_and_targets_are_valid():
             assert t.model_output and t.model_year, t.id
     assert {t.model_output for t in targets.values() if t.use == "validate"} == {
         "margin_effect", "employment_effect", "sales_effect"}
+
+
+def test_an_effect_no_run_could_estimate_is_said_so_not_printed_as_nan():
+    from types import SimpleNamespace
+
+    from calibration.cmd_calibrate import _report
+
+    lines: list[str] = []
+    fit = pd.DataFrame({"fitted": pd.Series([], dtype=bool), "inside": pd.Series([], dtype=bool)})
+    effects = pd.DataFrame([{"effect": "margin_effect", "headline": True,
+                             "model_median": float("nan"), "model_q05": float("nan"),
+                             "model_q95": float("nan"), "cepii_low": 0.01, "cepii_high": 0.05,
+                             "inside": False}])
+    _report(lines.append, None, SimpleNamespace(runs=8, history=[], particles=[]),
+            pd.DataFrame(), fit, effects, None, (8, 1.0), 1.0, Path("out"))
+    said = [line for line in lines if line.startswith("effect")]
+    assert said == ["effect margin_effect      not estimated: no servitizing firm to match in the "
+                    "effect runs (raise effects_runs or scale); CEPII [+0.010, +0.050]"]
