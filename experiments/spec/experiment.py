@@ -225,9 +225,6 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
         raise where.fail("experiment", "num_levels", f"{num_levels} is not allowed; "
                          "allowed an even whole number >= 2 (e.g. 4)")
     second_order = _get(exp, "second_order", (bool,), True, where, "true or false")
-    if "second_order" in exp and design != "sobol":
-        raise where.fail("experiment", "second_order", f"applies to design 'sobol' only, not "
-                         f"'{design}'; remove it")
     trajectories = _get(exp, "trajectories", (bool,), False, where, "true or false")
     run_timeout = _get(exp, "run_timeout", (int, float), DEFAULT_RUN_TIMEOUT, where,
                        "a number of seconds > 0")

@@ -65,6 +65,10 @@ def varied_tables(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], d
     return varied, groups
 
 
+#: Keys of one design only, beside the crossed design's (:data:`CROSSED_KEYS`).
+DESIGN_KEYS = (("second_order", "sobol"), ("num_levels", "morris"))
+
+
 def crossed_settings(design: str, exp: dict[str, Any], groups: dict[str, str],
                      where: Where) -> dict[str, Any]:
     """Check the keys of a crossed design (or that none is used by another design).
@@ -77,11 +81,15 @@ def crossed_settings(design: str, exp: dict[str, Any], groups: dict[str, str],
         UsageError: a missing or bad key, or a part without parameters.
 
     """
+    # a key of another design would be ignored without a word: refused instead
+    for key, only in (*((k, "crossed") for k in CROSSED_KEYS), *DESIGN_KEYS):
+        if key in exp and design != only:
+            raise where.fail("experiment", key, f"applies to design '{only}' only, not "
+                             f"'{design}'; remove it")
+    if design in ("grid", "points") and "samples" in exp:
+        raise where.fail("experiment", "samples", f"does not apply to design '{design}' (its "
+                         "runs are the levels or points listed); remove it")
     if design != "crossed":
-        for key in CROSSED_KEYS:
-            if key in exp:
-                raise where.fail("experiment", key, f"applies to design 'crossed' only, not "
-                                 f"'{design}'; remove it")
         if design == "sobol" and groups and len(set(groups.values())) < 2:
             raise where.fail("experiment", "design", "a Sobol design grouped by role needs "
                              "parameters under both [levers] and [uncertainties]")

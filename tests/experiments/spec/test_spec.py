@@ -179,6 +179,18 @@ def test_second_order_applies_to_sobol_only(tmp_path, capsys):
            "applies to design 'sobol' only")
 
 
+def test_num_levels_applies_to_morris_only(tmp_path, capsys):
+    text = GOOD.replace('design = "lhs"', 'design = "lhs"\nnum_levels = 4')
+    _fails(tmp_path, capsys, text, f"line {_line(text, 'num_levels')}", "key 'num_levels'",
+           "applies to design 'morris' only, not 'lhs'")
+
+
+def test_samples_do_not_apply_to_a_grid(tmp_path, capsys):
+    text = GOOD.replace('design = "lhs"', 'design = "grid"')
+    _fails(tmp_path, capsys, text, f"line {_line(text, 'samples = 4')}", "key 'samples'",
+           "does not apply to design 'grid'")
+
+
 def test_second_order_must_be_true_or_false(tmp_path, capsys):
     text = GOOD.replace('"lhs"', '"sobol"')
     text = text.replace("samples = 4", 'samples = 4\nsecond_order = "no"')
@@ -224,7 +236,7 @@ def test_custom_model_rejects_servisim_only_keys(tmp_path, capsys, in_toy_dir):
 
 
 def test_grid_levels_are_checked_and_typed(tmp_path):
-    text = GOOD.replace('"lhs"', '"grid"').replace(
+    text = GOOD.replace('"lhs"', '"grid"').replace("samples = 4\n", "").replace(
         "platform_entry_rate = [0.02, 0.50]", "transition_quarters = [4, 8, 12]")
     spec = load_experiment(_write(tmp_path, text))
     assert spec.kinds == {"subsidy_rate": "float", "transition_quarters": "int"}
