@@ -32,6 +32,7 @@ from experiments.analysis.prim import (
     box_stats,
     could_stand_out,
     in_box,
+    percent,
     prim_box,
     stands_out_at,
 )
@@ -170,11 +171,11 @@ def box_sentence(scenario: str, conditions: list[str], coverage: float, density:
                  overall: float | None = None) -> str:
     """Tell a box as one plain sentence (``overall``: the class's share of all runs)."""
     where = "when " + " and ".join(conditions) if conditions else "over the whole range explored"
-    against = f", against {round(100 * overall)}% overall" if overall is not None else ""
+    against = f", against {percent(overall)} overall" if overall is not None else ""
     weak = ("; it does not stand out" if conditions and overall is not None
             and could_stand_out(overall) and not stands_out_at(density, overall) else "")
-    return (f"{where}, {round(100 * density)}% of runs are {scenario}{against} "
-            f"(this box holds {round(100 * coverage)}% of all {scenario} runs){weak}")
+    return (f"{where}, {percent(density)} of runs are {scenario}{against} "
+            f"(this box holds {percent(coverage)} of all {scenario} runs){weak}")
 
 def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[float, float]],
                max_boxes: int = MAX_BOXES, max_dims: int = MAX_DIMS

@@ -70,6 +70,12 @@ def could_stand_out(share: float) -> bool:
     return share > 0 and STANDS_OUT * share < 1
 
 
+def percent(share: float) -> str:
+    """A share in a box sentence: ``45%``; one that is not zero never reads ``0%`` (``0.2%``)."""
+    shown = round(100 * share)
+    return f"{shown}%" if shown or abs(share) < 1e-9 else f"{100 * share:.1g}%"
+
+
 def box_stats(mask: np.ndarray, y: np.ndarray, total: int) -> tuple[float, float]:
     """A box's coverage (of ``total`` runs of the class) and density (of its runs ``mask``)."""
     inside = int(mask.sum())

@@ -164,3 +164,9 @@ def test_the_known_box_comes_back_in_every_half_of_the_runs(found):
 def test_each_box_sentence_ends_with_how_many_halves_find_its_parameters_again(found):
     sentence = found.summary.set_index("scenario").loc["high", "sentence"]
     assert sentence.endswith("; found again in 10 halves: x1 10, x2 10")
+
+
+def test_a_box_sentence_never_calls_a_share_that_is_not_zero_0_percent():
+    sentence = box_sentence("low", ["x1 > 0.9"], 1.0, 12 / 366, overall=13 / 7141)
+    assert sentence == ("when x1 > 0.9, 3% of runs are low, against 0.2% overall (this box "
+                        "holds 100% of all low runs)")
