@@ -37,8 +37,11 @@ b = [0.0, 1.0]
 def toy_file(tmp_path, design="lhs", samples=12, replicates=2, a="[0.0, 1.0]", fixed="",
              outcomes='outcomes = ["y", "z"]', name="toy.toml"):
     path = tmp_path / name
-    path.write_text(TOY.format(design=design, samples=samples, replicates=replicates, a=a,
-                               fixed=fixed, outcomes=outcomes))
+    text = TOY.format(design=design, samples=samples, replicates=replicates, a=a, fixed=fixed,
+                      outcomes=outcomes)
+    if design in ("grid", "points"):  # their runs are their levels or points: no samples
+        text = text.replace(f"samples = {samples}\n", "")
+    path.write_text(text)
     return path
 
 
