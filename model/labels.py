@@ -37,6 +37,16 @@ def load_labels() -> dict[str, dict[str, dict[str, str]]]:
         return tomllib.load(fh)
 
 
+def reads_as_zero(share: float, digits: int = 0) -> bool:
+    """Whether a share that is not zero would print as 0% with ``digits`` decimals.
+
+    Such a share is shown with one significant digit instead (13 runs of 7,141 are not "0%").
+    Below a billionth it is a float's rounding error (an interval's bound computed as 1e-18),
+    and reads 0.
+    """
+    return abs(share) >= 1e-9 and round(100 * abs(share), digits) == 0
+
+
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is one of :data:`LANGS`.
 
@@ -99,15 +109,10 @@ class Labels:
         return f"{number}{NBSP}%" if self.lang == "fr" else f"{number}%"
 
     def pct(self, value: float, digits: int = 0) -> str:
-        """A share as a percentage (``0.45`` -> ``45 %`` / ``45%``).
-
-        A share that is not zero but would round to it keeps one significant digit
-        (``0.0018`` -> ``0.2%``): 13 runs of 7,156 are not "0%". Below a billionth it is a
-        float's rounding error (an interval's bound computed as 1e-18), and reads 0.
-        """
+        """A share as a percentage (``0.45`` -> ``45 %`` / ``45%``; see :func:`reads_as_zero`)."""
         if value is None or not math.isfinite(value):
             return "—"
-        if abs(value) >= 1e-9 and round(100 * abs(value), digits) == 0:
+        if reads_as_zero(value, digits):
             return self._percent(self.sig(100 * value, 1))
         return self._percent(self.num(100 * value, digits))
 

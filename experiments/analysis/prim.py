@@ -20,6 +20,8 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from model.labels import reads_as_zero
+
 MAX_DIMS = 4
 DROP_TOLERANCE = 0.01
 """A restriction is dropped when keeping it raises the box's density by less than this."""
@@ -71,9 +73,8 @@ def could_stand_out(share: float) -> bool:
 
 
 def percent(share: float) -> str:
-    """A share in a box sentence: ``45%``; one that is not zero never reads ``0%`` (``0.2%``)."""
-    shown = round(100 * share)
-    return f"{shown}%" if shown or abs(share) < 1e-9 else f"{100 * share:.1g}%"
+    """A share in a box sentence: ``45%``, or ``0.2%`` (:func:`model.labels.reads_as_zero`)."""
+    return f"{100 * share:.1g}%" if reads_as_zero(share) else f"{round(100 * share)}%"
 
 
 def box_stats(mask: np.ndarray, y: np.ndarray, total: int) -> tuple[float, float]:
