@@ -106,6 +106,7 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
         return out
     classes = classes_of(ok).dropna()
     counts = classes.value_counts()
+    halved = "futures" if batch.spec.get("design") == "crossed" else "points"
     for row in summary.itertuples():
         klass = str(row.scenario)
         if klass not in out:
@@ -140,8 +141,7 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
                          outside_runs=t.integer(total - runs), **words)
         else:
             sentence = t("first.box_weak", **words)
-        units = "futures" if batch.spec.get("design") == "crossed" else "points"
-        sentence += recurrence_text(rows, units, t)
+        sentence += recurrence_text(rows, halved, t)
         out[klass].append(BoxText(int(row.box), stands_out, sentence, not is_fragile(rows)))
     return out
 
@@ -168,9 +168,12 @@ def is_fragile(box: pd.DataFrame) -> bool:
             before ``recurrence`` was stored is not called fragile).
 
     """
-    if not {"recurrence", "draws"} <= set(box.columns) or box["draws"].isna().any():
-        return False
-    return bool((2 * box["recurrence"] < box["draws"]).any())
+    return _counted(box) and bool((2 * box["recurrence"] < box["draws"]).any())
+
+
+def _counted(box: pd.DataFrame) -> bool:
+    """Whether the box's rows hold their halves' counts (an older analysis has none)."""
+    return {"recurrence", "draws"} <= set(box.columns) and not box["draws"].isna().any()
 
 
 def recurrence_text(box: pd.DataFrame, units: str, t: Translator) -> str:
@@ -188,7 +191,7 @@ def recurrence_text(box: pd.DataFrame, units: str, t: Translator) -> str:
         than half of the draws, a second sentence says it depends on the sample drawn.
 
     """
-    if not {"recurrence", "draws"} <= set(box.columns) or box["draws"].isna().any():
+    if not _counted(box):
         return ""
     draws = int(box["draws"].iloc[0])
     items = [t("firm.item", param=t.param_phrase(r.parameter),

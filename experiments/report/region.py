@@ -206,9 +206,11 @@ def _ties(table: pd.DataFrame, t: Translator) -> str:
 
 def _lever_year(batch: Batch, t: Translator) -> str:
     """When the levers take their values, if later than the start (``model.levers.hold``)."""
-    fixed = batch.spec.get("fixed") or {}
-    year, start = fixed.get("lever_start_year"), fixed.get("start_year", 2020)
-    if not batch.is_servisim or not isinstance(year, int) or year <= start:
+    if not batch.is_servisim:
+        return ""
+    fixed, known = batch.spec.get("fixed") or {}, boxes.registry(batch)
+    year = fixed.get("lever_start_year")
+    if not isinstance(year, int) or year <= fixed.get("start_year", known["start_year"].default):
         return ""
     return " " + t("region.lever_year", year=str(year), last=str(year - 1))
 
