@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -314,7 +315,7 @@ def _report(log: Any, cfg: CalibrationConfig, post: Any, summary: pd.DataFrame,
     if effects is not None:
         head = effects[effects["headline"]]
         for r in head.itertuples():
-            if r.model_median != r.model_median:  # NaN: no pair of runs gave the effect
+            if math.isnan(r.model_median):  # no pair of firms to match gave the effect
                 log(f"effect {r.effect:<18} not estimated: no servitizing firm to match in the "
                     f"effect runs (raise effects_runs or scale); CEPII [{r.cepii_low:+.3f}, "
                     f"{r.cepii_high:+.3f}]")

@@ -63,13 +63,11 @@ def check_port_free(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         try:
             probe.bind((host, port))
-        except socket.gaierror as err:  # the name, not the port
-            raise UsageError(f"--host: {host!r} is not a name or address of this machine "
-                             f"({err.strerror}); e.g. 127.0.0.1 or 0.0.0.0") from None
         except OSError as err:
-            if err.errno == errno.EADDRNOTAVAIL:
-                raise UsageError(f"--host: {host} is not an address of this machine; e.g. "
-                                 "127.0.0.1 or 0.0.0.0") from None
+            # an unknown name, or an address of another machine: the host, not the port
+            if isinstance(err, socket.gaierror) or err.errno == errno.EADDRNOTAVAIL:
+                raise UsageError(f"--host: {host!r} is not a name or address of this machine "
+                                 f"({err.strerror}); e.g. 127.0.0.1 or 0.0.0.0") from None
             raise UsageError(f"--port: {port} on {host} is busy ({err.strerror}); choose "
                              "another with --port N") from None
 

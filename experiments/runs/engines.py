@@ -41,9 +41,9 @@ _ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?"
                       r":(\d{1,5})/?$")
 
 
-def _pids(pool: cf.ProcessPoolExecutor) -> list[int]:
-    """The process ids of a pool's workers (none known: empty)."""
-    return [int(pid) for pid in (getattr(pool, "_processes", None) or {})]
+def _workers(pool: cf.ProcessPoolExecutor) -> dict[int, Any]:
+    """A pool's worker processes by id (the executor's private table; none known: empty)."""
+    return dict(getattr(pool, "_processes", None) or {})
 
 
 class SequentialEngine(Engine):
@@ -120,7 +120,7 @@ class LocalEngine(Engine):
         end, and the batch hung, deaf to Ctrl-C and ``kill``. Their runs are submitted again.
         """
         self.stopping = True
-        for pid in (int(handle), *_pids(self.pool)):
+        for pid in (int(handle), *_workers(self.pool)):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
 
@@ -133,7 +133,7 @@ class LocalEngine(Engine):
     @staticmethod
     def _kill(pool: cf.ProcessPoolExecutor) -> None:
         # the workers first: a broken pool's manager thread may be joining them (see stop)
-        processes = list((getattr(pool, "_processes", None) or {}).values())
+        processes = list(_workers(pool).values())
         for proc in processes:
             with contextlib.suppress(Exception):
                 proc.kill()
