@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from model import INDICATORS, PRESETS
+from experiments.errors import ArgumentError
+from model import INDICATORS, PRESETS, REGISTRY
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +30,7 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.runs.single import build_parameters, check_seed, simulate, write_outputs
 
     out = out_argument(args.out)
+    check_scale(args.scale)
     params = build_parameters(args.preset, args.assignments, args.scale)
     check_seed(args.seed)
     check_run_folder(out)  # before the run, so a refused folder costs no waiting
@@ -48,3 +50,18 @@ def handle(args: argparse.Namespace) -> int:
     write_outputs(result, out)
     print(f"wrote {out}/trajectory.csv, indicators.json, trajectory.png")
     return 0
+
+
+def check_scale(scale: float | None) -> None:
+    """Refuse a ``--scale`` outside ``population_scale``'s bounds, naming ``--scale``.
+
+    The registry would name ``population_scale``, a name the user did not type.
+
+    Raises:
+        ArgumentError: the scale is out of bounds (or not a number: ``nan``).
+
+    """
+    low, high = REGISTRY["population_scale"].bounds
+    if scale is not None and not low <= scale <= high:
+        raise ArgumentError("scale", scale, f"out of range; allowed {low:g} to {high:g} "
+                                            "(1.0 = the whole region)")

@@ -64,3 +64,11 @@ def test_run_out_refuses_an_earlier_run_that_now_holds_a_file_of_the_user(tmp_pa
     assert "the folder holds thesis.txt, not written by servisim run" in capsys.readouterr().err
     assert (out / "thesis.txt").read_text() == "mine"
     assert json.loads((out / "indicators.json").read_text())["seed"] == 4
+
+
+def test_run_refuses_scale_zero_naming_the_scale_option(tmp_path, capsys):
+    out = tmp_path / "never"
+    assert main(["run", "--scale", "0", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == ("servisim: error: --scale 0: out of range; allowed 0.005 "
+                                       "to 2 (1.0 = the whole region)\n")
+    assert not out.exists()
