@@ -37,6 +37,7 @@ import pandas as pd
 from experiments.analysis.discovery import CLASSES, classified_runs, discover, parameter_ranges
 from experiments.analysis.notes import Note, merge_notes, record
 from experiments.analysis.policies import kept_runs, policy_analysis
+from experiments.analysis.prim import percent
 from experiments.analysis.sensitivity import (
     INDEX_COLUMNS,
     METHODS,
@@ -304,7 +305,7 @@ def discovery_markdown(found, spec: dict) -> str:
         return "\n".join(lines)
     overall = found.shares[found.shares["parameter"] == "all"]
     lines.append("Share of runs: " + ", ".join(
-        f"{r.scenario} {r.share:.0%}" for r in overall.itertuples()) + ".")
+        f"{r.scenario} {percent(r.share)}" for r in overall.itertuples()) + ".")
     lines.append("")
     for scenario in CLASSES:
         lines.append(f"## {scenario}")

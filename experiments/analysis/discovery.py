@@ -30,13 +30,12 @@ from experiments.analysis.prim import (
     MAX_DIMS,
     MIN_CLASS_RUNS,
     box_stats,
-    could_stand_out,
     in_box,
-    percent,
     prim_box,
     stands_out_at,
 )
 from experiments.analysis.recurrence import class_recurrence, told_with_recurrence
+from experiments.analysis.sentences import box_sentence, condition, left_out, tree_sentence
 from model.scenarios import SCENARIOS as CLASSES
 
 MAX_BOXES = 3
@@ -44,7 +43,7 @@ MIN_COVERAGE = 0.1
 SHARE_BINS = 5
 TREE_DEPTH = 3
 BOX_COLUMNS = ["scenario", "box", "parameter", "low", "high", "coverage", "density",
-               "restricted", "recurrence", "draws"]
+               "restricted", "left_out", "recurrence", "draws"]
 SUMMARY_COLUMNS = ["scenario", "box", "coverage", "density", "share", "mass", "runs", "res_dim",
                    "tree_agreement", "sentence"]
 
@@ -146,37 +145,6 @@ def scenario_shares(x: pd.DataFrame, classes: pd.Series,
     return pd.DataFrame(rows)
 
 
-def _fmt(value: float) -> str:
-    """Format a limit: a whole number (a year, a count) as it is, others to 3 digits."""
-    rounded = float(f"{value:.3g}")
-    if float(value).is_integer() and abs(value) < 1e5:
-        return str(int(value))
-    return f"{rounded:,.0f}" if abs(rounded) >= 1000 else f"{rounded:.3g}"
-
-
-def condition(name: str, lo: float, hi: float, whole: bool = False) -> str:
-    """Tell one restriction in words: ``x < 0.3``, ``x > 0.7`` or ``x between 0.2 and 0.5``.
-
-    An infinite ``lo`` or ``hi`` is an unrestricted side; a ``whole``-number parameter (a
-    year, a count) gets inclusive ``<=`` and ``>=``, since its box limits are values it takes.
-    """
-    if np.isfinite(lo) and np.isfinite(hi):
-        return f"{name} between {_fmt(lo)} and {_fmt(hi)}"
-    if np.isfinite(hi):
-        return f"{name} {'<=' if whole else '<'} {_fmt(hi)}"
-    return f"{name} {'>=' if whole else '>'} {_fmt(lo)}"
-
-
-def box_sentence(scenario: str, conditions: list[str], coverage: float, density: float,
-                 overall: float | None = None) -> str:
-    """Tell a box as one plain sentence (``overall``: the class's share of all runs)."""
-    where = "when " + " and ".join(conditions) if conditions else "over the whole range explored"
-    against = f", against {percent(overall)} overall" if overall is not None else ""
-    weak = ("; it does not stand out" if conditions and overall is not None
-            and could_stand_out(overall) and not stands_out_at(density, overall) else "")
-    return (f"{where}, {percent(density)} of runs are {scenario}{against} "
-            f"(this box holds {percent(coverage)} of all {scenario} runs){weak}")
-
 def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[float, float]],
                max_boxes: int = MAX_BOXES, max_dims: int = MAX_DIMS
                ) -> tuple[pd.DataFrame, pd.DataFrame, dict[tuple[str, int], np.ndarray]]:
@@ -194,7 +162,6 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
 
     """
     rows, summary, members = [], [], {}
-    whole = {n: bool(np.all(x[n] == np.round(x[n]))) for n in x}
     for scenario in CLASSES:
         y_all = classes.eq(scenario).to_numpy()
         total = int(y_all.sum())
@@ -215,7 +182,8 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
             inside = in_box(x, limits)
             coverage, density = box_stats(inside, y_all, total)
             members[(scenario, number)] = inside
-            texts = [condition(n, *limits[n], whole[n]) for n in limits]
+            left = left_out(x, limits)
+            texts = [condition(n, *limits[n], left[n]) for n in limits]
             summary.append({"scenario": scenario, "box": number, "coverage": coverage,
                             "density": density, "mass": inside.sum() / len(x),
                             "runs": int(inside.sum()), "res_dim": len(limits),
@@ -229,7 +197,7 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
                              "high": hi if np.isfinite(hi) else high,
                              "restricted": ("both" if np.isfinite(lo) and np.isfinite(hi)
                                             else "low" if np.isfinite(lo) else "high"),
-                             "coverage": coverage, "density": density})
+                             "left_out": left[n], "coverage": coverage, "density": density})
             remaining &= ~inside
             if not limits:
                 break
@@ -292,7 +260,8 @@ def _pair_boxes(x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
         members[(scenario, number)] = inside
         # the same rule as every box (pair_box's limits are made to hold exactly its runs)
         coverage, density = box_stats(inside, y, int(y.sum()))
-        texts = [condition(n, lo, hi) for n, (lo, hi) in found["limits"].items()]
+        left = left_out(x, found["limits"])
+        texts = [condition(n, lo, hi, left[n]) for n, (lo, hi) in found["limits"].items()]
         row = {"scenario": scenario, "box": number, "coverage": coverage,
                "density": density, "mass": inside.mean(), "runs": int(inside.sum()),
                "res_dim": 2, "share": share, "tree_agreement": np.nan,
@@ -303,7 +272,7 @@ def _pair_boxes(x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
                                 "high": hi if np.isfinite(hi) else float(x[n].max()),
                                 "restricted": ("both" if np.isfinite(lo) and np.isfinite(hi)
                                                else "low" if np.isfinite(lo) else "high"),
-                                "coverage": coverage, "density": density}
+                                "left_out": left[n], "coverage": coverage, "density": density}
                                for n, (lo, hi) in found["limits"].items()])
         boxes = pd.concat([boxes, limits], ignore_index=True)[BOX_COLUMNS]
     return boxes, summary.reindex(columns=SUMMARY_COLUMNS)
@@ -333,16 +302,13 @@ def tree_rules(x: pd.DataFrame, classes: pd.Series,
         if t.children_left[node] == -1:
             counts = t.value[node][0]
             k = int(np.argmax(counts))
-            cond = [condition(n, lo, hi) for n, (lo, hi) in bounds.items()]
-            rule = " and ".join(cond) or "all runs"
+            cond = [condition(n, lo, hi, strict_low=True) for n, (lo, hi) in bounds.items()]
             share = float(counts[k] / counts.sum())
             runs = int(t.n_node_samples[node])
             scenario = str(tree.classes_[k])
-            rows.append({"leaf": node, "scenario": scenario, "rule": rule, "runs": runs,
-                         "share": share,
-                         "sentence": (f"{'when ' + rule if cond else 'over all runs'}, the tree "
-                                      f"says {scenario} ({round(100 * share)}% of its {runs} "
-                                      f"runs are {scenario})")})
+            rows.append({"leaf": node, "scenario": scenario,
+                         "rule": " and ".join(cond) or "all runs", "runs": runs,
+                         "share": share, "sentence": tree_sentence(cond, scenario, share, runs)})
             return
         name, cut = names[t.feature[node]], float(t.threshold[node])
         lo, hi = bounds.get(name, [-np.inf, np.inf])

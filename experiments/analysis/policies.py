@@ -32,6 +32,7 @@ from experiments.analysis.prim import (
     stands_out_at,
 )
 from experiments.analysis.recurrence import DRAWS, BoxSearch, recurrence
+from experiments.analysis.sentences import left_out
 from experiments.analysis.variance import class_shares, variance_shares
 from model.scenarios import SCENARIOS, SCORES
 
@@ -295,6 +296,7 @@ def _box(x: pd.DataFrame, y: np.ndarray, min_runs: int) -> dict | None:
     pair = pair_box(x, y, min_runs)
     if stands_out(pair, found["share"]) and (not limits or pair["density"] > density + 0.05):
         found.update(_simplest(x, y, pair), method="pair")
+    found["left_out"] = left_out(x, found["limits"])
     return found
 
 
@@ -331,7 +333,8 @@ def _box_rows(kind: str, search: BoxSearch, samples: pd.DataFrame,
     again = recurrence(search, samples, kept, list(found["limits"]), kind)
     return [{"kind": kind, "parameter": n, "low": lo, "high": hi, "density": found["density"],
              "coverage": found["coverage"], "share": found["share"], "runs": found["runs"],
-             "method": found["method"], "recurrence": again[n], "draws": DRAWS}
+             "method": found["method"], "left_out": found["left_out"][n],
+             "recurrence": again[n], "draws": DRAWS}
             for n, (lo, hi) in found["limits"].items()]
 
 
@@ -387,5 +390,5 @@ def policy_analysis(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         + _box_rows("levers_low", lambda s, k: lever_box(s, k, levers, "low"), samples, kept)
         + _box_rows("breaks_best", breaks, samples, kept),
         columns=["kind", "parameter", "low", "high", "density", "coverage", "share", "runs",
-                 "method", "recurrence", "draws"])
+                 "method", "left_out", "recurrence", "draws"])
     return tables, facts

@@ -158,7 +158,7 @@ def test_known_box_through_batch_is_recovered_and_told(tmp_path, monkeypatch, ca
     assert list(boxes.columns[:7]) == ["scenario", "box", "parameter", "low", "high",
                                        "coverage", "density"]
     sentences = (out / "analysis" / "discovery.md").read_text()
-    assert "when x1 > 0." in sentences and "of runs are high" in sentences
+    assert "when x1 >= 0." in sentences and "of runs are high" in sentences
     shares = pd.read_csv(out / "analysis" / "scenario_shares.csv")
     assert set(shares["parameter"]) == {"all", "x1", "x2", "x3", "x4"}
     names = {p.name for p in (out / "analysis" / "figures").iterdir()}

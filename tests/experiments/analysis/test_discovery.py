@@ -6,13 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.analysis.discovery import (
-    BOX_COLUMNS,
-    box_sentence,
-    condition,
-    discover,
-    scenario_shares,
-)
+from experiments.analysis import discovery_markdown
+from experiments.analysis.discovery import BOX_COLUMNS, discover, scenario_shares
+from experiments.analysis.sentences import box_sentence, condition
 
 NAMES = ["x1", "x2", "x3", "x4"]
 
@@ -52,28 +48,65 @@ def test_prim_recovers_the_known_high_box_within_0_05_with_density_above_0_9(fou
 
 def test_each_box_is_one_plain_sentence(found):
     row = found.summary.set_index("scenario").loc["high"]
-    assert row["sentence"].startswith("when x1 > 0.7") and " and x2 < 0.3" in row["sentence"]
+    assert row["sentence"].startswith("when x1 >= 0.7") and " and x2 <= 0.3" in row["sentence"]
     assert f"{round(100 * row['density'])}% of runs are high, against 9% overall" in row[
         "sentence"]
     assert row["share"] == pytest.approx(0.092)
     low = found.summary.set_index("scenario").loc["low"]
-    assert low["sentence"].startswith("when x3 < 0.")
+    assert low["sentence"].startswith("when x3 <= 0.")
 
 
 def test_sentences_read_like_the_issue_asks():
     text = box_sentence("low", [condition("subsidy_rate", -np.inf, 0.15),
                                 condition("platform_entry_rate", 0.3, np.inf)], 0.64, 0.82)
-    assert text == ("when subsidy_rate < 0.15 and platform_entry_rate > 0.3, 82% of runs are "
+    assert text == ("when subsidy_rate <= 0.15 and platform_entry_rate >= 0.3, 82% of runs are "
                     "low (this box holds 64% of all low runs)")
     assert box_sentence("high", ["x > 1"], 0.99, 0.11, overall=0.023) == (
         "when x > 1, 11% of runs are high, against 2% overall (this box holds 99% of all high "
         "runs)")
     assert condition("x", 0.2, 0.5) == "x between 0.2 and 0.5"
-    assert condition("budget", 27_712_345.0, np.inf) == "budget > 27,700,000"
-    assert condition("covid_hurdle_until", -np.inf, 2022.0, whole=True) == (
-        "covid_hurdle_until <= 2022")
-    assert condition("transition_quarters", 6.0, 12.0, whole=True) == (
-        "transition_quarters between 6 and 12")
+    assert condition("budget", 27_712_345.0, np.inf) == "budget >= 27,700,000"
+    assert condition("covid_hurdle_until", -np.inf, 2022.0) == "covid_hurdle_until <= 2022"
+    assert condition("transition_quarters", 6.0, 12.0) == "transition_quarters between 6 and 12"
+
+
+def test_box_limits_read_inclusive_and_a_tree_s_lower_limits_strict():
+    assert condition("x", 0.7, np.inf) == "x >= 0.7"
+    assert condition("x", 0.7, np.inf, strict_low=True) == "x > 0.7"
+    assert condition("x", 0.2, 0.5, strict_low=True) == "0.2 < x <= 0.5"
+
+
+def test_a_limit_that_leaves_out_few_runs_is_told_as_narrow():
+    assert condition("cluster_attraction", -np.inf, 0.189, left=0.055) == (
+        "cluster_attraction <= 0.189 (which leaves out only 6% of runs)")
+    assert condition("cluster_share", 0.293, np.inf, left=0.32) == "cluster_share >= 0.293"
+
+
+def test_stored_boxes_say_how_many_runs_each_limit_leaves_out(found):
+    high = found.boxes[found.boxes["scenario"].eq("high")].set_index("parameter")
+    assert high.loc["x1", "left_out"] == pytest.approx(0.7, abs=0.06)
+    assert high.loc["x2", "left_out"] == pytest.approx(0.7, abs=0.06)
+
+
+def test_a_narrow_limit_found_by_prim_is_told_as_narrow():
+    def rule(x):  # high is rare where x2 > 0.95: PRIM cuts that top 5% off
+        dense = (x[:, 0] > 0.6) & ((x[:, 1] < 0.95) | (x[:, 3] > 0.9))
+        return np.where(dense, "high", "trend")
+
+    boxes = discover(*classified(4000, seed=3, rule=rule)).boxes
+    narrow = boxes[boxes["left_out"] < 0.1]
+    assert not narrow.empty
+    summary = discover(*classified(4000, seed=3, rule=rule)).summary
+    high = summary.set_index("scenario").loc["high", "sentence"]
+    assert "which leaves out only" in high
+
+
+def test_the_shares_line_never_calls_a_rare_class_0_percent():
+    rare = classified(2000, rule=lambda x: np.where(x[:, 0] > 0.996, "low", np.where(
+        x[:, 1] > 0.5, "high", "trend")))
+    text = discovery_markdown(discover(*rare), {"name": "rare"})
+    share = float(np.mean(rare[2]["scenario"].eq("low")))
+    assert 0 < share < 0.005 and "Share of runs: low 0." in text and "low 0%" not in text
 
 
 def test_a_rare_class_still_gets_a_dense_box():
@@ -93,6 +126,7 @@ def test_decision_tree_cross_checks_the_boxes(found):
     high_leaves = found.tree[found.tree["scenario"] == "high"]
     assert not high_leaves.empty
     assert high_leaves["rule"].str.contains(r"x1 > 0\.(?:69|70)").all()
+    assert high_leaves["rule"].str.contains(r"x2 <= 0\.(?:29|3)").all()
     agreement = found.summary.set_index("scenario")["tree_agreement"]
     assert agreement.loc["high"] > 0.9
 
