@@ -23,6 +23,9 @@ LANGS = ("fr", "en")
 NBSP = "\u00a0"
 #: Units whose values read best as percentages (the value is a share: 0.2 -> 20 %).
 PERCENT_UNITS = {"share", "share of SMEs", "share of firms", "share of payroll", "per doubling"}
+#: Units a value is written without: a count, a utility or a pure number reads as the number
+#: alone ("15 count", "0.2 utility" read as nonsense); tables and axes still name the unit.
+BARE_UNITS = {"count", "utility", "utility at full share", "utility per relative price", "-"}
 #: Indicators that are shares (shown as %), and the one that is a gap of shares (points).
 PERCENT_INDICATORS = {"industrial_service_capture", "platform_share", "servitized_share_sme",
                       "servitized_share_large", "digital_adoption_sme", "digital_adoption_large",
@@ -177,7 +180,12 @@ class Labels:
 
     # --- values with units ----------------------------------------------------------------
     def value(self, value: Any, unit: str | None = None) -> str:
-        """A parameter value written for people, with its unit (``20 %``, ``8 M€/an``)."""
+        """A parameter value written for people, with its unit (``20 %``, ``8 M€/an``, ``5 ans``).
+
+        A count or a utility is the number alone; a share of something named is a percentage
+        of it (``18 % des nouvelles ventes de services``); a unit counted in things agrees with
+        the number (``1 an``, ``1,5 an``, ``5 ans``; ``1 year``, ``1.5 years``).
+        """
         if isinstance(value, bool) or unit == "switch":
             return self._word("word", "yes" if value else "no")
         if not isinstance(value, int | float):
@@ -194,12 +202,21 @@ class Labels:
         if unit == "x":
             return f"×{self.sig(value)}"
         text = self.integer(value) if isinstance(value, int) else self.sig(value)
-        shown = self.unit(unit)
-        return f"{text}{NBSP}{shown}" if shown and shown != "—" else text
+        entry = (self.labels["unit"].get(unit) or {}) if unit else {}
+        if unit in BARE_UNITS or not entry:
+            return text
+        if f"{self.lang}_of" in entry:  # "share of the gap": 60 % de l'écart
+            return f"{self.pct_sig(value)}{NBSP}{entry[f'{self.lang}_of']}"
+        if f"{self.lang}_after" in entry:  # "capability (0 to 1)": 0,6 sur 1
+            return f"{text}{NBSP}{entry[f'{self.lang}_after']}"
+        # French counts one below two (1,5 an), English only one itself (1.5 years)
+        one = abs(value) < 2 if self.lang == "fr" else abs(value) == 1
+        shown = entry.get(f"{self.lang}_one") if one else None
+        return f"{text}{NBSP}{shown or entry[self.lang]}"
 
     def tick(self, value: float, unit: str | None = None) -> str:
         """A short axis label: shares in %, euros in € or M€, other units left to the title."""
-        if unit in PERCENT_UNITS or unit == "/yr":
+        if unit in PERCENT_UNITS or unit == "/yr" or self._share_of(unit):
             return self.pct_sig(value)
         if unit in ("EUR", "EUR/yr"):
             return self.money(value)
@@ -212,11 +229,15 @@ class Labels:
         label = self.param_label(name)
         if unit == "/yr":
             return f"{label} ({self.unit('per_year')})"
-        if not unit or unit in PERCENT_UNITS or unit in ("EUR", "switch", "-"):
+        if not unit or unit in PERCENT_UNITS or unit in ("EUR", "switch", "-", "count"):
             return label
         shown = self.unit(unit)
         # a unit with its own brackets, "capability (0 to 1)", is not bracketed again
         return f"{label}, {shown}" if "(" in shown else f"{label} ({shown})"
+
+    def _share_of(self, unit: str | None) -> bool:
+        """Whether values of ``unit`` are a share of something the unit names (shown in %)."""
+        return bool(unit) and f"{self.lang}_of" in (self.labels["unit"].get(unit) or {})
 
     def indicator_cut(self, name: str, value: float) -> str:
         """A classification cut point as it is, to three significant digits (``72.5 %``)."""

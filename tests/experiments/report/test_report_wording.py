@@ -1,0 +1,67 @@
+"""The report's wording: values read with natural units, and both languages say the same.
+
+Page-level checks of the same rules (on a rendered crossed study) are in
+``test_report_language.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from model.labels import LANGS, NBSP, Labels
+
+#: A unit's name used as a noun after a number ("15 nombre", "0,2 utilité", "0,6 part de").
+UNIT_NOUN = re.compile(r"\d\s(nombre|count|utilité|utility|capacité|capability|part|share|"
+                       r"années|/trimestre|/quarter)\b")
+#: Plural units, by language; French puts one and anything under two in the singular.
+PLURAL = {"fr": re.compile(r"^(-?[01](,\d+)?)\s(ans|trimestres|liens|jours|sites)\b"),
+          "en": re.compile(r"^(-?1)\s(years|quarters|links|days|sites)\b")}
+
+
+def registry_values(prm) -> list:
+    """A parameter's default, SA range and bounds, in its own kind, as the report meets them."""
+    values = {prm.default, *(prm.sa_range or ()), *(prm.bounds or ())}
+    if prm.kind is bool:
+        return sorted(values)
+    return [prm.kind(v) for v in sorted(values, key=float)] + [float(v) for v in values]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_parameter_value_carries_its_unit_as_a_noun_after_the_number(lang):
+    from model import PARAMETERS
+
+    labels = Labels(lang)
+    odd = [(prm.name, labels.value(v, prm.unit)) for prm in PARAMETERS
+           for v in registry_values(prm)
+           if UNIT_NOUN.search(labels.value(v, prm.unit).replace(NBSP, " "))]
+    assert odd == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_counted_unit_agrees_with_its_number(lang):
+    from model import PARAMETERS
+
+    labels = Labels(lang)
+    odd = [(prm.name, labels.value(v, prm.unit)) for prm in PARAMETERS
+           for v in registry_values(prm)
+           if PLURAL[lang].search(labels.value(v, prm.unit).replace(NBSP, " "))]
+    assert odd == []
+    one = {"fr": f"1{NBSP}an", "en": f"1{NBSP}year"}[lang]
+    assert labels.value(1, "years") == one
+    assert labels.value(5, "years") == {"fr": f"5{NBSP}ans", "en": f"5{NBSP}years"}[lang]
+
+
+def test_a_count_a_utility_and_a_share_of_something_read_as_numbers():
+    fr, en = Labels("fr"), Labels("en")
+    assert fr.value(15, "count") == "15" and en.value(15, "count") == "15"
+    assert fr.value(0.2, "utility") == "0,2" and en.value(0.2, "utility") == "0.2"
+    assert fr.value(0.18, "share of the new service sales") == \
+        f"18{NBSP}%{NBSP}des nouvelles ventes de services"
+    assert en.value(0.6, "share of the gap") == f"60%{NBSP}of the gap"
+    assert fr.value(0.6, "capability") == f"0,6{NBSP}sur 1"
+    assert en.value(0.25, "/quarter") == f"0.25{NBSP}per quarter"
+    # ticks of a share of something are percentages too; the axis title names what of
+    assert fr.tick(0.6, "share of the gap") == f"60{NBSP}%"
+    assert en.axis_title("max_platforms", "count") == "maximum number of platforms"
