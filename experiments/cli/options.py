@@ -11,8 +11,11 @@ from typing import Any
 from experiments.runs.engines import ENGINES
 
 #: Library arguments whose option is not ``--`` + the name with dashes.
-FLAGS = {"out_dir": "--out", "assignments": "--set", "directory": "DIR",
-         "experiment_path": "EXPERIMENT.toml", "config": "--config"}
+FLAGS = {"out_dir": "--out", "assignments": "--set", "config": "--config"}
+#: Library arguments given as positional arguments: named by their metavar when the message
+#: names the argument alone, else by the value the user typed (``results/quick``, not
+#: ``DIR results/quick``: the command line has no ``DIR`` to type).
+POSITIONALS = {"directory": "DIR", "experiment_path": "EXPERIMENT.toml"}
 ENGINE_HELP = {"local": "process pool on this machine (default)",
                "dask": "a Dask cluster (--scheduler) or a LocalCluster",
                "sequential": "this process"}
@@ -72,13 +75,19 @@ def chosen_engine(args: argparse.Namespace) -> str:
 
 
 def spell(name: str, value: str | None) -> str:
-    """How the command line names a library argument: ``--workers 0``, ``--out DIR``, ``DIR``.
+    """How the command line names a library argument: ``--workers 0``, ``--out``, ``results/q``.
 
     Args:
-        name: the keyword argument (``workers``, ``out_dir``, ``run_timeout``).
+        name: the keyword argument (``workers``, ``out_dir``, ``run_timeout``, ``directory``).
         value: the value given, as text, or ``None`` when the message names the option alone.
 
+    Returns:
+        An option with its value, or a positional argument's value alone (its metavar,
+        ``DIR``, when no value is given).
+
     """
+    if name in POSITIONALS:
+        return POSITIONALS[name] if value is None else value
     flag = FLAGS.get(name, "--" + name.replace("_", "-"))
     return flag if value is None else f"{flag} {value}"
 

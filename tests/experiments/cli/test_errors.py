@@ -8,7 +8,7 @@ import pytest
 
 from experiments import run_batch
 from experiments.cli import main
-from experiments.errors import ArgumentError, UsageError
+from experiments.errors import ArgumentError, UsageError, argument
 from model.errors import ServisimError
 from model.parameters import ParameterError
 from model.scenarios import ScenarioError, class_probabilities
@@ -74,3 +74,11 @@ def test_a_parameter_set_twice_with_two_values_is_refused(tmp_path, capsys):
 def test_a_filter_of_the_registry_that_matches_nothing_says_so(capsys):
     assert main(["params", "--group", "docking", "--role", "lever"]) == 2
     assert "no parameter is in group 'docking' with role 'lever'" in capsys.readouterr().err
+
+
+def test_a_folder_argument_reads_as_the_folder_the_user_typed():
+    from experiments.cli.options import spell
+
+    err = UsageError(f"{argument('directory', 'results/quick')}: cannot write in results/quick")
+    assert err.spelled(spell) == "results/quick: cannot write in results/quick"
+    assert str(err) == "directory='results/quick': cannot write in results/quick"
