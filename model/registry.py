@@ -46,7 +46,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "share of a project's capex covered by the 2020-2022 relaunch calls",
        "ev2 2: Industrie du futur 10-20%, up to 40% (2020); 20% max in 2021", "policy"),
     _p("subsidy_budget_relance", 40e6, (0.0, 1e9), (25e6, 60e6), "EUR",
-       "regional envelope of the 2020-2022 relaunch calls (whole region; 2020 and 2021 waves)",
+       "regional envelope of the 2020-2022 relaunch calls, for the whole region, released in two "
+       "waves (2020 Q4 and 2021 Q2)",
        "ev2 2: HdF EUR 86.5 m of industry aid to Feb 2021; dr 2.4", "policy", "lever"),
     _p("subsidy_budget_after", 8e6, (0.0, 1e9), (0.0, 40e6), "EUR/yr",
        "regional digitalisation budget per year after 2022 (one call each year)",
@@ -100,8 +101,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "ev2 4: McKinsey 2017 (digital natives enter the aftermarket); assumption", "platforms",
        "uncertainty"),
     _p("platform_reach_years", 5.0, (0.25, 50.0), (2.0, 10.0), "years",
-       "years a new platform takes to become known to half of the region's customers (from "
-       "5% at entry, logistic)", "ev2 4: B2B platforms diffuse slowly (over 10 years without "
+       "years a new platform takes to become known to half of the region's customers (5% at "
+       "entry, logistic curve)", "ev2 4: B2B platforms diffuse slowly (over 10 years without "
        "acceptance at Frankfurt's air-cargo hub; independents' share flat for years)",
        "platforms"),
     _p("platform_cost_advantage", 0.7, (0.1, 1.5), (0.5, 0.9), "x",
@@ -177,7 +178,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "the service team's payroll: EUR 45 k per EUR 250 k of service sales; ev2 3: EASME 2018 "
        "(10% of SME FTE develop services)", "firms"),
     _p("service_overhead_share", 0.03, (0.0, 1.0), (0.0, 0.06), "share of payroll",
-       "yearly cost of running a pay-per-use or performance offer (the paradox's fixed cost)",
+       "yearly cost of running a pay-per-use or performance offer, as a share of the firm's "
+       "payroll (the fixed cost behind the service paradox)",
        "ev2 3: Reinartz & Ulaga 2008, Benedettini et al. 2015 (losses); assumption", "firms"),
     _p("adoption_mark", 0.5, (0.05, 0.95), None, "capability",
        "digital capability from which a firm counts as a digital adopter", "assumption", "firms"),
@@ -231,8 +233,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "digital"),
     # --- constants: service market ---------------------------------------------------------------
     _p("service_capture_2020", 0.925, (0.5, 1.0), None, "share",
-       "service revenue on the region's installed bases held by industrial firms in 2020 "
-       "(platforms' know-how penalty is set so that every run starts there)",
+       "share of the service revenue on the region's installed bases held by manufacturers in "
+       "2020: every run starts there (the platforms' know-how penalty is set to give it)",
        "dr 4.2 (2020 baseline: platforms about 5-10%)", "market"),
     _p("outsourced_services_share", 0.324, (0.05, 0.95), None, "share",
        "share of the added-services spend on installed bases bought from providers (makers "
@@ -298,7 +300,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
     _p("exit_hazard_large", 0.005, _SHARE, (0.002, 0.015), "/yr",
        "baseline exit hazard, large firms", "assumption", "demography"),
     _p("transition_exit_multiplier", 1.3, (0.0, 10.0), (1.0, 2.0), "x",
-       "exit hazard multiplier during a climb up the service ladder",
+       "exit hazard multiplier during a climb up the service ladder (each climb lasts the "
+       "length of the service transition)",
        "ev2 3: Neely 2008; Benedettini et al. 2015", "demography"),
     _p("servitized_exit_multiplier", 0.7, (0.0, 10.0), None, "x",
        "exit hazard multiplier once servitized (survival benefit at high servitization)",

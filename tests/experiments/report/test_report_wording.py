@@ -65,3 +65,35 @@ def test_a_count_a_utility_and_a_share_of_something_read_as_numbers():
     # ticks of a share of something are percentages too; the axis title names what of
     assert fr.tick(0.6, "share of the gap") == f"60{NBSP}%"
     assert en.axis_title("max_platforms", "count") == "maximum number of platforms"
+
+
+#: What each meaning must say in both languages: the words that carry the same fact.
+SAME_FACTS = {
+    "transition_exit_multiplier": [("climb", "montée"), ("transition", "transition")],
+    "service_overhead_share": [("payroll", "masse salariale"), ("paradox", "paradoxe")],
+    "platform_reach_years": [("half", "moitié"), ("5%", "5 %"), ("logistic", "logistique")],
+    "subsidy_budget_relance": [("whole region", "toute la région"), ("two waves", "deux vagues"),
+                               ("2020 Q4", "4e trimestre 2020"), ("2021 Q2", "2e trimestre 2021")],
+    "service_capture_2020": [("share", "part"), ("every run starts there", "chaque simulation"),
+                             ("know-how penalty", "handicap de savoir-faire")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAME_FACTS))
+def test_the_english_and_french_meanings_of_a_parameter_say_the_same_facts(name):
+    from model import REGISTRY
+
+    english = REGISTRY[name].meaning
+    french = Labels("fr").param_meaning(name, english)
+    for en_words, fr_words in SAME_FACTS[name]:
+        assert en_words in english and fr_words in french, (name, en_words, fr_words)
+
+
+def test_the_transition_exit_multiplier_acts_during_a_climb_not_below_a_threshold():
+    # model/demography.py: the multiplier applies while a firm climbs (IS_SERVITIZING),
+    # whatever its service share; the French once said "below the servitization threshold"
+    from model import REGISTRY
+
+    english = REGISTRY["transition_exit_multiplier"].meaning
+    assert "seuil" not in Labels("fr").param_meaning("transition_exit_multiplier", english)
+    assert "threshold" not in english
