@@ -13,7 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.cli.options import add_verb
+from experiments.cli.options import add_verb, spell
+from experiments.errors import UsageError
+from model.errors import ServisimError
 from model.labels import LANGS
 
 
@@ -32,6 +34,49 @@ def handle(args: argparse.Namespace) -> int:
     """Build the report and print its path."""
     from experiments.report.build import build_report
 
-    path = build_report(args.directory, args.lang, args.out, stream=sys.stderr)
+    directory = args.directory
+    if args.out is None:
+        path = report_in_folder(directory, args.lang)
+    else:
+        path = build_report(directory, args.lang, args.out, stream=sys.stderr)
     print(f"servisim report: wrote {path}")
     return 0
+
+
+def report_in_folder(directory: Path, lang: str) -> Path:
+    """Write the report at its default place, ``DIR/report-<lang>.html``.
+
+    The user gave no ``--out``: a refusal names the folder (not a batch, not writable) or the
+    default file, never an ``--out`` that was not typed.
+
+    Raises:
+        UsageError: ``directory`` is not a batch folder or cannot be written in, or the
+            default file may not be replaced.
+
+    """
+    from experiments.files import check_writable
+    from experiments.report.build import build_report, default_path
+    from experiments.store import Store
+
+    # the folder first: the checks of the report's path would blame a folder that is missing
+    # on the default file inside it
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: {'is a file' if directory.exists() else 'no such folder'}"
+                         "; give the folder of a batch (servisim batch EXPERIMENT.toml --out DIR)")
+    Store(directory).spec()  # not a batch folder, or a damaged one: said before any work
+    check_writable(directory, directory, "directory",
+                   remedy="write the report elsewhere with --out FILE")
+    default = str(default_path(directory, lang))
+
+    def named(name: str, value: str | None) -> str:
+        if name in ("out", "out_dir") and value == default:
+            return f"{value} (the default of --out)"
+        return spell(name, value)
+
+    try:
+        return build_report(directory, lang, None, stream=sys.stderr)
+    except ServisimError as err:
+        text = err.spelled(named)
+        if text == err.spelled(spell):
+            raise
+        raise UsageError(text) from None

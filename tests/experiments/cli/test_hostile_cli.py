@@ -133,6 +133,10 @@ CASES = [
      "--seed: -1 is out of range; allowed a whole number >= 0"),
     ("report-over-the-batch-spec", a_batch, ["report", "batch", "--out", "batch/spec.json"],
      ".", "--out batch/spec.json: is one of the batch folder's own files"),
+    ("report-default-file-is-a-folder", lambda t, b: (a_batch(t, b),
+                                                      (t / "batch" / "report-fr.html").mkdir()),
+     ["report", "batch"], ".", "batch/report-fr.html (the default of --out): is a folder; give "
+                               "a file name such as report.html"),
     ("report-over-a-user-file", lambda t, b: (a_batch(t, b), user_file(t, b)),
      ["report", "batch", "--out", "thesis.html"], ".",
      "--out thesis.html: the file exists and is not a servisim report"),

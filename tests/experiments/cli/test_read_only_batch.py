@@ -59,3 +59,20 @@ def test_analyze_of_a_read_only_batch_names_the_folder_not_dir(tmp_path, read_on
         "analysis is written in the batch folder: copy the folder somewhere writable and "
         "analyse the copy\n")
     assert _snapshot(tmp_path / "ro") == before
+
+
+def test_report_of_a_read_only_batch_names_the_folder_and_out_as_the_way_out(tmp_path,
+                                                                               read_only_batch):
+    before = _snapshot(tmp_path / "ro")
+    assert _read_only(tmp_path, "report ro/batch --lang en") == (
+        "servisim: error: ro/batch: cannot write in ro/batch: Read-only file system; write the "
+        "report elsewhere with --out FILE\n")
+    assert _snapshot(tmp_path / "ro") == before
+
+
+def test_report_of_a_missing_folder_in_a_read_only_folder_says_no_such_folder(tmp_path):
+    (tmp_path / "ro").mkdir()
+    assert _read_only(tmp_path, "report rob", cwd="ro") == (
+        "servisim: error: rob: no such folder; give the folder of a batch (servisim batch "
+        "EXPERIMENT.toml --out DIR)\n")
+    assert list((tmp_path / "ro").iterdir()) == []
