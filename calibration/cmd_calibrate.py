@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calibration.config import DEFAULT_CONFIG, CalibrationConfig, load_config
-from experiments.cli.options import add_engine_options, add_progress_option, add_verb, chosen_engine
+from experiments.cli.options import (
+    add_engine_options,
+    add_progress_option,
+    add_verb,
+    chosen_engine,
+    path_argument,
+)
 from experiments.errors import UsageError, argument
 from experiments.runs.engines import check_engine_options
 
@@ -35,22 +41,27 @@ if TYPE_CHECKING:  # numpy and pandas are imported when a calibration runs, not 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` sub-command."""
     p = add_verb(sub, "calibrate", __doc__, handle)
-    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG, metavar="FILE",
+    p.add_argument("--config", default=str(DEFAULT_CONFIG), metavar="FILE",
                    help="calibration file (default: calibration/calibration.toml)")
     p.add_argument("--budget", type=int, metavar="N",
                    help="simulations in all generations (default: the file's budget)")
     add_engine_options(p)
-    p.add_argument("--out", type=Path, default=Path("results") / "calibration",
+    p.add_argument("--out", default=str(Path("results") / "calibration"),
                    help="output folder (default ./results/calibration)")
     add_progress_option(p, default="none", what="each batch (one line per generation is printed)")
 
 
 def handle(args: argparse.Namespace) -> int:
     """Check everything, then calibrate and print the outcome."""
+    from experiments.files import out_argument
+
     engine = chosen_engine(args)
     check_engine_options(engine, args.workers, args.scheduler)
-    cfg = load_config(args.config, args.budget)
-    calibrate(cfg, args.out, engine=engine, scheduler=args.scheduler, workers=args.workers,
+    config = path_argument(args.config, "config",
+                           "a calibration file, e.g. calibration/calibration.toml")
+    out = out_argument(args.out, "out")
+    cfg = load_config(config, args.budget)
+    calibrate(cfg, out, engine=engine, scheduler=args.scheduler, workers=args.workers,
               progress=args.progress, log=print)
     return 0
 

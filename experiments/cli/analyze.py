@@ -8,19 +8,21 @@ tables, sentences and figures are written to DIR/analysis/.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from experiments.cli.options import add_verb
+from experiments.cli.options import add_verb, path_argument
 
 if TYPE_CHECKING:
     import pandas as pd
+
+#: What ``DIR`` must be, for the message when it is empty.
+BATCH_FOLDER = "the folder of a batch, e.g. results/quick"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``analyze`` sub-command."""
     p = add_verb(sub, "analyze", __doc__, handle)
-    p.add_argument("directory", type=Path, metavar="DIR", help="the batch folder")
+    p.add_argument("directory", metavar="DIR", help="the batch folder")
     p.add_argument("--outcomes", nargs="+", metavar="NAME",
                    help="outcomes to analyse (default: every outcome of the batch and "
                         "scenario_score)")
@@ -33,10 +35,11 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.analysis import ANALYSIS, analyze
     from experiments.analysis.sensitivity import INDEX_COLUMNS
 
-    tables = analyze(args.directory, args.outcomes, figures=args.figures)
+    directory = path_argument(args.directory, "directory", BATCH_FOLDER)
+    tables = analyze(directory, args.outcomes, figures=args.figures)
     summary = tables["summary"].iloc[0]
     runs = summary["runs"]
-    print(f"servisim analyze: {args.directory} ({summary['design']} design, {runs['ok']} of "
+    print(f"servisim analyze: {directory} ({summary['design']} design, {runs['ok']} of "
           f"{runs['planned']} runs analysed, {runs['failed']} failed)")
     if summary["method_text"]:
         print(f"method: {summary['method_text']}")
@@ -62,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     for sentence in tables["discovery_boxes"]["sentence"]:
         print(f"  {sentence}")
     n_fig = len(summary["figures"])
-    print(f"wrote {args.directory / ANALYSIS}/ ({len(summary['tables'])} tables, "
+    print(f"wrote {directory / ANALYSIS}/ ({len(summary['tables'])} tables, "
           f"{n_fig} figures, discovery.md, summary.json)")
     return 0
 

@@ -15,6 +15,7 @@ from experiments.cli.options import (
     add_progress_option,
     add_run_options,
     add_verb,
+    path_argument,
     run_batch_with,
 )
 
@@ -22,7 +23,7 @@ from experiments.cli.options import (
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``batch`` sub-command."""
     p = add_verb(sub, "batch", __doc__, handle)
-    p.add_argument("experiment", type=Path, metavar="EXPERIMENT.toml",
+    p.add_argument("experiment", metavar="EXPERIMENT.toml",
                    help="the experiment file (see experiments/studies/quick.toml)")
     p.add_argument("--out", help="result folder (default ./results/<experiment name>)")
     add_engine_options(p)
@@ -35,9 +36,11 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.files import out_argument
     from experiments.spec.experiment import load_experiment
 
+    experiment = path_argument(args.experiment, "experiment_path",
+                               "an experiment file, e.g. experiments/studies/quick.toml")
     if args.out is None:
-        out = Path("results") / load_experiment(args.experiment).name
+        out = Path("results") / load_experiment(experiment).name
     else:
         out = out_argument(args.out)
-    print(run_batch_with(args, args.experiment, out, "batch"))
+    print(run_batch_with(args, experiment, out, "batch"))
     return 0

@@ -6,8 +6,10 @@ import argparse
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from experiments.errors import UsageError, argument
 from experiments.runs.engines import ENGINES
 
 #: Library arguments whose option is not ``--`` + the name with dashes.
@@ -90,6 +92,26 @@ def spell(name: str, value: str | None) -> str:
         return POSITIONALS[name] if value is None else value
     flag = FLAGS.get(name, "--" + name.replace("_", "-"))
     return flag if value is None else f"{flag} {value}"
+
+
+def path_argument(text: str, name: str, needed: str) -> Path:
+    """Turn a path argument (``DIR``, ``EXPERIMENT.toml``, ``--config``) into a path.
+
+    ``Path("")`` is ``.``: an empty argument (an unset shell variable) would silently mean
+    the working folder.
+
+    Args:
+        text: the argument as typed.
+        name: the library argument it fills (``directory``, ``experiment_path``, ``config``).
+        needed: what to give instead, e.g. ``the folder of a batch, e.g. results/quick``.
+
+    Raises:
+        UsageError: an empty or blank argument.
+
+    """
+    if not text.strip():
+        raise UsageError(f"{argument(name)} is empty; give {needed}")
+    return Path(text)
 
 
 def run_batch_with(args: argparse.Namespace, experiment: Any, out: Any, verb: str) -> Any:

@@ -13,7 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.cli.options import add_verb, spell
+from experiments.cli.analyze import BATCH_FOLDER
+from experiments.cli.options import add_verb, path_argument, spell
 from experiments.errors import UsageError
 from model.errors import ServisimError
 from model.labels import LANGS
@@ -22,7 +23,7 @@ from model.labels import LANGS
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``report`` sub-command."""
     p = add_verb(sub, "report", __doc__, handle)
-    p.add_argument("directory", type=Path, metavar="DIR", help="the batch folder")
+    p.add_argument("directory", metavar="DIR", help="the batch folder")
     p.add_argument("--lang", choices=LANGS, default="fr",
                    help="language of the report: fr (default) or en")
     p.add_argument("--out", metavar="FILE",
@@ -34,7 +35,7 @@ def handle(args: argparse.Namespace) -> int:
     """Build the report and print its path."""
     from experiments.report.build import build_report
 
-    directory = args.directory
+    directory = path_argument(args.directory, "directory", BATCH_FOLDER)
     if args.out is None:
         path = report_in_folder(directory, args.lang)
     else:

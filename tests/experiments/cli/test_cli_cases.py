@@ -109,3 +109,24 @@ def test_every_verb_that_runs_models_offers_the_same_choices(option):
     choices = {name: next((a.choices for a in sub._actions if option in a.option_strings), None)
                for name, sub in verbs.items() if name in ("batch", "workshop", "calibrate")}
     assert len({tuple(c) for c in choices.values()}) == 1, choices
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["analyze", ""], "DIR is empty; give the folder of a batch, e.g. results/quick"),
+    (["analyze", " "], "DIR is empty; give the folder of a batch, e.g. results/quick"),
+    (["report", ""], "DIR is empty; give the folder of a batch, e.g. results/quick"),
+    (["batch", ""], "EXPERIMENT.toml is empty; give an experiment file, e.g. "
+                    "experiments/studies/quick.toml"),
+    (["batch", "x.toml", "--out", ""], "--out '': empty path; give a folder or file name"),
+    (["workshop", "--out", ""], "--out '': empty path; give a folder or file name"),
+    (["calibrate", "--config", ""], "--config is empty; give a calibration file, e.g. "
+                                    "calibration/calibration.toml"),
+    (["calibrate", "--out", ""], "--out '': empty path; give a folder or file name"),
+], ids=["analyze", "analyze-blank", "report", "batch", "batch-out", "workshop-out",
+        "calibrate-config", "calibrate-out"])
+def test_an_empty_folder_or_file_argument_is_refused_not_read_as_the_working_folder(
+        tmp_path, args, message):
+    (tmp_path / "spec.json").write_text("{}")  # were '' read as '.', this would be the batch
+    line = one_error_line(servisim(*args, cwd=tmp_path))
+    assert line == f"servisim: error: {message}"
+    assert [p.name for p in tmp_path.iterdir()] == ["spec.json"]
