@@ -30,10 +30,14 @@ TEXTS = {
                     "shares (policies, futures, seeds) cover every outcome",
     "one_replicate": "one finished replicate per point: the seed's share of the variance "
                      "cannot be separated from the parameters'",
+    # which indices keep the runs depends on the design: see history_note
     "history_left_out": "{left_out} of {checked} runs contradict the region's 2020-2024 data "
                         "and are left out of the PAWN indices, the seed's share, the classes, "
-                        "the boxes and the policies (Sobol and Morris indices keep them: they "
-                        "need the whole design)",
+                        "the boxes and the policies",
+    "history_left_out_indices": "{left_out} of {checked} runs contradict the region's "
+                                "2020-2024 data and are left out of the seed's share, the "
+                                "classes and the boxes ({method} indices keep them: they need "
+                                "the whole design)",
     "no_classes": "no finished run has a scenario class (low, trend or high): no scenario "
                   "discovery",
     "nothing_varies": "no parameter varies between the runs: no scenario discovery",
@@ -75,6 +79,19 @@ class Note(str):
         """The note as plain data for ``summary.json``: key, values, outcomes and text."""
         return {"key": self.key, "values": self.values, "outcomes": list(self.outcomes),
                 "text": str(self)}
+
+
+def history_note(design: str | None, left_out: int, checked: int) -> Note:
+    """The note on the runs the history check left out, as the design's analysis uses them.
+
+    Sobol and Morris estimators need every run of their design, so those indices keep the
+    runs; other designs' PAWN indices leave them out. Only a Sobol or Morris design says so:
+    in a crossed or LHS study there is no such index to mention.
+    """
+    if design in ("sobol", "morris"):
+        return Note("history_left_out_indices", left_out=left_out, checked=checked,
+                    method=design.capitalize())
+    return Note("history_left_out", left_out=left_out, checked=checked)
 
 
 def _note(key: str, outcomes: tuple[str, ...], values: dict[str, Any]) -> Note:

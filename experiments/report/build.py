@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.analysis.notes import EVERY
+from experiments.analysis.notes import EVERY, history_note
 from experiments.analysis.policies import kept_runs
 from experiments.errors import ArgumentError
 from experiments.report import boxes, region, sections
@@ -147,6 +147,7 @@ def analysis_notes(batch: Batch, t: Translator) -> list[tuple[str, str]]:
         return [(str(n), "en") for n in batch.summary.get("notes") or []]
     out = []
     for note in records:
+        note = _history_as_designed(note, batch.spec.get("design"))
         key = f"note.{note.get('key')}"
         if key not in t.text:
             out.append((str(note.get("text", "")), "en"))
@@ -161,6 +162,19 @@ def analysis_notes(batch: Batch, t: Translator) -> list[tuple[str, str]]:
             text = t("note.about", outcomes=about, text=text)
         out.append((text[:1].upper() + text[1:], t.lang))
     return out
+
+
+def _history_as_designed(note: dict[str, Any], design: str | None) -> dict[str, Any]:
+    """A history note as :func:`~experiments.analysis.notes.history_note` writes it now.
+
+    An analysis written before the note depended on the design has one sentence for every
+    design; only a Sobol or Morris design's indices keep the left-out runs, and only theirs
+    may say so.
+    """
+    if note.get("key") != "history_left_out" or not isinstance(note.get("values"), dict):
+        return note
+    values = note["values"]
+    return history_note(design, values.get("left_out"), values.get("checked")).record()
 
 
 def _short(value: Any, unit: str | None, t: Translator) -> str:

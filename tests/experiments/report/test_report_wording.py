@@ -97,3 +97,34 @@ def test_the_transition_exit_multiplier_acts_during_a_climb_not_below_a_threshol
     english = REGISTRY["transition_exit_multiplier"].meaning
     assert "seuil" not in Labels("fr").param_meaning("transition_exit_multiplier", english)
     assert "threshold" not in english
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("design", ["crossed", "lhs"])
+def test_a_report_without_sobol_or_morris_does_not_say_they_keep_the_left_out_runs(
+        report_batch, lang, design):
+    """An analysis written before the note depended on the design is said as designed too."""
+    from experiments.report.build import analysis_notes, load_batch
+    from experiments.report.i18n import Translator
+
+    batch = load_batch(report_batch)
+    batch.spec["design"] = design
+    batch.summary["note_records"] = [{"key": "history_left_out", "outcomes": [],
+                                      "values": {"left_out": 1051, "checked": 8192},
+                                      "text": "an older sentence"}]
+    (text, shown_lang), = analysis_notes(batch, Translator(lang))
+    assert shown_lang == lang and "1" in text
+    assert "Sobol" not in text and "Morris" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_sobol_report_says_its_indices_keep_the_left_out_runs(report_batch, lang):
+    from experiments.report.build import analysis_notes, load_batch
+    from experiments.report.i18n import Translator
+
+    batch = load_batch(report_batch)
+    batch.spec["design"] = "sobol"
+    batch.summary["note_records"] = [{"key": "history_left_out", "outcomes": [],
+                                      "values": {"left_out": 3, "checked": 40}}]
+    (text, _), = analysis_notes(batch, Translator(lang))
+    assert "Sobol" in text and "PAWN" not in text
