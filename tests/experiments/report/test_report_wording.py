@@ -128,3 +128,22 @@ def test_a_sobol_report_says_its_indices_keep_the_left_out_runs(report_batch, la
                                       "values": {"left_out": 3, "checked": 40}}]
     (text, _), = analysis_notes(batch, Translator(lang))
     assert "Sobol" in text and "PAWN" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_experiment_file_is_shown_verbatim_with_a_caption_saying_so(report_batch, lang):
+    from html import unescape
+
+    from experiments.report.build import load_batch, render
+    from experiments.report.i18n import load_locale
+    from experiments.report.typography import french_spacing
+
+    batch = load_batch(report_batch)
+    html = unescape(render(batch, lang))
+    locale = load_locale(lang)
+    summary = locale["facts.source"].split("(")[0]
+    details = re.search(rf"<summary>{summary}[^<]*</summary>.*?</details>", html, re.S)[0]
+    caption = locale["facts.source_as_stored"]
+    assert (french_spacing(caption) if lang == "fr" else caption) in details
+    assert f"<pre>{batch.source}</pre>" in details  # the stored file, never translated
+    assert {"fr": "anglais", "en": "English"}[lang] in caption
