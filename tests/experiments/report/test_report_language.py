@@ -253,3 +253,25 @@ def test_description_may_be_one_string_or_one_text_per_language(tmp_path):
 def test_shipped_studies_describe_themselves_in_both_languages():
     for path in (ROOT / "experiments" / "studies").glob("*.toml"):
         assert set(load_experiment(path).description) == set(LANGS), path.name
+
+
+# --- the wording of the page (the rules themselves: test_report_wording.py) ----------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_crossed_report_never_writes_a_unit_as_a_noun_after_a_number(crossed_reports, lang):
+    text = shown_text(crossed_reports[lang], lang).replace("\u00a0", " ")
+    noun = {"fr": r"nombre|années|utilité|capacité|part", "en": r"count|utility|capability|share"}
+    assert re.findall(rf".{{20}}\d ({noun[lang]})\b.{{10}}", text) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_crossed_report_defines_the_end_scenario_and_a_policys_chance(crossed_reports, lang):
+    text = shown_text(crossed_reports[lang], lang)
+    locale = load_locale(lang)
+    shown = french_spacing if lang == "fr" else str
+    for key in ("glossary.end", "glossary.end_text", "glossary.chance", "glossary.chance_text"):
+        assert shown(locale[key]) in text, key
+    # the chance's first use on the page is the sentence that says what it is
+    first = text.lower().index("chance")
+    intro = shown(locale["region.intro"].split("{seeds}")[1])
+    assert text.lower().find(intro.lower()) < first < text.lower().find(intro.lower()) + len(intro)

@@ -147,3 +147,65 @@ def test_the_experiment_file_is_shown_verbatim_with_a_caption_saying_so(report_b
     assert (french_spacing(caption) if lang == "fr" else caption) in details
     assert f"<pre>{batch.source}</pre>" in details  # the stored file, never translated
     assert {"fr": "anglais", "en": "English"}[lang] in caption
+
+
+#: Other names once used for the micro-scenario a run ends in ("end scenario", "scénario final").
+OTHER_OUTCOME_NAMES = {"fr": ["scénario atteint", "scénario obtenu", "classe de scénario",
+                              "classes de scénario", "classe du scénario"],
+                       "en": ["scenario reached", "scenario class", "scenario obtained"]}
+
+
+def report_words(lang: str) -> list[str]:
+    """Every text the report can print: its sentences, the figures' words and the labels."""
+    from experiments.figures.text import LOCALES as FIGURE_LOCALES
+    from experiments.figures.text import read_locale
+    from experiments.report.i18n import load_locale
+    from model.labels import load_labels
+
+    labels = [entry[key] for kind in load_labels().values() for entry in kind.values()
+              for key in entry if key == lang or key.startswith(f"{lang}_")]
+    return [*load_locale(lang).values(), *read_locale(FIGURE_LOCALES, lang).values(), *labels]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_scenario_a_run_ends_in_has_one_name(lang):
+    found = [text for text in report_words(lang)
+             if any(name in text.lower() for name in OTHER_OUTCOME_NAMES[lang])]
+    assert found == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_glossary_defines_the_end_scenario_its_score_and_a_policys_chance(lang):
+    from experiments.report.i18n import load_locale
+
+    locale = load_locale(lang)
+    term = {"fr": "scénario final", "en": "end scenario"}[lang]
+    assert locale["glossary.end"].lower() == term
+    assert all(w in locale["glossary.end_text"] for w in ("2040", "-1", "= 0", "= 1"))
+    # the score is the end scenario coded as a number, and is called so wherever it is shown
+    assert term in locale["region.score"].lower() and term in Labels(lang).indicator(
+        "scenario_score").lower()
+    chance = locale["glossary.chance_text"]
+    said = {"fr": ("simulations retenues", "futurs", "graines", "pas la probabilité"),
+            "en": ("kept runs", "futures", "seeds", "not a probability")}[lang]
+    assert all(words in chance for words in said), chance
+    assert all(words in locale["region.intro"] for words in said)  # its first use
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_sentence_calls_a_share_of_runs_a_probability(lang):
+    from experiments.report.i18n import load_locale
+
+    denial = {"fr": "pas la probabilité", "en": "not a probability"}[lang]
+    found = [(key, text) for key, text in load_locale(lang).items()
+             if "probabilit" in text.lower() and denial not in text]
+    assert found == []
+
+
+def test_randomness_is_not_called_chance_where_chance_is_a_share_of_runs():
+    from experiments.report.i18n import load_locale
+
+    locale = load_locale("en")
+    for key in ("region.control", "region.col_seed", "sens.seed", "sens.seed_unknown",
+                "note.one_replicate"):
+        assert "chance" not in locale[key].lower(), key
