@@ -29,6 +29,7 @@ from experiments.cli.options import (
     add_verb,
     chosen_engine,
     path_argument,
+    resumable,
 )
 from experiments.errors import UsageError, argument
 from experiments.runs.engines import check_engine_options
@@ -61,8 +62,10 @@ def handle(args: argparse.Namespace) -> int:
                            "a calibration file, e.g. calibration/calibration.toml")
     out = out_argument(args.out, "out")
     cfg = load_config(config, args.budget)
-    calibrate(cfg, out, engine=engine, scheduler=args.scheduler, workers=args.workers,
-              progress=args.progress, log=print)
+    # every generation is a batch under OUT/batches: a rerun skips the runs stored there
+    with resumable("calibrate", f"finished runs are saved in {out / 'batches'}"):
+        calibrate(cfg, out, engine=engine, scheduler=args.scheduler, workers=args.workers,
+                  progress=args.progress, log=print)
     return 0
 
 

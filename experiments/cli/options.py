@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,15 +122,28 @@ def run_batch_with(args: argparse.Namespace, experiment: Any, out: Any, verb: st
     """
     from experiments.runs.batch import run_batch
 
-    # `kill` (SIGTERM) stops a batch as Ctrl-C does: the same message, the lock released.
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
+    with resumable(verb, f"finished runs are saved in {out}"):
         return run_batch(experiment, out, engine=chosen_engine(args), scheduler=args.scheduler,
                          workers=args.workers, progress=args.progress,
                          run_timeout=args.run_timeout, max_runs=args.max_runs)
+
+
+@contextlib.contextmanager
+def resumable(verb: str, kept: str) -> Iterator[None]:
+    """Stop a resumable command on Ctrl-C or ``kill`` with a hint on how to go on.
+
+    Args:
+        verb: the sub-command (``batch``, ``workshop``, ``calibrate``).
+        kept: what is kept and where, e.g. ``finished runs are saved in results/quick``.
+
+    """
+    # `kill` (SIGTERM) stops a batch as Ctrl-C does: the same message, the lock released.
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
     except KeyboardInterrupt:
-        print(f"servisim {verb}: stopped; finished runs are saved in {out}. Run the same "
-              "command again to resume.", file=sys.stderr)
+        print(f"servisim {verb}: stopped; {kept}. Run the same command again to resume.",
+              file=sys.stderr)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)

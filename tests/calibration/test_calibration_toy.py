@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -104,6 +109,32 @@ def test_cli_writes_every_output_and_resumes_with_a_larger_budget(toy_calibratio
     pd.testing.assert_frame_equal(first[["generation", "runs", "tolerance", "acceptance"]],
                                   second.iloc[: len(first)][["generation", "runs", "tolerance",
                                                                "acceptance"]])
+
+
+def test_ctrl_c_during_calibrate_says_where_the_runs_are_and_the_rerun_resumes(tmp_path):
+    write_toy(tmp_path, CONFIG.format(budget=400))
+    slow = "import time\n\n_toy = toy\n\n\ndef toy(params, seed):\n    time.sleep(0.02)\n" \
+           "    return _toy(params, seed)\n"
+    (tmp_path / "cal_toy.py").write_text(TOY_MODEL + slow)  # slow enough to interrupt
+    command = [str(Path(sys.executable).with_name("servisim")), "calibrate", "--config",
+               "toy.toml", "--out", "out", "--workers", "1"]
+    env = {**os.environ, "CI": "1", "PYTHONPATH": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # Ctrl-C once the first generation is stored (it prints its line) and the next runs
+    for line in proc.stdout:
+        if line.startswith("generation  0:"):
+            break
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert stderr.splitlines() == [
+        "servisim calibrate: stopped; finished runs are saved in out/batches. Run the same "
+        "command again to resume.", "servisim: interrupted"]
+    rerun = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "ABC: 400 runs, " in rerun.stdout and " of them stored before" in rerun.stdout
 
 
 def test_weighted_quantile_matches_repeated_values():
