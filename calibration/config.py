@@ -42,6 +42,7 @@ from typing import Any
 from calibration.targets import Target, load_targets
 from experiments.errors import ArgumentError, UsageError
 from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
+from experiments.spec.values import fixed_value
 
 SERVISIM = "servisim"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "calibration.toml"
@@ -300,8 +301,8 @@ def _servisim_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict
         cfg.priors[key] = _registry_prior(prm, value, where)
         cfg.kinds[key] = prm.kind.__name__
     for key, value in fixed.items():
-        try:
-            cfg.fixed[key] = REGISTRY[key].coerce(value)
+        try:  # as an experiment's [fixed]: true/false for a switch, no quoted numbers
+            cfg.fixed[key] = fixed_value(REGISTRY[key], value)
         except ParameterError as err:
             raise where.fail("fixed", key, field_reason(err)) from None
     cfg.fixed["population_scale"] = cfg.scale

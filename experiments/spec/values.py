@@ -51,6 +51,9 @@ def _item(item: Any, key: str, listed: bool, shape: str, where: Where, prm: Any,
     if prm.kind is bool and not listed:
         raise where.fail(table, key, "is true/false; vary it with design = "
                          "'grid' (levels [true, false]) or set it under [fixed]")
+    if prm.kind is bool and not isinstance(item, bool):
+        # as [fixed] and --set: a 0/1 for a switch is refused, not read as false/true
+        raise where.fail(table, key, f"{item!r} is not true or false; allowed true or false")
     try:
         return prm.coerce(item)
     except ParameterError as err:

@@ -60,6 +60,9 @@ def _run(tmp_path, text, *extra):
          ["key 'covid_shok' in [fixed]", "unknown parameter"]),
         ("covid_shock = 0.1", "covid_shock = 2.0", ["key 'covid_shock' in [fixed]",
                                                     "out of range"]),
+        ("covid_shock = 0.1", "covid_shock = 0.1\ncomplete_network = 1",
+         ["line 15, key 'complete_network' in [fixed]", "1 is not true or false; allowed true "
+          "or false"]),
         ("budget = 40", "budgett = 40", ["key 'budgett' in [calibration]", "unknown key"]),
         ("budget = 40", "budget = 10", ["key 'budget' in [calibration]", "below population"]),
         ("attack_prob_sme = [0.2, 0.8]", "attack_prob_sme = 0.3",

@@ -72,3 +72,12 @@ def test_run_refuses_scale_zero_naming_the_scale_option(tmp_path, capsys):
     assert capsys.readouterr().err == ("servisim: error: --scale 0: out of range; allowed 0.005 "
                                        "to 2 (1.0 = the whole region)\n")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["1", "0", "True", "yes"])
+def test_run_refuses_a_switch_set_to_anything_but_true_or_false(tmp_path, capsys, value):
+    out = tmp_path / "never"
+    assert main(["run", "--set", f"complete_network={value}", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (f"servisim: error: complete_network: '{value}' is not a "
+                                       "boolean; allowed true or false\n")
+    assert not out.exists()

@@ -256,3 +256,11 @@ def test_scheduler_without_dask_is_refused(tmp_path, capsys):
 def test_name_must_be_a_safe_folder_name(tmp_path, capsys):
     text = GOOD.replace('name = "t"', 'name = "../elsewhere"')
     _fails(tmp_path, capsys, text, "key 'name'", "allowed letters, digits")
+
+
+def test_grid_levels_of_a_switch_must_be_true_or_false_not_zero_or_one(tmp_path, capsys):
+    text = GOOD.replace('"lhs"', '"grid"').replace("samples = 4\n", "").replace(
+        "platform_entry_rate = [0.02, 0.50]", "complete_network = [0, 1]")
+    _fails(tmp_path, capsys, text, f"line {_line(text, 'complete_network')}",
+           "key 'complete_network' in [parameters]: 0 is not true or false; allowed true or "
+           "false")
