@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from experiments.spec.tomlfile import Where
+from experiments.spec.tomlfile import Where, toml_value
 from model.labels import LANGS
 
 #: The language of a description given as a plain string.
@@ -33,15 +33,16 @@ def read_description(exp: dict[str, Any], where: Where) -> dict[str, str]:
         return {DEFAULT_LANG: value} if value.strip() else {}
     allowed = ", ".join(LANGS)
     if not isinstance(value, dict) or not value:
-        raise where.fail("experiment", "description", f"{value!r} has the wrong type; expected "
-                         f"a string or a table of languages ({allowed}) and their text")
+        raise where.fail("experiment", "description", f"{toml_value(value)} has the wrong "
+                         f"type; expected a string or a table of languages ({allowed}) and "
+                         "their text")
     for lang, text in value.items():
         if lang not in LANGS:
             raise where.fail("experiment", "description", f"unknown language {lang!r}; "
                              f"allowed {allowed}")
         if not isinstance(text, str):
-            raise where.fail("experiment", "description", f"{lang} = {text!r} has the wrong "
-                             "type; expected a string")
+            raise where.fail("experiment", "description", f"{lang} = {toml_value(text)} has "
+                             "the wrong type; expected a string")
     return {lang: value[lang] for lang in LANGS if lang in value and value[lang].strip()}
 
 

@@ -39,7 +39,7 @@ from experiments.runs.watchdog import DEFAULT_RUN_TIMEOUT
 from experiments.spec.description import read_description
 from experiments.spec.models import MARKS, import_model, search_paths
 from experiments.spec.roles import CROSSED_KEYS, PARTS, crossed_settings, part_design, varied_tables
-from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
+from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml, toml_value
 from experiments.spec.values import LISTED, fixed_value, varied_values
 
 DESIGNS = ("grid", "lhs", "sobol", "morris", "points", "crossed")
@@ -194,7 +194,8 @@ def check_tables(path: Path, source: bytes, data: dict[str, Any],
 def _get(exp: dict, key: str, types: tuple, default: Any, where: Where, what: str) -> Any:
     value = exp.get(key, default)
     if key in exp and (not isinstance(value, types) or isinstance(value, bool) != (bool in types)):
-        raise where.fail("experiment", key, f"{value!r} has the wrong type; expected {what}")
+        raise where.fail("experiment", key,
+                         f"{toml_value(value)} has the wrong type; expected {what}")
     return value
 
 
@@ -254,7 +255,7 @@ def _build(path: Path, source: bytes, exp: dict, varied: dict, fixed: dict,
 
 def _check_positive(run_timeout: float, where: Where) -> None:
     if not (math.isfinite(run_timeout) and run_timeout > 0):
-        raise where.fail("experiment", "run_timeout", f"{run_timeout!r} is not allowed; "
+        raise where.fail("experiment", "run_timeout", f"{toml_value(run_timeout)} is not allowed; "
                          "allowed a finite number of seconds > 0, e.g. 600")
 
 
@@ -378,8 +379,8 @@ def _custom_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
                                  f"Python identifier other than {', '.join(RESERVED)}")
     for key, value in fixed.items():
         if not isinstance(value, bool | int | float | str):
-            raise where.fail("fixed", key, f"{value!r} has the wrong type; expected a number, "
-                             "a string or true/false")
+            raise where.fail("fixed", key, f"{toml_value(value)} has the wrong type; expected a "
+                             "number, a string or true/false")
     spec.fixed = dict(fixed)
     for key, value in varied.items():
         levels = varied_values(spec.design_of(key), key, value, where, None,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from experiments.spec.tomlfile import Where
+from experiments.spec.tomlfile import Where, toml_value
 
 #: The tables of varied parameters by role (the registry's roles ``lever``, ``uncertainty``).
 PARTS = ("levers", "uncertainties")
@@ -106,7 +106,7 @@ def crossed_settings(design: str, exp: dict[str, Any], groups: dict[str, str],
     for key in ("policy_design", "scenario_design"):
         value = exp.get(key, "lhs")
         if value not in PART_DESIGNS:
-            raise where.fail("experiment", key, f"{value!r} is not allowed; allowed "
+            raise where.fail("experiment", key, f"{toml_value(value)} is not allowed; allowed "
                              f"{', '.join(PART_DESIGNS)}")
         out[key] = value
     for key, part_design in (("policies", out["policy_design"]),
@@ -127,7 +127,7 @@ def _part_size(exp: dict[str, Any], key: str, part_design: str, where: Where) ->
         raise where.fail("experiment", None, f"missing key '{key}' for design 'crossed'; "
                          "allowed a whole number >= 2")
     if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise where.fail("experiment", key, f"{value!r} is not allowed; allowed a whole "
+        raise where.fail("experiment", key, f"{toml_value(value)} is not allowed; allowed a whole "
                          "number >= 2")
     return value
 

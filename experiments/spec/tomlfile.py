@@ -7,10 +7,13 @@ Shared by the experiment files (:mod:`experiments.spec.experiment`) and the cali
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from experiments.errors import UsageError
 
@@ -82,6 +85,34 @@ def read_toml(path: Path, what: str) -> tuple[bytes, dict, Where]:
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{path}: TOML syntax error: {err}") from None
     return source, data, Where(path, text)
+
+
+def toml_value(value: Any) -> str:
+    """A value as a TOML file spells it, for messages: ``true``, ``[0.1, 0.3]``, ``{a = 1}``.
+
+    The user wrote TOML; Python's ``True``, ``{'a': 1}`` or ``None`` would be words of another
+    language. Text keeps the single quotes of a TOML literal string (``'yes'``) when it can.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'" if "'" not in value and value.isprintable() else json.dumps(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(str(k))} = {toml_value(v)}"
+                               for k, v in value.items()) + "}"
+    if hasattr(value, "isoformat"):  # TOML dates and times
+        return value.isoformat()
+    return str(value)  # None, from a Python caller: no TOML spelling exists
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
 def field_reason(err: Exception) -> str:

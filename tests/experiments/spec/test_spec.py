@@ -264,3 +264,18 @@ def test_grid_levels_of_a_switch_must_be_true_or_false_not_zero_or_one(tmp_path,
     _fails(tmp_path, capsys, text, f"line {_line(text, 'complete_network')}",
            "key 'complete_network' in [parameters]: 0 is not true or false; allowed true or "
            "false")
+
+
+@pytest.mark.parametrize(("old", "new", "shown"), [
+    ("seed = 7", "seed = true", "true has the wrong type"),
+    ('name = "t"', "name = {a = 1}", "{a = 1} has the wrong type"),
+    ("[0.10, 0.40]", "[true, 0.40]", "true has the wrong type"),
+    ("[0.10, 0.40]", "{low = 0.1, high = 0.4}", "{low = 0.1, high = 0.4} has the wrong type"),
+    ('name = "t"', 'name = "t"\ndescription = {en = false}', "en = false has the wrong type"),
+    ("secure_framework = 0.3", "complete_network = [false]",
+     "[false] is not true or false"),
+])
+def test_a_wrong_value_is_shown_as_the_file_writes_it_not_as_python(tmp_path, capsys, old, new,
+                                                                     shown):
+    err = _fails(tmp_path, capsys, GOOD.replace(old, new), shown)
+    assert not any(word in err for word in ("True", "False", "{'"))
