@@ -201,11 +201,3 @@ def test_no_sentence_calls_a_share_of_runs_a_probability(lang):
              if "probabilit" in text.lower() and denial not in text]
     assert found == []
 
-
-def test_randomness_is_not_called_chance_where_chance_is_a_share_of_runs():
-    from experiments.report.i18n import load_locale
-
-    locale = load_locale("en")
-    for key in ("region.control", "region.col_seed", "sens.seed", "sens.seed_unknown",
-                "note.one_replicate"):
-        assert "chance" not in locale[key].lower(), key
