@@ -134,10 +134,7 @@ def load_config(path: str | Path, budget: int | None = None) -> CalibrationConfi
     if not data:
         raise UsageError(f"{path}: the file is empty; expected a [calibration] table and a "
                          "[priors] table of free parameters")
-    for table, value in data.items():
-        if table not in TABLES or not isinstance(value, dict):
-            raise where.fail(table, None, "unknown table; allowed "
-                             + ", ".join(f"[{t}]" for t in TABLES))
+    where.check_tables(data, TABLES)
     cal = data.get("calibration")
     if cal is None:
         raise UsageError(f"{path}: no [calibration] table (targets, budget, ...)")

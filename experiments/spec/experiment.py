@@ -175,10 +175,7 @@ def check_tables(path: Path, source: bytes, data: dict[str, Any],
     if not data:
         raise UsageError(f"{path}: the file is empty; expected an [experiment] table (design, "
                          "samples, seed, ...) and a [parameters] table of varied parameters")
-    for table, value in data.items():
-        if table not in TABLES or not isinstance(value, dict):
-            raise where.fail(table, None, f"unknown table or key '{table}'; allowed tables "
-                             f"{', '.join(f'[{t}]' for t in TABLES)}")
+    where.check_tables(data, TABLES)
     exp = data.get("experiment")
     if exp is None:
         raise UsageError(f"{path}: no [experiment] table; it needs at least design = "

@@ -11,7 +11,7 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +43,41 @@ class Where:
         """Return the error for ``message`` about ``key`` in ``[table]`` (or the table itself)."""
         return UsageError(f"{self(table, key)}: {message}")
 
+    def check_tables(self, data: dict[str, Any], tables: Sequence[str]) -> None:
+        """Refuse a top-level name that is not one of ``tables``, or one of them not a table.
+
+        Args:
+            data: the parsed file.
+            tables: the tables the file may hold, in the order the message lists them.
+
+        Raises:
+            UsageError: an unknown table or key; or ``[[name]]`` (an array of tables) or
+                ``name = value`` where ``[name]`` is expected: said as such, not as unknown.
+
+        """
+        for name, value in data.items():
+            line = self.lines.get((name, "")) or self.lines.get(("", name))
+            at = f"{self.file}: line {line}" if line else self.file
+            if name not in tables:
+                where = self(name) if (name, "") in self.lines else f"{at}, key '{name}'"
+                raise UsageError(f"{where}: unknown table or key '{name}'; allowed tables "
+                                 + ", ".join(f"[{t}]" for t in tables))
+            if isinstance(value, dict):
+                continue
+            if (name, "") in self.lines:  # [[name]]: headers of an array of tables
+                what = f"[[{name}]] makes an array of tables"
+            else:
+                what = f"{name} = {toml_value(value)} is {_kind(value)}, not a table"
+            raise UsageError(f"{at}: {what}; expected one table: [{name}] on a line of its "
+                             "own, its keys on the lines below")
+
 
 def key_lines(text: str) -> dict[tuple[str, str], int]:
     """Line numbers of ``[table]`` headers and ``key =`` lines (simple TOML, as we write it)."""
     found: dict[tuple[str, str], int] = {}
     table = ""
     for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"^\s*\[\s*([\w.-]+)\s*\]", line)
+        header = re.match(r"^\s*\[\[?\s*([\w.-]+)\s*\]", line)  # [table] or [[array]]
         if header:
             table = header.group(1)
             found.setdefault((table, ""), number)
@@ -85,6 +113,16 @@ def read_toml(path: Path, what: str) -> tuple[bytes, dict, Where]:
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{path}: TOML syntax error: {err}") from None
     return source, data, Where(path, text)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "a date or time"
 
 
 def toml_value(value: Any) -> str:

@@ -68,6 +68,8 @@ def _run(tmp_path, text, *extra):
         ("attack_prob_sme = [0.2, 0.8]", "attack_prob_sme = 0.3",
          ["key 'attack_prob_sme' in [priors]", "is not a range"]),
         ("[priors]", "[prior]", ["table [prior]", "unknown table"]),
+        ("[priors]", "[[priors]]", ["line 9: [[priors]] makes an array of tables; expected one "
+                                    "table: [priors] on a line of its own"]),
         ('targets = ["jobs_trend", "cyber_attacked_share"]', 'targets = ["jobs_2017"]',
          ["target 'jobs_2017' has no model_output"]),
         ('targets = ["jobs_trend", "cyber_attacked_share"]', 'targets = "jobs_trend"',

@@ -279,3 +279,17 @@ def test_a_wrong_value_is_shown_as_the_file_writes_it_not_as_python(tmp_path, ca
                                                                      shown):
     err = _fails(tmp_path, capsys, GOOD.replace(old, new), shown)
     assert not any(word in err for word in ("True", "False", "{'"))
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("[parameters]", "[[parameters]]", "line 10: [[parameters]] makes an array of tables; "
+                                       "expected one table: [parameters] on a line of its own"),
+    ("[experiment]", "experiment = 3\n[experiments]", "line 1: experiment = 3 is a number, not "
+                                                      "a table; expected one table: [experiment]"),
+    ("[experiment]", "levers = [1]\n[experiment]", "line 1: levers = [1] is a list, not a "
+                                                    "table; expected one table: [levers]"),
+])
+def test_a_table_of_the_wrong_kind_is_said_so_not_called_unknown(tmp_path, capsys, old, new,
+                                                                  expected):
+    err = _fails(tmp_path, capsys, GOOD.replace(old, new), expected)
+    assert "unknown" not in err
