@@ -111,8 +111,84 @@ def read_toml(path: Path, what: str) -> tuple[bytes, dict, Where]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
+        twice = given_twice(text, str(err)) if str(err).startswith(_TWICE) else None
+        if twice:  # tomllib names no key ("Cannot overwrite a value (at line 5, column 10)")
+            raise UsageError(f"{path}: {twice}") from None
         raise UsageError(f"{path}: TOML syntax error: {err}") from None
     return source, data, Where(path, text)
+
+
+#: How tomllib begins its messages for a key or table given twice.
+_TWICE = ("Cannot overwrite a value", "Cannot declare")
+_HEADER = re.compile(r"^\s*\[(\[?)\s*([\w.-]+)\s*\]")
+_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([\w-]+))\s*=(.*)""")
+
+
+def given_twice(text: str, error: str = "") -> str | None:
+    """Where a TOML text gives a key or declares a table a second time, read from its lines.
+
+    Args:
+        text: the file's text (simple TOML, as experiment and calibration files are).
+        error: tomllib's message, whose ``(at line N, ...)`` is read when the lines show no
+            plain repetition (e.g. a dotted key ``a.b`` over a value ``a``).
+
+    Returns:
+        ``line N, key 'k' in [t]: is given twice (first on line M); ...``, or ``None`` when
+        the line is not known.
+
+    """
+    keys: dict[tuple[str, str], int] = {}
+    tables: dict[str, int] = {}
+    arrays: dict[str, int] = {}
+    table, open_string = "", None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if open_string:  # inside a multi-line string: its lines are text, not keys
+            open_string = None if line.count(open_string) % 2 else open_string
+            continue
+        header = _HEADER.match(line)
+        if header:
+            array, table = header.groups()
+            if array:  # [[t]]: each element of an array of tables has keys of its own
+                keys = {k: n for k, n in keys.items() if k[0] != table}
+                arrays.setdefault(table, number)
+                continue
+            if table in tables:
+                return (f"line {number}, table [{table}]: is declared twice (first on line "
+                        f"{tables[table]}); put all its keys under one [{table}]")
+            if first := keys.get(("", table)) or arrays.get(table):
+                return (f"line {number}, table [{table}]: '{table}' is already given on line "
+                        f"{first}; a name is given once, as a key or as a table")
+            tables[table] = number
+            continue
+        key = _KEY.match(line)
+        if not key:
+            continue
+        name = next(g for g in key.groups()[:3] if g)
+        if (table, name) in keys:
+            where = f"key '{name}'" + (f" in [{table}]" if table else "")
+            return (f"line {number}, {where}: is given twice (first on line "
+                    f"{keys[table, name]}); give each key once")
+        keys[table, name] = number
+        open_string = next((q for q in ('"""', "'''") if key.group(4).count(q) % 2), None)
+    return _reported(text, error)
+
+
+def _reported(text: str, error: str) -> str | None:
+    """The key on the line tomllib names (``at line N``; at the end of the document, the last)."""
+    lines = text.splitlines()
+    at = re.search(r"\(at line (\d+)", error)
+    written = [n for n, line in enumerate(lines, 1)
+               if line.strip() and not line.lstrip().startswith("#")]
+    number = int(at.group(1)) if at else (written[-1] if written else 0)
+    if not 0 < number <= len(lines):
+        return None
+    line = lines[number - 1].strip()
+    header = _HEADER.match(line)
+    if header:
+        return (f"line {number}, table [{header.group(2)}]: gives again a name given before; "
+                "give each key and table once")
+    return (f"line {number}, key '{line.partition('=')[0].strip()}': gives again a value given "
+            "before; give each key once")
 
 
 def _kind(value: Any) -> str:

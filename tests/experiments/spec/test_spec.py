@@ -293,3 +293,19 @@ def test_a_table_of_the_wrong_kind_is_said_so_not_called_unknown(tmp_path, capsy
                                                                   expected):
     err = _fails(tmp_path, capsys, GOOD.replace(old, new), expected)
     assert "unknown" not in err
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("platform_entry_rate = [0.02, 0.50]", "subsidy_rate = [0.20, 0.30]",
+     "exp.toml: line 12, key 'subsidy_rate' in [parameters]: is given twice (first on line "
+     "11); give each key once"),
+    ("[fixed]", "[parameters]", "exp.toml: line 14, table [parameters]: is declared twice "
+                                "(first on line 10); put all its keys under one [parameters]"),
+    ("secure_framework = 0.3", "secure_framework = 0.3\nsecure_framework.x = 1",
+     "exp.toml: line 16, key 'secure_framework.x': gives again a value given before; give "
+     "each key once"),
+])
+def test_a_key_or_table_given_twice_is_named_with_its_line(tmp_path, capsys, old, new,
+                                                           expected):
+    err = _fails(tmp_path, capsys, GOOD.replace(old, new), expected)
+    assert "Cannot" not in err and "TOML syntax error" not in err
