@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis.discovery import CLASSES, classified_runs, discover, parameter_ranges
-from experiments.analysis.notes import Note, merge_notes, record
+from experiments.analysis.notes import Note, history_note, merge_notes, record
 from experiments.analysis.policies import kept_runs, policy_analysis
 from experiments.analysis.prim import percent
 from experiments.analysis.sensitivity import (
@@ -161,8 +161,8 @@ def _analyze(root: Path, outcomes: list[str] | None, figures: bool) -> dict[str,
     policy_tables, plausibility = policy_analysis(spec, samples, results, chosen)
     tables.update(policy_tables)
     if plausibility["left_out"]:
-        notes.append(("history", Note("history_left_out", left_out=plausibility["left_out"],
-                                      checked=plausibility["checked"])))
+        notes.append(("history", history_note(spec.get("design"), plausibility["left_out"],
+                                              plausibility["checked"])))
     kept = kept_runs(results)[0]
     found = discover(spec, samples, kept)
     notes += [("discovery", n) for n in found.notes]

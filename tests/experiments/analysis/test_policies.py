@@ -99,6 +99,13 @@ def test_runs_that_contradict_the_history_are_counted_and_left_out(crossed):
     assert _table(crossed, "policies")["runs"].sum() == len(results) - left
 
 
+def test_a_crossed_study_s_history_note_does_not_mention_sobol_or_morris(crossed):
+    notes = _table(crossed, "notes").set_index("key")
+    note = notes.loc["history_left_out", "note"]
+    assert "runs contradict the region's 2020-2024 data" in note
+    assert "Sobol" not in note and "Morris" not in note
+
+
 def test_policy_analysis_finds_the_lever_region_that_gives_high(crossed):
     box = _table(crossed, "policy_boxes")
     lever = box[box["kind"].eq("levers_high")].set_index("parameter")
@@ -244,7 +251,7 @@ def test_the_report_gives_each_variance_share_with_its_interval_from_the_stored_
     stated = {p: f"{t.pct(row[p])} ({t.pct(row[p + '_lo'])} to {t.pct(row[p + '_hi'])})"
               for p in ("policy", "scenario", "interaction", "seed")}
     assert (f"the policy holds {stated['policy']}, the uncertainties {stated['scenario']}, "
-            f"their interaction {stated['interaction']} and chance (the seed) "
+            f"their interaction {stated['interaction']} and randomness (the seed) "
             f"{stated['seed']}") in text
 
 
