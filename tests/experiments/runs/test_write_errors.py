@@ -80,11 +80,11 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
                                             "system; the folder is on a read-only file system"),
     ("batch", "batch exp.toml --out ro/batch", "--out ro/batch: cannot write in ro: Read-only "
                                               "file system"),
-    ("analyze", "analyze ro/batch", "DIR ro/batch: cannot write in ro/batch: Read-only file "
+    ("analyze", "analyze ro/batch", "ro/batch: cannot write in ro/batch: Read-only file "
                                     "system; the analysis is written in the batch folder: copy "
                                     "the folder somewhere writable and analyse the copy"),
-    ("report", "report ro/batch --lang en", "--out ro/batch/report-en.html: cannot write in "
-                                            "ro/batch: Read-only file system"),
+    ("report", "report ro/batch --lang en", "ro/batch: cannot write in ro/batch: Read-only file "
+                                            "system; write the report elsewhere with --out FILE"),
 ])
 def test_a_read_only_folder_gives_one_line_and_changes_nothing(tmp_path, toy_dir, analysed,
                                                                 verb, args, message):
@@ -145,9 +145,9 @@ def test_a_full_disk_during_a_batch_keeps_the_stored_runs_and_says_to_rerun(tmp_
 
 
 @pytest.mark.parametrize(("verb", "room_kib", "message"), [
-    ("analyze", 8, "DIR {full}/batch: cannot write {full}/batch/analysis"),
-    ("report", 16, "--out {full}/batch/report-en.html: cannot write {full}/batch/"
-                    "report-en.html: No space left on device"),
+    ("analyze", 8, "{full}/batch: cannot write {full}/batch/analysis"),
+    ("report", 16, "{full}/batch/report-en.html (the default of --out): cannot write "
+                    "{full}/batch/report-en.html: No space left on device"),
 ])
 def test_a_full_disk_during_analyze_or_report_leaves_the_batch_whole(tmp_path, toy_dir,
                                                                       analysed, verb, room_kib,
