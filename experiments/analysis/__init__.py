@@ -37,7 +37,6 @@ import pandas as pd
 from experiments.analysis.discovery import CLASSES, classified_runs, discover, parameter_ranges
 from experiments.analysis.notes import Note, history_note, merge_notes, record
 from experiments.analysis.policies import kept_runs, policy_analysis
-from experiments.analysis.prim import percent
 from experiments.analysis.sensitivity import (
     INDEX_COLUMNS,
     METHODS,
@@ -46,6 +45,7 @@ from experiments.analysis.sensitivity import (
     sensitivity,
     top_precision,
 )
+from experiments.analysis.sentences import shares_text
 from experiments.errors import UsageError, argument
 
 ANALYSIS = "analysis"
@@ -304,8 +304,7 @@ def discovery_markdown(found, spec: dict) -> str:
         lines += [*(f"- {n}" for n in found.notes), ""]
         return "\n".join(lines)
     overall = found.shares[found.shares["parameter"] == "all"]
-    lines.append("Share of runs: " + ", ".join(
-        f"{r.scenario} {percent(r.share)}" for r in overall.itertuples()) + ".")
+    lines.append(f"Share of runs: {shares_text(overall)}.")
     lines.append("")
     for scenario in CLASSES:
         lines.append(f"## {scenario}")

@@ -72,3 +72,8 @@ def tree_sentence(rule: list[str], scenario: str, share: float, runs: int) -> st
     where = "when " + " and ".join(rule) if rule else "over all runs"
     return (f"{where}, the tree says {scenario} ({percent(share)} of its {runs} runs are "
             f"{scenario})")
+
+
+def shares_text(overall: pd.DataFrame) -> str:
+    """Each class's share of all runs (the ``all`` rows of the shares), e.g. ``low 0.2%``."""
+    return ", ".join(f"{r.scenario} {percent(r.share)}" for r in overall.itertuples())

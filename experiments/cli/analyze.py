@@ -34,6 +34,7 @@ def handle(args: argparse.Namespace) -> int:
     """Analyse the folder and print what was found."""
     from experiments.analysis import ANALYSIS, analyze
     from experiments.analysis.sensitivity import INDEX_COLUMNS
+    from experiments.analysis.sentences import shares_text
 
     directory = path_argument(args.directory, "directory", BATCH_FOLDER)
     tables = analyze(directory, args.outcomes, figures=args.figures)
@@ -60,8 +61,7 @@ def handle(args: argparse.Namespace) -> int:
     shares = tables["scenario_shares"]
     if not shares.empty:
         overall = shares[shares["parameter"] == "all"]
-        print("scenario shares: " + ", ".join(f"{r.scenario} {r.share:.0%}"
-                                              for r in overall.itertuples()))
+        print("scenario shares: " + shares_text(overall))
     for sentence in tables["discovery_boxes"]["sentence"]:
         print(f"  {sentence}")
     n_fig = len(summary["figures"])
