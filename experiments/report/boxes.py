@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 
 from experiments.analysis.prim import could_stand_out, stands_out_at
+from experiments.analysis.sentences import NARROW
 from experiments.report.i18n import Translator
 from model.scenarios import SCENARIOS as CLASSES
 
@@ -67,20 +68,26 @@ def classes_of(ok: pd.DataFrame) -> pd.Series:
 
 
 def condition(name: str, low: float, high: float, restricted: str, batch: Batch,
-              t: Translator) -> str:
+              t: Translator, left: float | None = None) -> str:
     """One restriction of a box in words (``the subsidy rate is at least 20%``).
 
     The stored limits hold the runs on them (a crossed design puts a policy's lever value
-    exactly on a limit): "at least" and "at most", not "above" and "below".
+    exactly on a limit): "at least" and "at most", not "above" and "below". A limit that
+    leaves out few runs (``left``, the analysis's ``left_out``, under
+    :data:`~experiments.analysis.sentences.NARROW`) says so: most futures meet it.
     """
     unit = units(batch).get(name)
     phrase = t.param_phrase(name)
     if restricted == "low":
-        return t("cond.above", param=phrase, low=t.value(float(low), unit))
-    if restricted == "high":
-        return t("cond.below", param=phrase, high=t.value(float(high), unit))
-    return t("cond.between", param=phrase, low=t.value(float(low), unit),
-             high=t.value(float(high), unit))
+        text = t("cond.above", param=phrase, low=t.value(float(low), unit))
+    elif restricted == "high":
+        text = t("cond.below", param=phrase, high=t.value(float(high), unit))
+    else:
+        text = t("cond.between", param=phrase, low=t.value(float(low), unit),
+                 high=t.value(float(high), unit))
+    if left is not None and left == left and left < NARROW:  # NaN: a table without the column
+        text = t("cond.narrow", condition=text, share=t.pct(float(left)))
+    return text
 
 
 def _restricted(row: Any, span: tuple[float, float] | None) -> str:
@@ -124,7 +131,7 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
         rows = limits[(limits["scenario"] == klass) & (limits["box"] == row.box)] \
             if not limits.empty else limits
         conds = [condition(r.parameter, r.low, r.high, _restricted(r, span.get(r.parameter)),
-                           batch, t) for r in rows.itertuples()]
+                           batch, t, getattr(r, "left_out", None)) for r in rows.itertuples()]
         in_class, total = int(counts.get(klass, 0)), len(classes)
         overall = in_class / total if total else 0.0
         coverage = float(row.coverage)

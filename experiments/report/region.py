@@ -55,7 +55,8 @@ def _box_text(box: pd.DataFrame, batch: Batch, t: Translator) -> str:
     for r in box.itertuples():
         lo_free, hi_free = not math.isfinite(r.low), not math.isfinite(r.high)
         side = "high" if lo_free else "low" if hi_free else "both"
-        conds.append(boxes.condition(r.parameter, r.low, r.high, side, batch, t))
+        conds.append(boxes.condition(r.parameter, r.low, r.high, side, batch, t,
+                                     getattr(r, "left_out", None)))
     return t.join(conds)
 
 

@@ -126,6 +126,18 @@ def test_a_box_limit_is_told_as_holding_the_runs_on_it(tmp_path: Path):
         "ne dépasse pas 40\u00a0%")
 
 
+def test_a_limit_that_leaves_out_few_runs_is_told_as_narrow(tmp_path: Path):
+    batch = _batch(tmp_path, [{"box": 1, "runs": 10, "density": 0.6, "coverage": 0.6}])
+    en, fr = Translator("en"), Translator("fr")
+    narrow = condition("subsidy_rate", 0.2, 0.4, "high", batch, en, left=0.055)
+    assert narrow.endswith("is at most 40% (which leaves out only 6% of the runs)")
+    assert "n'écarte que 6" in condition("subsidy_rate", 0.2, 0.4, "high", batch, fr, 0.055)
+    assert condition("subsidy_rate", 0.2, 0.4, "high", batch, en, left=0.3).endswith(
+        "is at most 40%")
+    assert condition("subsidy_rate", 0.2, 0.4, "high", batch, en, left=float("nan")).endswith(
+        "is at most 40%")
+
+
 def test_the_policies_tied_with_the_best_are_counted_from_their_intervals():
     from experiments.report.region import _ties
 

@@ -200,11 +200,14 @@ def test_every_note_the_analysis_can_write_has_a_sentence_in_each_language():
 
 
 def test_every_note_written_in_the_analysis_code_has_a_key():
-    """No English sentence is appended to the notes without a :class:`Note` key."""
+    """No English sentence is appended to the notes without a :class:`Note` key.
+
+    A note is made by ``Note(...)`` or by a function of ``notes.py`` named ``..._note``.
+    """
     for path in (ROOT / "experiments" / "analysis").glob("*.py"):
         code = path.read_text()
         for call in re.findall(r"notes\.append\((.*)", code):
-            assert "Note(" in call, f"{path.name}: notes.append({call}"
+            assert re.search(r"\bNote\(|_note\(", call), f"{path.name}: notes.append({call}"
 
 
 def test_every_calibration_target_and_design_has_a_name_in_each_language():
