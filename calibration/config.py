@@ -41,7 +41,7 @@ from typing import Any
 
 from calibration.targets import Target, load_targets
 from experiments.errors import ArgumentError, UsageError
-from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml
+from experiments.spec.tomlfile import Where, close_names, field_reason, read_toml, toml_value
 from experiments.spec.values import fixed_value
 
 SERVISIM = "servisim"
@@ -151,7 +151,8 @@ def load_config(path: str | Path, budget: int | None = None) -> CalibrationConfi
 def _get(cal: dict, key: str, types: tuple, default: Any, where: Where, what: str) -> Any:
     value = cal.get(key, default)
     if key in cal and (not isinstance(value, types) or isinstance(value, bool)):
-        raise where.fail("calibration", key, f"{value!r} has the wrong type; expected {what}")
+        raise where.fail("calibration", key,
+                         f"{toml_value(value)} has the wrong type; expected {what}")
     return value
 
 
@@ -159,7 +160,8 @@ def _number(cal: dict, key: str, default: Any, where: Where, low: float, high: f
             what: str, whole: bool = False) -> Any:
     value = _get(cal, key, (int,) if whole else (int, float), default, where, what)
     if not low <= value <= high:
-        raise where.fail("calibration", key, f"{value!r} is out of range; allowed {what}")
+        raise where.fail("calibration", key,
+                         f"{toml_value(value)} is out of range; allowed {what}")
     return value
 
 
@@ -167,7 +169,7 @@ def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, wher
            budget: int | None) -> CalibrationConfig:
     model = _get(cal, "model", (str,), SERVISIM, where, "\"servisim\" or \"module:function\"")
     if model != SERVISIM and not _CALLABLE.match(model):
-        raise where.fail("calibration", "model", f"{model!r} is not allowed; allowed "
+        raise where.fail("calibration", "model", f"{toml_value(model)} is not allowed; allowed "
                          "\"servisim\" or \"package.module:function\"")
     targets_file = _get(cal, "targets_file", (str,), "targets.csv", where, "a file name")
     targets_path = (path.parent / targets_file).resolve()
@@ -240,15 +242,17 @@ def _build(path: Path, source: bytes, cal: dict, priors: dict, fixed: dict, wher
 def _prior_range(key: str, value: Any, where: Where) -> tuple[float, float]:
     shape = "[low, high], e.g. [0.05, 0.5]"
     if not isinstance(value, list) or len(value) != 2:
-        raise where.fail("priors", key, f"{value!r} is not a range; expected {shape}")
+        raise where.fail("priors", key,
+                         f"{toml_value(value)} is not a range; expected {shape}")
     for item in value:
         if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(
                 item):
-            raise where.fail("priors", key, f"{item!r} is not a finite number; expected {shape}")
+            raise where.fail("priors", key,
+                             f"{toml_value(item)} is not a finite number; expected {shape}")
     low, high = float(value[0]), float(value[1])
     if not low < high:
-        raise where.fail("priors", key, f"empty prior range: low {value[0]!r} is not below "
-                         f"high {value[1]!r}; allowed [low, high] with low < high")
+        raise where.fail("priors", key, f"empty prior range: low {toml_value(value[0])} is not "
+                         f"below high {toml_value(value[1])}; allowed [low, high] with low < high")
     return low, high
 
 
@@ -327,8 +331,8 @@ def _custom_parts(cfg: CalibrationConfig, cal: dict, priors: dict, fixed: dict,
         cfg.kinds[key] = "float"
     for key, value in fixed.items():
         if not isinstance(value, bool | int | float | str):
-            raise where.fail("fixed", key, f"{value!r} has the wrong type; expected a number, "
-                             "a string or true/false")
+            raise where.fail("fixed", key, f"{toml_value(value)} has the wrong type; expected a "
+                             "number, a string or true/false")
         cfg.fixed[key] = value
 
 

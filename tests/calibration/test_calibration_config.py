@@ -67,6 +67,10 @@ def _run(tmp_path, text, *extra):
         ("budget = 40", "budget = 10", ["key 'budget' in [calibration]", "below population"]),
         ("attack_prob_sme = [0.2, 0.8]", "attack_prob_sme = 0.3",
          ["key 'attack_prob_sme' in [priors]", "is not a range"]),
+        ("attack_prob_sme = [0.2, 0.8]", "attack_prob_sme = [true, 0.8]",
+         ["key 'attack_prob_sme' in [priors]", "true is not a finite number"]),
+        ("scale = 0.05", 'scale = "big"', ["key 'scale' in [calibration]",
+                                           "'big' has the wrong type"]),
         ("[priors]", "[prior]", ["table [prior]", "unknown table"]),
         ("[priors]", "[[priors]]", ["line 9: [[priors]] makes an array of tables; expected one "
                                     "table: [priors] on a line of its own"]),
