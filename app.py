@@ -37,7 +37,7 @@ from app_inspector import PLATFORM, AgentInspector
 from app_network import NetworkFigure
 from app_params import ParameterPanel, matching_preset, panel_defaults
 from app_runs import ComparePanel, keep
-from app_text import LANG, labels, quarter, t
+from app_text import LANG, labels, now_text, t
 from app_verdict import ScenarioPanel
 from model import ServitizationModel
 from model.calendar import quarter_label
@@ -64,7 +64,7 @@ class AppModel(ServitizationModel):
         watched_row: the watched agent's row (in the firm or the platform arrays).
         watched_history: one tuple per quarter since a firm was picked: (year, digital,
             service capability, service share, cash in EUR k).
-        watched_since: the quarter the watched firm's history starts at.
+        watched_since: the steps done when the watched firm was picked (0: before the start).
 
     """
 
@@ -79,7 +79,7 @@ class AppModel(ServitizationModel):
     def watch(self, kind: int, row: int) -> None:
         """Follow a firm (kind 0-2) or a platform (kind 3) from the current quarter."""
         self.watched_kind, self.watched_row = kind, row
-        self.watched_since = self.quarter_label
+        self.watched_since = self.quarter
         self.watched_history: list[tuple[float, ...]] = []
         self._record()
 
@@ -167,8 +167,7 @@ def NowLine(model):
     """The quarter shown, the firms alive and the platforms active."""
     TICK.get()
     lab = labels()
-    when = quarter(model.quarter_label) if model.quarter else t("before_start")
-    solara.Text(t("now", quarter=when, firms=lab.integer(model.firms.alive.sum()),
+    solara.Text(t("now", quarter=now_text(model), firms=lab.integer(model.firms.alive.sum()),
                   platforms=lab.integer(model.platforms.alive[: model.platforms.n].sum())),
                 style={"font-size": "17px", "font-weight": "bold", "padding": "4px 8px"},
                 classes=["now-line"])

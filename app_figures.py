@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
-from app_text import ft, labels_for
+from app_text import TEXT, ft, labels_for
 from model.scenarios import SCENARIO_COLOURS, load_bands
 
 DPI = 90
@@ -214,7 +214,12 @@ class IndicatorFigure(LiveFigure):
 
 
 def quarter_text(model, lang: str) -> str:
-    """The last simulated quarter, ``2024T2`` in French, ``2024Q2`` in English."""
+    """The last simulated quarter, ``2024T2`` in French, ``2024Q2`` in English.
+
+    Before the first step, "before the start": quarter 0's label is the quarter before 2020Q1.
+    """
+    if not model.quarter:
+        return TEXT["before_start"][lang]
     label = model.quarter_label
     return label.replace("Q", "T") if lang == "fr" else label
 

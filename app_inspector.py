@@ -122,8 +122,13 @@ def AgentInspector(model):
             agent = next(a for a in model.agents_by_type[FIRM_CLASSES[kind]] if a.row == row)
             state = firm_state(model, agent)
         status = t("alive") if agent.alive else t("exited")
-        since = "" if kind == PLATFORM else \
-            "; " + t("history_since", quarter=quarter(model.watched_since))
+        if kind == PLATFORM:
+            since = ""
+        elif model.watched_since:  # the quarter shown when the firm was picked
+            since = "; " + t("history_since",
+                             quarter=quarter(model.quarter_label_of(model.watched_since - 1)))
+        else:
+            since = "; " + t("history_since_start")
         solara.Text(f"{names[kind]} {agent.unique_id} ({status}){since}",
                     style={"font-weight": "bold"}, classes=["inspected-agent"])
         solara.HTML(tag="div", unsafe_innerHTML=html_table(["", ""], state, LANG.value))

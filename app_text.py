@@ -67,6 +67,8 @@ TEXT: dict[str, dict[str, str]] = {
     "verdict_final": {"fr": "Scénario en 2040", "en": "Scenario in 2040"},
     "verdict_live": {"fr": "Verdict provisoire à {quarter}",
                      "en": "Provisional verdict at {quarter}"},
+    "verdict_start": {"fr": "Verdict provisoire avant le départ",
+                      "en": "Provisional verdict before the start"},
     "verdict_note": {
         "fr": "Les seuils sont ceux de 2040 : avant la fin, ce verdict n'est qu'indicatif.",
         "en": "The bands are for 2040: before the end this verdict is only indicative."},
@@ -84,6 +86,8 @@ TEXT: dict[str, dict[str, str]] = {
     "alive": {"fr": "active", "en": "active"},
     "exited": {"fr": "sortie", "en": "exited"},
     "history_since": {"fr": "historique depuis {quarter}", "en": "history since {quarter}"},
+    "history_since_start": {"fr": "historique depuis le départ",
+                            "en": "history since the start"},
     "no_platform": {"fr": "Aucune plateforme pour l'instant.", "en": "No platform yet."},
     "keep": {"fr": "Garder ce parcours pour comparer", "en": "Keep this run to compare"},
     "clear": {"fr": "Oublier les parcours gardés", "en": "Forget the kept runs"},
@@ -180,6 +184,14 @@ def labels() -> Labels:
 def quarter(label: str) -> str:
     """A quarter the French way (``2024T2``) or the English way (``2024Q2``)."""
     return label.replace("Q", "T") if LANG.value == "fr" else label
+
+
+def now_text(model) -> str:
+    """The quarter the page shows: the last one simulated, or "before the start".
+
+    Before the first step the model's quarter label is the quarter before 2020Q1: not shown.
+    """
+    return quarter(model.quarter_label) if model.quarter else t("before_start")
 
 
 def kinds() -> tuple[str, ...]:

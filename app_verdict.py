@@ -42,8 +42,12 @@ def ScenarioPanel(model):
     cls, cast = classify(indicators), votes(indicators)
     counts = vote_counts(cast)
     final = not model.running
-    heading = t("verdict_final") if final else \
-        t("verdict_live", quarter=quarter(model.quarter_label))
+    if final:
+        heading = t("verdict_final")
+    elif model.quarter:
+        heading = t("verdict_live", quarter=quarter(model.quarter_label))
+    else:
+        heading = t("verdict_start")
     with solara.Column(style={"padding": "8px"}, gap="4px"):
         with solara.Row(style={"align-items": "center"}):
             solara.Text(heading + (" :" if lang == "fr" else ":"), style={"font-size": "17px"})

@@ -212,3 +212,19 @@ def test_viz_command_runs_solara_on_localhost_without_importing_the_app():
 def test_viz_command_rejects_a_bad_port(capsys):
     assert cli_main(["viz", "--port", "70000"]) == 2
     assert "--port: 70000 is not a port number" in capsys.readouterr().err
+
+
+def test_before_the_first_quarter_no_part_of_the_page_names_2019():
+    model = app.AppModel(population_scale=0.02)
+    from app_inspector import AgentInspector
+    from app_verdict import ScenarioPanel
+
+    shown = []
+    for component in (ScenarioPanel(model), AgentInspector(model)):
+        box, rc = solara.render(component, handle_error=False)
+        shown += texts(rc)
+    figure = app.CAPTURE(model, "fr", False)
+    figure.frame(model)
+    shown.append(figure.caption)
+    assert not [s for s in shown if "2019" in s]
+    assert any(s.startswith("Verdict provisoire avant le départ") for s in shown)
