@@ -199,22 +199,39 @@ def dask_setup(worker: Any) -> None:
 
 
 def note_sigint() -> Callable[[], None]:
-    """Mark a real Ctrl-C of this process, so that run_chunk tells it from a model's own.
+    """Mark a real Ctrl-C or ``kill`` of this process, for run_chunk to tell from a model's.
+
+    SIGTERM is marked too when the caller handles it in Python (the command line turns it into
+    a stop with exit code 143): its handler still runs, after the mark. Without the mark, a
+    batch run in this process took the stop for its run's failure and went on.
 
     Returns:
-        A function that puts the previous SIGINT handler back.
+        A function that puts the previous handlers back.
 
     """
     _SIGINT["received"] = False
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
+    previous = {signal.SIGINT: signal.getsignal(signal.SIGINT),
+                signal.SIGTERM: signal.getsignal(signal.SIGTERM)}
 
     def interrupted(signum: int, frame: Any) -> None:
         _SIGINT["received"] = True
+        if signum == signal.SIGTERM:
+            previous[signal.SIGTERM](signum, frame)  # the caller's own stop (it raises)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, interrupted)
-    return lambda: signal.signal(signal.SIGINT, previous)
+    signal.signal(signal.SIGINT, interrupted)
+    if not callable(previous[signal.SIGTERM]):  # the default: kill ends the process as ever
+        del previous[signal.SIGTERM]
+    else:
+        signal.signal(signal.SIGTERM, interrupted)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:

@@ -124,6 +124,21 @@ def test_kill_stops_a_batch_as_ctrl_c_does_and_the_same_command_resumes(tmp_path
     assert len(ids) == len(set(ids)) == 120
 
 
+def test_kill_stops_a_sequential_batch_without_storing_its_run_as_failed(tmp_path, in_toy_dir):
+    # the runs go on in the batch's own process: the stop lands inside a run
+    path, out = tmp_path / "resume.toml", tmp_path / "out"
+    proc = _started(path, out, in_toy_dir, "--engine", "sequential")
+    assert proc.poll() is None, f"the batch ended before it could be stopped: {proc.stderr}"
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr
+    assert f"servisim batch: stopped; finished runs are saved in {out}" in stderr
+    assert load_results(out)["status"].eq("ok").all()
+    rerun = subprocess.run(_batch(path, out, "--engine", "sequential"), cwd=in_toy_dir,
+                           capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0 and ", 0 failed" in rerun.stdout, rerun.stderr
+
+
 def _as_from_a_terminal() -> None:
     """A process group of its own (the terminal's job), Ctrl-C not ignored whatever the runner's."""
     os.setpgrp()
