@@ -41,11 +41,23 @@ WORDS = {  # the inspector's row names
     "profit": {"fr": "résultat par trimestre", "en": "profit per quarter"},
     "entered": {"fr": "entrée", "en": "entered"},
 }
+#: The options of ``agent.decide()`` (``agents.OPTION_NAMES``), joined by " + " when combined.
+OPTIONS = {
+    "none": {"fr": "aucun investissement", "en": "no investment"},
+    "digital": {"fr": "projet numérique", "en": "digital project"},
+    "climb": {"fr": "échelon de services suivant", "en": "next service rung"},
+    "security": {"fr": "sécurité", "en": "security"},
+}
 
 
 def w(key: str, **values) -> str:
     """An inspector word in the session's language."""
     return WORDS[key][LANG.value].format(**values)
+
+
+def option_text(choice: str) -> str:
+    """A firm's choice (``digital + security``) in the session's language."""
+    return " + ".join(OPTIONS[part][LANG.value] for part in choice.split(" + "))
 
 
 def rows_of_kind(model, kind: int) -> np.ndarray:
@@ -70,7 +82,7 @@ def firm_state(model, agent) -> list[tuple[str, object]]:
                                     for x in (agent.strategic, agent.cluster, agent.insured))),
         (w("security"), f"{lab.sig(agent.security, 2)} / {lab.sig(agent.trust, 2)}"),
         (w("incidents"), agent.severe_incidents),
-        (w("choice"), agent.decide() if agent.alive else "—"),
+        (w("choice"), option_text(agent.decide()) if agent.alive else "—"),
     ]
 
 

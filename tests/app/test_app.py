@@ -228,3 +228,17 @@ def test_before_the_first_quarter_no_part_of_the_page_names_2019():
     shown.append(figure.caption)
     assert not [s for s in shown if "2019" in s]
     assert any(s.startswith("Verdict provisoire avant le départ") for s in shown)
+
+
+def test_the_inspector_says_a_firms_choice_in_french():
+    model = app.AppModel(population_scale=0.02)
+    model.step()
+    from agents import OPTION_NAMES
+    from app_inspector import OPTIONS, AgentInspector
+
+    assert set(OPTIONS) == set(OPTION_NAMES)
+    box, rc = solara.render(AgentInspector(model), handle_error=False)
+    table = rc.find(solara.widgets.HTML).widget.unsafe_innerHTML
+    choice = table.split("choisirait maintenant</td>")[1].split("</td>")[0]
+    for english in ("none", "digital", "climb", "security"):
+        assert english not in choice
