@@ -21,10 +21,9 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
-from app_text import TEXT, ft, labels_for
+from app_text import TEXT, ft, labels_for, local_ticks
 from model.scenarios import SCENARIO_COLOURS, load_bands
 
 DPI = 90
@@ -181,8 +180,7 @@ class IndicatorFigure(LiveFigure):
             ax.set_xticks(range(start, end + 2, 10))
             ax.set_ylim(*ylim)
             ax.set_ylabel(ft(panel.ylabel, lang))
-            if panel.percent:
-                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            local_ticks(ax.yaxis, lang, panel.percent, decimals=0)
             ax.grid(alpha=0.3)
             ax.set_title(ft(panel.title, lang), loc="left")
             if len(panel.series) > 1:
@@ -255,6 +253,8 @@ class FirmsFigure(LiveFigure):
         ax.axvline(p["adoption_mark"], color=ink(dark), ls="--", lw=0.8)
         ax.text(p["adoption_mark"] + 0.02, 0.02, ft("mark", lang))
         ax.set(xlim=(0, 1), ylim=(0, 1))
+        local_ticks(ax.xaxis, lang)
+        local_ticks(ax.yaxis, lang)
         ax.set_xlabel(ft("digital", lang))
         ax.set_ylabel(ft("service_cap", lang))
         self.edges = np.linspace(0, 1, 21)
@@ -265,7 +265,8 @@ class FirmsFigure(LiveFigure):
         hx.text(p["servitization_threshold"] + 0.02, 0.97, ft("servitized_arrow", lang),
                 transform=hx.get_xaxis_transform(), va="top")
         hx.set_xlim(0, 1)
-        hx.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        local_ticks(hx.xaxis, lang, percent=True, decimals=0)
+        local_ticks(hx.yaxis, lang)
         hx.set_ylim(0, max(10, int(model.firms.alive.sum()) // 2))
         hx.set_xlabel(ft("service_share", lang))
         hx.set_ylabel(ft("firms", lang))
@@ -320,6 +321,7 @@ class HistoryFigure(LiveFigure):
         cx.set_title(ft("cash", lang))
         self.row = model.watched_row
         for a in self.axes:
+            local_ticks(a.yaxis, lang)
             a.set_xlim(start, end + 1)
             a.set_xticks(range(start, end + 2, 10))
             a.grid(alpha=0.3)

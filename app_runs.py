@@ -18,11 +18,10 @@ import pandas as pd
 import solara
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
 from app_controls import TICK
 from app_figures import ink, style
-from app_text import LANG, labels_for, quarter, t
+from app_text import LANG, labels_for, local_ticks, quarter, t
 
 MAX_KEPT = 6
 #: The indicators compared, and whether they are shares.
@@ -84,8 +83,9 @@ def compare_figure(model, kept: list[KeptRun], lang: str, dark: bool = False) ->
                 ax.plot(years, df[name], color=colour, lw=width, label=label)
             ax.set_title(lab.indicator(name), loc="left")
             ax.set_xlim(start, model.p["end_year"] + 1)
-            if share:
-                ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.set_xticks(range(start, model.p["end_year"] + 2, 5))  # years, not 2022.5
+            # a narrow range needs decimals: 94 %, 94 % would label two ticks alike
+            local_ticks(ax.yaxis, lang, percent=share)
             ax.grid(alpha=0.3)
         handles, names = axes[0].get_legend_handles_labels()
         fig.legend(handles, names, loc="outside lower center", ncol=3)

@@ -9,11 +9,13 @@ language switch changes it.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import solara
+from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter
 
-from model.labels import Labels
+from model.labels import NBSP, Labels
 
 #: The language of this session: ``fr`` (default) or ``en``.
 LANG = solara.reactive("fr")
@@ -197,3 +199,71 @@ def now_text(model) -> str:
 def kinds() -> tuple[str, ...]:
     """The kinds of agents in the session's language."""
     return KINDS[LANG.value]
+
+
+_TICK = re.compile(r"([−-]?)(\d+)(?:\.(\d+))?(%?)")
+
+
+def local_tick(text: str, lang: str) -> str:
+    """A matplotlib tick label (``0.25``, ``4000``, ``12.5%``) written the ``lang`` way.
+
+    French as the report writes numbers: decimal comma, non-breaking space between thousands
+    and before ``%`` (``0,25``, ``4 000``, ``12,5 %``); English: ``4,000``.
+    """
+    m = _TICK.fullmatch(text)
+    if not m:
+        return text
+    sign, whole, decimals, percent = m.groups()
+    fr = lang == "fr"
+    number = f"{int(whole):,d}".replace(",", NBSP if fr else ",")
+    if decimals:
+        number += ("," if fr else ".") + decimals
+    if percent:
+        number += f"{NBSP}%" if fr else "%"
+    return sign + number
+
+
+class LocalFormatter(Formatter):
+    """A tick formatter that writes another formatter's labels the ``lang`` way.
+
+    Args:
+        base: the formatter that picks the labels (decimals, percent).
+        lang: ``fr`` or ``en``.
+
+    """
+
+    def __init__(self, base: Formatter, lang: str) -> None:
+        self.base, self.lang = base, lang
+
+    def set_axis(self, axis) -> None:  # the base reads the axis' range for its decimals
+        """Attach the formatter, and its base, to an axis."""
+        super().set_axis(axis)
+        self.base.set_axis(axis)
+
+    def set_locs(self, locs) -> None:
+        """Tell the base the tick positions (it picks its decimals from them)."""
+        super().set_locs(locs)
+        self.base.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """The label of the tick at ``x``."""
+        return local_tick(self.base(x, pos), self.lang)
+
+    def get_offset(self) -> str:
+        """The base's offset text, the ``lang`` way."""
+        return local_tick(self.base.get_offset(), self.lang)
+
+
+def local_ticks(axis, lang: str, percent: bool = False, decimals: int | None = None) -> None:
+    """Write an axis' tick labels the ``lang`` way (not for years: 2020 is not 2 020).
+
+    Args:
+        axis: ``ax.xaxis`` or ``ax.yaxis``.
+        lang: ``fr`` or ``en``.
+        percent: the values are shares, shown as percentages.
+        decimals: the percentages' decimals (``None``: as many as the range needs).
+
+    """
+    base = PercentFormatter(1.0, decimals=decimals) if percent else \
+        ScalarFormatter(useOffset=False)
+    axis.set_major_formatter(LocalFormatter(base, lang))

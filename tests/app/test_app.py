@@ -10,6 +10,7 @@ import ipywidgets
 import pytest
 import solara
 import solara.widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import app
 import app_params
@@ -242,3 +243,32 @@ def test_the_inspector_says_a_firms_choice_in_french():
     choice = table.split("choisirait maintenant</td>")[1].split("</td>")[0]
     for english in ("none", "digital", "climb", "security"):
         assert english not in choice
+
+
+def tick_labels(figure, axis: str = "y") -> list[str]:
+    FigureCanvasAgg(figure).draw()
+    return [t.get_text() for ax in figure.axes
+            for t in getattr(ax, f"get_{axis}ticklabels")() if t.get_text()]
+
+
+def test_french_chart_ticks_have_a_decimal_comma_and_a_spaced_percent_sign():
+    model = app.AppModel(population_scale=0.02)
+    model.step()
+    figure = app.JOBS_EXITS(model, "fr", False)
+    figure.frame(model)
+    shown = tick_labels(figure.fig) + tick_labels(FirmsFigure(model, "fr").fig, "x")
+    assert "0,9" in shown and "10\u00a0%" in shown and "0,2" in shown
+    assert not [s for s in shown if "." in s or s.endswith("0%")]
+
+
+def test_compare_figure_marks_whole_years_and_distinct_percentages():
+    model = app.AppModel(population_scale=0.02)
+    for _ in range(6):
+        model.step()
+    figure = app_runs.compare_figure(model, [], "fr")
+    years = tick_labels(figure, "x")
+    assert years and all(y.isdigit() for y in years)
+    for ax in figure.axes:
+        FigureCanvasAgg(figure).draw()
+        shares = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert len(shares) == len(set(shares)), shares
