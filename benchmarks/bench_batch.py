@@ -4,7 +4,7 @@ Prints:
 
 * runs per second of the default workshop study (``experiments/studies/workshop.toml``, as it
   is) on the local engine with 2 workers, start-up included: the whole study, or with
-  ``--workshop-samples N`` N of its policies (N x 32 futures x 2 seeds, the same kind of runs;
+  ``--workshop-samples N`` N of its policies (N x 128 futures x 2 seeds, the same kind of runs;
   target >= 50 runs/s, issue 15);
 * runs per second for ``experiments/studies/quick.toml`` with 1 and 2 workers on the local engine
   and on a Dask LocalCluster (wall time of ``run_batch``, start-up included), and the parallel
@@ -208,7 +208,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--workshop-samples", type=int, default=None,
-                        help="run only N policies of the workshop study (x 32 futures x 2)")
+                        help="run only N policies of the workshop study (x 128 futures x 2)")
     parser.add_argument("--workshop-only", action="store_true",
                         help="measure the workshop study and stop")
     args = parser.parse_args()

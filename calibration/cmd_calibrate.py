@@ -49,7 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_engine_options(p)
     p.add_argument("--out", default=str(Path("results") / "calibration"),
                    help="output folder (default ./results/calibration)")
-    add_progress_option(p, default="none", what="each batch (one line per generation is printed)")
+    add_progress_option(p, default="none",
+                        what="each generation's batch (a line per generation is printed anyway)")
 
 
 def handle(args: argparse.Namespace) -> int:

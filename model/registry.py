@@ -33,8 +33,9 @@ ENTRIES: tuple[dict[str, Any], ...] = (
     _p("end_year", 2040, (2021, 2060), None, "year", "last simulated year (its Q4 is the end)",
        "workshop horizon", "run", kind=int),
     _p("lever_start_year", 2020, (2020, 2040), None, "year",
-       "first year of the levers' values (subsidies, support, secure framework, cluster "
-       "imitation); before it they keep their defaults, the policy the 2020-2024 data describe",
+       "first year of the levers' values (subsidies, support, secure framework, the clusters' "
+       "share and imitation); before it they keep their defaults, the policy the 2020-2024 data "
+       "describe",
        "workshop design: levers decided today, history matched on 2020-2024", "run", kind=int),
     # --- policy levers --------------------------------------------------------------------------
     _p("subsidy_rate", 0.20, _SHARE, (0.10, 0.40), "share",

@@ -1,8 +1,8 @@
-"""``servisim batch``: run an experiment file (grid, LHS, Sobol, Morris) in parallel; resumable.
+"""``servisim batch``: run an experiment file (grid, points, LHS, Sobol, Morris, crossed).
 
 Run every run of EXPERIMENT.toml and store the results as Parquet in --out, on this machine or
-a Dask cluster. Rerunning the same command on the same folder resumes: finished runs are
-skipped.
+a Dask cluster, in parallel. Rerunning the same command on the same folder resumes: finished
+runs are skipped.
 """
 
 from __future__ import annotations

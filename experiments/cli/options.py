@@ -63,13 +63,14 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_progress_option(parser: argparse.ArgumentParser, default: str = "auto",
-                        what: str = "runs") -> None:
+                        what: str = "the runs") -> None:
     """Add ``--progress`` (bar on a terminal, lines in a log, none in CI)."""
     from experiments.runs.progress import MODES
 
     parser.add_argument("--progress", choices=MODES, default=default,
-                        help=f"progress display of the {what} (default {default}: a bar on a "
-                             "terminal, one line per chunk in a log, nothing in CI)")
+                        help=f"how to show the progress of {what}: auto (a bar on a terminal, "
+                             "one line per chunk in a log, nothing in CI), bar, lines or none "
+                             f"(default {default})")
 
 
 def chosen_engine(args: argparse.Namespace) -> str:
