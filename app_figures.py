@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from app_text import TEXT, ft, labels_for, local_ticks
+from app_text import TEXT, ft, labels_for, local_ticks, spaced
 from model.scenarios import SCENARIO_COLOURS, load_bands
 
 DPI = 90
@@ -205,9 +205,9 @@ class IndicatorFigure(LiveFigure):
             now.append(", ".join(f"{ft(label, self.lang)} {self._value(panel, v[-1])}"
                                  for (_, (label, _)), v in
                                  zip(panel.series.items(), values, strict=True)))
-        self.caption = f"{quarter_text(model, self.lang)} : " if self.lang == "fr" else \
-            f"{quarter_text(model, self.lang)}: "
-        self.caption += "  |  ".join(now)
+        self.caption = spaced(f"{quarter_text(model, self.lang)}"
+                              f"{' :' if self.lang == 'fr' else ':'} " + "  |  ".join(now),
+                              self.lang)
         return self.image()
 
 
@@ -359,4 +359,4 @@ def html_table(header: list[str], rows: list[list[Any]], lang: str = "fr") -> st
     head = "".join(f"<th style='{cell}'>{h}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td style='{cell}'>{fmt(c, lang)}</td>" for c in r)
                    + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return spaced(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", lang)

@@ -17,7 +17,7 @@ import solara
 from agents import FIRM_CLASSES, PlatformEntrant
 from app_controls import TICK, redraw
 from app_figures import html_table
-from app_text import LANG, kinds, labels, quarter, t
+from app_text import LANG, kinds, labels, local, quarter, t
 
 PLATFORM = 3  # the kind index of platforms in the picker (firms: 0-2, as in model.state)
 
@@ -137,10 +137,10 @@ def AgentInspector(model):
         if kind == PLATFORM:
             since = ""
         elif model.watched_since:  # the quarter shown when the firm was picked
-            since = "; " + t("history_since",
+            since = local(" ; " if LANG.value == "fr" else "; ") + t("history_since",
                              quarter=quarter(model.quarter_label_of(model.watched_since - 1)))
         else:
-            since = "; " + t("history_since_start")
+            since = local(" ; " if LANG.value == "fr" else "; ") + t("history_since_start")
         solara.Text(f"{names[kind]} {agent.unique_id} ({status}){since}",
                     style={"font-weight": "bold"}, classes=["inspected-agent"])
         solara.HTML(tag="div", unsafe_innerHTML=html_table(["", ""], state, LANG.value))

@@ -20,7 +20,7 @@ from typing import Any
 
 import solara
 
-from app_text import LANG, labels, t
+from app_text import LANG, labels, local, t
 from model import PARAMETERS, REGISTRY, load_preset
 from model.levers import is_live, set_lever
 from model.presets import describe_preset
@@ -101,11 +101,11 @@ def ParameterInput(name: str, value: Any, panel: solara.Reactive[dict[str, Any]]
     live = is_live(name)
     shown = lab.value(value, prm.unit)
     mark = " ⚡" if live else ""
-    hover = f"{lab.param_meaning(name, prm.meaning)} — {t('source')} : {prm.source}"
+    colon = " :" if LANG.value == "fr" else ":"
+    hover = local(f"{lab.param_meaning(name, prm.meaning)} — {t('source')}{colon} {prm.source}")
     with solara.Column(gap="0px", style={"margin-bottom": "8px"}):
         with solara.Tooltip(hover):
-            solara.Text(f"{label} : {shown}{mark}" if LANG.value == "fr"
-                        else f"{label}: {shown}{mark}", style={"font-size": "14px"})
+            solara.Text(local(f"{label}{colon} {shown}{mark}"), style={"font-size": "14px"})
         if prm.kind is bool:
             solara.Checkbox(label=label, value=value,
                             on_value=lambda v: set_value(panel, model, name, v))
@@ -117,7 +117,7 @@ def ParameterInput(name: str, value: Any, panel: solara.Reactive[dict[str, Any]]
         note = lab.param_meaning(name, prm.meaning)
         if prm.hypothesis:
             note += f" ({t('hypothesis')})"
-        solara.Text(note, style={"font-size": "12px", "opacity": "0.75"})
+        solara.Text(local(note), style={"font-size": "12px", "opacity": "0.75"})
 
 
 @solara.component
@@ -163,7 +163,7 @@ def ParameterPanel(model: solara.Reactive, panel: solara.Reactive[dict[str, Any]
                 solara.Button(lab.klass(name), on_click=lambda n=name: pick(n),
                               color=SCENARIO_COLOURS[name], outlined=preset != name,
                               dark=preset == name, class_=f"preset-{name}")
-        solara.Text(describe_preset(preset, LANG.value) if preset else t("custom"),
+        solara.Text(local(describe_preset(preset, LANG.value)) if preset else t("custom"),
                     style={"font-size": "13px", "margin-top": "6px"})
         pending = waiting(model.value, panel.value)
         if pending:

@@ -15,6 +15,7 @@ from functools import lru_cache
 import solara
 from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter
 
+from experiments.report.typography import french_spacing
 from model.labels import NBSP, Labels
 
 #: The language of this session: ``fr`` (default) or ``en``.
@@ -32,7 +33,7 @@ TEXT: dict[str, dict[str, str]] = {
     "speed": {"fr": "Pause entre deux trimestres : {ms} ms",
               "en": "Pause between quarters: {ms} ms"},
     "seed": {"fr": "Graine aléatoire", "en": "Random seed"},
-    "scale": {"fr": "Échelle (1,0 = la région, ~9 740 entreprises)",
+    "scale": {"fr": "Échelle (1,0 = la région, ~9\u00a0740 entreprises)",
               "en": "Scale (1.0 = the region, ~9,740 firms)"},
     "now": {"fr": "{quarter} · {firms} entreprises · {platforms} plateformes actives",
             "en": "{quarter} · {firms} firms · {platforms} active platforms"},
@@ -162,14 +163,28 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+def spaced(text: str, lang: str) -> str:
+    """``text`` with French non-breaking spaces (before ``:`` ``;``, inside « », before ``%``).
+
+    As the report sets them (``experiments.report.typography``): a line never starts with a
+    colon or a percent sign. English text is returned as it is.
+    """
+    return french_spacing(text) if lang == "fr" else text
+
+
 def ft(key: str, lang: str, **values: object) -> str:
     """A figure's word ``key`` in ``lang`` (figures are built for one language)."""
-    return FIGURE_TEXT[key][lang].format(**values)
+    return spaced(FIGURE_TEXT[key][lang].format(**values), lang)
 
 
 def t(key: str, **values: object) -> str:
     """The interface text ``key`` in the session's language, with ``values`` filled in."""
-    return TEXT[key][LANG.value].format(**values)
+    return spaced(TEXT[key][LANG.value].format(**values), LANG.value)
+
+
+def local(text: str) -> str:
+    """Text built by the app or read from the model, spaced for the session's language."""
+    return spaced(text, LANG.value)
 
 
 @lru_cache(maxsize=2)

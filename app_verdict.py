@@ -15,7 +15,7 @@ import solara
 
 from app_controls import TICK
 from app_figures import html_table
-from app_text import LANG, labels, quarter, t
+from app_text import LANG, labels, local, quarter, t
 from model import classify, votes
 from model.scenarios import SCENARIO_COLOURS, SCENARIOS, class_probabilities
 
@@ -50,7 +50,8 @@ def ScenarioPanel(model):
         heading = t("verdict_start")
     with solara.Column(style={"padding": "8px"}, gap="4px"):
         with solara.Row(style={"align-items": "center"}):
-            solara.Text(heading + (" :" if lang == "fr" else ":"), style={"font-size": "17px"})
+            solara.Text(local(heading + (" :" if lang == "fr" else ":")),
+                        style={"font-size": "17px"})
             solara.v.Chip(children=[lab.klass(cls)], color=SCENARIO_COLOURS[cls],
                           dark=final, outlined=not final, label=True, class_="scenario-class")
         if not final:

@@ -272,3 +272,13 @@ def test_compare_figure_marks_whole_years_and_distinct_percentages():
         FigureCanvasAgg(figure).draw()
         shares = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
         assert len(shares) == len(set(shares)), shares
+
+
+def test_french_page_sets_non_breaking_spaces_before_colons_and_semicolons(page):
+    click(page, class_="step")
+    for closed in [b for b in page.find(v.Btn).widgets
+                   if any(isinstance(c, str) and c.startswith("▸") for c in b.children)]:
+        closed.click()
+    shown = texts(page) + [w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets]
+    spaced_wrong = [s for s in shown if " :" in s or " ;" in s or "« " in s or " »" in s]
+    assert not spaced_wrong, spaced_wrong[:3]
