@@ -247,7 +247,7 @@ def Page():
         solara.lab.ThemeToggle()
     with solara.Sidebar():
         Controls(model, restart, seed, scale)
-        ParameterPanel(model, panel, restart)
+        ParameterPanel(model, panel, restart, seed, scale)
     MainView(model.value)
 
 

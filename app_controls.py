@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import solara
 
-from app_text import t
+from app_text import labels, t
 
 SEEDS = list(range(100))
 SCALES = [0.02, 0.05, 0.1, 0.25, 0.5, 1.0]
@@ -63,6 +63,8 @@ def Controls(model: solara.Reactive, restart: Callable[[], None],
                           class_="new-run")
         solara.SliderInt(t("speed", ms=interval.value), value=interval, min=0, max=2000,
                          step=100)
-        with solara.Row(gap="8px"):
-            solara.Select(t("seed"), value=seed, values=SEEDS)
-            solara.Select(t("scale"), value=scale, values=SCALES)
+        # the scales as the session writes them (0,1 in French); the select shows text
+        shown = {labels().sig(s): s for s in SCALES}
+        solara.Select(t("seed"), value=seed, values=SEEDS)
+        solara.Select(t("scale"), value=labels().sig(scale.value), values=list(shown),
+                      on_value=lambda text: scale.set(shown[text]))

@@ -140,15 +140,31 @@ def RoleSection(role: str, panel: solara.Reactive[dict[str, Any]], model: solara
             ParameterInput(prm.name, panel.value[prm.name], panel, model)
 
 
-def waiting(model, values: dict[str, Any]) -> int:
-    """How many panel values differ from the running model and wait for a new run."""
-    return sum(model.p[k] != v for k, v in values.items() if not is_live(k))
+def waiting(model, values: dict[str, Any], seed: int | None = None,
+            scale: float | None = None) -> int:
+    """How many values differ from the running model and wait for a new run.
+
+    Args:
+        model: the running model.
+        values: the panel's values (live levers never wait).
+        seed: the seed in the controls, or ``None`` (not counted).
+        scale: the population scale in the controls, or ``None`` (not counted).
+
+    """
+    pending = sum(model.p[k] != v for k, v in values.items() if not is_live(k))
+    pending += seed is not None and seed != model.seed
+    return pending + (scale is not None and scale != model.p["population_scale"])
 
 
 @solara.component
 def ParameterPanel(model: solara.Reactive, panel: solara.Reactive[dict[str, Any]],
-                   restart: Callable[[dict[str, Any]], None]):
-    """Scenario buttons (applied when picked), the pending count with its button, the roles."""
+                   restart: Callable[[dict[str, Any]], None],
+                   seed: solara.Reactive[int] | None = None,
+                   scale: solara.Reactive[float] | None = None):
+    """Scenario buttons (applied when picked), the pending count with its button, the roles.
+
+    The seed and the scale of the controls, when given, count among the waiting values.
+    """
     lab = labels()
     preset = matching_preset(panel.value)
 
@@ -165,7 +181,8 @@ def ParameterPanel(model: solara.Reactive, panel: solara.Reactive[dict[str, Any]
                               dark=preset == name, class_=f"preset-{name}")
         solara.Text(local(describe_preset(preset, LANG.value)) if preset else t("custom"),
                     style={"font-size": "13px", "margin-top": "6px"})
-        pending = waiting(model.value, panel.value)
+        pending = waiting(model.value, panel.value, None if seed is None else seed.value,
+                          None if scale is None else scale.value)
         if pending:
             solara.Warning(t("pending", n=pending), dense=True)
             solara.Button(t("apply"), color="primary", on_click=lambda: restart(panel.value),

@@ -282,3 +282,19 @@ def test_french_page_sets_non_breaking_spaces_before_colons_and_semicolons(page)
     shown = texts(page) + [w.unsafe_innerHTML for w in page.find(solara.widgets.HTML).widgets]
     spaced_wrong = [s for s in shown if " :" in s or " ;" in s or "« " in s or " »" in s]
     assert not spaced_wrong, spaced_wrong[:3]
+
+
+def test_the_scale_reads_the_french_way_and_a_new_scale_waits_for_a_new_run(page):
+    select = page.find(v.Select, label="Échelle (1,0 = la région, ~9\u00a0740 entreprises)")
+    assert select.widget.v_model == "0,1" and "0,25" in select.widget.items
+    page.find(v.Alert).assert_empty()
+    select.widget.v_model = "0,25"
+    page.find(v.Alert).assert_single()
+    click(page, class_="apply-values")
+    assert app_runs.KEPT.value == [] and "2\u00a04" in now(page)  # about 2,435 firms
+
+
+def test_a_new_seed_waits_for_a_new_run_and_the_panel_says_so(page):
+    page.find(v.Select, label="Graine aléatoire").widget.v_model = 7
+    assert "1 valeur(s) attendent" in " ".join(texts(page) + [
+        c for w in page.find(v.Alert).widgets for c in w.children if isinstance(c, str)])
