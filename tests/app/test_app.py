@@ -11,6 +11,7 @@ import pytest
 import solara
 import solara.widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
 
 import app
 import app_params
@@ -298,3 +299,15 @@ def test_a_new_seed_waits_for_a_new_run_and_the_panel_says_so(page):
     page.find(v.Select, label="Graine aléatoire").widget.v_model = 7
     assert "1 valeur(s) attendent" in " ".join(texts(page) + [
         c for w in page.find(v.Alert).widgets for c in w.children if isinstance(c, str)])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_indicator_chart_titles_fit_in_their_figure(lang):
+    model = app.AppModel(population_scale=0.02)
+    for make in (app.CAPTURE, app.SERVITIZATION, app.JOBS_EXITS, app.CYBER_SUBSIDY):
+        figure = make(model, lang, False)
+        figure.frame(model)
+        for ax in figure.axes:
+            title = next(c for c in ax.get_children() if isinstance(c, Text)
+                         and c.get_text() == ax.get_title(loc="left"))
+            assert title.get_window_extent().x1 <= figure.fig.bbox.x1, title.get_text()
