@@ -115,7 +115,7 @@ def test_french_app_plays_presets_levers_network_platforms_compare_and_export(
             assert now.inner_text().startswith("avant le départ")
             for name in ("low", "trend", "high"):  # each scenario applies when picked
                 page.locator(f"button.preset-{name}").click()
-                page.get_by_text("avant le départ", exact=False).wait_for(timeout=30_000)
+                now.get_by_text("avant le départ", exact=False).wait_for(timeout=30_000)
                 step.click()
                 page.get_by_text("2020T1 ·", exact=False).wait_for(timeout=30_000)
             page.get_by_text("Verdict provisoire à 2020T1", exact=False).wait_for()
@@ -127,7 +127,7 @@ def test_french_app_plays_presets_levers_network_platforms_compare_and_export(
             box = slider.bounding_box()
             page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
             lever = Labels("fr").param_label("subsidy_rate")  # 90 % of 10-40 %: 37 %
-            page.get_by_text(f"{lever} : 3", exact=False).wait_for(timeout=30_000)
+            page.get_by_text(f"{lever}\u00a0: 3", exact=False).wait_for(timeout=30_000)
             assert not page.get_by_text("attendent un nouveau départ").count()
             step.click()
             page.wait_for_timeout(1500)
