@@ -246,6 +246,16 @@ def test_the_inspector_says_a_firms_choice_in_french():
         assert english not in choice
 
 
+def test_the_inspector_s_status_agrees_with_every_kind_of_firm_in_french():
+    model = app.AppModel(population_scale=0.02)
+    model.step()
+    from app_inspector import AgentInspector
+
+    box, rc = solara.render(AgentInspector(model), handle_error=False)
+    title = rc.find(v.Html, class_="inspected-agent").widget.children[0]
+    assert "(en activité)" in title or "(activité cessée)" in title, title
+
+
 def tick_labels(figure, axis: str = "y") -> list[str]:
     FigureCanvasAgg(figure).draw()
     return [t.get_text() for ax in figure.axes
