@@ -150,7 +150,7 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "external influence (innovation coefficient), SMEs and suppliers",
        "dr 2.7 (fitted to INSEE/Eurostat paths)", "firms"),
     _p("bass_p_large", 0.02, (0.0, 1.0), (0.005, 0.05), "/yr",
-       "external influence, large firms", "dr 2.7", "firms"),
+       "external influence (innovation coefficient), large firms", "dr 2.7", "firms"),
     _p("bass_q", 0.20, (0.0, 3.0), (0.10, 0.50), "/yr", "imitation coefficient",
        "dr 2.7; Sultan, Farley & Lehmann 1990", "firms"),
     _p("hurdle_rate_sme", 0.14, (0.0, 1.0), (0.10, 0.20), "/yr",
@@ -159,8 +159,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
     _p("hurdle_rate_large", 0.10, (0.0, 1.0), (0.07, 0.14), "/yr",
        "discount (hurdle) rate of large firms", "Meier & Tarhan 2006", "firms"),
     _p("investment_cost_sme", 350000.0, (0.0, 1e8), (150000.0, 700000.0), "EUR",
-       "digital+service package for a reference SME of 20 employees (larger firms: see "
-       "investment_size_exponent)",
+       "digital+service package for a reference SME of 20 employees (a larger firm's cost grows "
+       "with its size, by the growth of project cost with size)",
        "ev2 2: EUR 2.7 bn of projects / 7,750 applications = EUR 350 k",
        "firms"),
     _p("investment_size_exponent", 0.75, (0.0, 1.5), None, "-",
