@@ -5,9 +5,8 @@
   anything else: a file, a folder of the user's, a batch folder.
 * ``servisim report --out FILE`` never writes over a batch folder's own files, nor over a file
   that is not an earlier report.
-* A batch folder is locked while a batch writes to it (:class:`FolderLock`): a second batch
-  on the same folder is refused with the holder's process id; a lock left by a killed process
-  is released by the system and taken over.
+* A batch folder is locked while a batch writes to it (:class:`FolderLock`): a second batch is
+  refused with the holder's id; a killed process's lock is released by the system.
 * ``servisim analyze`` replaces ``DIR/analysis/`` only when it holds nothing but what an
   analysis wrote (:func:`check_analysis_folder`), and removes only its own temporary folders
   (:func:`remove_stale_analyses`).
@@ -355,6 +354,23 @@ class FolderLock:
             os.ftruncate(self.fd, 0)
             os.pwrite(self.fd, (json.dumps(holder) + "\n").encode(), 0)
         return self
+
+    def check_free(self) -> None:
+        """Raise :class:`FolderLockedError` if another process holds the lock now; take none.
+
+        A batch making its folder writes files before ``spec.json``: a second batch must then
+        say that a batch is writing there, not that the files are someone else's.
+        """
+        try:
+            fd = os.open(self.path, os.O_RDWR)
+        except OSError:  # no lock file (or none we may open): nobody to name
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise self._held() from None
+        finally:
+            os.close(fd)  # closing releases a lock this test took
 
     def _held(self) -> FolderLockedError:
         try:

@@ -30,7 +30,7 @@ from typing import IO, Any
 
 import pyarrow as pa
 
-from experiments.errors import ArgumentError, OutputPathError, argument
+from experiments.errors import ArgumentError, OutputPathError, UsageError, argument
 from experiments.files import FolderLock, check_writable, out_argument, writing
 from experiments.runs.engines import check_engine_options, open_engine
 from experiments.runs.loop import RunLoop
@@ -198,7 +198,11 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
     store = Store(out)
     named = str(prep.spec.path)
     planned = {"source": prep.spec.source, "samples": prep.design.samples, "plan": prep.plan}
-    store.check_compatible(prep.resolved, named, **planned)  # refuse before any write
+    try:
+        store.check_compatible(prep.resolved, named, **planned)  # refuse before any write
+    except UsageError:
+        FolderLock(out, "servisim batch").check_free()  # a batch making the folder: say so
+        raise
     with FolderLock(out, "servisim batch"):
         store.check_compatible(prep.resolved, named, **planned)  # and under the lock
         store.remove_leftovers()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import psutil
+import pytest
 
 from experiments import load_results
 from experiments.store import Store
@@ -115,3 +116,19 @@ def test_two_experiments_started_together_never_share_a_folder(tmp_path, in_toy_
     plan = pd.read_parquet(out / "runs.parquet")
     assert len(results) == 40 and results["run_id"].tolist() == plan["run_id"].tolist()
     assert json.loads((out / "spec.json").read_text())["seed"] == winner + 1
+
+
+def test_a_folder_a_batch_is_still_making_is_said_to_be_in_use_not_foreign(tmp_path,
+                                                                          in_toy_dir):
+    # the moment two batches race to: the first holds the lock and has written its design,
+    # not yet its spec.json
+    from experiments import run_batch
+    from experiments.errors import FolderLockedError
+    from experiments.files import FolderLock
+
+    out = tmp_path / "out"
+    with FolderLock(out, "servisim batch"):
+        (out / "experiment.toml").write_text(SLOW.format(samples=4, seed=1, sleep=0))
+        (out / "samples.parquet").write_bytes(b"partly written")
+        with pytest.raises(FolderLockedError, match="another servisim process is writing"):
+            run_batch(_write(tmp_path, seed=2, sleep=0), out, progress="none")
