@@ -47,26 +47,17 @@ def handle(args: argparse.Namespace) -> int:
 def report_in_folder(directory: Path, lang: str) -> Path:
     """Write the report at its default place, ``DIR/report-<lang>.html``.
 
-    The user gave no ``--out``: a refusal names the folder (not a batch, not writable) or the
-    default file, never an ``--out`` that was not typed.
+    The user gave no ``--out``: a refusal about the default file says it is ``--out``'s
+    default, never an ``--out`` that was not typed (the folder is checked first, by
+    ``build_report``).
 
     Raises:
         UsageError: ``directory`` is not a batch folder or cannot be written in, or the
             default file may not be replaced.
 
     """
-    from experiments.files import check_writable
     from experiments.report.build import build_report, default_path
-    from experiments.store import Store
 
-    # the folder first: the checks of the report's path would blame a folder that is missing
-    # on the default file inside it
-    if not directory.is_dir():
-        raise UsageError(f"{directory}: {'is a file' if directory.exists() else 'no such folder'}"
-                         "; give the folder of a batch (servisim batch EXPERIMENT.toml --out DIR)")
-    Store(directory).spec()  # not a batch folder, or a damaged one: said before any work
-    check_writable(directory, directory, "directory",
-                   remedy="write the report elsewhere with --out FILE")
     default = str(default_path(directory, lang))
 
     def named(name: str, value: str | None) -> str:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from experiments.analysis.notes import EVERY, history_note
 from experiments.analysis.policies import kept_runs
-from experiments.errors import ArgumentError
+from experiments.errors import ArgumentError, UsageError
 from experiments.report import boxes, region, sections
 from experiments.report.batch import Batch, load_batch
 from experiments.report.i18n import LANGS, Translator
@@ -223,6 +223,24 @@ def render(batch: Batch, lang: str) -> str:
     return french_spacing(html) if lang == "fr" else html
 
 
+def _check_batch_folder(directory: Path) -> None:
+    """Refuse a folder that is missing, not a batch folder, or not writable, naming the folder.
+
+    Raises:
+        UsageError: as said; a damaged ``spec.json`` too (said before any work).
+
+    """
+    from experiments.files import check_writable
+    from experiments.store import Store
+
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: {'is a file' if directory.exists() else 'no such folder'}"
+                         "; give the folder of a batch (servisim batch EXPERIMENT.toml --out DIR)")
+    Store(directory).spec()
+    check_writable(directory, directory, "directory",
+                   remedy="write the report elsewhere with --out FILE")
+
+
 def default_path(directory: str | Path, lang: str) -> Path:
     """Where the report goes by default: ``DIR/report-<lang>.html``."""
     return Path(directory) / f"report-{lang}.html"
@@ -268,6 +286,8 @@ def build_report(directory: str | Path, lang: str = "fr", out: str | Path | None
         writing,
     )
 
+    if out is None:  # the folder first: the file's checks would blame it on report-<lang>.html
+        _check_batch_folder(Path(directory))
     path = out_argument(out) if out is not None else default_path(directory, lang)
     # before the analysis: a refusal costs nothing
     check_report_file(path, Path(directory))
