@@ -72,19 +72,25 @@ class Where:
                              "own, its keys on the lines below")
 
 
+#: A ``[table]`` or ``[[array]]`` header (group 1: ``[`` for an array; group 2: the name).
+_HEADER = re.compile(r"^\s*\[(\[?)\s*([\w.-]+)\s*\]")
+#: A ``key =`` line (groups 1-3: the key, quoted or bare; group 4: what follows ``=``).
+_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([\w-]+))\s*=(.*)""")
+
+
 def key_lines(text: str) -> dict[tuple[str, str], int]:
     """Line numbers of ``[table]`` headers and ``key =`` lines (simple TOML, as we write it)."""
     found: dict[tuple[str, str], int] = {}
     table = ""
     for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"^\s*\[\[?\s*([\w.-]+)\s*\]", line)  # [table] or [[array]]
+        header = _HEADER.match(line)
         if header:
-            table = header.group(1)
+            table = header.group(2)
             found.setdefault((table, ""), number)
             continue
-        key = re.match(r"""^\s*(?:"([^"]+)"|'([^']+)'|([\w-]+))\s*=""", line)
+        key = _KEY.match(line)
         if key:
-            found.setdefault((table, next(g for g in key.groups() if g)), number)
+            found.setdefault((table, next(g for g in key.groups()[:3] if g)), number)
     return found
 
 
@@ -120,8 +126,6 @@ def read_toml(path: Path, what: str) -> tuple[bytes, dict, Where]:
 
 #: How tomllib begins its messages for a key or table given twice.
 _TWICE = ("Cannot overwrite a value", "Cannot declare")
-_HEADER = re.compile(r"^\s*\[(\[?)\s*([\w.-]+)\s*\]")
-_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([\w-]+))\s*=(.*)""")
 
 
 def given_twice(text: str, error: str = "") -> str | None:
