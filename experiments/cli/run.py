@@ -6,7 +6,6 @@ import argparse
 
 from experiments.errors import ArgumentError
 from model import INDICATORS, PRESETS, REGISTRY
-from model.parameters import ParameterError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +31,6 @@ def handle(args: argparse.Namespace) -> int:
 
     out = out_argument(args.out)
     check_scale(args.scale)
-    check_switches(args.assignments)
     params = build_parameters(args.preset, args.assignments, args.scale)
     check_seed(args.seed)
     check_run_folder(out)  # before the run, so a refused folder costs no waiting
@@ -68,19 +66,3 @@ def check_scale(scale: float | None) -> None:
         raise ArgumentError("scale", scale, f"out of range; allowed {low:g} to {high:g} "
                                             "(1.0 = the whole region)")
 
-
-def check_switches(assignments: list[str]) -> None:
-    """Refuse a ``--set`` of a true/false parameter to anything but ``true`` or ``false``.
-
-    The message says "allowed true or false", and an experiment file (TOML) takes only
-    those: ``1``, ``0`` or ``True`` would be a typo let through on the command line alone.
-
-    Raises:
-        ParameterError: a switch set to another value (the same message as for ``yes``).
-
-    """
-    for item in assignments:
-        name, _, value = (part.strip() for part in item.partition("="))
-        prm = REGISTRY.get(name)
-        if prm is not None and prm.kind is bool and value not in ("true", "false"):
-            raise ParameterError(name, f"{value!r} is not a boolean; allowed true or false")

@@ -26,7 +26,8 @@ from experiments.files import (
     write_all_atomically,
     writing,
 )
-from model import ServitizationModel, load_preset, resolve, votes
+from model import REGISTRY, ServitizationModel, load_preset, resolve, votes
+from model.parameters import ParameterError
 
 
 @dataclass
@@ -68,8 +69,14 @@ def build_parameters(preset: str | None, assignments: list[str], scale: float | 
         UsageError: ``population_scale`` given both by ``--set`` and by ``--scale``.
 
     """
-    overrides: dict = dict(load_preset(preset)) if preset is not None else {}
     assigned = parse_assignments(assignments)
+    for name, value in assigned.items():
+        prm = REGISTRY.get(name)
+        # the message asks for true or false, as a TOML file takes: 1, 0 or True would be a
+        # typo let through on the command line alone
+        if prm is not None and prm.kind is bool and value not in ("true", "false"):
+            raise ParameterError(name, f"{value!r} is not a boolean; allowed true or false")
+    overrides: dict = dict(load_preset(preset)) if preset is not None else {}
     if scale is not None and "population_scale" in assigned:
         # two answers to one question: refuse rather than silently drop one of them
         raise UsageError(f"{argument('assignments')} population_scale="
