@@ -156,11 +156,20 @@ def check_engine_options(kind: str, workers: int | None = None,
 
     Raises:
         ArgumentError: an unknown engine, a bad worker count, a scheduler address that is not
-            one, a scheduler without Dask, workers with a scheduler.
+            one, a scheduler without Dask, workers with a scheduler or with the sequential
+            engine (other than 1).
 
     """
     if kind not in ENGINES:
         raise ArgumentError("engine", kind, f"unknown engine; allowed {', '.join(ENGINES)}")
+    # Checked before the count's own limits: "allowed 1 to 32" would invite a number the
+    # sequential engine then ignores, running one run at a time whatever was asked.
+    if kind == "sequential" and workers is not None and workers != 1:
+        raise ArgumentError("workers", workers,
+                            f"{argument('engine', 'sequential')} runs one run at a time in this "
+                            f"process: allowed 1, or leave {argument('workers')} out; for runs "
+                            f"in parallel use {argument('engine', 'local')} or "
+                            f"{argument('engine', 'dask')}")
     if workers is not None and workers < 1:
         raise ArgumentError("workers", workers, "allowed a whole number >= 1")
     # Each worker is a process holding the model (about 100 MB): far more than the cores
