@@ -7,6 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# A second setup.sh started while one runs (two terminals, or a test run beside a setup) would
+# rebuild .venv under the first one's pip: the second waits for the first to finish instead.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>.setup.lock
+  if ! flock -n 9; then
+    echo "setup.sh: another setup.sh is running in $(pwd); waiting for it to finish" >&2
+    flock 9
+  fi
+fi
+
 find_python() {
   local c
   for c in "${SERVISIM_PYTHON:-}" python3.12 python3.13 python3.14 python3 \
