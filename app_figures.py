@@ -353,10 +353,11 @@ def fmt(x: Any, lang: str = "fr") -> str:
     return lab.integer(x) if abs(x) >= 1000 else lab.sig(float(x))
 
 
-def html_table(header: list[str], rows: list[list[Any]], lang: str = "fr") -> str:
-    """A small HTML table (the scenario panel, the inspector)."""
+def html_table(header: list[str] | None, rows: list[list[Any]], lang: str = "fr") -> str:
+    """A small HTML table (the scenario panel, the inspector); no header row when ``None``."""
     cell = "padding:1px 6px;text-align:left;font-size:14px"
-    head = "".join(f"<th style='{cell}'>{h}</th>" for h in header)
+    head = "" if header is None else "<thead><tr>" + "".join(
+        f"<th style='{cell}'>{h}</th>" for h in header) + "</tr></thead>"
     body = "".join("<tr>" + "".join(f"<td style='{cell}'>{fmt(c, lang)}</td>" for c in r)
                    + "</tr>" for r in rows)
-    return spaced(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", lang)
+    return spaced(f"<table>{head}<tbody>{body}</tbody></table>", lang)

@@ -143,4 +143,5 @@ def AgentInspector(model):
             since = local(" ; " if LANG.value == "fr" else "; ") + t("history_since_start")
         solara.Text(f"{names[kind]} {agent.unique_id} ({status}){since}",
                     style={"font-weight": "bold"}, classes=["inspected-agent"])
-        solara.HTML(tag="div", unsafe_innerHTML=html_table(["", ""], state, LANG.value))
+        # name / value pairs under the agent's name: a header row would only say so
+        solara.HTML(tag="div", unsafe_innerHTML=html_table(None, state, LANG.value))
