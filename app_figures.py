@@ -50,6 +50,10 @@ def style(dark: bool) -> mpl.rc_context:
 def ink(dark: bool) -> str:
     """The colour of reference lines and annotations on the theme's background."""
     return "#e6e6e6" if dark else "k"
+#: Room above 100 % on a share's axis (a fraction of it), so a line at 100 % shows whole.
+HEADROOM = 0.04
+#: Where a chart's legend hangs from, in axes fractions: under the year ticks.
+LEGEND_Y = -0.1
 #: Image format sent to the browser, and its MIME subtype.
 FORMAT = "jpeg"
 #: Firms drawn one by one up to this many; beyond it the firms view shows a density.
@@ -178,13 +182,17 @@ class IndicatorFigure(LiveFigure):
                                for label, colour in panel.series.values()])
             ax.set_xlim(start, end + 1)
             ax.set_xticks(range(start, end + 2, 10))
+            if panel.percent and ylim[1] == 1.0:  # a line at 100 % drawn whole, not halved
+                ylim = (ylim[0], 1.0 + HEADROOM)
             ax.set_ylim(*ylim)
             ax.set_ylabel(ft(panel.ylabel, lang))
             local_ticks(ax.yaxis, lang, panel.percent, decimals=0)
             ax.grid(alpha=0.3)
             ax.set_title(ft(panel.title, lang), loc="left")
-            if len(panel.series) > 1:
-                ax.legend(loc="upper left")
+            if len(panel.series) > 1:  # under the axes: inside, it hid lines near the top
+                ax.legend(loc="upper center", bbox_to_anchor=(0.5, LEGEND_Y),
+                          ncols=len(panel.series), frameon=False, handlelength=1.5,
+                          columnspacing=1.0)
 
     def _value(self, panel: Panel, value: float) -> str:
         if panel.percent:
