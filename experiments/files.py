@@ -87,10 +87,6 @@ def writing(path: str | os.PathLike, option: str = "out_dir",
                          f"{remedy}; {after}") from None
 
 
-def _listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
-
-
 def check_run_folder(out: Path) -> None:
     """Refuse a ``servisim run --out`` folder that holds anything but an earlier run.
 
@@ -115,7 +111,8 @@ def check_run_folder(out: Path) -> None:
             break
     if not out.is_dir():
         return
-    names = [n for n in _listing(out) if our_temp(n, (RUN_MARKER, *RUN_FILES)) is None]
+    names = sorted(p.name for p in out.iterdir()
+                   if our_temp(p.name, (RUN_MARKER, *RUN_FILES)) is None)
     if not names or (RUN_MARKER in names and set(names) <= {RUN_MARKER, *RUN_FILES}):
         return
     if (out / "spec.json").exists():
@@ -229,9 +226,8 @@ def write_all_atomically(writers: dict[Path, Callable[[Path], object]]) -> None:
             try:
                 write(temps[path])
             except OSError as err:  # the user's file, not our temporary name
-                tmp = str(temps[path])
-                err.filename = err.filename if err.filename and err.filename != tmp \
-                    else str(path)
+                if not err.filename or err.filename == str(temps[path]):
+                    err.filename = str(path)
                 raise
         for path, tmp in temps.items():
             os.replace(tmp, path)
@@ -256,20 +252,16 @@ def remove_stale_temps(folder: Path, own: Iterable[str]) -> None:
         pid = our_temp(path.name, own)
         if pid is not None and not pid_alive(pid):
             with contextlib.suppress(OSError):
-                if path.is_dir():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
+                (shutil.rmtree if path.is_dir() else Path.unlink)(path)
 
 
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this machine."""
     try:
-        os.kill(pid, 0)
+        with contextlib.suppress(PermissionError):  # another user's process: alive
+            os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
     return True
 
 
@@ -298,11 +290,10 @@ def check_report_file(path: Path, batch: Path) -> None:
                                       f"{root / 'report.html'}")
     if path.exists():
         with open(path, "rb") as fh:
-            head = fh.read(4096)
-        if REPORT_SIGNATURE not in head:
-            raise OutputPathError(f"{at}: the file exists and is not a servisim "
-                                  "report; servisim report replaces only its own reports: "
-                                  "give a new file name")
+            if REPORT_SIGNATURE not in fh.read(4096):
+                raise OutputPathError(f"{at}: the file exists and is not a servisim report; "
+                                      "servisim report replaces only its own reports: give a "
+                                      "new file name")
 
 
 class FolderLock:
@@ -339,14 +330,12 @@ class FolderLock:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     os.close(fd)
-                    raise self._held() from None
-                try:  # the holder may have removed the file between open and lock: retry
-                    same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
-                except FileNotFoundError:
-                    same = False
-                if same:
-                    self.fd = fd
-                else:
+                    raise self._held(self._who()) from None
+                # the holder may have removed the file between open and lock: retry
+                with contextlib.suppress(FileNotFoundError):
+                    if os.fstat(fd).st_ino == os.stat(self.path).st_ino:
+                        self.fd = fd
+                if self.fd is None:
                     os.close(fd)
             holder = {"pid": os.getpid(), "host": socket.gethostname(),
                       "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300],
@@ -361,24 +350,33 @@ class FolderLock:
         A batch making its folder writes files before ``spec.json``: a second batch must then
         say that a batch is writing there, not that the files are someone else's.
         """
-        try:
-            fd = os.open(self.path, os.O_RDWR)
+        who = self.holder()
+        if who is not None:
+            raise self._held(who)
+
+    def holder(self) -> str | None:
+        """Who holds the lock now (``pid 4242 on host, `command`, since ...``), or ``None``."""
+        try:  # read-only: reading someone else's batch folder may ask it too
+            fd = os.open(self.path, os.O_RDONLY)
         except OSError:  # no lock file (or none we may open): nobody to name
-            return
+            return None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise self._held() from None
+            return self._who()
         finally:
             os.close(fd)  # closing releases a lock this test took
+        return None
 
-    def _held(self) -> FolderLockedError:
+    def _who(self) -> str:
         try:
             holder = json.loads(self.path.read_text() or "{}")
         except (OSError, ValueError):
             holder = {}
-        who = (f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
-               f"`{holder.get('command', '?')}`, since {holder.get('since', '?')}")
+        return (f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
+                f"`{holder.get('command', '?')}`, since {holder.get('since', '?')}")
+
+    def _held(self, who: str) -> FolderLockedError:
         return FolderLockedError(f"{argument(self.option, self.root)}: another servisim process is "
                                  f"writing to this folder ({who}); wait for it to finish, or "
                                  "stop it and run the same command again")

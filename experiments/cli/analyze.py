@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from experiments.cli.options import add_verb, path_argument
+from experiments.cli.options import add_verb, batch_writer, path_argument, still_writing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +37,7 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.analysis.sentences import shares_text
 
     directory = path_argument(args.directory, "directory", BATCH_FOLDER)
+    writer = batch_writer(directory)  # asked before the runs are read, as they were then
     tables = analyze(directory, args.outcomes, figures=args.figures)
     summary = tables["summary"].iloc[0]
     runs = summary["runs"]
@@ -44,7 +45,10 @@ def handle(args: argparse.Namespace) -> int:
           f"{runs['planned']} runs analysed, {runs['failed']} failed)")
     if summary["method_text"]:
         print(f"method: {summary['method_text']}")
-    for note in tables["notes"]["note"]:
+    notes = tables["notes"]
+    for key, note in zip(notes["key"], notes["note"], strict=True):
+        if key == "batch_partial" and writer is not None:
+            note = f"{note}; {still_writing(writer, 'analyze')}"
         print(f"note: {note}")
     key = INDEX_COLUMNS.get(summary["method"], [None])[0]
     main = tables.get(summary["method"])

@@ -116,6 +116,32 @@ def path_argument(text: str, name: str, needed: str) -> Path:
     return Path(text)
 
 
+def batch_writer(directory: Path) -> str | None:
+    """Who is still writing runs into a batch folder, as its lock records it, or ``None``.
+
+    Asked before the runs are read: an analysis or a report of a batch that is still running
+    shows the runs stored so far, and must say that a batch is adding more, not only that the
+    experiment is not finished (which, alone, reads as a batch that was stopped).
+    """
+    from experiments.files import FolderLock
+
+    return FolderLock(directory).holder()
+
+
+def still_writing(who: str, verb: str) -> str:
+    """What to tell the user of a batch still writing to the folder ``verb`` read.
+
+    Args:
+        who: the lock's holder (:func:`batch_writer`).
+        verb: the sub-command to run again (``analyze``, ``report``).
+
+    """
+    # A batch suspended with Ctrl-Z keeps its lock: it is "still writing" until resumed.
+    return (f"a servisim batch is still writing to this folder ({who}): wait for it to "
+            "finish, or resume it if it was stopped (`fg` in its shell, or `kill -CONT` its "
+            f"pid), then run servisim {verb} again")
+
+
 def run_batch_with(args: argparse.Namespace, experiment: Any, out: Any, verb: str) -> Any:
     """Run a batch with the engine, run and progress options of ``args``.
 

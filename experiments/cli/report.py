@@ -10,11 +10,12 @@ is missing or older than the runs.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from experiments.cli.analyze import BATCH_FOLDER
-from experiments.cli.options import add_verb, path_argument, spell
+from experiments.cli.options import add_verb, batch_writer, path_argument, spell, still_writing
 from experiments.errors import UsageError
 from model.errors import ServisimError
 from model.labels import LANGS
@@ -36,12 +37,29 @@ def handle(args: argparse.Namespace) -> int:
     from experiments.report.build import build_report
 
     directory = path_argument(args.directory, "directory", BATCH_FOLDER)
+    writer = batch_writer(directory)  # asked before the runs are read, as they were then
     if args.out is None:
         path = report_in_folder(directory, args.lang)
     else:
         path = build_report(directory, args.lang, args.out, stream=sys.stderr)
     print(f"servisim report: wrote {path}")
+    runs = _runs_reported(directory)
+    if writer is not None and runs is not None and runs[0] < runs[1]:
+        print(f"servisim report: the experiment is not finished: the report shows the "
+              f"{runs[0]} of {runs[1]} runs stored so far; {still_writing(writer, 'report')}",
+              file=sys.stderr)
     return 0
+
+
+def _runs_reported(directory: Path) -> tuple[int, int] | None:
+    """The finished and planned runs of the analysis the report was made from."""
+    from experiments.analysis import ANALYSIS
+
+    try:
+        runs = json.loads((directory / ANALYSIS / "summary.json").read_text("utf-8"))["runs"]
+        return int(runs["finished"]), int(runs["planned"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def report_in_folder(directory: Path, lang: str) -> Path:
