@@ -4,22 +4,43 @@ Parameter, indicator, unit and class names come from ``model/locales/labels.toml
 :class:`model.labels.Labels`, the same labels the report uses; this file holds only the words
 of the app's own interface (buttons, tabs, captions). ``LANG`` is a Solara reactive variable:
 each browser session has its own value, and every component that reads it redraws when the
-language switch changes it.
+language switch changes it. A session opens in the language ``servisim viz --lang`` gave the
+server (the environment variable ``SERVISIM_APP_LANG``), French when none.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from functools import lru_cache
 
 import solara
 from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter
 
 from experiments.report.typography import french_spacing
-from model.labels import NBSP, Labels
+from model.labels import LANGS, NBSP, Labels
 
-#: The language of this session: ``fr`` (default) or ``en``.
-LANG = solara.reactive("fr")
+#: Set by ``servisim viz --lang`` (``experiments/cli/viz.py``): the language a session opens in.
+LANG_VARIABLE = "SERVISIM_APP_LANG"
+
+
+def opening_language() -> str:
+    """The language a new session opens in: ``SERVISIM_APP_LANG`` when ``fr`` or ``en``, else fr.
+
+    ``servisim viz`` checks ``--lang`` before it starts the server; a wrong value set by hand
+    for ``solara run`` is said on the server's console, and the app opens in French.
+    """
+    lang = os.environ.get(LANG_VARIABLE, "fr")
+    if lang not in LANGS:
+        print(f"app: {LANG_VARIABLE}={lang!r} is not a language of the app "
+              f"({' or '.join(LANGS)}): opening in French", file=sys.stderr)
+        return "fr"
+    return lang
+
+
+#: The language of this session: the opening language, then the FR / EN switch's.
+LANG = solara.reactive(opening_language())
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"fr": "servisim : servicialisation de l'industrie des Hauts-de-France, 2020-2040",

@@ -12,16 +12,24 @@ import sys
 from pathlib import Path
 
 from experiments.errors import UsageError
+from model.labels import LANGS
+
+#: The environment variable the app reads for the language it opens in (``app_text``).
+LANG_VARIABLE = "SERVISIM_APP_LANG"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``viz`` sub-command."""
     p = sub.add_parser("viz", help="the interactive app: sliders, live charts, firms, inspector",
                        description="Start the SolaraViz app (app.py) and print its address. "
-                                   "It binds to 127.0.0.1 unless --host says otherwise.")
+                                   "It binds to 127.0.0.1 unless --host says otherwise, and "
+                                   "opens in French unless --lang en.")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--lang", choices=LANGS, default="fr",
+                   help="language the app opens in: fr (default) or en; the FR / EN switch "
+                        "in the page still changes it")
     p.set_defaults(handler=handle)
 
 
@@ -72,13 +80,17 @@ def check_port_free(host: str, port: int) -> None:
                              "another with --port N") from None
 
 
+def server_env(lang: str = "fr") -> dict[str, str]:
+    """The Solara server's environment: this one, the app's language, no telemetry."""
+    return {**os.environ, LANG_VARIABLE: lang, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+
+
 def handle(args: argparse.Namespace) -> int:
     """Become the Solara server (exec), so that Ctrl+C and kill reach it directly."""
     if not 0 < args.port < 65536:
         raise UsageError(f"--port: {args.port} is not a port number; allowed 1 to 65535")
     check_port_free(args.host, args.port)
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     command = solara_command(args.port, args.host)
     print(f"servisim viz: http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
-    os.execve(command[0], command, env)
+    os.execve(command[0], command, server_env(args.lang))
     return 0  # not reached

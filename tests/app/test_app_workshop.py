@@ -1,8 +1,12 @@
-"""What a workshop facilitator met in the app: charts, inspector."""
+"""What a workshop facilitator met in the app: charts, inspector, ``servisim viz --lang``."""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
 
 import pytest
 import solara
@@ -12,6 +16,8 @@ import app
 import app_text
 from app_figures import DPI
 from app_inspector import PLATFORM, AgentInspector
+from experiments.cli import main as cli_main
+from experiments.cli import viz
 from model import load_preset
 
 
@@ -63,3 +69,42 @@ def test_the_inspector_table_has_no_empty_header_row(kind):
     assert not re.search(r"<th[^>]*>\s*</th>", table), table[:200]
     first = re.search(r"<tr>(.*?)</tr>", table).group(1)
     assert "<td" in first and ("salariés" in first or "capacité" in first), first  # a datum
+
+
+def test_viz_refuses_a_language_the_app_does_not_speak_before_starting(capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli_main(["viz", "--lang", "de"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "--lang" in err and "'de'" in err and "'fr', 'en'" in err
+
+
+def test_viz_help_names_the_language_option(capsys):
+    with pytest.raises(SystemExit):
+        cli_main(["viz", "--help"])
+    assert "--lang {fr,en}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("given, lang", [([], "fr"), (["--lang", "en"], "en")])
+def test_viz_passes_the_language_to_the_server(
+        monkeypatch, given, lang):
+    started = {}
+    monkeypatch.setattr(viz.os, "execve",
+                        lambda path, command, env: started.update(command=command, env=env))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert cli_main(["viz", "--port", str(port), *given]) == 0
+    assert started["env"][viz.LANG_VARIABLE] == lang
+    assert started["command"][started["command"].index("--port") + 1] == str(port)
+
+
+@pytest.mark.parametrize("value, opens, warned", [("en", "en", False), ("fr", "fr", False),
+                                                  ("de", "fr", True)])
+def test_the_app_opens_in_the_language_the_server_was_given(value, opens, warned):
+    assert app_text.LANG_VARIABLE == viz.LANG_VARIABLE
+    code = "import app_text; print(app_text.LANG.value)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, viz.LANG_VARIABLE: value}, check=True)
+    assert done.stdout.split()[-1] == opens
+    assert (viz.LANG_VARIABLE in done.stderr) == warned, done.stderr
