@@ -41,10 +41,14 @@ def leading(rows: list[tuple[str, float, float]]) -> tuple[list, list]:
     (in a crossed design with few policies, every lever varies with the policy alone and gets
     the same index): the tied parameters are set apart instead of picked in file order.
 
+    A parameter whose index is 0 or less (or missing) has no effect that shows in the runs:
+    it is never named, however few parameters there are.
+
     Returns:
         (the parameters ranked ahead of any such tie, the tied ones; empty without a tie).
 
     """
+    rows = [r for r in rows if r[1] > 0]  # NaN is not > 0 either
     if len(rows) <= TOP or not math.isclose(rows[TOP - 1][1], rows[TOP][1], rel_tol=1e-9):
         return rows[:TOP], []
     tie = rows[TOP - 1][1]

@@ -71,8 +71,10 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
         leaders, tied = leading(ranked(batch, outcome))
         names = [t.param_label(p) for p, *_ in leaders]
         key = "first.levers_score" if outcome == SCORE else "first.levers_outcome"
-        levers = t(key, params=t.join(names), outcome=t.indicator_phrase(outcome)) \
-            if names else ""
+        none = "first.levers_none_score" if outcome == SCORE else "first.levers_none_outcome"
+        phrase = t.indicator_phrase(outcome)
+        levers = t(key, params=t.join(names), outcome=phrase) if names \
+            else "" if tied else t(none, outcome=phrase)
         if tied:
             levers += (" " if levers else "") + t("first.levers_tied", n=t.integer(len(tied)),
                                                   params=t.join([t.param_label(p)
@@ -194,7 +196,7 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
                 and (table.get("outcome") == o).any()]
     result: dict[str, Any] = {"method": method, "intro": "", "sentences": [], "figure": None,
                               "more": [], "more_figure": None, "convergence": None, "seed": "",
-                              "precision": ""}
+                              "above_one": "", "precision": ""}
     if method not in INDEX_COLUMNS or not outcomes:
         result["intro"] = t("sens.none")
         return result
@@ -208,6 +210,7 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
             continue
         result[key] = [_index_sentence(batch, outcome, t) for outcome in chosen]
         result[figure] = _uri(indices.index_bars(table, columns, chosen, t))
+    result["above_one"] = _above_one(table, method, outcomes, t)
     conv = batch.table(f"{method}_convergence")
     outcome = lever_outcome(batch)
     sizes = conv.loc[conv["outcome"] == outcome, "n_points"].nunique() \
@@ -238,11 +241,31 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
     return result
 
 
+def _above_one(table: pd.DataFrame, method: str, outcomes: list[str], t: Translator) -> str:
+    """Say so when a Sobol index, a share of variance, shows above 1: no true one can be.
+
+    Such values come from a base sample too small for the outcome, or from the seed's noise
+    (one replicate per point): the sentences above name them all the same, so the reader is
+    told how to take them.
+    """
+    if method != "sobol":
+        return ""
+    shown = table[table["outcome"].isin(outcomes)]
+    values = shown[["ST", "S1"]].max(axis=1)
+    if values.empty or not values.round(2).max() > 1:
+        return ""
+    top = shown.loc[values.idxmax()]
+    return t("sens.above_one", value=t.num(float(values.max()), 2),
+             param=t.param_label(top["parameter"]), outcome=t.indicator(top["outcome"]))
+
+
 def _index_sentence(batch: Batch, outcome: str, t: Translator) -> str:
     """``outcome: mostly A (0.52 ± 0.14), B (...) and C (...)``, or which ones tie."""
     leaders, tied = leading(ranked(batch, outcome))
     names = [t("sens.param_value", param=t.param_label(p), value=t.num(v, 2), conf=t.num(c, 2))
              for p, v, c in leaders]
+    if not names and not tied:
+        return t("sens.sentence_zero", outcome=t.indicator(outcome))
     text = t("sens.sentence", outcome=t.indicator(outcome), params=t.join(names)) \
         if names else t("sens.sentence_none", outcome=t.indicator(outcome))
     if tied:

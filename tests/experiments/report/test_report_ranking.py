@@ -19,3 +19,9 @@ def test_parameters_tied_where_the_top_ones_end_are_set_apart_not_picked_in_file
 def test_a_tie_above_the_last_one_shown_is_not_a_tie_at_the_cut():
     rows = [("a", 0.5, 0.1), ("b", 0.5, 0.1), ("c", 0.3, 0.1), ("d", 0.2, 0.1)]
     assert leading(rows) == (rows[:TOP], [])
+
+
+def test_a_parameter_whose_index_is_zero_is_never_named_however_few_there_are():
+    rows = [("a", 0.4, 0.1), ("b", 0.0, 0.0), ("c", float("nan"), float("nan"))]
+    assert leading(rows) == ([rows[0]], [])
+    assert leading([("a", 0.0, 0.0), ("b", -0.02, 0.05)]) == ([], [])
