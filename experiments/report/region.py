@@ -226,8 +226,9 @@ def class_description(batch: Batch, klass: str, t: Translator) -> str:
     parts = [t("region.median_item", indicator=t.indicator(n),
                value=t.indicator_value(n, float(r[n])))
              for n in DESCRIBED if n in r and pd.notna(r[n])]
-    return t("region.class_medians", klass=t.klass(klass), runs=t.integer(int(r["runs"])),
-             items=t.join(parts))
+    runs = int(r["runs"])
+    key = "region.class_medians_one" if runs == 1 else "region.class_medians"
+    return t(key, klass=t.klass(klass), runs=t.integer(runs), items=t.join(parts))
 
 
 __all__ = ["CLASSES", "class_description", "history", "region_page"]

@@ -201,3 +201,18 @@ def test_no_sentence_calls_a_share_of_runs_a_probability(lang):
              if "probabilit" in text.lower() and denial not in text]
     assert found == []
 
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_scenario_with_one_run_is_described_by_that_run_not_by_a_median(report_batch, lang):
+    from experiments.report.build import load_batch
+    from experiments.report.i18n import Translator
+    from experiments.report.region import class_description
+
+    batch = load_batch(report_batch)
+    medians = batch.table("class_medians").copy()
+    medians.loc[medians["scenario"].eq("high"), "runs"] = 1
+    batch.tables["class_medians"] = medians
+    text = class_description(batch, "high", Translator(lang))
+    start = {"en": "Its one run, in 2040:", "fr": "Sa seule simulation, en 2040"}[lang]
+    assert text.startswith(start)
