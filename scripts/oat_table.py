@@ -8,12 +8,18 @@ high end of its SA range (everything else at the trend preset); the table gives,
 voting indicator, the mean of the paired differences (high - low) and two standard errors,
 and how many of the seeds changed class. It shows what the sourced mechanisms give: no effect
 is tuned to a wished-for size.
+
+``--markdown FILE`` replaces only the table between the lines ``<!-- oat-table -->`` and
+``<!-- /oat-table -->`` of FILE, so the text around it stays; a FILE that does not exist is
+written with the table between the two markers; a FILE without them is refused before any run.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,6 +27,59 @@ import pandas as pd
 from model import ServitizationModel, load_preset
 from model.parameters import by_role
 from model.scenarios import SCORES, load_votes
+
+#: The lines around the table in a ``--markdown`` file.
+START, END = "<!-- oat-table -->", "<!-- /oat-table -->"
+
+
+class MarkdownError(Exception):
+    """A ``--markdown`` file the table cannot be put into; nothing was written."""
+
+
+def placed(text: str | None, table: str, path: Path) -> str:
+    """The file's text with the table between its markers (a new file's text: ``None``).
+
+    Args:
+        text: the file's text now, or ``None`` when the file does not exist.
+        table: the table, without its markers.
+        path: the file, for messages.
+
+    Raises:
+        MarkdownError: the markers are missing, given more than once, or out of order.
+
+    """
+    if text is None:
+        return f"{START}\n\n{table}\n\n{END}\n"
+    counts = text.count(START), text.count(END)
+    if counts != (1, 1) or text.index(START) > text.index(END):
+        found = (f"{START} {counts[0]} times and {END} {counts[1]} times" if any(counts)
+                 else "neither marker")
+        raise MarkdownError(f"--markdown {path}: the file exists and has {found}; the table "
+                            f"goes between one line {START} and one line {END} after it: add "
+                            "them where the table belongs (or give a new file); the file was "
+                            "left as it was")
+    head, rest = text.split(START)
+    _, tail = rest.split(END)
+    # blank lines around the table: every Markdown reader then ends the comments' blocks
+    return f"{head}{START}\n\n{table}\n\n{END}{tail}"
+
+
+def write_markdown(path: Path, table: str) -> None:
+    """Put the table into ``path`` (see :func:`placed`), through a temporary file and a rename.
+
+    Raises:
+        MarkdownError: the file cannot take the table, or cannot be written; either way it
+            is left as it was.
+
+    """
+    from experiments.files import atomic_write
+
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else None
+        atomic_write(path, placed(text, table, path).encode("utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise MarkdownError(f"--markdown {path}: cannot write it ({err}); the file was left as "
+                            "it was") from None
 
 
 def run(args: tuple[str, str, float, int, float]) -> dict:
@@ -41,8 +100,21 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=16)
     parser.add_argument("--scale", type=float, default=0.25)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--markdown", help="write the table to this file as well")
+    parser.add_argument("--markdown", type=Path, metavar="FILE",
+                        help=f"put the table between the lines {START} and {END} of FILE "
+                             "(a new FILE: the table between the two)")
     args = parser.parse_args()
+    if args.markdown is not None:  # refused before the runs, not after them
+        try:
+            text = args.markdown.read_text(encoding="utf-8") if args.markdown.exists() else None
+            placed(text, "", args.markdown)
+            if not args.markdown.parent.is_dir():
+                parser.error(f"--markdown {args.markdown}: the folder {args.markdown.parent} "
+                             "does not exist")
+        except (OSError, UnicodeDecodeError) as err:
+            parser.error(f"--markdown {args.markdown}: cannot read it ({err})")
+        except MarkdownError as err:
+            parser.error(str(err))
     params = [p for p in (*by_role("lever"), *by_role("uncertainty")) if p.sa_range]
     jobs = []
     for p in params:
@@ -73,9 +145,12 @@ def main() -> None:
     print(text)
     print(f"\n{args.seeds} paired seeds per parameter, scale {args.scale}, trend preset; "
           "cells: mean of (high - low) over the seeds +/- 2 standard errors.")
-    if args.markdown:
-        with open(args.markdown, "w") as fh:
-            fh.write(text + "\n")
+    if args.markdown is not None:
+        try:
+            write_markdown(args.markdown, text)
+        except MarkdownError as err:  # the file changed during the runs, or cannot be written
+            print(f"oat_table.py: error: {err}", file=sys.stderr)
+            sys.exit(2)
 
 
 if __name__ == "__main__":
