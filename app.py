@@ -219,7 +219,8 @@ def LanguageSwitch():
                                dense=True, classes=["language-switch"])
 
 
-# Solara's "made with" badge sits over the bottom right of the last chart: keep it clear.
+# `servisim viz` hides Solara's badge; under a bare `solara run` it shows at the bottom right
+# of the window: the last chart can then scroll clear of it.
 CSS = ".v-main__wrap { padding-bottom: 48px; } .v-slider input { font-size: 14px; }"
 
 

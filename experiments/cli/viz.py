@@ -81,8 +81,13 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def server_env(lang: str = "fr") -> dict[str, str]:
-    """The Solara server's environment: this one, the app's language, no telemetry."""
-    return {**os.environ, LANG_VARIABLE: lang, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    """The Solara server's environment: this one, the app's language, no telemetry, no badge.
+
+    Solara's "This website runs on Solara" badge sits over the bottom right of the charts, in
+    English in a French page; ``SOLARA_THEME_SHOW_BANNER`` is Solara's own switch for it.
+    """
+    return {**os.environ, LANG_VARIABLE: lang, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+            "SOLARA_THEME_SHOW_BANNER": "False"}
 
 
 def handle(args: argparse.Namespace) -> int:

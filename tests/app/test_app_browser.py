@@ -11,62 +11,13 @@ and of its network view.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from experiments.cli.viz import solara_command
 from model.labels import Labels
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """``servisim viz``'s command on a free port; yields the URL, stops the server after."""
-    assert Path(CHROMIUM).exists(), "Debian chromium is needed: apt-get install -y chromium"
-    subprocess.run([str(ROOT / "scripts" / "offline_assets.sh"), sys.prefix], check=True,
-                   cwd=ROOT)
-    port = free_port()
-    log = tmp_path_factory.mktemp("solara") / "server.log"
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(solara_command(port, "127.0.0.1"), env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.time() + 120
-        while True:
-            assert proc.poll() is None, f"solara stopped:\n{log.read_text()}"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.time() < deadline, f"solara did not listen:\n{log.read_text()}"
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}/", log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 # While the app plays, a quarter shows for the pause between two steps only: wait for the
@@ -82,77 +33,62 @@ def wait_for_quarter(page, year: int, q: int, timeout: int = 60_000) -> None:
     page.wait_for_function(REACHED, arg=[year, q], timeout=timeout)
 
 
-@pytest.fixture
-def server_log_on_failure(server):
-    """Print the app server's log when the test fails, so a CI failure shows its cause."""
-    yield
-    print(f"--- server log:\n{server[1].read_text()}")
-
-
 def test_french_app_plays_presets_levers_network_platforms_compare_and_export(
-        server, server_log_on_failure, tmp_path):
+        server, server_log_on_failure, browser, tmp_path):
     """A facilitator's path through the French app, with no console error on the way."""
-    from playwright.sync_api import sync_playwright
-
     url, log = server
     problems: list[str] = []
     shots = Path(os.environ.get("SERVISIM_APP_SCREENSHOTS", tmp_path))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1300},
-                                    accept_downloads=True)
-            page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.on("response", lambda r: r.status >= 400 and problems.append(
-                f"HTTP {r.status} {r.url}"))
-            page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-            page.goto(url)
-            step = page.locator("button.step")
-            step.wait_for(timeout=120_000)
-            now = page.locator(".now-line")
-            assert now.inner_text().startswith("avant le départ")
-            for name in ("low", "trend", "high"):  # each scenario applies when picked
-                page.locator(f"button.preset-{name}").click()
-                now.get_by_text("avant le départ", exact=False).wait_for(timeout=30_000)
-                step.click()
-                page.get_by_text("2020T1 ·", exact=False).wait_for(timeout=30_000)
-            page.get_by_text("Verdict provisoire à 2020T1", exact=False).wait_for()
-            # Play, then move a lever during the run: it holds from the next quarter.
-            page.locator("button.play").click()
-            wait_for_quarter(page, 2020, 3)
-            page.locator("button.play").click()
-            slider = page.locator(".v-slider").nth(1)  # the first lever (after the speed)
-            box = slider.bounding_box()
-            page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
-            lever = Labels("fr").param_label("subsidy_rate")  # 90 % of 10-40 %: 37 %
-            page.get_by_text(f"{lever}\u00a0: 3", exact=False).wait_for(timeout=30_000)
-            assert not page.get_by_text("attendent un nouveau départ").count()
-            step.click()
-            page.wait_for_timeout(1500)
-            page.screenshot(path=str(shots / "app-fr.png"))
-            # The network view, then a platform in the inspector.
-            page.locator(".tab-network").click()
-            page.get_by_text("Inspecteur d'agent").wait_for(timeout=30_000)
-            page.locator("button.kind-3").click()
-            page.locator(".inspected-agent").get_by_text("Plateforme", exact=False) \
-                .wait_for(timeout=30_000)
-            page.wait_for_timeout(1500)
-            page.screenshot(path=str(shots / "app-network-fr.png"))
-            # Compare: the runs replaced by each scenario are kept; export the trajectory.
-            page.locator(".tab-compare").click()
-            page.get_by_text("Trajectoire (CSV)").wait_for(timeout=30_000)
-            page.locator("button.keep-run").click()
-            with page.expect_download() as download:
-                page.get_by_text("Trajectoire (CSV)").click()
-            csv = Path(download.value.path()).read_text()
-            assert csv.startswith("quarter,") and "2020Q" in csv
-            unnamed = page.evaluate(
-                "() => [...document.querySelectorAll('[aria-label]')]"
-                ".filter(e => !e.getAttribute('aria-label').trim()).map(e => e.outerHTML"
-                ".slice(0, 80))")
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1500, "height": 1300},
+                            accept_downloads=True)
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(
+        f"HTTP {r.status} {r.url}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.goto(url)
+    step = page.locator("button.step")
+    step.wait_for(timeout=120_000)
+    now = page.locator(".now-line")
+    assert now.inner_text().startswith("avant le départ")
+    for name in ("low", "trend", "high"):  # each scenario applies when picked
+        page.locator(f"button.preset-{name}").click()
+        now.get_by_text("avant le départ", exact=False).wait_for(timeout=30_000)
+        step.click()
+        page.get_by_text("2020T1 ·", exact=False).wait_for(timeout=30_000)
+    page.get_by_text("Verdict provisoire à 2020T1", exact=False).wait_for()
+    # Play, then move a lever during the run: it holds from the next quarter.
+    page.locator("button.play").click()
+    wait_for_quarter(page, 2020, 3)
+    page.locator("button.play").click()
+    slider = page.locator(".v-slider").nth(1)  # the first lever (after the speed)
+    box = slider.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
+    lever = Labels("fr").param_label("subsidy_rate")  # 90 % of 10-40 %: 37 %
+    page.get_by_text(f"{lever}\u00a0: 3", exact=False).wait_for(timeout=30_000)
+    assert not page.get_by_text("attendent un nouveau départ").count()
+    step.click()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(shots / "app-fr.png"))
+    # The network view, then a platform in the inspector.
+    page.locator(".tab-network").click()
+    page.get_by_text("Inspecteur d'agent").wait_for(timeout=30_000)
+    page.locator("button.kind-3").click()
+    page.locator(".inspected-agent").get_by_text("Plateforme", exact=False) \
+        .wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(shots / "app-network-fr.png"))
+    # Compare: the runs replaced by each scenario are kept; export the trajectory.
+    page.locator(".tab-compare").click()
+    page.get_by_text("Trajectoire (CSV)").wait_for(timeout=30_000)
+    page.locator("button.keep-run").click()
+    with page.expect_download() as download:
+        page.get_by_text("Trajectoire (CSV)").click()
+    csv = Path(download.value.path()).read_text()
+    assert csv.startswith("quarter,") and "2020Q" in csv
+    unnamed = page.evaluate(
+        "() => [...document.querySelectorAll('[aria-label]')]"
+        ".filter(e => !e.getAttribute('aria-label').trim()).map(e => e.outerHTML"
+        ".slice(0, 80))")
     assert not unnamed, unnamed  # every aria-label says something to a screen reader
     assert not problems, "\n".join(problems) + f"\n--- server log:\n{log.read_text()}"

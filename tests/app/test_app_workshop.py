@@ -86,7 +86,7 @@ def test_viz_help_names_the_language_option(capsys):
 
 
 @pytest.mark.parametrize("given, lang", [([], "fr"), (["--lang", "en"], "en")])
-def test_viz_passes_the_language_to_the_server(
+def test_viz_passes_the_language_to_the_server_and_hides_solara_s_badge(
         monkeypatch, given, lang):
     started = {}
     monkeypatch.setattr(viz.os, "execve",
@@ -96,6 +96,7 @@ def test_viz_passes_the_language_to_the_server(
         port = s.getsockname()[1]
     assert cli_main(["viz", "--port", str(port), *given]) == 0
     assert started["env"][viz.LANG_VARIABLE] == lang
+    assert started["env"]["SOLARA_THEME_SHOW_BANNER"] == "False"
     assert started["command"][started["command"].index("--port") + 1] == str(port)
 
 
