@@ -75,6 +75,8 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
         phrase = t.indicator_phrase(outcome)
         levers = t(key, params=t.join(names), outcome=phrase) if names \
             else "" if tied else t(none, outcome=phrase)
+        if _overlapping(leaders):
+            levers += " " + t("first.levers_overlap")
         if tied:
             levers += (" " if levers else "") + t("first.levers_tied", n=t.integer(len(tied)),
                                                   params=t.join([t.param_label(p)
@@ -85,6 +87,17 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
             "intro": t("first.intro" if batch.is_servisim else "first.intro_custom",
                        model=str(batch.spec.get("model")), runs=t.integer(len(batch.results)),
                        k=len(varied), params=t.join([t.param_label(p) for p in varied]))}
+
+
+def _overlapping(leaders: list[tuple[str, float, float]]) -> bool:
+    """Whether the 95% intervals of the parameters named first all overlap one another.
+
+    Then the runs do not order them, and the first page, which names them without their
+    numbers, has to say so.
+    """
+    if len(leaders) < 2 or any(not math.isfinite(c) for _, _, c in leaders):
+        return False
+    return max(v - c for _, v, c in leaders) <= min(v + c for _, v, c in leaders)
 
 
 def _share_interval(intervals: pd.DataFrame, klass: str, count: int, t: Translator) -> str:

@@ -59,3 +59,19 @@ def test_sobol_indices_within_zero_and_one_get_no_such_warning(report_batch):
 
     rows = [(SCORE, "subsidy_rate", 0.3, 1.004), (SCORE, "cluster_share", -0.05, 0.4)]
     assert sensitivity(_sobol_batch(report_batch, rows), Translator("en"))["above_one"] == ""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_first_page_says_when_the_runs_do_not_order_the_parameters_it_names(
+        report_batch, lang):
+    from experiments.report.i18n import Translator
+    from experiments.report.sections import first_page
+
+    t = Translator(lang)
+    close = [(SCORE, "subsidy_rate", 0.1, 0.38), (SCORE, "cluster_share", 0.1, 0.25)]
+    apart = [(SCORE, "subsidy_rate", 0.1, 0.60), (SCORE, "cluster_share", 0.1, 0.25)]
+    said = {name: first_page(batch, batch.results, t)["levers"] for name, batch in
+            (("close", _sobol_batch(report_batch, close)),
+             ("apart", _sobol_batch(report_batch, apart)))}
+    assert said["close"].endswith(t("first.levers_overlap"))  # 0.38 +/- 0.1 meets 0.25 +/- 0.1
+    assert t("first.levers_overlap") not in said["apart"]
