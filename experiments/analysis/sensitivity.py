@@ -360,7 +360,8 @@ def top_precision(sobol: pd.DataFrame, top: int = 3, target: float = 0.1) -> dic
     at = widest.idxmax()
     return {"widest": float(widest[at]), "parameter": str(best.loc[at, "parameter"]),
             "outcome": str(best.loc[at, "outcome"]), "index": str(conf.loc[at].idxmax())[:2],
-            "share_within": float((widest < target).mean()), "top": top, "target": target}
+            "share_within": float((widest < target).mean()),
+            "top": min(top, int(sobol.groupby("outcome").size().max())), "target": target}
 
 
 def _problem(spec: dict) -> dict:

@@ -178,3 +178,13 @@ def test_scenario_score_is_an_outcome_and_a_constant_outcome_is_skipped():
     assert set(table["outcome"]) == {SCENARIO_SCORE}
     assert table.set_index("parameter").loc["a", "ST"] > 0.8
     assert any(n.startswith("y: the same value at every point") for n in result.notes)
+
+
+def test_the_precision_counts_only_as_many_top_parameters_as_the_design_varies():
+    from experiments.analysis.sensitivity import top_precision
+
+    sobol = pd.DataFrame({"outcome": ["y", "y"], "parameter": ["a", "b"], "S1": [0.7, 0.2],
+                          "S1_conf": [0.05, 0.05], "ST": [0.8, 0.2], "ST_conf": [0.05, 0.3]})
+    precision = top_precision(sobol, top=3)
+    assert precision["top"] == 2
+    assert precision["share_within"] == 0.5
