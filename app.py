@@ -35,6 +35,7 @@ from app_figures import (
 )
 from app_inspector import PLATFORM, AgentInspector
 from app_network import NetworkFigure
+from app_params import CSS as PARAMETER_CSS
 from app_params import ParameterPanel, matching_preset, panel_defaults
 from app_runs import ComparePanel, keep
 from app_text import LANG, labels, now_text, t
@@ -240,7 +241,7 @@ def Page():
                                preset=matching_preset(values), **values)
         redraw()
 
-    solara.Style(CSS)
+    solara.Style(CSS + PARAMETER_CSS)
     solara.Title("servisim")
     with solara.AppBar():
         solara.AppBarTitle(t("title"))

@@ -31,6 +31,11 @@ RUN_SETTINGS = ("population_scale", "start_year", "end_year")
 ROLES = ("lever", "uncertainty", "constant")
 PANEL = [p for role in ROLES for p in PARAMETERS
          if p.role == role and p.name not in RUN_SETTINGS]
+#: The line above each slider (or switch) names the parameter, with its value and unit: the
+#: widget's own label would say the name a second time beside it. It stays in the page, for
+#: screen readers (Vuetify names the slider's handle after it), but takes no room on screen.
+CSS = (".parameter-input .v-input .v-label { position: absolute !important; width: 1px; "
+       "height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }")
 #: Slider positions over a parameter's sensitivity range (about 50: fine enough to explore,
 #: coarse enough to be moved by hand).
 POSITIONS = 50
@@ -103,7 +108,7 @@ def ParameterInput(name: str, value: Any, panel: solara.Reactive[dict[str, Any]]
     mark = " ⚡" if live else ""
     colon = " :" if LANG.value == "fr" else ":"
     hover = local(f"{lab.param_meaning(name, prm.meaning)} — {t('source')}{colon} {prm.source}")
-    with solara.Column(gap="0px", style={"margin-bottom": "8px"}):
+    with solara.Column(gap="0px", style={"margin-bottom": "8px"}, classes=["parameter-input"]):
         with solara.Tooltip(hover):
             solara.Text(local(f"{label}{colon} {shown}{mark}"), style={"font-size": "14px"})
         if prm.kind is bool:

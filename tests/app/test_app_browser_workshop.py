@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from model.labels import Labels
+
 pytestmark = pytest.mark.browser
+
+#: The page's elements that show ``label`` on screen: a 1-pixel box is for screen readers only.
+SHOWN = """(label) => [...document.querySelectorAll('body *')].filter(e => {
+    const own = [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('');
+    const box = e.getBoundingClientRect();
+    return own.trim().startsWith(label) && box.width > 1 && box.height > 1;
+}).length"""
 
 #: Chart images whose bottom right corner is covered by another element, once scrolled into
 #: view at the bottom of the window (where Solara's badge sat).
@@ -22,7 +31,7 @@ COVERED = """() => [...document.querySelectorAll('img.widget-image')].filter(img
 }).map(img => img.getBoundingClientRect().right)"""
 
 
-def test_english_app_at_1280x800_nothing_covers_the_charts(
+def test_english_app_at_1280x800_names_each_parameter_once_and_nothing_covers_the_charts(
         english_server, browser, tmp_path):
     url, log = english_server
     problems: list[str] = []
@@ -41,6 +50,11 @@ def test_english_app_at_1280x800_nothing_covers_the_charts(
     assert page.locator("img.widget-image").count() >= 4  # the indicator charts
     assert page.evaluate(COVERED) == [], "something covers a chart's bottom right corner"
     page.screenshot(path=str(shots / "app-en-1280x800.png"))
-    page.locator(".language-switch button").first.click()  # FR / EN still works
-    page.get_by_text("2020T1 ·", exact=False).wait_for(timeout=60_000)
+    for lang in ("en", "fr"):  # the FR / EN switch still turns the page to French
+        if lang == "fr":
+            page.locator(".language-switch button").first.click()
+            page.get_by_text("2020T1 ·", exact=False).wait_for(timeout=60_000)
+        for name in ("subsidy_rate", "cluster_share"):
+            label = Labels(lang).param_label(name)
+            assert page.evaluate(SHOWN, label) == 1, f"{label!r} is not shown once"
     assert not problems, "\n".join(problems) + f"\n--- server log:\n{log.read_text()}"
