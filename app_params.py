@@ -63,17 +63,36 @@ def nice_step(span: float) -> float:
     return max(m * base for m in (1, 2, 5) if m * base <= raw * 1.0000001)
 
 
+def off_grid(value: float, lo: float, step: float) -> float:
+    """How far ``value`` is from the nearest position of a slider from ``lo`` by ``step``.
+
+    In steps: 0 on a position, 0.5 halfway between two.
+    """
+    n = (value - lo) / step
+    return abs(n - round(n))
+
+
 def slider_range(prm, value: float) -> tuple[float, float, float]:
     """(min, max, step) of a slider: the sensitivity range (else the bounds), holding ``value``.
 
-    The step follows the range, not the value: an off-grid default stays exact until the
-    slider is moved (:func:`set_value` ignores the widget's snapping).
+    The step follows the range, not the value: an off-grid value stays exact until the slider
+    is moved (:func:`set_value` ignores the widget's snapping, an echo under half a step). A
+    value halfway between two positions (0.25 by 0.02 from 0; any integer off the grid) would
+    be moved by the echo, unasked, when its section opens: the step is then made finer, down
+    to a tenth, until the value is on a position or clearly nearer one.
     """
     lo, hi = prm.sa_range or prm.bounds
     lo, hi = min(lo, value), max(hi, value)
+    step = nice_step(hi - lo)
+    e = math.floor(math.log10(step))
+    finer = sorted((m * 10.0 ** k for m in (1, 2, 5) for k in (e - 1, e)
+                    if step / 10 * 0.999 <= m * 10.0 ** k <= step * 1.001), reverse=True)
     if prm.kind is int:
-        return int(lo), int(hi), max(1, round(nice_step(hi - lo)))
-    return float(lo), float(hi), nice_step(hi - lo)
+        whole = [c for c in (round(c) for c in finer) if c >= 1]
+        step = next((c for c in whole if off_grid(value, int(lo), c) < 1e-9), 1)
+        return int(lo), int(hi), step
+    step = next((c for c in finer if off_grid(value, lo, c) < 0.45), step)
+    return float(lo), float(hi), step
 
 
 def set_value(panel: solara.Reactive[dict[str, Any]], model: solara.Reactive | None,

@@ -50,6 +50,11 @@ def test_english_app_at_1280x800_names_each_parameter_once_and_nothing_covers_th
     assert page.locator("img.widget-image").count() >= 4  # the indicator charts
     assert page.evaluate(COVERED) == [], "something covers a chart's bottom right corner"
     page.screenshot(path=str(shots / "app-en-1280x800.png"))
+    for folded in page.locator("button", has_text="▸").all():  # uncertainties, constants
+        folded.click()
+    page.get_by_text("number of neighbours: 8", exact=False).wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # each slider's first report of its value
+    assert not page.get_by_text("wait for a new run").count(), "a section moved a value"
     for lang in ("en", "fr"):  # the FR / EN switch still turns the page to French
         if lang == "fr":
             page.locator(".language-switch button").first.click()

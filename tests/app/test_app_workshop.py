@@ -1,7 +1,8 @@
-"""What a workshop facilitator met in the app: charts, inspector, ``servisim viz --lang``."""
+"""What a workshop facilitator met in the app: charts, inspector, sliders, ``viz --lang``."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import socket
@@ -13,12 +14,14 @@ import solara
 import solara.widgets
 
 import app
+import app_params
 import app_text
 from app_figures import DPI
 from app_inspector import PLATFORM, AgentInspector
 from experiments.cli import main as cli_main
 from experiments.cli import viz
 from model import load_preset
+from model.scenarios import SCENARIOS
 
 
 @pytest.fixture(autouse=True)
@@ -109,3 +112,27 @@ def test_the_app_opens_in_the_language_the_server_was_given(value, opens, warned
                           env={**os.environ, viz.LANG_VARIABLE: value}, check=True)
     assert done.stdout.split()[-1] == opens
     assert (viz.LANG_VARIABLE in done.stderr) == warned, done.stderr
+
+
+def vuetify_snap(value: float, lo: float, hi: float, step: float) -> float:
+    """What Vuetify 2's slider reports for ``value`` (VSlider.roundValue)."""
+    text = repr(step)
+    decimals = len(text) - text.index(".") - 1 if "." in text else 0
+    offset = math.fmod(lo, step)
+    snapped = math.floor((value - offset) / step + 0.5) * step + offset  # JS Math.round
+    return round(min(snapped, hi), decimals)
+
+
+@pytest.mark.parametrize("preset", [None, *SCENARIOS])
+def test_opening_a_folded_section_changes_no_value(preset):
+    values = app_params.panel_defaults() if preset is None else app_params.preset_values(preset)
+    moved = {}
+    for prm in app_params.PANEL:
+        if prm.kind is bool:
+            continue
+        panel = solara.reactive(dict(values))
+        lo, hi, step = app_params.slider_range(prm, values[prm.name])
+        app_params.set_value(panel, None, prm.name, vuetify_snap(values[prm.name], lo, hi, step))
+        if panel.value[prm.name] != values[prm.name]:
+            moved[prm.name] = (values[prm.name], panel.value[prm.name])
+    assert moved == {}  # else the panel says values wait for a new run nobody asked for
