@@ -28,6 +28,26 @@ MAX_KEPT = 6
 COMPARED = (("industrial_service_capture", True), ("servitized_share_sme", True),
             ("digital_adoption_sme", True), ("jobs_index_2017", False))
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+#: The least y range of a compared indicator (5 points of a share, 0.05 of the jobs index):
+#: early in a run the lines barely move, and a tighter range was labelled 92,550 %, 92,500 %.
+MIN_SPAN = 0.05
+
+
+def decimals(ticks) -> int:
+    """The fewest decimals that write every tick (shares, as percentages) exactly."""
+    return next((d for d in range(3) if all(abs(round(t * 100, d) - t * 100) < 1e-6
+                                            for t in ticks)), 3)
+
+
+def widen(ax, share: bool) -> None:
+    """Give an axis at least :data:`MIN_SPAN` around its data (a share within 0-100 %)."""
+    y0, y1 = ax.get_ylim()
+    if y1 - y0 >= MIN_SPAN:
+        return
+    low = (y0 + y1 - MIN_SPAN) / 2
+    if share:
+        low = min(max(low, 0.0), 1.0 - MIN_SPAN)
+    ax.set_ylim(low, low + MIN_SPAN)
 
 
 @dataclass(frozen=True)
@@ -84,8 +104,10 @@ def compare_figure(model, kept: list[KeptRun], lang: str, dark: bool = False) ->
             ax.set_title(lab.indicator(name), loc="left")
             ax.set_xlim(start, model.p["end_year"] + 1)
             ax.set_xticks(range(start, model.p["end_year"] + 2, 5))  # years, not 2022.5
-            # a narrow range needs decimals: 94 %, 94 % would label two ticks alike
-            local_ticks(ax.yaxis, lang, percent=share)
+            widen(ax, share)
+            # as many decimals as the ticks need: 94 %, 94,5 %, never 92,550 % or 94 %, 94 %
+            local_ticks(ax.yaxis, lang, percent=share,
+                        decimals=decimals(ax.get_yticks()) if share else None)
             ax.grid(alpha=0.3)
         handles, names = axes[0].get_legend_handles_labels()
         fig.legend(handles, names, loc="outside lower center", ncol=3)

@@ -12,9 +12,11 @@ import sys
 import pytest
 import solara
 import solara.widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import app
 import app_params
+import app_runs
 import app_text
 from app_figures import DPI
 from app_inspector import PLATFORM, AgentInspector
@@ -136,3 +138,18 @@ def test_opening_a_folded_section_changes_no_value(preset):
         if panel.value[prm.name] != values[prm.name]:
             moved[prm.name] = (values[prm.name], panel.value[prm.name])
     assert moved == {}  # else the panel says values wait for a new run nobody asked for
+
+
+@pytest.mark.parametrize("steps", [3, 40])
+def test_compare_figure_labels_shares_in_whole_percent_early_and_late(steps):
+    model = app.AppModel(population_scale=0.02)
+    for _ in range(steps):
+        model.step()
+    figure = app_runs.compare_figure(model, [], "fr")
+    FigureCanvasAgg(figure).draw()
+    for ax in figure.axes[:3]:  # the shares
+        y0, y1 = ax.get_ylim()
+        shown = [t.get_text() for t, y in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)
+                 if y0 <= y <= y1]
+        assert len(shown) >= 3 and len(set(shown)) == len(shown), shown
+        assert not [s for s in shown if "," in s], shown  # not 92,550 % for a quarter's move
