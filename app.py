@@ -108,7 +108,9 @@ class AppModel(ServitizationModel):
 def LiveChart(model, make, height: str = "420px"):
     """A live figure of the model (``make(model, lang, dark)``), redrawn at every step."""
     TICK.get()
-    lang, dark = LANG.value, bool(solara.lab.theme.dark_effective)
+    # the hook, not the attribute: the charts redraw when the theme toggle turns, not a quarter
+    # later
+    lang, dark = LANG.value, bool(solara.lab.use_dark_effective())
     figure = solara.use_memo(lambda: make(model, lang, dark), [model, make, lang, dark])
     with solara.Column(gap="0px", style={"align-items": "center"}):
         rw.Image(value=figure.frame(model), format=FORMAT,

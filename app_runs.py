@@ -135,7 +135,7 @@ def ComparePanel(model):
     """The comparison figure, the keep / forget buttons and the downloads."""
     TICK.get()
     lang = LANG.value
-    dark = bool(solara.lab.theme.dark_effective)
+    dark = bool(solara.lab.use_dark_effective())  # redrawn when the theme toggle turns
     kept = KEPT.value
     fig = compare_figure(model, kept, lang, dark)
     image = png(fig)

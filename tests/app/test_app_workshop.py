@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 
+import ipywidgets
 import pytest
 import solara
 import solara.widgets
@@ -153,3 +154,23 @@ def test_compare_figure_labels_shares_in_whole_percent_early_and_late(steps):
                  if y0 <= y <= y1]
         assert len(shown) >= 3 and len(set(shown)) == len(shown), shown
         assert not [s for s in shown if "," in s], shown  # not 92,550 % for a quarter's move
+
+
+@pytest.mark.parametrize("part", ["chart", "compare"])
+def test_the_theme_toggle_redraws_the_charts_at_once_not_a_quarter_later(part):
+    model = app.AppModel(population_scale=0.02)
+    model.step()
+    component = app.LiveChart(model, app.CAPTURE) if part == "chart" \
+        else app_runs.ComparePanel(model)
+    box, rc = solara.render(component, handle_error=False)
+    solara.lab.theme.dark_effective = False
+
+    def images() -> list[bytes]:
+        return [w.value for w in rc.find(ipywidgets.Image).widgets]
+
+    light = images()
+    try:
+        solara.lab.theme.dark_effective = True
+        assert images() != light  # drawn again, on the dark theme's background
+    finally:
+        solara.lab.theme.dark_effective = False
