@@ -140,7 +140,8 @@ def ComparePanel(model):
     fig = compare_figure(model, kept, lang, dark)
     image = png(fig)
     with solara.Column(style={"padding": "8px"}, gap="6px"):
-        solara.Text(t("compare_note"), style={"font-size": "14px"})
+        solara.Text(t("compare_note", ink=t("white" if dark else "black")),
+                    style={"font-size": "14px"})
         with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
             solara.Button(t("keep"), on_click=lambda: keep(model, model.preset_name),
                           outlined=True, class_="keep-run")

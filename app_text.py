@@ -117,8 +117,10 @@ TEXT: dict[str, dict[str, str]] = {
     "clear": {"fr": "Oublier les parcours gardés", "en": "Forget the kept runs"},
     "compare_note": {
         "fr": "Chaque nouveau départ garde le parcours précédent (6 au plus) ; le parcours en "
-              "cours est en noir.",
-        "en": "Each new run keeps the previous one (6 at most); the current run is in black."},
+              "cours est en {ink}.",
+        "en": "Each new run keeps the previous one (6 at most); the current run is in {ink}."},
+    "black": {"fr": "noir", "en": "black"},
+    "white": {"fr": "blanc", "en": "white"},  # the current run's colour on the dark theme
     "current_run": {"fr": "en cours", "en": "current"},
     "export_csv": {"fr": "Trajectoire (CSV)", "en": "Trajectory (CSV)"},
     "export_png": {"fr": "Figure de comparaison (PNG)", "en": "Comparison figure (PNG)"},

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 
+import ipyvuetify as v
 import ipywidgets
 import pytest
 import solara
@@ -174,3 +175,16 @@ def test_the_theme_toggle_redraws_the_charts_at_once_not_a_quarter_later(part):
         assert images() != light  # drawn again, on the dark theme's background
     finally:
         solara.lab.theme.dark_effective = False
+
+
+@pytest.mark.parametrize("dark, colour", [(False, "en noir"), (True, "en blanc")])
+def test_the_compare_note_names_the_current_run_s_colour_on_either_theme(dark, colour):
+    model = app.AppModel(population_scale=0.02)
+    solara.lab.theme.dark_effective = dark
+    try:
+        box, rc = solara.render(app_runs.ComparePanel(model), handle_error=False)
+        shown = [c for w in rc.find(v.Html, tag="span").widgets for c in w.children
+                 if isinstance(c, str)]
+    finally:
+        solara.lab.theme.dark_effective = False
+    assert any(s.endswith(f"le parcours en cours est {colour}.") for s in shown), shown
