@@ -41,7 +41,9 @@ noise = 0.1
 
 
 def _batch(path, out, *extra):
-    return [str(SERVISIM_BIN), "batch", str(path), "--out", str(out), "--workers", "2",
+    # two workers, but on the sequential engine, which runs one run at a time and refuses them
+    workers = [] if "sequential" in extra else ["--workers", "2"]
+    return [str(SERVISIM_BIN), "batch", str(path), "--out", str(out), *workers,
             "--progress", "none", *extra]
 
 
