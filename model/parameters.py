@@ -33,6 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from model.errors import ServisimError
 from model.registry import ENTRIES
 
@@ -96,7 +98,8 @@ class Parameter:
         """Check one value against this parameter's type and bounds.
 
         Args:
-            value: a Python value, or a string as typed on a command line.
+            value: a Python value, or a number as a string typed on a command line (a switch
+                takes ``True`` or ``False`` only: a bool or a ``numpy.bool_``).
 
         Returns:
             The value as the parameter's type.
@@ -122,14 +125,14 @@ def _a_kind(p: Parameter) -> str:
 
 def _coerce_type(p: Parameter, value: Any) -> Number:
     if p.kind is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in {"true", "false", "1", "0"}:
-            return value.strip().lower() in {"true", "1"}
-        if isinstance(value, int) and value in (0, 1):
+        # A switch is True or False, nothing that merely reads as one: 1, 0 and "1" were
+        # typos let through from Python alone (TOML and --set take true/false only), and "no"
+        # or "False" from a form is truthy text. --set parses its true/false text itself.
+        if isinstance(value, bool | np.bool_):
             return bool(value)
-        raise ParameterError(p.name, f"{value!r} is not a boolean; allowed true or false")
-    if isinstance(value, bool):
+        raise ParameterError(p.name, f"{value!r} ({type(value).__name__}) is not a boolean; "
+                             "allowed true or false (Python True or False)")
+    if isinstance(value, bool | np.bool_):
         raise ParameterError(p.name, f"{value!r} is a boolean; expected {_a_kind(p)}")
     if isinstance(value, str):
         try:
@@ -247,7 +250,8 @@ def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Number]:
     """Merge overrides onto the defaults, checking every name, type and range.
 
     Args:
-        overrides: parameter name -> value (strings are parsed as on a command line).
+        overrides: parameter name -> value (a number may be a string, as typed on a command
+            line; a switch is ``True`` or ``False`` only).
 
     Returns:
         A complete, validated parameter dict.

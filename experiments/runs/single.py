@@ -14,6 +14,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -69,13 +70,15 @@ def build_parameters(preset: str | None, assignments: list[str], scale: float | 
         UsageError: ``population_scale`` given both by ``--set`` and by ``--scale``.
 
     """
-    assigned = parse_assignments(assignments)
-    for name, value in assigned.items():
+    assigned: dict[str, Any] = parse_assignments(assignments)
+    for name, value in list(assigned.items()):
         prm = REGISTRY.get(name)
         # the message asks for true or false, as a TOML file takes: 1, 0 or True would be a
         # typo let through on the command line alone
-        if prm is not None and prm.kind is bool and value not in ("true", "false"):
-            raise ParameterError(name, f"{value!r} is not a boolean; allowed true or false")
+        if prm is not None and prm.kind is bool:
+            if value not in ("true", "false"):
+                raise ParameterError(name, f"{value!r} is not a boolean; allowed true or false")
+            assigned[name] = value == "true"  # the registry takes a switch as a bool only
     overrides: dict = dict(load_preset(preset)) if preset is not None else {}
     if scale is not None and "population_scale" in assigned:
         # two answers to one question: refuse rather than silently drop one of them
