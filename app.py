@@ -148,9 +148,9 @@ JOBS_EXITS = _indicators(
           ylim=(0.0, 0.4), bands="cumulative_exits_share", percent=True))
 CYBER_SUBSIDY = _indicators(
     Panel("incidents", {"severe_incidents_per_1000": ("incidents", "#e377c2")},
-          "incidents_axis", ylim=(0.0, 80.0)),
+          "incidents_axis", ylim=(0.0, 80.0), unit="incidents_axis"),
     Panel("subsidy", {"subsidy_spent": ("subsidy", "#17becf")}, "subsidy_axis",
-          ylim=_subsidy_budget, factor=1e-6))
+          ylim=_subsidy_budget, factor=1e-6, money=True))
 
 
 def _firms(model, lang, dark):

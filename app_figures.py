@@ -132,6 +132,8 @@ class Panel:
         bands: the indicator whose 2040 scenario bands are shaded behind the lines.
         reference: a dashed horizontal line (e.g. the 2017 jobs level).
         percent: the values are shares, shown as percentages.
+        money: the caption writes the values as money (euros before ``factor``).
+        unit: figure word written after a value in the caption (the axis says it in the chart).
 
     """
 
@@ -143,6 +145,8 @@ class Panel:
     bands: str | None = None
     reference: float | None = None
     percent: bool = False
+    money: bool = False
+    unit: str | None = None
 
 
 class IndicatorFigure(LiveFigure):
@@ -197,7 +201,10 @@ class IndicatorFigure(LiveFigure):
     def _value(self, panel: Panel, value: float) -> str:
         if panel.percent:
             return self.labels.pct(value)
-        return self.labels.sig(value)
+        if panel.money:
+            return self.labels.money(value / panel.factor)
+        shown = self.labels.sig(value)
+        return f"{shown} {ft(panel.unit, self.lang)}" if panel.unit else shown
 
     def frame(self, model) -> bytes:
         """Update the lines from the DataCollector and return the image."""

@@ -188,3 +188,15 @@ def test_the_compare_note_names_the_current_run_s_colour_on_either_theme(dark, c
     finally:
         solara.lab.theme.dark_effective = False
     assert any(s.endswith(f"le parcours en cours est {colour}.") for s in shown), shown
+
+
+@pytest.mark.parametrize("lang, money, per", [("fr", "M€", "pour 1 000 entreprises par an"),
+                                              ("en", "€", "per 1,000 firms a year")])
+def test_the_cyber_and_subsidy_caption_gives_its_units(lang, money, per):
+    model = app.AppModel(population_scale=0.02)
+    for _ in range(4):
+        model.step()
+    figure = app.CYBER_SUBSIDY(model, lang, False)
+    figure.frame(model)
+    incidents, subsidy = figure.caption.split("|")
+    assert per in incidents.replace("\u00a0", " ") and money in subsidy, figure.caption
