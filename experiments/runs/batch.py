@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -39,6 +40,7 @@ from experiments.runs.sampling import Design, build_design, build_plan, check_si
 from experiments.runs.worker import ChunkResult
 from experiments.spec.experiment import RESERVED, ExperimentSpec, load_experiment
 from experiments.spec.models import search_paths
+from experiments.spec.roles import role_notes
 from experiments.store import TRAJECTORIES, Store, read_part, results_schema
 
 FLUSH_SECONDS = 2.0  # write a part at most this often (and at the end)
@@ -165,7 +167,8 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
             LocalCluster when ``engine="dask"``.
         workers: processes (local) or LocalCluster workers; default: the cores available.
         progress: ``auto`` (default), ``bar``, ``lines`` or ``none``.
-        stream: where progress goes (default ``sys.stderr``).
+        stream: where progress and notes go (default ``sys.stderr``): a note names each
+            parameter listed against its registry role (:func:`~experiments.spec.roles.role_notes`).
         run_timeout: seconds a run may take before it is stopped and stored as failed;
             default the experiment's ``run_timeout`` (600 s unless it says otherwise).
         max_runs: the most runs a design may have (default 1,000,000).
@@ -210,6 +213,8 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
             read_part(part, ["run_id"])  # and report do, not called complete
         done = store.done()
         store.check_belongs(done, prep.plan, named)
+        for line in _role_notes(prep.spec):  # once the batch is sure to run
+            print(line, file=stream or sys.stderr)
         before = len(done)
         stored = set(done["run_id"])
         todo = [i for i, rid in enumerate(prep.plan["run_id"].tolist()) if rid not in stored]
@@ -229,6 +234,15 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
                     writer.flush(force=True)
                     bar.close()
                 return _summary(prep, store, before, new, started, eng.describe())
+
+
+def _role_notes(spec: ExperimentSpec) -> list[str]:
+    """The notes on parameters listed against their registry role (servisim's model only)."""
+    if not spec.is_servisim or not spec.groups:
+        return []
+    from model import REGISTRY
+
+    return role_notes(spec.groups, {name: prm.role for name, prm in REGISTRY.items()})
 
 
 def _summary(prep: Prepared, store: Store, before: int, new: int, started: float,

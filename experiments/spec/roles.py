@@ -65,6 +65,50 @@ def varied_tables(data: dict[str, Any], where: Where) -> tuple[dict[str, Any], d
     return varied, groups
 
 
+#: The registry's role that each table of varied parameters stands for.
+TABLE_ROLE = {"levers": "lever", "uncertainties": "uncertainty"}
+_A = {"lever": "a lever", "uncertainty": "an uncertainty", "constant": "a constant"}
+_PLURAL = {"lever": "levers", "uncertainty": "uncertainties", "constant": "constants"}
+
+
+def role_notes(groups: dict[str, str], roles: dict[str, str]) -> list[str]:
+    """Say which parameters a file lists under the table of another role than the registry's.
+
+    The split is the user's (``docs/batches.md``): a parameter the registry calls a lever may
+    be what a study treats as out of its hands, so nothing is refused. But the analysis and
+    the report follow the file, so a slip would quietly change what they call a policy. A
+    constant (calibrated, or from the literature) is decided by nobody in the region: under
+    ``[uncertainties]`` it is where it belongs, under ``[levers]`` it is not.
+
+    Args:
+        groups: parameter -> ``levers`` or ``uncertainties``, as the file splits them.
+        roles: parameter -> its registry role (a parameter it does not know has no note).
+
+    Returns:
+        One line per registry role and table, naming its parameters in the file's order, e.g.
+        ``note: subsidy_rate is a lever in the registry but listed under [uncertainties]; the
+        analysis will treat it as an uncertainty``.
+
+    """
+    misplaced: dict[tuple[str, str], list[str]] = {}
+    for name, table in groups.items():
+        role = roles.get(name)
+        if role is not None and role != TABLE_ROLE[table] and (role, table) != (
+                "constant", "uncertainties"):
+            misplaced.setdefault((role, table), []).append(name)
+    lines = []
+    for (role, table), names in misplaced.items():
+        treated = TABLE_ROLE[table]
+        if len(names) == 1:
+            what = f"{names[0]} is {_A[role]}", f"it as {_A[treated]}"
+        else:
+            listed = f"{', '.join(names[:-1])} and {names[-1]}"
+            what = f"{listed} are {_PLURAL[role]}", f"them as {_PLURAL[treated]}"
+        lines.append(f"note: {what[0]} in the registry but listed under [{table}]; the "
+                     f"analysis will treat {what[1]}")
+    return lines
+
+
 #: Keys of one design only, beside the crossed design's (:data:`CROSSED_KEYS`).
 DESIGN_KEYS = (("second_order", "sobol"), ("num_levels", "morris"))
 
