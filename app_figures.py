@@ -329,8 +329,10 @@ class HistoryFigure(LiveFigure):
                                            label=ft(key, lang))[0])
                       for key in ("digital", "service_cap", "service_share")]
         ax.axhline(model.p["servitization_threshold"], color=ink(dark), ls=":", lw=0.8)
-        ax.set_ylim(0, 1)
-        ax.legend(loc="upper left")
+        ax.set_ylim(0, 1 + HEADROOM)  # a capability of 1 drawn whole
+        # under both charts: inside the axes it hid a capability climbing past 0.6
+        self.fig.legend(handles=self.lines, loc="outside lower center", ncols=3, frameon=False,
+                        handlelength=1.5, columnspacing=1.0)
         self.cash = self.animate(cx.plot([], [], color="#8c564b", lw=1.8, marker=".",
                                          ms=4)[0])
         cx.set_title(ft("cash", lang))

@@ -20,7 +20,7 @@ import app
 import app_params
 import app_runs
 import app_text
-from app_figures import DPI
+from app_figures import DPI, HistoryFigure
 from app_inspector import PLATFORM, AgentInspector
 from experiments.cli import main as cli_main
 from experiments.cli import viz
@@ -200,3 +200,18 @@ def test_the_cyber_and_subsidy_caption_gives_its_units(lang, money, per):
     figure.frame(model)
     incidents, subsidy = figure.caption.split("|")
     assert per in incidents.replace("\u00a0", " ") and money in subsidy, figure.caption
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_inspector_history_legend_covers_no_line(near_full_capture, lang):
+    figure = HistoryFigure(near_full_capture, lang, False)
+    figure.frame(near_full_capture)
+    renderer = figure.canvas.get_renderer()
+    legend = figure.fig.legends[0].get_window_extent(renderer)
+    for ax in figure.axes:
+        assert not legend.overlaps(ax.bbox), "the legend lies over a chart"
+        assert not legend.overlaps(ax.xaxis.get_tightbbox(renderer)), "over the years"
+    assert figure.fig.bbox.x0 <= legend.x0 and legend.x1 <= figure.fig.bbox.x1
+    ax = figure.axes[0]
+    half_width = figure.lines[0].get_linewidth() * DPI / 72 / 2
+    assert ax.transData.transform((2021, 1.0))[1] + half_width <= ax.bbox.y1
