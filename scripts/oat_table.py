@@ -50,18 +50,24 @@ def placed(text: str | None, table: str, path: Path) -> str:
     """
     if text is None:
         return f"{START}\n\n{table}\n\n{END}\n"
-    counts = text.count(START), text.count(END)
-    if counts != (1, 1) or text.index(START) > text.index(END):
-        found = (f"{START} {counts[0]} times and {END} {counts[1]} times" if any(counts)
-                 else "neither marker")
+    # a marker is a line of its own: the text may name the markers (docs/oat.md does)
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.strip() == START]
+    ends = [i for i, line in enumerate(lines) if line.strip() == END]
+    if len(starts) != 1 or len(ends) != 1 or starts[0] > ends[0]:
+        if not starts and not ends:
+            found = "neither marker line"
+        elif len(starts) == len(ends) == 1:
+            found = f"the line {END} before the line {START}"
+        else:
+            found = f"{len(starts)} line(s) {START} and {len(ends)} line(s) {END}"
         raise MarkdownError(f"--markdown {path}: the file exists and has {found}; the table "
                             f"goes between one line {START} and one line {END} after it: add "
                             "them where the table belongs (or give a new file); the file was "
                             "left as it was")
-    head, rest = text.split(START)
-    _, tail = rest.split(END)
+    head, tail = "".join(lines[:starts[0]]), "".join(lines[ends[0] + 1:])
     # blank lines around the table: every Markdown reader then ends the comments' blocks
-    return f"{head}{START}\n\n{table}\n\n{END}{tail}"
+    return f"{head}{START}\n\n{table}\n\n{END}\n{tail}"
 
 
 def write_markdown(path: Path, table: str) -> None:

@@ -54,6 +54,22 @@ def test_a_file_without_one_pair_of_markers_is_refused_and_left_alone(tmp_path, 
     assert path.read_text() == text
 
 
+def test_markers_named_in_the_text_are_not_taken_for_the_marker_lines(tmp_path):
+    path = tmp_path / "oat.md"
+    path.write_text(f"The table sits between `{START}` and `{END}`.\n\n{TEXT}")
+    _script().write_markdown(path, "| new |\n|---|")
+    assert path.read_text() == (f"The table sits between `{START}` and `{END}`.\n\n# Heading"
+                                f"\n\nText before.\n\n{START}\n\n| new |\n|---|\n\n{END}\n\n"
+                                "After.\n")
+
+
+def test_docs_oat_md_takes_its_own_table_back_unchanged():
+    text = (ROOT / "docs" / "oat.md").read_text(encoding="utf-8")
+    table = text.split(f"\n{START}\n\n")[1].split(f"\n\n{END}\n")[0]
+    assert table.startswith("| parameter | role | SA range |")
+    assert _script().placed(text, table, Path("docs/oat.md")) == text
+
+
 def test_a_failed_write_leaves_the_file_whole_and_no_temporary_file(tmp_path, monkeypatch):
     module = _script()
     path = tmp_path / "oat.md"
@@ -77,8 +93,9 @@ def test_the_script_refuses_a_file_without_markers_before_any_run(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 2
     assert proc.stdout == ""  # no table: nothing was run
-    assert (f"oat_table.py: error: --markdown {path}: the file exists and has neither marker"
-            in proc.stderr)
+    assert (f"oat_table.py: error: --markdown {path}: the file exists and has neither marker "
+            "line; the table goes between one line <!-- oat-table --> and one line "
+            "<!-- /oat-table --> after it" in proc.stderr)
     assert path.read_text() == "# My notes\n"
 
 
