@@ -256,7 +256,6 @@ class FirmsFigure(LiveFigure):
             self.points = [self.animate(ax.scatter([], [], s=8, alpha=0.6, color=c, lw=0,
                                                    label=k))
                            for k, c in zip(KINDS[lang][:3], KIND_COLOURS, strict=True)]
-            ax.legend(loc="upper left", markerscale=2)
         else:
             # a relative density (1 = the fullest cell): fixed colour scale, so the colour bar
             # drawn once stays true
@@ -275,7 +274,12 @@ class FirmsFigure(LiveFigure):
         self.edges = np.linspace(0, 1, 21)
         zeros = np.zeros(20)
         self.stairs = [self.animate(hx.stairs(zeros, self.edges, baseline=zeros, fill=True,
-                                              color=c)) for c in KIND_COLOURS]
+                                              color=c, label=k))
+                       for k, c in zip(KINDS[lang][:3], KIND_COLOURS, strict=True)]
+        # the kinds' colours, dots and bars alike, under both charts: inside the axes the
+        # legend hid the firms of high service capability
+        self.fig.legend(handles=self.stairs, loc="outside lower center", ncols=3,
+                        frameon=False, handlelength=1.2, columnspacing=1.0)
         hx.axvline(p["servitization_threshold"], color=ink(dark), ls="--", lw=0.8)
         hx.text(p["servitization_threshold"] + 0.02, 0.97, ft("servitized_arrow", lang),
                 transform=hx.get_xaxis_transform(), va="top")

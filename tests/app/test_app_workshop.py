@@ -20,7 +20,7 @@ import app
 import app_params
 import app_runs
 import app_text
-from app_figures import DPI, HistoryFigure
+from app_figures import DPI, FirmsFigure, HistoryFigure
 from app_inspector import PLATFORM, AgentInspector
 from experiments.cli import main as cli_main
 from experiments.cli import viz
@@ -215,3 +215,18 @@ def test_the_inspector_history_legend_covers_no_line(near_full_capture, lang):
     ax = figure.axes[0]
     half_width = figure.lines[0].get_linewidth() * DPI / 72 / 2
     assert ax.transData.transform((2021, 1.0))[1] + half_width <= ax.bbox.y1
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_firms_view_names_the_kinds_under_its_charts_not_over_the_firms(lang):
+    model = app.AppModel(population_scale=0.02)
+    model.step()
+    figure = FirmsFigure(model, lang, False)
+    figure.frame(model)
+    renderer = figure.canvas.get_renderer()
+    (legend,) = figure.fig.legends
+    box = legend.get_window_extent(renderer)
+    assert [t.get_text() for t in legend.get_texts()] == list(app_text.KINDS[lang][:3])
+    for ax in figure.axes:
+        assert not box.overlaps(ax.get_tightbbox(renderer)), "the legend lies over a chart"
+    assert figure.fig.bbox.x0 <= box.x0 and box.x1 <= figure.fig.bbox.x1
