@@ -158,7 +158,7 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
     "exits_axis": {"fr": "part des entreprises de 10+ salariés en 2020",
                    "en": "share of the 2020 firms of 10+ employees"},
     "incidents": {"fr": "Incidents cyber graves", "en": "Severe cyber incidents"},
-    "incidents_axis": {"fr": "pour 1 000 entreprises par an", "en": "per 1,000 firms a year"},
+    "incidents_axis": {"fr": "pour 1\u00a0000 entreprises par an", "en": "per 1,000 firms a year"},
     "subsidy": {"fr": "Subventions versées", "en": "Subsidy spent"},
     "subsidy_axis": {"fr": "M€, cumul, toute la région", "en": "€ m, cumulative, whole region"},
     "digital": {"fr": "capacité numérique", "en": "digital capability"},
