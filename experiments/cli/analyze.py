@@ -10,7 +10,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from experiments.cli.options import add_verb, batch_writer, path_argument, still_writing
+from experiments.cli.options import (
+    add_verb,
+    batch_writer,
+    path_argument,
+    read_while_writing,
+    still_writing,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +44,8 @@ def handle(args: argparse.Namespace) -> int:
 
     directory = path_argument(args.directory, "directory", BATCH_FOLDER)
     writer = batch_writer(directory)  # asked before the runs are read, as they were then
-    tables = analyze(directory, args.outcomes, figures=args.figures)
+    with read_while_writing(directory, writer, "analyze"):
+        tables = analyze(directory, args.outcomes, figures=args.figures)
     summary = tables["summary"].iloc[0]
     runs = summary["runs"]
     print(f"servisim analyze: {directory} ({summary['design']} design, {runs['ok']} of "

@@ -142,6 +142,33 @@ def still_writing(who: str, verb: str) -> str:
             f"pid), then run servisim {verb} again")
 
 
+@contextlib.contextmanager
+def read_while_writing(directory: Path, who: str | None, verb: str) -> Iterator[None]:
+    """Say that a batch is still writing when ``verb`` finds no finished run to read.
+
+    The folder alone advises running the batch to finish it, which a held lock would refuse.
+
+    Args:
+        directory: the batch folder read.
+        who: the lock's holder when the command started (:func:`batch_writer`), or ``None``.
+        verb: the sub-command (``analyze``, ``report``).
+
+    Raises:
+        UsageError: no run is stored yet while a batch holds the folder; any other refusal
+            as it was.
+
+    """
+    try:
+        yield
+    except UsageError:
+        from experiments.store import Store
+
+        if who is None or Store(directory).parts():
+            raise
+        raise UsageError(f"{directory}: no run has finished yet; "
+                         f"{still_writing(who, verb)}") from None
+
+
 def run_batch_with(args: argparse.Namespace, experiment: Any, out: Any, verb: str) -> Any:
     """Run a batch with the engine, run and progress options of ``args``.
 

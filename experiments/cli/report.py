@@ -15,7 +15,14 @@ import sys
 from pathlib import Path
 
 from experiments.cli.analyze import BATCH_FOLDER
-from experiments.cli.options import add_verb, batch_writer, path_argument, spell, still_writing
+from experiments.cli.options import (
+    add_verb,
+    batch_writer,
+    path_argument,
+    read_while_writing,
+    spell,
+    still_writing,
+)
 from experiments.errors import UsageError
 from model.errors import ServisimError
 from model.labels import LANGS
@@ -38,10 +45,11 @@ def handle(args: argparse.Namespace) -> int:
 
     directory = path_argument(args.directory, "directory", BATCH_FOLDER)
     writer = batch_writer(directory)  # asked before the runs are read, as they were then
-    if args.out is None:
-        path = report_in_folder(directory, args.lang)
-    else:
-        path = build_report(directory, args.lang, args.out, stream=sys.stderr)
+    with read_while_writing(directory, writer, "report"):
+        if args.out is None:
+            path = report_in_folder(directory, args.lang)
+        else:
+            path = build_report(directory, args.lang, args.out, stream=sys.stderr)
     print(f"servisim report: wrote {path}")
     runs = _runs_reported(directory)
     if writer is not None and runs is not None and runs[0] < runs[1]:

@@ -37,15 +37,33 @@ def partial_batch(analysed_toy_batch, tmp_path) -> Path:
 
 
 @pytest.fixture
-def held(partial_batch):
-    """Another process holding the batch folder's lock, as a running batch does: its pid."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(partial_batch)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
+def holding():
+    """Hold a folder's lock from another process, as a running batch does: ``hold(folder)``."""
+    procs = []
+
+    def hold(folder: Path) -> int:
+        proc = subprocess.Popen([sys.executable, "-c", HOLD, str(folder)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        procs.append(proc)
         assert proc.stdout.readline() == "held\n"
-        yield proc.pid
-    finally:
+        return proc.pid
+
+    yield hold
+    for proc in procs:
         proc.communicate("", timeout=30)
+
+
+@pytest.fixture
+def held(partial_batch, holding):
+    """The partial batch's folder held by another process: its pid."""
+    return holding(partial_batch)
+
+
+def _empty(out: Path) -> Path:
+    """The batch with no run stored yet, as in its first seconds."""
+    for part in (out / "results").glob("part-*.parquet"):
+        part.unlink()
+    return out
 
 
 def test_analyze_names_the_batch_still_writing_and_what_to_do(partial_batch, held, capsys):
@@ -89,3 +107,22 @@ def test_a_finished_batch_under_a_lock_gets_no_note(analysed_toy_batch, tmp_path
     with FolderLock(out, "servisim batch"):  # a batch resuming a complete folder
         assert main(["analyze", str(out), "--no-figures"]) == 0
     assert "still writing" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("verb", ["analyze", "report"])
+def test_no_run_yet_under_a_batch_says_wait_not_run_the_batch(partial_batch, holding, capsys,
+                                                               verb):
+    pid = holding(_empty(partial_batch))
+    assert main([verb, str(partial_batch)]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"servisim: error: {partial_batch}: no run has finished yet; a "
+                          f"servisim batch is still writing to this folder (pid {pid} on ")
+    assert err.endswith(f"then run servisim {verb} again")
+    assert "to finish the batch" not in err  # the folder's advice: the lock would refuse it
+
+
+def test_no_run_yet_without_a_batch_keeps_the_resume_hint(partial_batch, capsys):
+    assert main(["analyze", str(_empty(partial_batch))]) == 2
+    assert capsys.readouterr().err == (
+        f"servisim: error: {partial_batch}: no run has finished yet (0 of 12); run "
+        f"`servisim batch exp.toml --out {partial_batch}` to finish the batch\n")
