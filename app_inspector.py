@@ -125,8 +125,11 @@ def AgentInspector(model):
             solara.Text(t("no_platform"))
             return
         row = model.watched_row
-        solara.SliderInt(f"{names[kind]} {t('number')}", value=int(np.searchsorted(rows, row)),
-                         min=0, max=max(len(rows) - 1, 0), on_value=lambda i: pick(kind, i))
+        # numbered from 1 in the slider and the heading alike: a facilitator's "SME no. 12"
+        # is the one both show (the agent's unique_id, 2 for the first SME, meant nothing)
+        number = int(np.searchsorted(rows, row)) + 1
+        solara.SliderInt(f"{names[kind]} {t('number')}", value=number, min=1,
+                         max=max(len(rows), 1), on_value=lambda n: pick(kind, n - 1))
         if kind == PLATFORM:
             agent = next(a for a in model.agents_by_type[PlatformEntrant] if a.row == row)
             state = platform_state(model, agent)
@@ -141,7 +144,7 @@ def AgentInspector(model):
                              quarter=quarter(model.quarter_label_of(model.watched_since - 1)))
         else:
             since = local(" ; " if LANG.value == "fr" else "; ") + t("history_since_start")
-        solara.Text(f"{names[kind]} {agent.unique_id} ({status}){since}",
+        solara.Text(local(f"{names[kind]} {t('number')} {number} ({status}){since}"),
                     style={"font-weight": "bold"}, classes=["inspected-agent"])
         # name / value pairs under the agent's name: a header row would only say so
         solara.HTML(tag="div", unsafe_innerHTML=html_table(None, state, LANG.value))

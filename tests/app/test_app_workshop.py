@@ -17,6 +17,7 @@ import solara.widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import app
+import app_inspector
 import app_params
 import app_runs
 import app_text
@@ -230,3 +231,15 @@ def test_the_firms_view_names_the_kinds_under_its_charts_not_over_the_firms(lang
     for ax in figure.axes:
         assert not box.overlaps(ax.get_tightbbox(renderer)), "the legend lies over a chart"
     assert figure.fig.bbox.x0 <= box.x0 and box.x1 <= figure.fig.bbox.x1
+
+
+@pytest.mark.parametrize("kind, heading", [(0, "PME n°"), (PLATFORM, "Plateforme n°")])
+def test_the_inspector_heading_and_slider_number_the_agent_alike_from_one(kind, heading):
+    model = app.AppModel(population_scale=0.02, **load_preset("low"))
+    model.step()
+    model.watch(kind, int(app_inspector.rows_of_kind(model, kind)[1]))  # the second one
+    box, rc = solara.render(AgentInspector(model), handle_error=False)
+    title = rc.find(v.Html, class_="inspected-agent").widget.children[0]
+    slider = rc.find(v.Slider).widget
+    assert slider.v_model == 2 and slider.min == 1, (slider.v_model, slider.min)
+    assert title.replace("\u00a0", " ").startswith(f"{heading} 2 ("), title
