@@ -336,6 +336,33 @@ def sensitivity(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
     return result
 
 
+def above_one(sobol: pd.DataFrame, outcomes: list[str] | None = None) -> pd.Series | None:
+    """The Sobol row with the largest index above 1 (as shown, to 2 decimals), else None.
+
+    No true S1 or ST exceeds 1: such an estimate comes from a base sample too small for the
+    outcome, or from the seed's noise (one replicate per point).
+
+    Args:
+        sobol: the ``sobol`` table.
+        outcomes: the outcomes to look at (default: all).
+
+    Returns:
+        The row (``outcome``, ``parameter``, ``S1``, ``ST``, ...) with ``index`` and ``value``
+        added: which index and how far above 1.
+
+    """
+    if sobol is None or sobol.empty:
+        return None
+    shown = sobol if outcomes is None else sobol[sobol["outcome"].isin(outcomes)]
+    values = shown[["ST", "S1"]]
+    if values.empty or not values.max(axis=1).round(2).max() > 1:
+        return None
+    row = shown.loc[values.max(axis=1).idxmax()].copy()
+    row["index"] = values.loc[row.name].idxmax()
+    row["value"] = float(values.loc[row.name].max())
+    return row
+
+
 def top_rows(table: pd.DataFrame, column: str = "ST", top: int = 3) -> pd.DataFrame:
     """Each outcome's ``top`` rows by ``column``, largest first (outcomes in table order)."""
     return pd.concat([rows.nlargest(top, column)

@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Analyse the folder and print what was found."""
     from experiments.analysis import ANALYSIS, analyze
-    from experiments.analysis.sensitivity import INDEX_COLUMNS
+    from experiments.analysis.sensitivity import INDEX_COLUMNS, above_one
     from experiments.analysis.sentences import shares_text
 
     directory = path_argument(args.directory, "directory", BATCH_FOLDER)
@@ -63,6 +63,12 @@ def handle(args: argparse.Namespace) -> int:
         print(f"most influential parameters ({key[0]} +/- 95% CI half-width):")
         for outcome, rows in main.groupby("outcome", sort=False):
             print(f"  {outcome}: {influence_line(rows, *key[:2])}")
+    top = above_one(main) if summary["method"] == "sobol" and main is not None else None
+    if top is not None:
+        print(f"note: some indices exceed 1 (up to {top['value']:.2f}: {top['index']} of "
+              f"{top['parameter']} on {top['outcome']}), which no true index can: the sample "
+              "is too small for them, or the seed's noise dominates; read them with their "
+              "intervals")
     precision = summary.get("precision")
     if isinstance(precision, dict):
         print(f"precision: {precision['share_within']:.0%} of the top {precision['top']} "
@@ -91,7 +97,9 @@ def influence_line(rows: pd.DataFrame, index: str, conf: str) -> str:
 
     Returns:
         The first three by ``index`` with their half-widths; where the third ties with the
-        next ones, the tied parameters are named as a tie, not picked in file order.
+        next ones, the tied parameters are named as a tie, not picked in file order;
+        parameters whose index is not above 0 are left out, and when none is above 0 it says
+        so.
 
     """
     from experiments.report.ranking import leading
@@ -103,4 +111,6 @@ def influence_line(rows: pd.DataFrame, index: str, conf: str) -> str:
         text += ("; " if text else "") + (
             f"{len(tied)} tie at {tied[0][1]:.2f}, which this design cannot rank: "
             + ", ".join(name for name, *_ in tied))
+    if not text:
+        text = "no index is above 0: no parameter's effect shows in these runs"
     return text

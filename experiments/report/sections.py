@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from experiments.analysis.sensitivity import INDEX_COLUMNS, SCENARIO_SCORE
+from experiments.analysis.sensitivity import INDEX_COLUMNS, SCENARIO_SCORE, above_one
 from experiments.figures import convergence as convergence_figure
 from experiments.figures import fans, indices, scenario_map
 from experiments.figures import final_values as final_figure
@@ -255,20 +255,14 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
 
 
 def _above_one(table: pd.DataFrame, method: str, outcomes: list[str], t: Translator) -> str:
-    """Say so when a Sobol index, a share of variance, shows above 1: no true one can be.
+    """Say so when a Sobol index shows above 1 (``sensitivity.above_one``).
 
-    Such values come from a base sample too small for the outcome, or from the seed's noise
-    (one replicate per point): the sentences above name them all the same, so the reader is
-    told how to take them.
+    The sentences above name such indices all the same, so the reader is told how to take them.
     """
-    if method != "sobol":
+    top = above_one(table, outcomes) if method == "sobol" else None
+    if top is None:
         return ""
-    shown = table[table["outcome"].isin(outcomes)]
-    values = shown[["ST", "S1"]].max(axis=1)
-    if values.empty or not values.round(2).max() > 1:
-        return ""
-    top = shown.loc[values.idxmax()]
-    return t("sens.above_one", value=t.num(float(values.max()), 2),
+    return t("sens.above_one", value=t.num(top["value"], 2),
              param=t.param_label(top["parameter"]), outcome=t.indicator(top["outcome"]))
 
 

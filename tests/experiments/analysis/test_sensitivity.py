@@ -188,3 +188,17 @@ def test_the_precision_counts_only_as_many_top_parameters_as_the_design_varies()
     precision = top_precision(sobol, top=3)
     assert precision["top"] == 2
     assert precision["share_within"] == 0.5
+
+
+def test_a_sobol_index_above_one_is_found_and_one_at_one_as_shown_is_not():
+    from experiments.analysis.sensitivity import above_one
+
+    def table(st_a: float) -> pd.DataFrame:
+        return pd.DataFrame({"outcome": ["y", "y", "z"], "parameter": ["a", "b", "a"],
+                             "S1": [0.1, 0.2, 1.3], "S1_conf": 0.1, "ST": [st_a, 0.3, 0.9],
+                             "ST_conf": 0.1})
+
+    top = above_one(table(2.57), ["y"])
+    assert (top["parameter"], top["index"], top["value"]) == ("a", "ST", 2.57)
+    assert above_one(table(1.004), ["y"]) is None
+    assert above_one(table(1.004))["outcome"] == "z"  # S1 1.3 on z

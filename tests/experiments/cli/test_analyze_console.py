@@ -21,3 +21,8 @@ def test_parameters_tied_at_the_cut_are_named_as_a_tie_not_picked_in_file_order(
     line = influence_line(_rows({"x": 0.2, "y": 0.2, "top": 0.5, "z": 0.2, "w": 0.2}),
                           "pawn", "pawn_conf")
     assert line == "top 0.50+/-0.01; 4 tie at 0.20, which this design cannot rank: x, y, z, w"
+
+
+def test_an_outcome_whose_indices_are_all_zero_names_no_parameter():
+    line = influence_line(_rows({"a": 0.0, "b": 0.0, "c": 0.0}), "pawn", "pawn_conf")
+    assert line == "no index is above 0: no parameter's effect shows in these runs"
