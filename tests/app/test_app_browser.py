@@ -2,7 +2,8 @@
 
 Needs Debian's ``chromium`` (``apt-get install -y chromium``; ``.ci/run`` installs it) and
 Solara's front-end files in the virtualenv (``scripts/offline_assets.sh`` fetches them from npm;
-this module runs it, it is quick when they are there). Never ``playwright install``.
+the server fixture in ``conftest.py`` runs it, it is quick when they are there). Never
+``playwright install``.
 
 Set ``SERVISIM_APP_SCREENSHOTS=docs/img`` to refresh the README's pictures of the French app
 and of its network view.
