@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.analysis.sensitivity import top_precision, top_rows
+from experiments.analysis.precision import top_precision, top_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 TIME_TARGET_S = 10 * 60

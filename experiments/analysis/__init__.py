@@ -37,13 +37,13 @@ import pandas as pd
 from experiments.analysis.discovery import CLASSES, classified_runs, discover, parameter_ranges
 from experiments.analysis.notes import Note, history_note, merge_notes, record
 from experiments.analysis.policies import kept_runs, policy_analysis
+from experiments.analysis.precision import top_precision
 from experiments.analysis.sensitivity import (
     INDEX_COLUMNS,
     METHODS,
     SCENARIO_SCORE,
     Sensitivity,
     sensitivity,
-    top_precision,
 )
 from experiments.analysis.sentences import shares_text
 from experiments.errors import UsageError, argument

@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Analyse the folder and print what was found."""
     from experiments.analysis import ANALYSIS, analyze
-    from experiments.analysis.sensitivity import INDEX_COLUMNS, above_one
+    from experiments.analysis.precision import above_one
+    from experiments.analysis.sensitivity import INDEX_COLUMNS
     from experiments.analysis.sentences import shares_text
 
     directory = path_argument(args.directory, "directory", BATCH_FOLDER)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from experiments.analysis.sensitivity import INDEX_COLUMNS, SCENARIO_SCORE, above_one
+from experiments.analysis.precision import above_one
+from experiments.analysis.sensitivity import INDEX_COLUMNS, SCENARIO_SCORE
 from experiments.figures import convergence as convergence_figure
 from experiments.figures import fans, indices, scenario_map
 from experiments.figures import final_values as final_figure
@@ -255,7 +256,7 @@ def sensitivity(batch: Batch, t: Translator) -> dict[str, Any]:
 
 
 def _above_one(table: pd.DataFrame, method: str, outcomes: list[str], t: Translator) -> str:
-    """Say so when a Sobol index shows above 1 (``sensitivity.above_one``).
+    """Say so when a Sobol index shows above 1 (``precision.above_one``).
 
     The sentences above name such indices all the same, so the reader is told how to take them.
     """

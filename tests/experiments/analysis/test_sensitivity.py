@@ -181,7 +181,7 @@ def test_scenario_score_is_an_outcome_and_a_constant_outcome_is_skipped():
 
 
 def test_the_precision_counts_only_as_many_top_parameters_as_the_design_varies():
-    from experiments.analysis.sensitivity import top_precision
+    from experiments.analysis.precision import top_precision
 
     sobol = pd.DataFrame({"outcome": ["y", "y"], "parameter": ["a", "b"], "S1": [0.7, 0.2],
                           "S1_conf": [0.05, 0.05], "ST": [0.8, 0.2], "ST_conf": [0.05, 0.3]})
@@ -191,7 +191,7 @@ def test_the_precision_counts_only_as_many_top_parameters_as_the_design_varies()
 
 
 def test_a_sobol_index_above_one_is_found_and_one_at_one_as_shown_is_not():
-    from experiments.analysis.sensitivity import above_one
+    from experiments.analysis.precision import above_one
 
     def table(st_a: float) -> pd.DataFrame:
         return pd.DataFrame({"outcome": ["y", "y", "z"], "parameter": ["a", "b", "a"],
