@@ -95,8 +95,8 @@ def platform_state(model, agent) -> list[tuple[str, object]]:
         (w("reach"), lab.pct(pl.reach[agent.row])),
         (w("market_share"), lab.pct(agent.market_share, 1)),
         (w("customers"), lab.integer(agent.customers)),
-        (w("revenue"), lab.money(agent.revenue)),
-        (w("profit"), lab.money(agent.profit)),
+        (w("revenue"), lab.money(agent.revenue, like=agent.profit)),
+        (w("profit"), lab.money(agent.profit, like=agent.revenue)),
         (w("entered"), quarter(model.quarter_label_of(int(agent.entry_quarter)))),
     ]
 

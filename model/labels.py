@@ -123,9 +123,16 @@ class Labels:
         """A share as a percentage with up to three significant digits."""
         return self._percent(self.sig(100 * value))
 
-    def money(self, value: float) -> str:
-        """Euros, in millions from a million up (``40 M€`` / ``€40 m``)."""
-        if abs(value) >= 1e6:
+    def money(self, value: float, like: float | None = None) -> str:
+        """Euros, in millions from a million up (``40 M€`` / ``€40 m``).
+
+        Args:
+            value: the amount in euros.
+            like: an amount written beside it: when that one is in millions, so is this one
+                (``8,58 M€`` beside ``0,775 M€``, not ``775 000 €``), for the eye to compare.
+
+        """
+        if max(abs(value), abs(like or 0.0)) >= 1e6:
             amount = self.sig(value / 1e6)
             return f"{amount}{NBSP}M€" if self.lang == "fr" else f"€{amount}{NBSP}m"
         amount = self.integer(value) if value == round(value) else self.sig(value)

@@ -321,3 +321,19 @@ def test_indicator_chart_titles_fit_in_their_figure(lang):
             title = next(c for c in ax.get_children() if isinstance(c, Text)
                          and c.get_text() == ax.get_title(loc="left"))
             assert title.get_window_extent().x1 <= figure.fig.bbox.x1, title.get_text()
+
+
+def test_a_platforms_revenue_and_profit_are_written_in_one_unit():
+    from types import SimpleNamespace
+
+    from app_inspector import platform_state, w
+
+    model = app.AppModel(**load_preset("low"), population_scale=0.1)
+    # as a workshop saw them: "8,58 M€" beside "775 000 €"
+    agent = SimpleNamespace(row=0, capability=0.5, market_share=0.1, customers=40,
+                            revenue=8.58e6, profit=7.75e5, entry_quarter=0)
+    rows = dict(platform_state(model, agent))
+    assert rows[w("revenue")].endswith("M€") and rows[w("profit")].endswith("M€")
+    agent.revenue, agent.profit = 9.0e5, -2.0e4
+    rows = dict(platform_state(model, agent))
+    assert not rows[w("revenue")].endswith("M€") and not rows[w("profit")].endswith("M€")
