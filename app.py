@@ -38,7 +38,7 @@ from app_network import NetworkFigure
 from app_params import CSS as PARAMETER_CSS
 from app_params import ParameterPanel, matching_preset, panel_defaults
 from app_runs import ComparePanel, keep
-from app_text import LANG, labels, now_text, t
+from app_text import LANG, labels, quarter_text, t
 from app_verdict import ScenarioPanel
 from model import ServitizationModel
 from model.calendar import quarter_label
@@ -170,7 +170,7 @@ def NowLine(model):
     """The quarter shown, the firms alive and the platforms active."""
     TICK.get()
     lab = labels()
-    solara.Text(t("now", quarter=now_text(model), firms=lab.integer(model.firms.alive.sum()),
+    solara.Text(t("now", quarter=quarter_text(model), firms=lab.integer(model.firms.alive.sum()),
                   platforms=lab.integer(model.platforms.alive[: model.platforms.n].sum())),
                 style={"font-size": "17px", "font-weight": "bold", "padding": "4px 8px"},
                 classes=["now-line"])

@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from app_text import TEXT, ft, labels_for, local_ticks, spaced
+from app_text import ft, labels_for, local_ticks, quarter_text, spaced
 from model.scenarios import SCENARIO_COLOURS, load_bands
 
 DPI = 90
@@ -50,6 +50,8 @@ def style(dark: bool) -> mpl.rc_context:
 def ink(dark: bool) -> str:
     """The colour of reference lines and annotations on the theme's background."""
     return "#e6e6e6" if dark else "k"
+
+
 #: Room above 100 % on a share's axis (a fraction of it), so a line at 100 % shows whole.
 HEADROOM = 0.04
 #: Where a chart's legend hangs from, in axes fractions: under the year ticks.
@@ -224,17 +226,6 @@ class IndicatorFigure(LiveFigure):
                               f"{' :' if self.lang == 'fr' else ':'} " + "  |  ".join(now),
                               self.lang)
         return self.image()
-
-
-def quarter_text(model, lang: str) -> str:
-    """The last simulated quarter, ``2024T2`` in French, ``2024Q2`` in English.
-
-    Before the first step, "before the start": quarter 0's label is the quarter before 2020Q1.
-    """
-    if not model.quarter:
-        return TEXT["before_start"][lang]
-    label = model.quarter_label
-    return label.replace("Q", "T") if lang == "fr" else label
 
 
 class FirmsFigure(LiveFigure):

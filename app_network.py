@@ -21,8 +21,8 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from app_figures import LiveFigure, ink, quarter_text, style
-from app_text import KINDS, ft
+from app_figures import LiveFigure, ink, style
+from app_text import KINDS, ft, quarter_text
 from model.state import CLIENTS_PER_SUPPLIER
 
 #: Firms drawn at most (legible and ~50 ms a frame on the project's machines).

@@ -226,12 +226,22 @@ def quarter(label: str) -> str:
     return label.replace("Q", "T") if LANG.value == "fr" else label
 
 
-def now_text(model) -> str:
-    """The quarter the page shows: the last one simulated, or "before the start".
+def quarter_text(model, lang: str | None = None) -> str:
+    """The last simulated quarter (``2024T2`` in French, ``2024Q2`` in English).
 
-    Before the first step the model's quarter label is the quarter before 2020Q1: not shown.
+    Before the first step, "before the start": the model's label is then the quarter before
+    2020Q1.
+
+    Args:
+        model: the model.
+        lang: ``fr`` or ``en`` (default: the session's, for the page; a figure passes its own).
+
     """
-    return quarter(model.quarter_label) if model.quarter else t("before_start")
+    lang = lang or LANG.value
+    if not model.quarter:
+        return TEXT["before_start"][lang]
+    label = model.quarter_label
+    return label.replace("Q", "T") if lang == "fr" else label
 
 
 def kinds() -> tuple[str, ...]:
