@@ -11,12 +11,9 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.skipif(shutil.which("flock") is None, reason="needs flock (util-linux)")
 def test_a_second_setup_waits_for_the_one_running_instead_of_rebuilding_its_venv(tmp_path):
     # a copy in an empty folder: were it not to wait, it would build a venv there, not here
     shutil.copy(ROOT / "setup.sh", tmp_path / "setup.sh")
