@@ -70,6 +70,19 @@ def placed(text: str | None, table: str, path: Path) -> str:
     return f"{head}{START}\n\n{table}\n\n{END}\n{tail}"
 
 
+def current_text(path: Path) -> str | None:
+    """The file's text now, or ``None`` when it does not exist.
+
+    Raises:
+        MarkdownError: it exists and cannot be read as text.
+
+    """
+    try:
+        return path.read_text(encoding="utf-8") if path.exists() else None
+    except (OSError, UnicodeDecodeError) as err:
+        raise MarkdownError(f"--markdown {path}: cannot read it ({err})") from None
+
+
 def write_markdown(path: Path, table: str) -> None:
     """Put the table into ``path`` (see :func:`placed`), through a temporary file and a rename.
 
@@ -80,10 +93,10 @@ def write_markdown(path: Path, table: str) -> None:
     """
     from experiments.files import atomic_write
 
+    text = placed(current_text(path), table, path)
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else None
-        atomic_write(path, placed(text, table, path).encode("utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as err:
         raise MarkdownError(f"--markdown {path}: cannot write it ({err}); the file was left as "
                             "it was") from None
 
@@ -112,15 +125,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.markdown is not None:  # refused before the runs, not after them
         try:
-            text = args.markdown.read_text(encoding="utf-8") if args.markdown.exists() else None
-            placed(text, "", args.markdown)
-            if not args.markdown.parent.is_dir():
-                parser.error(f"--markdown {args.markdown}: the folder {args.markdown.parent} "
-                             "does not exist")
-        except (OSError, UnicodeDecodeError) as err:
-            parser.error(f"--markdown {args.markdown}: cannot read it ({err})")
+            placed(current_text(args.markdown), "", args.markdown)
         except MarkdownError as err:
             parser.error(str(err))
+        if not args.markdown.parent.is_dir():
+            parser.error(f"--markdown {args.markdown}: the folder {args.markdown.parent} "
+                         "does not exist")
     params = [p for p in (*by_role("lever"), *by_role("uncertainty")) if p.sa_range]
     jobs = []
     for p in params:
