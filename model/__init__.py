@@ -5,7 +5,7 @@ from typing import Any
 from model.indicators import INDICATORS
 from model.model import ServitizationModel
 from model.parameters import Parameter, ParameterError, by_role, defaults, resolve
-from model.presets import PRESETS, load_preset
+from model.presets import PRESETS, load_preset, preset_key
 from model.scenarios import SCENARIOS, class_probabilities, classify, votes
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "classify",
     "defaults",
     "load_preset",
+    "preset_key",
     "resolve",
     "votes",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from experiments.errors import ArgumentError
-from model import INDICATORS, PRESETS, REGISTRY
+from model import INDICATORS, PRESETS, REGISTRY, preset_key
+from model.presets import french_names
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,7 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="one run: 2040 indicators, scenario class, trajectory files",
                        description="Run the model once and write trajectory.csv, "
                                    "indicators.json and trajectory.png to --out.")
-    p.add_argument("--preset", help=f"start from a preset ({', '.join(PRESETS)})")
+    p.add_argument("--preset", help=f"start from a preset ({', '.join(PRESETS)}; or the "
+                   f"scenario's French name: {', '.join(french_names())})")
     p.add_argument("--set", dest="assignments", action="append", default=[],
                    metavar="NAME=VALUE", help="set a parameter (repeatable)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
@@ -35,7 +37,7 @@ def handle(args: argparse.Namespace) -> int:
     check_seed(args.seed)
     check_run_folder(out)  # before the run, so a refused folder costs no waiting
     result = simulate(params, args.seed)
-    label = f"preset {args.preset}" if args.preset else "defaults"
+    label = f"preset {preset_key(args.preset)}" if args.preset else "defaults"
     if args.assignments:
         label += " with " + ", ".join(args.assignments)
     print(f"servisim run: {label}, seed {args.seed}, scale {params['population_scale']:g}")

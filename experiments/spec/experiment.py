@@ -317,7 +317,7 @@ def _check_outcomes(exp: dict, where: Where, allowed: tuple[str, ...] | None,
 
 def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
                     where: Where) -> None:
-    from model import INDICATORS, PRESETS, REGISTRY, load_preset, resolve
+    from model import INDICATORS, PRESETS, REGISTRY, load_preset, preset_key, resolve
     from model.parameters import ParameterError
 
     scale_prm = REGISTRY["population_scale"]
@@ -329,9 +329,10 @@ def _servisim_parts(spec: ExperimentSpec, exp: dict, varied: dict, fixed: dict,
     preset = _get(exp, "preset", (str,), None, where, f"one of {', '.join(PRESETS)}")
     base: dict[str, Any] = {}
     if preset is not None:
-        if preset not in PRESETS:
-            raise where.fail("experiment", "preset",
-                             f"unknown preset {preset!r}; allowed {', '.join(PRESETS)}")
+        try:
+            preset = preset_key(preset)  # the runs record the preset's own name
+        except ParameterError as err:
+            raise where.fail("experiment", "preset", field_reason(err)) from None
         base.update(load_preset(preset))
     spec.preset = preset
     for table, entries in (("parameters", varied), ("fixed", fixed)):

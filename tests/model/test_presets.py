@@ -2,7 +2,7 @@
 
 import pytest
 
-from model import PRESETS, ServitizationModel, load_preset
+from model import PRESETS, ServitizationModel, load_preset, preset_key
 from model.parameters import ParameterError
 
 
@@ -25,3 +25,15 @@ def test_presets_are_the_three_workshop_scenarios_and_bass():
 def test_unknown_preset_names_the_allowed_ones():
     with pytest.raises(ParameterError, match="allowed low, trend, high, bass"):
         load_preset("medium")
+
+
+@pytest.mark.parametrize(("french", "key"), [("bas", "low"), ("tendanciel", "trend"),
+                                              ("haut", "high")])
+def test_a_preset_is_found_by_its_scenarios_french_name(french, key):
+    assert preset_key(french) == key
+    assert load_preset(french) == load_preset(key)
+
+
+def test_an_unknown_preset_names_the_french_names_too():
+    with pytest.raises(ParameterError, match=r"\(in French bas, tendanciel, haut\)"):
+        load_preset("élevé")

@@ -45,6 +45,16 @@ def test_bad_input_gives_one_line_error_exit_2_and_writes_nothing(tmp_path, args
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
+def test_run_takes_a_preset_by_its_scenarios_french_name(tmp_path, capsys):
+    assert main(["run", "--preset", "haut", "--scale", "0.02", "--out",
+                 str(tmp_path / "fr")]) == 0
+    assert "servisim run: preset high, seed 1" in capsys.readouterr().out
+    assert main(["run", "--preset", "high", "--scale", "0.02", "--out",
+                 str(tmp_path / "en")]) == 0
+    assert ((tmp_path / "fr" / "trajectory.csv").read_bytes()
+            == (tmp_path / "en" / "trajectory.csv").read_bytes())
+
+
 def test_run_out_replaces_an_earlier_run_of_servisim_run(tmp_path, capsys):
     out = tmp_path / "r"
     assert main(["run", "--seed", "4", "--scale", "0.02", "--out", str(out)]) == 0

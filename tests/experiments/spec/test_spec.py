@@ -160,6 +160,12 @@ def test_unknown_preset(tmp_path, capsys):
            "unknown preset 'medium'; allowed low, trend, high, bass")
 
 
+def test_a_preset_given_by_its_french_name_is_recorded_by_its_own(tmp_path):
+    spec = load_experiment(_write(tmp_path, GOOD.replace('"trend"', '"tendanciel"')))
+    assert spec.preset == "trend"
+    assert spec.fixed["covid_hurdle_premium"] == 0.03  # from the trend preset
+
+
 def test_unknown_outcome(tmp_path, capsys):
     text = GOOD + ""
     text = text.replace('preset = "trend"', 'preset = "trend"\noutcomes = ["jobs_idx"]')
