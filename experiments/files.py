@@ -373,6 +373,7 @@ class FolderLock:
             holder = json.loads(self.path.read_text() or "{}")
         except (OSError, ValueError):
             holder = {}
+        holder = holder if isinstance(holder, dict) else {}  # another program's JSON
         return (f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
                 f"`{holder.get('command', '?')}`, since {holder.get('since', '?')}")
 

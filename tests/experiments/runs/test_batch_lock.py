@@ -132,3 +132,20 @@ def test_a_folder_a_batch_is_still_making_is_said_to_be_in_use_not_foreign(tmp_p
         (out / "samples.parquet").write_bytes(b"partly written")
         with pytest.raises(FolderLockedError, match="another servisim process is writing"):
             run_batch(_write(tmp_path, seed=2, sleep=0), out, progress="none")
+
+
+@pytest.mark.parametrize("content", ["[1, 2]", '"a text"', "42", "null"])
+def test_a_held_lock_whose_file_is_not_a_json_object_is_named_with_question_marks(tmp_path,
+                                                                                content):
+    import fcntl
+    import os
+
+    from experiments.files import FolderLock
+
+    (tmp_path / LOCK).write_text(content)
+    fd = os.open(tmp_path / LOCK, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another open file: held as another process holds it
+        assert FolderLock(tmp_path).holder() == "pid ? on ?, `?`, since ?"
+    finally:
+        os.close(fd)
