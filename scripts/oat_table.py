@@ -17,6 +17,8 @@ written with the table between the two markers; a FILE without them is refused b
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -91,11 +93,20 @@ def write_markdown(path: Path, table: str) -> None:
             is left as it was.
 
     """
-    from experiments.files import atomic_write
+    from experiments.files import write_atomically
 
     text = placed(current_text(path), table, path)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():  # the user's file keeps its permissions through the rename
+            shutil.copymode(path, tmp)
+
     try:
-        atomic_write(path, text.encode("utf-8"))
+        write_atomically(path, write)
     except OSError as err:
         raise MarkdownError(f"--markdown {path}: cannot write it ({err}); the file was left as "
                             "it was") from None

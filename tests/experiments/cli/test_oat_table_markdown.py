@@ -110,3 +110,12 @@ def test_the_script_puts_its_table_into_the_file(tmp_path):
     assert text.startswith(f"# Heading\n\nText before.\n\n{START}\n\n| parameter | role |")
     assert text.endswith(f" down |\n\n{END}\n\nAfter.\n")
     assert "| `subsidy_rate` | lever |" in text and "| old | table |" not in text
+
+
+def test_the_file_keeps_its_permissions(tmp_path):
+    path = tmp_path / "oat.md"
+    path.write_text(TEXT)
+    path.chmod(0o640)
+    _script().write_markdown(path, "| new | table |\n|---|---|")
+    assert "| new | table |" in path.read_text()
+    assert path.stat().st_mode & 0o777 == 0o640
