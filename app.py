@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import reacton.ipywidgets as rw
 import solara
+import solara.server.settings
 
 from app_controls import TICK, Controls, redraw
 from app_figures import (
@@ -45,6 +46,11 @@ from model.calendar import quarter_label
 
 SEED = 42
 SCALE = 0.1
+
+# Solara's "This website runs on Solara" badge sat, in English, over the bottom right of the
+# charts. `servisim viz` hides it with SOLARA_THEME_SHOW_BANNER=False; a bare `solara run app.py`
+# hides it here: Solara runs this file at startup and reads the setting for each page it serves.
+solara.server.settings.theme.show_banner = False
 
 
 class AppModel(ServitizationModel):
@@ -222,8 +228,7 @@ def LanguageSwitch():
                                dense=True, classes=["language-switch"])
 
 
-# `servisim viz` hides Solara's badge; under a bare `solara run` it shows at the bottom right
-# of the window: the last chart can then scroll clear of it.
+# Room under the last chart, so that it can scroll clear of anything at the window's bottom.
 CSS = ".v-main__wrap { padding-bottom: 48px; } .v-slider input { font-size: 14px; }"
 
 

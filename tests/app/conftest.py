@@ -6,6 +6,7 @@ from npm; each server fixture runs it, it is quick when they are there).
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -80,6 +81,17 @@ def english_server(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("solara") / "server.log"
     with serve([servisim, "viz", "--lang", "en", "--port", str(port)], port, log) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def bare_server(tmp_path_factory):
+    """``solara run app.py`` as anyone would type it: no ``SOLARA_THEME_SHOW_BANNER``; URL, log."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("solara") / "server.log"
+    env = {k: v for k, v in os.environ.items() if k.upper() != "SOLARA_THEME_SHOW_BANNER"}
+    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no call out of a room that is offline
+    with serve(solara_command(port, "127.0.0.1"), port, log, env) as running:
         yield running
 
 
