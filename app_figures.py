@@ -13,7 +13,9 @@ No simulation logic here: the figures read the model's arrays and its DataCollec
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,9 +44,16 @@ FONTS = {"font.size": FONT, "axes.titlesize": FONT + 1, "axes.labelsize": FONT,
          "xtick.labelsize": FONT, "ytick.labelsize": FONT, "legend.fontsize": FONT}
 
 
-def style(dark: bool) -> mpl.rc_context:
+#: rcParams are global: a figure built in a thread (a PNG download) would mix its theme with
+#: one built meanwhile for the page, so figures are built one at a time.
+_BUILDING = threading.RLock()
+
+
+@contextmanager
+def style(dark: bool) -> Iterator[None]:
     """The rc settings a figure is built under: fonts of ``FONT`` points, the theme's colours."""
-    return mpl.rc_context({**FONTS, **THEMES[dark]})
+    with _BUILDING, mpl.rc_context({**FONTS, **THEMES[dark]}):
+        yield
 
 
 def ink(dark: bool) -> str:

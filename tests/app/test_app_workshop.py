@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import re
 import socket
 import subprocess
 import sys
+import time
 
 import ipyvuetify as v
 import ipywidgets
@@ -15,6 +17,7 @@ import pytest
 import solara
 import solara.widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
 
 import app
 import app_inspector
@@ -189,6 +192,27 @@ def test_the_compare_note_names_the_current_run_s_colour_on_either_theme(dark, c
     finally:
         solara.lab.theme.dark_effective = False
     assert any(s.endswith(f"le parcours en cours est {colour}.") for s in shown), shown
+
+
+def test_the_comparison_png_is_downloaded_on_white_on_the_dark_theme_too():
+    from solara.components.file_download import FileDownloadWidget
+
+    model = app.AppModel(population_scale=0.02)
+    model.step()
+    solara.lab.theme.dark_effective = True
+    try:
+        box, rc = solara.render(app_runs.ComparePanel(model), handle_error=False)
+        download = rc.find(FileDownloadWidget, filename="servisim-compare.png").widget
+        download.request_download = True  # the click on the button
+        deadline = time.time() + 30
+        while download.bytes is None and time.time() < deadline:
+            time.sleep(0.05)  # Solara reads the data in a thread
+        png = Image.open(io.BytesIO(download.bytes)).convert("RGB")
+    finally:
+        solara.lab.theme.dark_effective = False
+    w, h = png.size
+    corners = [png.getpixel(xy) for xy in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1))]
+    assert all(min(rgb) >= 250 for rgb in corners), f"not white: {corners}"
 
 
 @pytest.mark.parametrize("lang, money, per", [("fr", "M€", "pour 1\u00a0000 entreprises par an"),
