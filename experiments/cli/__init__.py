@@ -15,6 +15,7 @@ import argparse
 import errno
 import sys
 
+from experiments.cli.mistyped import check_command, refuse_unrecognized
 from experiments.cli.options import Terminated, spell
 from model.errors import ServisimError
 
@@ -56,6 +57,11 @@ def version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
+    return _parsers()[0]
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser, and each command's parser by the command's name."""
     parser = argparse.ArgumentParser(
         prog="servisim",
         description="Servitization of Hauts-de-France industry, 2020-2040 (agent-based, Mesa).")
@@ -63,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in [*command_modules(), *plugin_modules()]:
         module.register(sub)
-    return parser
+    return parser, dict(sub.choices)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,8 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         The process exit code (0 success, 2 bad input).
 
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    parser, commands = _parsers()
+    argv = sys.argv[1:] if argv is None else argv
+    check_command(parser, list(commands), argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        refuse_unrecognized(commands[args.command], extras)
     try:
         code = int(args.handler(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit
