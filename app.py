@@ -111,7 +111,7 @@ class AppModel(ServitizationModel):
 
 # --- live charts: the axes drawn once per model, language and theme; the data every quarter ---
 @solara.component
-def LiveChart(model, make, height: str = "420px"):
+def LiveChart(model, make, height: str = "470px"):
     """A live figure of the model (``make(model, lang, dark)``), redrawn at every step."""
     TICK.get()
     # the hook, not the attribute: the charts redraw when the theme toggle turns, not a quarter
@@ -202,19 +202,21 @@ def MainView(model):
     with solara.v.Tabs(v_model=tab, on_v_model=set_tab):
         for key in TABS:
             solara.v.Tab(children=[t(key)], class_=key.replace("_", "-"))
+    # one chart a row below 1904 px (Vuetify's xl): beside the 400 px side panel two charts a
+    # row at 1280 px were drawn at 72 % of their size, their text at 9 px, too small projected
     if tab == 0:
-        with solara.ColumnsResponsive(default=12, large=6):
+        with solara.ColumnsResponsive(default=12, xlarge=6):
             LiveChart(model, CAPTURE)
             ScenarioPanel(model)
             LiveChart(model, SERVITIZATION)
             LiveChart(model, JOBS_EXITS)
             LiveChart(model, CYBER_SUBSIDY)
     elif tab == 1:
-        with solara.ColumnsResponsive(default=12, large=[8, 4]):
+        with solara.ColumnsResponsive(default=12, xlarge=[7, 5]):
             LiveChart(model, _network, height="680px")
             InspectorWithHistory(model)
     elif tab == 2:
-        with solara.ColumnsResponsive(default=12, large=[7, 5]):
+        with solara.ColumnsResponsive(default=12, xlarge=[7, 5]):
             LiveChart(model, _firms)
             InspectorWithHistory(model)
     else:

@@ -28,8 +28,11 @@ from PIL import Image
 from app_text import ft, labels_for, local_ticks, quarter_text, spaced
 from model.scenarios import SCENARIO_COLOURS, load_bands
 
-DPI = 90
-#: Smallest text in a figure, in points (readable on a projector across a workshop room).
+#: Pixels per inch: a 6.4 in chart is 768 px wide, about the width the page shows it at on a
+#: 1280x800 projector (one chart a row) or at 1920x1080 (two a row), so its text is drawn near
+#: its own size. At 90 it was 576 px and two a row at 1280 drew the text at 9 px.
+DPI = 120
+#: Smallest text in a figure, in points: 17 px at ``DPI``, read across a workshop room.
 FONT = 10
 #: Figure colours for the light and the dark theme (Solara's theme toggle).
 THEMES = {
