@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from app_controls import TICK
-from app_figures import ink, style
+from app_figures import DPI, ink, style
 from app_text import LANG, labels_for, local_ticks, quarter, t
 
 MAX_KEPT = 6
@@ -94,7 +94,9 @@ def compare_figure(model, kept: list[KeptRun], lang: str, dark: bool = False) ->
     """
     lab = labels_for(lang)
     with style(dark):
-        fig = Figure(figsize=(10, 6.4), dpi=90, layout="constrained")
+        # 9 in: the main column at 1280x800 (840 px) shows its 10 pt text at 13 px; 6.4 in
+        # high as before, for the same whole-percent ticks
+        fig = Figure(figsize=(9, 6.4), dpi=DPI, layout="constrained")
         axes = fig.subplots(2, 2).ravel()
         current = model.trajectory()
         start = model.p["start_year"]
@@ -141,7 +143,8 @@ def ComparePanel(model):
     lang = LANG.value
     dark = bool(solara.lab.use_dark_effective())  # redrawn when the theme toggle turns
     kept = KEPT.value
-    image = png(compare_figure(model, kept, lang, dark))
+    fig = compare_figure(model, kept, lang, dark)
+    image = png(fig)
     # the PNG goes into slides and reports, on white whatever the theme: on the dark theme the
     # light figure is drawn only when asked for (0.2-0.5 s, too long for every quarter)
     export = image if not dark else lambda: png(compare_figure(model, kept, lang, False))
@@ -157,4 +160,7 @@ def ComparePanel(model):
                                 label=t("export_csv"), mime_type="text/csv")
             solara.FileDownload(export, filename="servisim-compare.png",
                                 label=t("export_png"), mime_type="image/png")
-        solara.Image(image, width="100%")
+        # never wider than drawn: a 1920x1080 page stretched it to 1,480 px, blurred and taller
+        # than the window
+        with solara.Column(style={"max-width": f"{fig.bbox.width:.0f}px", "width": "100%"}):
+            solara.Image(image, width="100%")

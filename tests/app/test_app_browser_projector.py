@@ -48,12 +48,13 @@ def test_chart_text_is_at_least_12_px_on_a_projector_without_folding_the_panel(
     assert page.locator(".v-navigation-drawer").is_visible(), "the side panel is open"
     sizes = {"indicators": smallest_text_px(page)}
     page.screenshot(path=str(shots / f"app-fr-{width}x{height}.png"))
-    for tab, shown in (("network", "Inspecteur d'agent"), ("firms", "Inspecteur d'agent")):
+    for tab, shown in (("network", "Inspecteur d'agent"), ("firms", "Inspecteur d'agent"),
+                       ("compare", "Trajectoire (CSV)")):
         page.locator(f".tab-{tab}").click()
         page.get_by_text(shown).first.wait_for(timeout=30_000)
         page.wait_for_timeout(1500)
         sizes[tab] = smallest_text_px(page)
-    assert len(sizes["indicators"]) == 4 and sizes["network"] and sizes["firms"], sizes
+    assert len(sizes["indicators"]) == 4 and all(sizes.values()), sizes
     small = {tab: px for tab, px in sizes.items() if min(px) < LEAST_PX}
     assert not small, f"chart text under {LEAST_PX} px at {width}x{height}: {sizes}"
 
