@@ -124,8 +124,6 @@ TEXT: dict[str, dict[str, str]] = {
     "current_run": {"fr": "en cours", "en": "current"},
     "export_csv": {"fr": "Trajectoire (CSV)", "en": "Trajectory (CSV)"},
     "export_png": {"fr": "Figure de comparaison (PNG)", "en": "Comparison figure (PNG)"},
-    "export_capture_png": {"fr": "Captation des services (PNG)",
-                           "en": "Service capture (PNG)"},
     "network_note": {
         "fr": "{n} entreprises sur {total} (un échantillon voisin de proche en proche), leurs "
               "liens de sous-traitance, de pôle et de secteur ; les plateformes actives reliées "
