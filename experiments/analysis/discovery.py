@@ -36,6 +36,8 @@ from experiments.analysis.prim import (
 )
 from experiments.analysis.recurrence import class_recurrence, told_with_recurrence
 from experiments.analysis.sentences import box_sentence, condition, left_out, tree_sentence
+from experiments.analysis.spread import COLUMNS as SPREAD_COLUMNS
+from experiments.analysis.spread import Crossed
 from model.scenarios import SCENARIOS as CLASSES
 
 MAX_BOXES = 3
@@ -45,7 +47,7 @@ TREE_DEPTH = 3
 BOX_COLUMNS = ["scenario", "box", "parameter", "low", "high", "coverage", "density",
                "restricted", "left_out", "recurrence", "draws"]
 SUMMARY_COLUMNS = ["scenario", "box", "coverage", "density", "share", "mass", "runs", "res_dim",
-                   "tree_agreement", "sentence"]
+                   "tree_agreement", *SPREAD_COLUMNS, "sentence"]
 
 
 @dataclass
@@ -56,8 +58,10 @@ class Discovery:
         shares: ``parameter, bin, bin_low, bin_high, runs, scenario, share`` (``parameter`` is
             ``all`` for the overall shares).
         boxes: One row per restricted parameter of each box (:data:`BOX_COLUMNS`).
-        summary: One row per box, with its sentence (:data:`SUMMARY_COLUMNS`); the report
-            tells the same boxes in its own language.
+        summary: One row per box, with its sentence (:data:`SUMMARY_COLUMNS`: in a crossed
+            design, the futures and policies its runs come from,
+            :mod:`experiments.analysis.spread`); the report tells the same boxes in its own
+            language.
         tree: The decision tree's leaves: ``leaf, scenario, rule, runs, share, sentence``.
         tree_accuracy: Cross-validated accuracy of the tree (NaN without a tree).
         notes: Plain sentences on what was left out or could not be done.
@@ -146,14 +150,15 @@ def scenario_shares(x: pd.DataFrame, classes: pd.Series,
 
 
 def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[float, float]],
-               max_boxes: int = MAX_BOXES, max_dims: int = MAX_DIMS
+               max_boxes: int = MAX_BOXES, max_dims: int = MAX_DIMS, crossed: Crossed | None = None
                ) -> tuple[pd.DataFrame, pd.DataFrame, dict[tuple[str, int], np.ndarray]]:
     """Find PRIM boxes for each class.
 
     A class with at least :data:`MIN_CLASS_RUNS` runs gets its first box always; further ones,
     searched among the runs outside its earlier boxes, while they reach there a coverage of
     :data:`MIN_COVERAGE`, a density of 0.5 and twice the class's overall share. The stored
-    runs, coverage and density are the region's, over all runs.
+    runs, coverage and density are the region's, over all runs. With ``crossed`` (the runs'
+    futures and policies), each box also counts those its runs come from, and says so.
 
     Returns:
         ``(boxes, summary, members)``: the long table of limits (an unrestricted side gets the
@@ -184,12 +189,13 @@ def find_boxes(x: pd.DataFrame, classes: pd.Series, ranges: dict[str, tuple[floa
             members[(scenario, number)] = inside
             left = left_out(x, limits)
             texts = [condition(n, *limits[n], left[n]) for n in limits]
+            spread = crossed.spread(inside, limits) if crossed and limits else {}
             summary.append({"scenario": scenario, "box": number, "coverage": coverage,
                             "density": density, "mass": inside.sum() / len(x),
                             "runs": int(inside.sum()), "res_dim": len(limits),
-                            "share": total / len(x),
+                            "share": total / len(x), **spread,
                             "sentence": box_sentence(scenario, texts, coverage, density,
-                                                     overall=total / len(x))})
+                                                     total / len(x), int(inside.sum()), spread)})
             for n, (lo, hi) in limits.items():
                 low, high = _span(x[n], ranges)
                 rows.append({"scenario": scenario, "box": number, "parameter": n,
@@ -234,7 +240,8 @@ def _trivial(scenario: str, total: int, n: int) -> dict:
 
 
 def _pair_boxes(x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
-                summary: pd.DataFrame, members: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+                summary: pd.DataFrame, members: dict, crossed: Crossed | None = None
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add the densest two-parameter box of a class where PRIM found none that stands out.
 
     "No zone stands out" is only true when no box holds the class at twice its share: PRIM's
@@ -262,10 +269,12 @@ def _pair_boxes(x: pd.DataFrame, classes: pd.Series, boxes: pd.DataFrame,
         coverage, density = box_stats(inside, y, int(y.sum()))
         left = left_out(x, found["limits"])
         texts = [condition(n, lo, hi, left[n]) for n, (lo, hi) in found["limits"].items()]
+        spread = crossed.spread(inside, found["limits"]) if crossed else {}
         row = {"scenario": scenario, "box": number, "coverage": coverage,
                "density": density, "mass": inside.mean(), "runs": int(inside.sum()),
-               "res_dim": 2, "share": share, "tree_agreement": np.nan,
-               "sentence": box_sentence(scenario, texts, coverage, density, overall=share)}
+               "res_dim": 2, "share": share, "tree_agreement": np.nan, **spread,
+               "sentence": box_sentence(scenario, texts, coverage, density, share,
+                                        int(inside.sum()), spread)}
         summary = pd.concat([summary, pd.DataFrame([row])], ignore_index=True)
         limits = pd.DataFrame([{"scenario": scenario, "box": number, "parameter": n,
                                 "low": lo if np.isfinite(lo) else float(x[n].min()),
@@ -345,8 +354,10 @@ def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         empty.notes.append(Note("nothing_varies"))
         return empty
     x = x[varied]
-    boxes, summary, members = find_boxes(x, classes, ranges, max_boxes, max_dims)
-    boxes, summary = _pair_boxes(x, classes, boxes, summary, members)
+    # the futures and policies of the runs, to tell what each box's runs rest on
+    crossed = Crossed.of(spec, samples, _classified(results)["point_id"])
+    boxes, summary, members = find_boxes(x, classes, ranges, max_boxes, max_dims, crossed)
+    boxes, summary = _pair_boxes(x, classes, boxes, summary, members, crossed)
 
     def search_again(xs: pd.DataFrame, cs: pd.Series) -> pd.DataFrame:
         again, found, members = find_boxes(xs, cs, ranges, max_boxes, max_dims)
@@ -354,6 +365,7 @@ def discover(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
 
     boxes = class_recurrence(search_again, x, classes, boxes, _units(samples, results))
     summary = summary.assign(sentence=told_with_recurrence(summary, boxes))
+    summary[SPREAD_COLUMNS] = summary[SPREAD_COLUMNS].astype("Int64")  # counts, blank if none
     leaves, accuracy, tree = tree_rules(x, classes)
     predicted = pd.Series(tree.predict(x))
     for i, row in summary.iterrows():

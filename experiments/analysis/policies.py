@@ -33,6 +33,8 @@ from experiments.analysis.prim import (
 )
 from experiments.analysis.recurrence import DRAWS, BoxSearch, recurrence
 from experiments.analysis.sentences import left_out
+from experiments.analysis.spread import COLUMNS as SPREAD_COLUMNS
+from experiments.analysis.spread import policy_box_spread
 from experiments.analysis.variance import class_shares, variance_shares
 from model.scenarios import SCENARIOS, SCORES
 
@@ -326,15 +328,16 @@ def class_medians(kept: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
 
 def _box_rows(kind: str, search: BoxSearch, samples: pd.DataFrame,
               kept: pd.DataFrame) -> list[dict]:
-    """The box ``search`` finds in every future, a row per restriction, with its recurrence."""
+    """The box ``search`` finds, a row per restriction, with its recurrence and spread."""
     found = search(samples, kept)
     if found is None:
         return []
     again = recurrence(search, samples, kept, list(found["limits"]), kind)
+    spread = policy_box_spread(kind, found, samples, kept)
     return [{"kind": kind, "parameter": n, "low": lo, "high": hi, "density": found["density"],
              "coverage": found["coverage"], "share": found["share"], "runs": found["runs"],
              "method": found["method"], "left_out": found["left_out"][n],
-             "recurrence": again[n], "draws": DRAWS}
+             "recurrence": again[n], "draws": DRAWS, **spread}
             for n, (lo, hi) in found["limits"].items()]
 
 
@@ -351,8 +354,9 @@ def policy_analysis(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
 
     Returns:
         ``(tables, facts)``: tables ``plausibility`` (always), and for a crossed design
-        ``policies``, ``variance_shares``, ``class_shares``, ``policy_boxes`` and
-        ``class_medians``; facts
+        ``policies``, ``variance_shares``, ``class_shares``, ``policy_boxes`` (with the
+        futures and policies each box's runs come from, :mod:`~experiments.analysis.spread`)
+        and ``class_medians``; facts
         ``checked``, ``left_out``, ``kept``, ``misses``.
 
     """
@@ -390,5 +394,5 @@ def policy_analysis(spec: dict, samples: pd.DataFrame, results: pd.DataFrame,
         + _box_rows("levers_low", lambda s, k: lever_box(s, k, levers, "low"), samples, kept)
         + _box_rows("breaks_best", breaks, samples, kept),
         columns=["kind", "parameter", "low", "high", "density", "coverage", "share", "runs",
-                 "method", "left_out", "recurrence", "draws"])
+                 "method", "left_out", "recurrence", "draws", *SPREAD_COLUMNS])
     return tables, facts

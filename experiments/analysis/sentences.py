@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis.prim import could_stand_out, in_box, percent, stands_out_at
+from experiments.analysis.spread import few_words, spread_words
 
 NARROW = 0.1
 """A restriction that leaves out less than this share of the runs is told as narrow."""
@@ -57,14 +58,34 @@ def condition(name: str, lo: float, hi: float, left: float | None = None,
 
 
 def box_sentence(scenario: str, conditions: list[str], coverage: float, density: float,
-                 overall: float | None = None) -> str:
-    """Tell a box as one plain sentence (``overall``: the class's share of all runs)."""
+                 overall: float | None = None, runs: int | None = None,
+                 spread: dict | None = None) -> str:
+    """Tell a box as one plain sentence.
+
+    Args:
+        scenario: the box's class.
+        conditions: its restrictions in words (:func:`condition`).
+        coverage: the share of the class's runs in the box.
+        density: the share of the box's runs of the class.
+        overall: the class's share of all runs.
+        runs: the box's runs; with ``spread``, the sentence names them.
+        spread: in a crossed design, the futures (and policies) the box's runs come from
+            (:meth:`~experiments.analysis.spread.Crossed.spread`): ``4% of the 366 runs of
+            this box (from 6 of the 128 futures) are low``, and, under
+            :data:`~experiments.analysis.spread.FEW` of them, ``a lead resting on few
+            futures``. Without it (another design) the sentence says ``4% of runs are low``.
+
+    """
     where = "when " + " and ".join(conditions) if conditions else "over the whole range explored"
     against = f", against {percent(overall)} overall" if overall is not None else ""
     weak = ("; it does not stand out" if conditions and overall is not None
             and could_stand_out(overall) and not stands_out_at(density, overall) else "")
-    return (f"{where}, {percent(density)} of runs are {scenario}{against} "
-            f"(this box holds {percent(coverage)} of all {scenario} runs){weak}")
+    origin = spread_words(spread or {}) if conditions else ""
+    of_runs = f"of the {runs} runs of this box ({origin})" if origin and runs else "of runs"
+    lead = few_words(spread or {}) if origin else ""
+    return (f"{where}, {percent(density)} {of_runs} are {scenario}{against} "
+            f"(this box holds {percent(coverage)} of all {scenario} runs){weak}"
+            + (f"; {lead}" if lead else ""))
 
 
 def tree_sentence(rule: list[str], scenario: str, share: float, runs: int) -> str:

@@ -4,8 +4,11 @@ A box is told by what its runs show: a region that stands out (its class at leas
 often as over all runs) as what leads to the class; a region that holds almost all of a class's
 runs without standing out as where the class happens, with the runs outside it counted; any
 other as a region that does not stand out. For a class of half the runs or more, which no
-region can hold twice as often, a box is told with its numbers alone. The parameters' words
-and units come from the registry, their explored ranges from the batch's design.
+region can hold twice as often, a box is told with its numbers alone. In a crossed design a
+box also says how many of the design's futures its runs come from (and, restricting a lever,
+how many of its policies), and calls itself a lead resting on few of them under
+:data:`~experiments.analysis.spread.FEW` (:mod:`experiments.analysis.spread`). The parameters'
+words and units come from the registry, their explored ranges from the batch's design.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pandas as pd
 
 from experiments.analysis.prim import could_stand_out, stands_out_at
 from experiments.analysis.sentences import NARROW
+from experiments.analysis.spread import FEW, counted, few
 from experiments.report.i18n import Translator
 from model.scenarios import SCENARIOS as CLASSES
 
@@ -30,7 +34,9 @@ class BoxText(NamedTuple):
     """One box of a class in words, whether it stands out and whether it is firm.
 
     Firm: no restriction comes back in fewer than half of its random halves
-    (:func:`is_fragile`). The first page tells the firm boxes that stand out first.
+    (:func:`is_fragile`), and its runs do not rest on few futures or policies
+    (:func:`~experiments.analysis.spread.few`). The first page tells the firm boxes that stand
+    out first.
     """
 
     box: int
@@ -115,6 +121,7 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
     counts = classes.value_counts()
     halved = "futures" if batch.spec.get("design") == "crossed" else "points"
     for row in summary.itertuples():
+        spread = row._asdict()  # the futures and policies it rests on (a crossed design)
         klass = str(row.scenario)
         if klass not in out:
             continue
@@ -137,9 +144,11 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
         coverage = float(row.coverage)
         stands_out = stands_out_at(density, overall)
         weak = could_stand_out(overall) and not stands_out
+        origin = units_text(spread, t)
         words = {"conditions": t.join(conds), "klass": t.klass(klass),
                  "overall": t.pct(overall), "runs": t.integer(runs),
-                 "density": t.pct(density), "coverage": t.pct(coverage)}
+                 "density": t.pct(density), "coverage": t.pct(coverage),
+                 "spread": t("spread.inside", units=origin) if origin else ""}
         if not weak:
             sentence = t("first.box", **words)
         elif coverage >= HOLDS_ALMOST_ALL and runs < total:
@@ -148,8 +157,9 @@ def box_texts(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, list[B
                          outside_runs=t.integer(total - runs), **words)
         else:
             sentence = t("first.box_weak", **words)
-        sentence += recurrence_text(rows, halved, t)
-        out[klass].append(BoxText(int(row.box), stands_out, sentence, not is_fragile(rows)))
+        sentence += lead_text(spread, t) + halves_text(rows, halved, t)
+        out[klass].append(BoxText(int(row.box), stands_out, sentence,
+                                  not is_fragile(rows) and not few(spread)))
     return out
 
 
@@ -183,7 +193,61 @@ def _counted(box: pd.DataFrame) -> bool:
     return {"recurrence", "draws"} <= set(box.columns) and not box["draws"].isna().any()
 
 
+def units_text(spread: Any, t: Translator) -> str:
+    """The futures (and policies) a box's runs come from: ``6 of the 128 futures`` (or ``""``).
+
+    Args:
+        spread: the box's stored counts (a row of ``discovery_boxes.csv`` or
+            ``policy_boxes.csv``; an older analysis, or another design, has none).
+        t: the report's language.
+
+    """
+    parts = {unit: t(f"spread.{unit}", n=t.integer(n), total=t.integer(total))
+             for unit, n, total in counted(spread)}
+    if "futures" in parts and "policies" in parts:
+        return t("spread.both", **parts)
+    return "".join(parts.values())
+
+
+def lead_text(spread: Any, t: Translator) -> str:
+    """With a leading space, that a box resting on few futures (or policies) is a lead, or ``""``.
+
+    The rule is :func:`~experiments.analysis.spread.few`, the words the report's own: a box
+    whose conditions come back in fewer than half of the halves is a lead, not a finding, and
+    so is one whose runs come from a handful of futures, whatever its run count.
+    """
+    units = few(spread)
+    if not units:
+        return ""
+    words = [t(f"spread.{unit}_word") for unit in units]
+    return " " + t("spread.lead", fewer=t.join([t("spread.fewer", n=t.integer(FEW), units=w)
+                                                for w in words]),
+                   few=t.join([t("spread.few", units=w) for w in words]))
+
+
 def recurrence_text(box: pd.DataFrame, units: str, t: Translator) -> str:
+    """What a policy box's runs rest on, then how firm it is (or nothing).
+
+    The policy boxes' sentences end with it: which futures (and policies) the box's runs
+    come from, as ``policy_boxes.csv`` counts them, a lead resting on few of them when
+    :func:`~experiments.analysis.spread.few` says so, then :func:`halves_text`.
+
+    Args:
+        box: the box's rows of ``policy_boxes.csv``.
+        units: what was halved (:func:`halves_text`).
+        t: the report's language.
+
+    """
+    if box.empty:
+        return halves_text(box, units, t)
+    spread = box.iloc[0]
+    origin = units_text(spread, t)
+    told = " " + t("spread.runs", runs=t.integer(int(spread["runs"])), units=origin) \
+        if origin and "runs" in spread else ""
+    return told + (lead_text(spread, t) if told else "") + halves_text(box, units, t)
+
+
+def halves_text(box: pd.DataFrame, units: str, t: Translator) -> str:
     """How often each restriction of a box comes back over random halves (or nothing).
 
     Args:
