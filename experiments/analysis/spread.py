@@ -30,8 +30,8 @@ FEW = 10
 
 Why 10: the futures are what the design drew from the uncertainties, and a box's runs in one
 future share every uncertainty, differing only by policy and seed. Under 10 futures, each holds
-on average more than a tenth of the box's runs, so one future more or less moves its density by
-several points, whatever the box's run count says; and a random half of the futures (the
+on average more than a tenth of the box's runs, so that one future more or less changes what the
+box says, whatever its run count; and a random half of the futures (the
 recurrence check, :mod:`experiments.analysis.recurrence`) holds fewer than 5 of them, too few
 for the search to find the box again. The same holds of the policies behind a box over levers.
 """
