@@ -24,13 +24,21 @@ import os
 import re
 import signal
 import warnings
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from experiments.errors import ArgumentError, UsageError, argument
 from experiments.runs.engine_base import Engine, default_workers
 from experiments.runs.watchdog import new_shared, read_shared
-from experiments.runs.worker import Chunk, local_worker_init, note_sigint, run_chunk, warm_up
+from experiments.runs.worker import (
+    STOPS,
+    Chunk,
+    local_worker_init,
+    note_sigint,
+    run_chunk,
+    warm_up,
+)
 
 ENGINES = ("local", "dask", "sequential")
 #: The most worker processes a batch starts per core of this machine.
@@ -68,6 +76,23 @@ class SequentialEngine(Engine):
         return future
 
 
+@contextlib.contextmanager
+def stops_held() -> Iterator[None]:
+    """Hold Ctrl-C and ``kill`` (SIGINT, SIGTERM) back from this thread while it forks.
+
+    Python runs a signal's handler between bytecodes, also in the callbacks that run after a
+    fork (logging's lock release), where an exception is printed as "Exception ignored" and
+    dropped: a Ctrl-C that landed there was lost, and the batch went on to exit 0. Held, the
+    signal waits, and its handler runs as the block ends. The forked workers inherit the mask:
+    :func:`~experiments.runs.worker.local_worker_init` ignores Ctrl-C, then lets both through.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class LocalEngine(Engine):
     """A ``ProcessPoolExecutor`` on this machine, rebuilt when a worker dies."""
 
@@ -90,10 +115,11 @@ class LocalEngine(Engine):
         # With fork, every worker starts at the first submit: start them here. The only other
         # threads of this process are C library pools (OpenBLAS, Arrow's jemalloc), which
         # register at-fork handlers, so Python's "multi-threaded fork" warning does not apply.
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), stops_held():
             warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks",
                                     category=DeprecationWarning)
-            pool.submit(os.getpid).result()
+            started = pool.submit(os.getpid)  # forks every worker, in this thread
+        started.result()
         return pool
 
     def submit(self, chunk: Chunk) -> cf.Future:

@@ -29,6 +29,8 @@ from model.scenarios import SCENARIOS
 _CACHE: dict[str, Callable[..., Any]] = {}
 _FROM: dict[str, tuple[str, ...]] = {}  # the folders each cached model was imported from
 _SIGINT = {"received": False}
+#: The signals that stop a batch: Ctrl-C and ``kill``.
+STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ def local_worker_init(model: str, paths: tuple[str, ...], board: Any = None,
 
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # held by the parent while it forked
     if sys.platform.startswith("linux"):
         try:
             import ctypes
