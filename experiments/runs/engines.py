@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
 import warnings
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -78,19 +79,29 @@ class SequentialEngine(Engine):
 
 @contextlib.contextmanager
 def stops_held() -> Iterator[None]:
-    """Hold Ctrl-C and ``kill`` (SIGINT, SIGTERM) back from this thread while it forks.
+    """Hold Ctrl-C and ``kill`` (SIGINT, SIGTERM) back while the pool forks, then act on them.
 
     Python runs a signal's handler between bytecodes, also in the callbacks that run after a
     fork (logging's lock release), where an exception is printed as "Exception ignored" and
-    dropped: a Ctrl-C that landed there was lost, and the batch went on to exit 0. Held, the
-    signal waits, and its handler runs as the block ends. The forked workers inherit the mask:
-    :func:`~experiments.runs.worker.local_worker_init` ignores Ctrl-C, then lets both through.
+    dropped: a Ctrl-C that landed there was lost, and the batch went on to exit 0. Meanwhile
+    each signal's handler only notes it (whichever thread the system hands the signal to,
+    Python runs the handler in the main thread); once the forks are done the usual handlers
+    are back, and each signal noted is raised again for them. The forked workers inherit the
+    noting handler: :func:`~experiments.runs.worker.local_worker_init` replaces it.
     """
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    if threading.current_thread() is not threading.main_thread():  # no handler to run here
+        yield
+        return
+    noted: list[int] = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: noted.append(signum))
+                for signum in STOPS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(noted):
+            signal.raise_signal(signum)  # as if it arrived now: KeyboardInterrupt, 143, ...
 
 
 class LocalEngine(Engine):

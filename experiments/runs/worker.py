@@ -30,7 +30,7 @@ _CACHE: dict[str, Callable[..., Any]] = {}
 _FROM: dict[str, tuple[str, ...]] = {}  # the folders each cached model was imported from
 _SIGINT = {"received": False}
 #: The signals that stop a batch: Ctrl-C and ``kill``.
-STOPS = frozenset({signal.SIGINT, signal.SIGTERM})
+STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,9 @@ def local_worker_init(model: str, paths: tuple[str, ...], board: Any = None,
 
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # held by the parent while it forked
+    # the parent's handler that noted stops while it forked (engines.stops_held): here a
+    # kill ends the worker, as for any process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             import ctypes

@@ -111,6 +111,11 @@ def test_cli_writes_every_output_and_resumes_with_a_larger_budget(toy_calibratio
                                                                "acceptance"]])
 
 
+def _as_from_a_terminal() -> None:
+    # a runner started in the background ignores Ctrl-C, and its children would inherit that
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_during_calibrate_says_where_the_runs_are_and_the_rerun_resumes(tmp_path):
     write_toy(tmp_path, CONFIG.format(budget=400))
     slow = "import time\n\n_toy = toy\n\n\ndef toy(params, seed):\n    time.sleep(0.02)\n" \
@@ -120,7 +125,8 @@ def test_ctrl_c_during_calibrate_says_where_the_runs_are_and_the_rerun_resumes(t
                "toy.toml", "--out", "out", "--workers", "1"]
     env = {**os.environ, "CI": "1", "PYTHONPATH": str(tmp_path), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_as_from_a_terminal)
     # Ctrl-C once the first generation is stored (it prints its line) and the next runs
     for line in proc.stdout:
         if line.startswith("generation  0:"):
