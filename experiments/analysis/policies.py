@@ -255,7 +255,8 @@ def lever_box(samples: pd.DataFrame, kept: pd.DataFrame, levers: list[str],
     runs = _with_design(samples, kept[kept["scenario"].isin(SCENARIOS)])
     x = samples.set_index("point_id").loc[runs["point_id"], levers].reset_index(drop=True)
     per_policy = float(runs.groupby("policy_id").size().median()) if len(runs) else 0.0
-    return _box(x, runs["scenario"].eq(klass).to_numpy(), math.ceil(MIN_BOX_UNITS * per_policy))
+    y = runs["scenario"].eq(klass).to_numpy()
+    return _box(x, y, math.ceil(MIN_BOX_UNITS * per_policy), runs)
 
 
 def breaking_box(samples: pd.DataFrame, kept: pd.DataFrame, policies: pd.DataFrame,
@@ -276,14 +277,14 @@ def breaking_box(samples: pd.DataFrame, kept: pd.DataFrame, policies: pd.DataFra
     x = samples.set_index("point_id").loc[runs["point_id"], uncertainties]
     per_future = float(runs.groupby("scenario_id").size().median()) if len(runs) else 0.0
     found = _box(x.reset_index(drop=True), runs["scenario"].ne("high").to_numpy(),
-                 math.ceil(MIN_BOX_UNITS * per_future))
+                 math.ceil(MIN_BOX_UNITS * per_future), runs)
     if found is not None:
         found["policies"] = top
     return found
 
 
-def _box(x: pd.DataFrame, y: np.ndarray, min_runs: int) -> dict | None:
-    """PRIM's box for ``y``, or the two-parameter search's when it is denser.
+def _box(x: pd.DataFrame, y: np.ndarray, min_runs: int, runs: pd.DataFrame) -> dict | None:
+    """PRIM's box for ``y`` (or the pair search's when denser), with ``units``: its runs' ids.
 
     Either box must hold ``min_runs`` runs; a smaller PRIM box counts as no box.
     """
@@ -299,6 +300,7 @@ def _box(x: pd.DataFrame, y: np.ndarray, min_runs: int) -> dict | None:
     if stands_out(pair, found["share"]) and (not limits or pair["density"] > density + 0.05):
         found.update(_simplest(x, y, pair), method="pair")
     found["left_out"] = left_out(x, found["limits"])
+    found["units"] = runs[np.asarray(in_box(x, found["limits"]))][["scenario_id", "policy_id"]]
     return found
 
 
@@ -333,7 +335,7 @@ def _box_rows(kind: str, search: BoxSearch, samples: pd.DataFrame,
     if found is None:
         return []
     again = recurrence(search, samples, kept, list(found["limits"]), kind)
-    spread = policy_box_spread(kind, found, samples, kept)
+    spread = policy_box_spread(kind, found, samples)
     return [{"kind": kind, "parameter": n, "low": lo, "high": hi, "density": found["density"],
              "coverage": found["coverage"], "share": found["share"], "runs": found["runs"],
              "method": found["method"], "left_out": found["left_out"][n],

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.scenarios import SCENARIOS
-
 FEW = 10
 """Below this many futures (or policies, for a box over levers) a box is a lead, not a finding.
 
@@ -98,36 +96,23 @@ class Crossed:
                 "policies_total": self.policies_total if by_levers else pd.NA}
 
 
-def policy_box_spread(kind: str, found: dict | None, samples: pd.DataFrame,
-                      kept: pd.DataFrame) -> dict[str, float]:
-    """The :data:`COLUMNS` of a policy box, counted over the runs its search looked at.
-
-    The runs are the classified kept runs (a ``breaks_best`` box: only those of the best
-    policies it looked at, ``found["policies"]``), with the design's values, as
-    :func:`~experiments.analysis.policies.lever_box` and ``breaking_box`` search them; the box
-    holds those within its limits, bounds inclusive.
+def policy_box_spread(kind: str, found: dict | None, samples: pd.DataFrame) -> dict[str, float]:
+    """The :data:`COLUMNS` of a policy box, counted over the runs its search found inside it.
 
     Args:
         kind: ``levers_high``, ``levers_low`` (boxes over levers) or ``breaks_best``.
-        found: the box (``limits``, and ``policies`` for ``breaks_best``).
+        found: the box (``limits``, and ``units``: the future and policy of each run inside,
+            as :func:`~experiments.analysis.policies.lever_box` and ``breaking_box`` give it).
         samples: the crossed design.
-        kept: the runs the conclusions use.
 
     """
-    from experiments.analysis.prim import in_box
-
     if not found:
         return dict.fromkeys(COLUMNS, pd.NA)
-    points = kept.loc[kept["scenario"].isin(SCENARIOS), "point_id"]
-    design = samples.set_index("point_id")
-    if "policies" in found:
-        points = points[design.loc[points, "policy_id"].isin(found["policies"]).to_numpy()]
-    x = design.loc[points, list(found["limits"])].reset_index(drop=True)
-    levers = list(found["limits"]) if kind.startswith("levers") else []
-    crossed = Crossed(design.loc[points, "scenario_id"].to_numpy(),
-                      design.loc[points, "policy_id"].to_numpy(), frozenset(levers),
+    units = found["units"]
+    levers = frozenset(found["limits"]) if kind.startswith("levers") else frozenset()
+    crossed = Crossed(units["scenario_id"].to_numpy(), units["policy_id"].to_numpy(), levers,
                       int(samples["scenario_id"].nunique()), int(samples["policy_id"].nunique()))
-    return crossed.spread(in_box(x, found["limits"]), found["limits"])
+    return crossed.spread(np.ones(len(units), dtype=bool), found["limits"])
 
 
 def few(spread: dict | pd.Series) -> list[str]:
