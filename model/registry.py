@@ -70,7 +70,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
        "eligible firms (10+ employees) that prepare a project when a subsidy call opens",
        "ev2 2: 7,900 applicants of 30,000 industrial firms (1 in 6); calibrated", "policy"),
     # --- uncertainties: economy -------------------------------------------------------------------
-    _p("covid_shock", 0.10, _SHARE, (0.0, 0.20), "share", "demand lost in 2020",
+    # at most 0.7: the second quarter of 2020 loses 1.4 times the year's share (macro.py)
+    _p("covid_shock", 0.10, (0.0, 0.7), (0.0, 0.20), "share", "demand lost in 2020",
        "INSEE 2020 (industrial output -10%)", "market", "uncertainty"),
     _p("covid_hurdle_premium", 0.03, (0.0, 0.5), (0.0, 0.06), "/yr",
        "added to hurdle rates while Covid uncertainty lasts",
@@ -82,7 +83,8 @@ ENTRIES: tuple[dict[str, Any], ...] = (
     _p("demand_growth", 0.005, (-0.2, 0.2), (-0.01, 0.02), "/yr",
        "real growth of demand for regional industrial goods", "INSEE; assumption", "market",
        "uncertainty"),
-    _p("usage_share_2040", 0.35, _SHARE, (0.20, 0.50), "share",
+    # at most 0.9: the logistic's ceiling, 0.1 above it, must stay a share up to 2060
+    _p("usage_share_2040", 0.35, (0.0, 0.9), (0.20, 0.50), "share",
        "usage-based share of demand in 2040 (logistic from 0.05 in 2020)",
        "IoT Analytics 2024; BNP Paribas Leasing Solutions", "market", "uncertainty"),
     _p("competitor_digital_2040", 0.6, _SHARE, (0.4, 0.8), "capability",
