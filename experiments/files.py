@@ -44,7 +44,8 @@ _REMEDY = {errno.ENOSPC: "free some space on that disk or choose another folder"
            errno.EDQUOT: "free some of your disk quota or choose another folder",
            errno.EROFS: "the folder is on a read-only file system: choose another folder",
            errno.EACCES: "you may not write there: choose another folder",
-           errno.EPERM: "you may not write there: choose another folder"}
+           errno.EPERM: "you may not write there: choose another folder",
+           errno.EFBIG: "over the file size limit (`ulimit -f`): raise it or use another disk"}
 
 
 def out_argument(text: str | os.PathLike, option: str = "out_dir") -> Path:

@@ -102,11 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:
         # a write the commands did not expect to fail: still one line, naming the file
         if err.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
-                             errno.EPERM):
+                             errno.EPERM, errno.EFBIG):
             raise
         remedy = ("free some space or choose another folder with --out"
-                   if err.errno in (errno.ENOSPC, errno.EDQUOT) else
-                   "you may not write there: choose another folder with --out")
+                  if err.errno in (errno.ENOSPC, errno.EDQUOT) else
+                  "raise the file size limit (`ulimit -f`) or write to another disk"
+                  if err.errno == errno.EFBIG else
+                  "you may not write there: choose another folder with --out")
         print(f"servisim: error: cannot write {err.filename or 'a file'}: {err.strerror}; "
               f"{remedy}", file=sys.stderr)
         return 2
