@@ -8,6 +8,8 @@ reader does not take a near-empty restriction for a condition most futures fail 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -18,9 +20,41 @@ NARROW = 0.1
 """A restriction that leaves out less than this share of the runs is told as narrow."""
 
 
-def limit_text(value: float) -> str:
-    """Format a limit: a whole number (a year, a count) as it is, others to 3 digits."""
-    rounded = float(f"{value:.3g}")
+def outward(value: float, side: str, digits: int = 3) -> float:
+    """A box's limit to ``digits`` significant digits, rounded away from the box.
+
+    A box's limits sit on the values of its runs (a future's uncertainty, a policy's lever),
+    so rounding to the nearest can move a limit past the runs on it: ``>= 0.9107`` told as
+    ``>= 0.911`` leaves out the future at 0.9107, and the printed rule no longer holds the runs
+    the sentence counts. Rounded down for a lower limit and up for an upper one, it holds them.
+    A whole number (a year, a count) is kept as it is.
+
+    Args:
+        value: the limit.
+        side: ``low`` (a lower limit) or ``high`` (an upper one).
+        digits: the significant digits shown.
+
+    """
+    if not math.isfinite(value) or value == 0 or (float(value).is_integer()
+                                                  and abs(value) < 1e5):
+        return value
+    scale = 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1)
+    units = value / scale
+    if math.isclose(units, round(units), rel_tol=1e-9):  # already at these digits
+        return round(units) * scale
+    return (math.floor(units) if side == "low" else math.ceil(units)) * scale
+
+
+def limit_text(value: float, side: str | None = None) -> str:
+    """Format a limit: a whole number (a year, a count) as it is, others to 3 digits.
+
+    Args:
+        value: the limit.
+        side: ``low`` or ``high`` for a box's inclusive limit, rounded away from the box
+            (:func:`outward`); ``None`` (a tree's cut, between two runs) to the nearest.
+
+    """
+    rounded = float(f"{outward(value, side) if side else value:.3g}")
     if float(value).is_integer() and abs(value) < 1e5:
         return str(int(value))
     return f"{rounded:,.0f}" if abs(rounded) >= 1000 else f"{rounded:.3g}"
@@ -45,13 +79,15 @@ def condition(name: str, lo: float, hi: float, left: float | None = None,
         strict_low: the lower limit is excluded (a decision tree's right branch).
 
     """
+    # a tree's cut lies between two runs; a box's limits on its own runs, rounded outward
+    low, high = (None, None) if strict_low else ("low", "high")
     if np.isfinite(lo) and np.isfinite(hi):
         text = (f"{limit_text(lo)} < {name} <= {limit_text(hi)}" if strict_low
-                else f"{name} between {limit_text(lo)} and {limit_text(hi)}")
+                else f"{name} between {limit_text(lo, low)} and {limit_text(hi, high)}")
     elif np.isfinite(hi):
-        text = f"{name} <= {limit_text(hi)}"
+        text = f"{name} <= {limit_text(hi, high)}"
     else:
-        text = f"{name} {'>' if strict_low else '>='} {limit_text(lo)}"
+        text = f"{name} {'>' if strict_low else '>='} {limit_text(lo, low)}"
     if left is not None and left < NARROW:
         text += f" (which leaves out only {percent(left)} of runs)"
     return text

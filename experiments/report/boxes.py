@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pandas as pd
 
 from experiments.analysis.prim import could_stand_out, stands_out_at
-from experiments.analysis.sentences import NARROW
+from experiments.analysis.sentences import NARROW, outward
 from experiments.analysis.spread import FEW, counted, few
 from experiments.report.i18n import Translator
 from model.scenarios import SCENARIOS as CLASSES
@@ -78,19 +78,24 @@ def condition(name: str, low: float, high: float, restricted: str, batch: Batch,
     """One restriction of a box in words (``the subsidy rate is at least 20%``).
 
     The stored limits hold the runs on them (a crossed design puts a policy's lever value
-    exactly on a limit): "at least" and "at most", not "above" and "below". A limit that
-    leaves out few runs (``left``, the analysis's ``left_out``, under
-    :data:`~experiments.analysis.sentences.NARROW`) says so: most futures meet it.
+    exactly on a limit): "at least" and "at most", not "above" and "below", each rounded away
+    from the box (:func:`~experiments.analysis.sentences.outward`), so that the runs on it meet
+    the printed condition too. A limit that leaves out few runs (``left``, the analysis's
+    ``left_out``, under :data:`~experiments.analysis.sentences.NARROW`) says so: most futures
+    meet it.
     """
     unit = units(batch).get(name)
     phrase = t.param_phrase(name)
+    def shown(value: float, side: str) -> str:
+        return t.value(outward(float(value), side), unit)
+
     if restricted == "low":
-        text = t("cond.above", param=phrase, low=t.value(float(low), unit))
+        text = t("cond.above", param=phrase, low=shown(low, "low"))
     elif restricted == "high":
-        text = t("cond.below", param=phrase, high=t.value(float(high), unit))
+        text = t("cond.below", param=phrase, high=shown(high, "high"))
     else:
-        text = t("cond.between", param=phrase, low=t.value(float(low), unit),
-                 high=t.value(float(high), unit))
+        text = t("cond.between", param=phrase, low=shown(low, "low"),
+                 high=shown(high, "high"))
     if left is not None and left == left and left < NARROW:  # NaN: a table without the column
         text = t("cond.narrow", condition=text, share=t.pct(float(left)))
     return text

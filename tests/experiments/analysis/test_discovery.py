@@ -76,6 +76,17 @@ def test_box_limits_read_inclusive_and_a_tree_s_lower_limits_strict():
     assert condition("x", 0.2, 0.5, strict_low=True) == "0.2 < x <= 0.5"
 
 
+def test_a_box_limit_is_rounded_away_from_the_box_so_the_runs_on_it_meet_the_printed_rule():
+    # the workshop's low box: one future sits on both limits; to the nearest, ">= 0.911" and
+    # "<= 0.651" would leave its 64 runs out of the rule whose 366 runs the sentence counts
+    assert condition("platform_usage_edge", 0.9107115203193147, np.inf) == (
+        "platform_usage_edge >= 0.91")
+    assert condition("platform_cost_advantage", -np.inf, 0.651111780939345) == (
+        "platform_cost_advantage <= 0.652")
+    assert condition("x", 0.20685, 0.35105) == "x between 0.206 and 0.352"
+    assert condition("x", 0.6511, np.inf, strict_low=True) == "x > 0.651"  # a tree's cut
+
+
 def test_a_limit_that_leaves_out_few_runs_is_told_as_narrow():
     assert condition("cluster_attraction", -np.inf, 0.189, left=0.055) == (
         "cluster_attraction <= 0.189 (which leaves out only 6% of runs)")

@@ -148,3 +148,18 @@ def test_the_policies_tied_with_the_best_are_counted_from_their_intervals():
     assert "highest of 4 estimates" in _ties(table, t)
     assert _ties(table.iloc[:2], t).startswith("One other policy has")
     assert _ties(table.iloc[[0, 3]], t).startswith("No other policy's interval")
+
+
+def test_a_box_limit_is_rounded_away_from_the_box_so_the_runs_on_it_meet_the_printed_condition(
+        tmp_path: Path):
+    # the workshop's low box: a future sits on both limits (0.9107 and 0.6511); rounded to the
+    # nearest, "at least 91.1%" and "at most x0.651" would leave its runs out of the printed rule
+    batch = _batch(tmp_path, [{"box": 1, "runs": 10, "density": 0.6, "coverage": 0.6}])
+    en, fr = Translator("en"), Translator("fr")
+    edge, cost = 0.9107115203193147, 0.651111780939345
+    assert condition("platform_usage_edge", edge, 1.0, "low", batch, en).endswith(
+        "is at least 91%")
+    assert condition("platform_cost_advantage", 0.5, cost, "high", batch, en).endswith(
+        "is at most ×0.652")
+    assert condition("platform_usage_edge", edge, 0.9988, "both", batch, fr).endswith(
+        "entre 91\u00a0% et 99,9\u00a0%")
