@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import numbers
 import sys
 import time
 from collections import Counter
@@ -26,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
+from os import PathLike
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,7 +37,7 @@ from experiments.errors import ArgumentError, OutputPathError, UsageError, argum
 from experiments.files import FolderLock, check_writable, out_argument, writing
 from experiments.runs.engines import check_engine_options, open_engine
 from experiments.runs.loop import RunLoop
-from experiments.runs.progress import make_progress
+from experiments.runs.progress import make_progress, pick_mode
 from experiments.runs.sampling import Design, build_design, build_plan, check_size, stored_design
 from experiments.runs.worker import ChunkResult
 from experiments.spec.experiment import RESERVED, ExperimentSpec, load_experiment
@@ -186,12 +188,15 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
 
     """
     started = time.perf_counter()
+    check_paths(experiment_path, out_dir)
     out = out_argument(out_dir)
     check_engine_options(engine, workers, scheduler)
-    if run_timeout is not None and not (math.isfinite(run_timeout) and run_timeout > 0):
+    if run_timeout is not None and (not _is_number(run_timeout) or not (
+            math.isfinite(run_timeout) and run_timeout > 0)):
         raise ArgumentError("run_timeout", run_timeout, "allowed a finite number of seconds > 0")
-    if max_runs is not None and max_runs < 1:
+    if max_runs is not None and (not _is_number(max_runs, whole=True) or max_runs < 1):
         raise ArgumentError("max_runs", max_runs, "allowed a whole number >= 1")
+    pick_mode(progress, stream or sys.stderr)  # an unknown mode refused before any write
     prep = prepare(experiment_path, out, max_runs)
     timeout = run_timeout or prep.spec.run_timeout
     paths = search_paths(prep.spec.path.resolve().parent, model_paths)
@@ -234,6 +239,28 @@ def run_batch(experiment_path: str | Path | ExperimentSpec, out_dir: str | Path,
                     writer.flush(force=True)
                     bar.close()
                 return _summary(prep, store, before, new, started, eng.describe())
+
+
+def check_paths(experiment_path: Any, out_dir: Any) -> None:
+    """Refuse an experiment or a result folder given from Python as neither text nor a path.
+
+    Raises:
+        ArgumentError: naming the argument (``None``, a number...), not a ``TypeError`` from
+            deep inside :mod:`pathlib`.
+
+    """
+    if not isinstance(experiment_path, str | PathLike | ExperimentSpec):
+        raise ArgumentError("experiment_path", experiment_path, "allowed the path of an "
+                            "experiment file (str or pathlib.Path) or an experiment")
+    if not isinstance(out_dir, str | PathLike):
+        raise ArgumentError("out_dir", out_dir, "allowed the path of a folder (str or "
+                            "pathlib.Path)")
+
+
+def _is_number(value: Any, whole: bool = False) -> bool:
+    """Whether ``value`` is a real (or whole) number; ``True`` and ``False`` are not."""
+    kind = numbers.Integral if whole else numbers.Real
+    return isinstance(value, kind) and not isinstance(value, bool)
 
 
 def _role_notes(spec: ExperimentSpec) -> list[str]:

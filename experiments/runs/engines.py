@@ -20,6 +20,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import multiprocessing
+import numbers
 import os
 import re
 import signal
@@ -207,7 +208,8 @@ def check_engine_options(kind: str, workers: int | None = None,
                             f"process: allowed 1, or leave {argument('workers')} out; for runs "
                             f"in parallel use {argument('engine', 'local')} or "
                             f"{argument('engine', 'dask')}")
-    if workers is not None and workers < 1:
+    if workers is not None and (isinstance(workers, bool) or not isinstance(
+            workers, numbers.Integral) or workers < 1):
         raise ArgumentError("workers", workers, "allowed a whole number >= 1")
     # Each worker is a process holding the model (about 100 MB): far more than the cores
     # only shares them out and may exhaust the memory before a run is stored.
@@ -216,7 +218,7 @@ def check_engine_options(kind: str, workers: int | None = None,
         raise ArgumentError("workers", workers, f"allowed 1 to {most} on this machine "
                             f"({MAX_WORKERS_PER_CORE} per core; each is a process)")
     if scheduler is not None:
-        match = _ADDRESS.match(scheduler.strip())
+        match = isinstance(scheduler, str) and _ADDRESS.match(scheduler.strip())
         if not match or not 0 < int(match.group(1)) < 65536:
             raise ArgumentError("scheduler", scheduler, "not a Dask scheduler address; expected "
                                 "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786 (what `dask "
