@@ -133,8 +133,8 @@ class Store:
                                  "EXPERIMENT.toml --out DIR` on a new folder first") from None
             raise DamagedFileError(
                 f"{self.spec_path}: the file is damaged ({str(err)[:120]}); delete it and run "
-                f"`servisim batch {self.root / SOURCE} --out {self.root}` from the folder of "
-                "your experiment file to write it again (the finished runs are kept)") from None
+                f"the same `servisim batch EXPERIMENT.toml --out {self.root}` again: it "
+                "writes the file again, and every finished run is kept") from None
         return spec
 
     def _has_batch_files(self) -> bool:

@@ -228,3 +228,22 @@ def test_a_damaged_part_message_says_to_delete_that_file_and_rerun(tmp_path, fin
                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     assert "12/12 runs stored" in rerun.stdout
+
+
+def test_the_advice_for_a_damaged_spec_followed_as_written_resumes_a_custom_model_batch(
+        tmp_path, finished_batch):
+    # The model sits beside the user's experiment file, not beside the batch folder's copy.
+    damaged_spec(tmp_path, finished_batch)
+    env = {**os.environ, "CI": "1"}
+    env.pop("PYTHONPATH", None)
+    proc = subprocess.run([str(SERVISIM), "analyze", "batch"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert "batch/spec.json: the file is damaged" in proc.stderr
+    advice = proc.stderr.split("`")[1].split()
+    assert advice[:2] == ["servisim", "batch"], proc.stderr
+    (tmp_path / "batch" / "spec.json").unlink()
+    command = [str(SERVISIM), *["exp.toml" if a == "EXPERIMENT.toml" else a for a in advice[1:]]]
+    rerun = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "12/12 runs stored (0 now, 12 before)" in rerun.stdout
