@@ -98,6 +98,10 @@ def load_targets(path: str | Path) -> dict[str, Target]:
                 values[col] = float(raw) if raw else math.nan
             except ValueError:
                 raise UsageError(f"{at}, column {col}: {raw!r} is not a number") from None
+            if not math.isfinite(values[col]) and raw:  # an infinite range would weigh 0
+                empty = "" if col == "observed" else ", or leave the cell empty"
+                raise UsageError(f"{at}, column {col}: {raw!r} is not a finite number; give "
+                                 f"a number{empty}")
         if math.isnan(values["observed"]):
             raise UsageError(f"{at}, column observed: missing")
         t = Target(tid, use, (row["model_output"] or "").strip(), row["model_year"] or "",

@@ -185,3 +185,19 @@ def test_an_effect_no_run_could_estimate_is_said_so_not_printed_as_nan():
     said = [line for line in lines if line.startswith("effect")]
     assert said == ["effect margin_effect      not estimated: no servitizing firm to match in the "
                     "effect runs (raise effects_runs or scale); CEPII [+0.010, +0.050]"]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("-0.0115,-0.015,-0.008", "-0.0115,-inf,-0.008",
+     "column low: '-inf' is not a finite number; give a number, or leave the cell empty"),
+    ("-0.0115,-0.015,-0.008", "inf,,", "column observed: 'inf' is not a finite number; give a "
+                                       "number"),
+])
+def test_an_infinite_number_in_the_targets_file_is_refused_not_fitted_with_zero_weight(
+        tmp_path, capsys, old, new, message):
+    assert old in TARGETS.read_text()
+    (tmp_path / "targets.csv").write_text(TARGETS.read_text().replace(old, new, 1))
+    code, out, _ = _run(tmp_path, GOOD.replace(str(TARGETS), "targets.csv"))
+    err = capsys.readouterr().err
+    assert code == 2 and "targets.csv: line 3, target 'jobs_trend', " + message in err, err
+    assert not out.exists()
