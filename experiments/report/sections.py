@@ -21,7 +21,7 @@ from experiments.figures import final_values as final_figure
 from experiments.figures import shares as shares_figure
 from experiments.report.boxes import box_sentences, classes_of, leading_sentences, ranges, units
 from experiments.report.i18n import Translator
-from experiments.report.ranking import leading, lever_outcome, ranked
+from experiments.report.ranking import leading, lever_outcome, ranked, reaching
 from experiments.report.votes import band_text, votes
 from model.scenarios import SCENARIOS as CLASSES
 
@@ -69,9 +69,13 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
     outcome = lever_outcome(batch)
     levers = ""
     if outcome:
-        leaders, tied = leading(ranked(batch, outcome))
+        rows = ranked(batch, outcome)
+        leaders, tied = leading(rows)
+        # others whose intervals reach the named ones': the runs do not say these weigh most
+        reach = reaching(rows, leaders + tied)
         names = [t.param_label(p) for p, *_ in leaders]
-        key = "first.levers_score" if outcome == SCORE else "first.levers_outcome"
+        key = ("first.levers_score" if outcome == SCORE else "first.levers_outcome") \
+            + ("_first" if reach else "")
         none = "first.levers_none_score" if outcome == SCORE else "first.levers_none_outcome"
         phrase = t.indicator_phrase(outcome)
         levers = t(key, params=t.join(names), outcome=phrase) if names \
@@ -82,6 +86,9 @@ def first_page(batch: Batch, ok: pd.DataFrame, t: Translator) -> dict[str, Any]:
             levers += (" " if levers else "") + t("first.levers_tied", n=t.integer(len(tied)),
                                                   params=t.join([t.param_label(p)
                                                                  for p, *_ in tied]))
+        if reach:
+            levers += " " + t("first.levers_reach_one" if reach == 1 else "first.levers_reach",
+                              n=t.integer(reach))
     shown = {k: v[:FIRST_PAGE_BOXES] for k, v in sentences.items()}
     return {"classified": total > 0, "cards": cards, "sentences": shown,
             "levers": levers, "cautions": cautions(batch, ok, total, t),
@@ -269,12 +276,16 @@ def _above_one(table: pd.DataFrame, method: str, outcomes: list[str], t: Transla
 
 def _index_sentence(batch: Batch, outcome: str, t: Translator) -> str:
     """``outcome: mostly A (0.52 ± 0.14), B (...) and C (...)``, or which ones tie."""
-    leaders, tied = leading(ranked(batch, outcome))
+    rows = ranked(batch, outcome)
+    leaders, tied = leading(rows)
     names = [t("sens.param_value", param=t.param_label(p), value=t.num(v, 2), conf=t.num(c, 2))
              for p, v, c in leaders]
     if not names and not tied:
         return t("sens.sentence_zero", outcome=t.indicator(outcome))
-    text = t("sens.sentence", outcome=t.indicator(outcome), params=t.join(names)) \
+    reach = reaching(rows, leaders + tied)
+    key = "sens.sentence" if not reach else \
+        "sens.sentence_reach_one" if reach == 1 else "sens.sentence_reach"
+    text = t(key, outcome=t.indicator(outcome), params=t.join(names), n=t.integer(reach)) \
         if names else t("sens.sentence_none", outcome=t.indicator(outcome))
     if tied:
         text += " " + t("sens.tied", n=t.integer(len(tied)), value=t.num(tied[0][1], 2),

@@ -75,3 +75,45 @@ def test_the_first_page_says_when_the_runs_do_not_order_the_parameters_it_names(
              ("apart", _sobol_batch(report_batch, apart)))}
     assert said["close"].endswith(t("first.levers_overlap"))  # 0.38 +/- 0.1 meets 0.25 +/- 0.1
     assert t("first.levers_overlap") not in said["apart"]
+
+
+def _four(report_batch, fourth: float):
+    """Three parameters named first (ST 0.6, 0.55, 0.5 +/- 0.1) and a fourth at ``fourth``."""
+    rows = [(SCORE, p, 0.1, st) for p, st in (("subsidy_rate", 0.6), ("cluster_share", 0.55),
+                                              ("secure_framework", 0.5),
+                                              ("demand_growth", fourth))]
+    return _sobol_batch(report_batch, rows)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_first_page_says_when_a_parameter_it_does_not_name_cannot_be_told_from_those_it_names(
+        report_batch, lang):
+    from experiments.report.i18n import Translator
+    from experiments.report.sections import first_page
+
+    t = Translator(lang)
+    names = t.join([t.param_label(p) for p in ("subsidy_rate", "cluster_share",
+                                                "secure_framework")])
+    reached = first_page(_four(report_batch, 0.45), _four(report_batch, 0.45).results, t)
+    assert reached["levers"].startswith(t("first.levers_score_first", params=names))
+    assert reached["levers"].endswith(t("first.levers_reach_one"))  # 0.45 + 0.1 meets 0.5 - 0.1
+    apart = first_page(_four(report_batch, 0.2), _four(report_batch, 0.2).results, t)
+    assert apart["levers"].startswith(t("first.levers_score", params=names))
+    assert t("first.levers_reach_one") not in apart["levers"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_index_sentence_counts_the_parameters_whose_intervals_reach_those_it_names(
+        report_batch, lang):
+    from experiments.report.i18n import Translator
+    from experiments.report.sections import sensitivity
+
+    t = Translator(lang)
+    said = sensitivity(_four(report_batch, 0.45), t)["sentences"][0]
+    assert said.endswith(t("sens.sentence_reach_one", outcome=t.indicator(SCORE), params="X",
+                           n="1").split("X")[1])
+    assert said.startswith(t("sens.sentence_reach_one", outcome=t.indicator(SCORE), params="X",
+                             n="1").split("X")[0])
+    apart = sensitivity(_four(report_batch, 0.2), t)["sentences"][0]
+    assert apart.startswith(t("sens.sentence", outcome=t.indicator(SCORE), params="X")
+                            .split("X")[0])

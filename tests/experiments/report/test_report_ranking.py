@@ -25,3 +25,13 @@ def test_a_parameter_whose_index_is_zero_is_never_named_however_few_there_are():
     rows = [("a", 0.4, 0.1), ("b", 0.0, 0.0), ("c", float("nan"), float("nan"))]
     assert leading(rows) == ([rows[0]], [])
     assert leading([("a", 0.0, 0.0), ("b", -0.02, 0.05)]) == ([], [])
+
+
+def test_parameters_not_named_whose_intervals_reach_a_named_one_are_counted():
+    from experiments.report.ranking import reaching
+
+    rows = [("a", 0.08, 0.02), ("b", 0.08, 0.02), ("c", 0.078, 0.035), ("d", 0.061, 0.015),
+            ("e", 0.03, 0.01), ("f", 0.0, 0.05)]
+    leaders, tied = leading(rows)
+    assert reaching(rows, leaders + tied) == 1  # d reaches c's 0.043; e and f (index 0) do not
+    assert reaching(rows[:3], leaders) == 0
