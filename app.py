@@ -25,7 +25,7 @@ import reacton.ipywidgets as rw
 import solara
 import solara.server.settings
 
-from app_controls import TICK, Controls, redraw
+from app_controls import STEPPING, TICK, Controls, redraw
 from app_figures import (
     FORMAT,
     KIND_COLOURS,
@@ -72,6 +72,9 @@ class AppModel(ServitizationModel):
         watched_history: one tuple per quarter since a firm was picked: (year, digital,
             service capability, service share, cash in EUR k).
         watched_since: the steps done when the watched firm was picked (0: before the start).
+        initial_platforms: the platforms already there before the first quarter (the first
+            rows of ``platforms``).
+        levers_moved: a lever was moved during the run (it is no longer its scenario's run).
 
     """
 
@@ -81,6 +84,8 @@ class AppModel(ServitizationModel):
         super().__init__(rng=rng, headless=False, scenario=scenario, **values)
         self.seed = rng
         self.preset_name = preset
+        self.initial_platforms = int(self.platforms.n)
+        self.levers_moved = False
         self.watch(0, int(np.argmax(self.firms.kind[: self.firms.n] == 0)))  # the first SME
 
     def watch(self, kind: int, row: int) -> None:
@@ -240,14 +245,19 @@ def Page():
     panel = solara.use_reactive(panel_defaults())  # this page's values: a new run uses them
     seed = solara.use_reactive(SEED)
     scale = solara.use_reactive(SCALE)
+    playing = solara.use_reactive(False)
     model = solara.use_reactive(solara.use_memo(
         lambda: AppModel(preset=matching_preset(panel.value)), []))
 
     def restart(values: dict[str, Any] | None = None) -> None:
-        values = panel.value if values is None else values
-        keep(model.value, model.value.preset_name)  # the run replaced stays for comparison
-        model.value = AppModel(rng=seed.value, population_scale=scale.value,
-                               preset=matching_preset(values), **values)
+        # every new run (button, scenario, waiting values) starts paused, and never while a
+        # quarter of the run it replaces is half done
+        playing.value = False
+        with STEPPING:
+            values = panel.value if values is None else values
+            keep(model.value, model.value.preset_name)  # the run replaced stays to compare
+            model.value = AppModel(rng=seed.value, population_scale=scale.value,
+                                   preset=matching_preset(values), **values)
         redraw()
 
     solara.Style(CSS + PARAMETER_CSS)
@@ -257,7 +267,7 @@ def Page():
         LanguageSwitch()
         solara.lab.ThemeToggle()
     with solara.Sidebar():
-        Controls(model, restart, seed, scale)
+        Controls(model, restart, seed, scale, playing)
         ParameterPanel(model, panel, restart, seed, scale)
     MainView(model.value)
 

@@ -97,7 +97,9 @@ def platform_state(model, agent) -> list[tuple[str, object]]:
         (w("customers"), lab.integer(agent.customers)),
         (w("revenue"), lab.money(agent.revenue, like=agent.profit)),
         (w("profit"), lab.money(agent.profit, like=agent.revenue)),
-        (w("entered"), quarter(model.quarter_label_of(int(agent.entry_quarter)))),
+        # the 2020 platforms were there before the first quarter, which the page says so
+        (w("entered"), t("before_start") if agent.row < model.initial_platforms
+         else quarter(model.quarter_label_of(int(agent.entry_quarter)))),
     ]
 
 

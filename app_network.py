@@ -22,7 +22,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from app_figures import LiveFigure, ink, style
-from app_text import KINDS, ft, quarter_text
+from app_text import KINDS, ft, labels_for, quarter_text
 from model.state import CLIENTS_PER_SUPPLIER
 
 #: Firms drawn at most (legible and ~50 ms a frame on the project's machines).
@@ -171,6 +171,10 @@ class NetworkFigure(LiveFigure):
         handles += [Line2D([], [], color=c, label=ft(k, lang)) for k, c in LINKS.items()]
         # kinds are told by marker shape, states by colour; the legend sits outside the nodes
         ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=10)
+        # said under the drawing: it is a sample, not the region's firms
+        lab = labels_for(lang)
+        self.caption = ft("network_note", lang, n=lab.integer(len(self.rows)),
+                          total=lab.integer(model.initial_firms))
 
     def frame(self, model) -> bytes:
         """Recolour firms by state, place the live platforms, link them to their customers."""

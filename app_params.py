@@ -99,6 +99,9 @@ def set_value(panel: solara.Reactive[dict[str, Any]], model: solara.Reactive | N
               name: str, value: Any) -> None:
     """Set one panel value (checked by the registry); a live lever also changes the run.
 
+    Before ``lever_start_year`` the run holds its levers at their defaults: a lever moved
+    then joins them and takes its value in that year, as the panel shows it.
+
     A slider snaps an off-grid value to its grid and reports it: a change smaller than half
     a step is that echo, not the user, and is ignored.
     """
@@ -112,7 +115,15 @@ def set_value(panel: solara.Reactive[dict[str, Any]], model: solara.Reactive | N
     value = prm.coerce(value)
     panel.value = {**panel.value, name: value}
     if model is not None and is_live(name) and model.value.running:
-        set_lever(model.value, name, value)
+        run = model.value
+        if value != run.held_levers.get(name, run.p[name]):
+            run.levers_moved = True  # its kept copy is no longer its scenario's run
+        if run.year < run.p["lever_start_year"]:
+            # held at its default until then (model.levers.hold): set now, the release at
+            # that year would put back the value the run started with
+            run.held_levers[name] = value
+        else:
+            set_lever(run, name, value)
 
 
 @solara.component
@@ -157,6 +168,11 @@ def RoleSection(role: str, panel: solara.Reactive[dict[str, Any]], model: solara
         return
     if role == "lever":
         solara.Text(t("levers_note"), style={"font-size": "12px"})
+        start = model.value.p["lever_start_year"]
+        if model.value.year < start:
+            solara.Text(t("levers_held", year=start,
+                          name=labels().param_label("lever_start_year")),
+                        style={"font-size": "12px"})
     elif role == "uncertainty":
         solara.Text(t("uncertainties_note"), style={"font-size": "12px"})
     for prm in PANEL:
@@ -170,12 +186,13 @@ def waiting(model, values: dict[str, Any], seed: int | None = None,
 
     Args:
         model: the running model.
-        values: the panel's values (live levers never wait).
+        values: the panel's values (live levers wait only once the run has ended).
         seed: the seed in the controls, or ``None`` (not counted).
         scale: the population scale in the controls, or ``None`` (not counted).
 
     """
-    pending = sum(model.p[k] != v for k, v in values.items() if not is_live(k))
+    pending = sum(model.p[k] != v for k, v in values.items()
+                  if not is_live(k) or not model.running)
     pending += seed is not None and seed != model.seed
     return pending + (scale is not None and scale != model.p["population_scale"])
 

@@ -11,6 +11,7 @@ runs live in the session (``KEPT``), at most :data:`MAX_KEPT`, oldest dropped fi
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ from matplotlib.figure import Figure
 
 from app_controls import TICK
 from app_figures import DPI, ink, style
-from app_text import LANG, labels_for, local_ticks, quarter, t
+from app_text import LANG, ft, labels_for, local_ticks, quarter_text, t
 
 MAX_KEPT = 6
 #: The indicators compared, and whether they are shares.
@@ -58,32 +59,52 @@ class KeptRun:
         name: its scenario (``low``, ``trend``, ``high``) or ``None`` for custom values.
         seed: its seed.
         trajectory: one row per quarter (``model.trajectory()``).
+        run: which run it is (:data:`RUNS`): a run kept again replaces its earlier copy.
+        levers_moved: a lever was moved during the run, away from its scenario's values.
 
     """
 
     name: str | None
     seed: int
     trajectory: pd.DataFrame
+    run: int = -1
+    levers_moved: bool = False
 
     def label(self, lang: str) -> str:
-        """A legend label: scenario (or custom), seed, last quarter."""
+        """A legend label: scenario (or custom; levers moved), seed, last quarter."""
         lab = labels_for(lang)
-        what = lab.klass(self.name) if self.name else ("personnalisé" if lang == "fr"
-                                                        else "custom")
+        what = lab.klass(self.name) if self.name else ft("custom", lang)
+        if self.levers_moved:
+            what += f" ({ft('levers_moved', lang)})"
         last = self.trajectory["quarter"].iloc[-1]
         last = last.replace("Q", "T") if lang == "fr" else last
-        seed = "graine" if lang == "fr" else "seed"
-        return f"{what}, {seed} {self.seed}, → {last}"
+        return f"{what}, {ft('seed', lang)} {self.seed}, → {last}"
 
 
 KEPT: solara.Reactive[list[KeptRun]] = solara.reactive([])
 
 
+#: Numbers the runs of the process, so that a run kept twice (the keep button, then the new
+#: run that replaces it) is drawn once, as far as it went.
+RUNS = itertools.count()
+
+
 def keep(model, name: str | None) -> None:
-    """Keep a run that has stepped (at most :data:`MAX_KEPT`, the oldest dropped)."""
+    """Keep a run that has stepped (at most :data:`MAX_KEPT`, the oldest dropped).
+
+    A run already kept is kept again in its place, with its quarters since.
+    """
     if model.quarter == 0:
         return
-    KEPT.value = [*KEPT.value, KeptRun(name, model.seed, model.trajectory())][-MAX_KEPT:]
+    if not hasattr(model, "run_number"):
+        model.run_number = next(RUNS)
+    run = KeptRun(name, model.seed, model.trajectory(), model.run_number,
+                  getattr(model, "levers_moved", False))
+    kept = KEPT.value
+    if any(k.run == run.run for k in kept):
+        KEPT.value = [run if k.run == run.run else k for k in kept]
+    else:
+        KEPT.value = [*kept, run][-MAX_KEPT:]
 
 
 def compare_figure(model, kept: list[KeptRun], lang: str, dark: bool = False) -> Figure:
@@ -121,7 +142,8 @@ def compare_figure(model, kept: list[KeptRun], lang: str, dark: bool = False) ->
 
 
 def _current_label(lang: str, model) -> str:
-    return f"{'en cours' if lang == 'fr' else 'current'}, → {quarter(model.quarter_label)}"
+    shown = quarter_text(model, lang)  # "before the start", not 2019Q4, before a quarter
+    return f"{ft('current_run', lang)}, {'→ ' if model.quarter else ''}{shown}"
 
 
 def png(fig: Figure) -> bytes:
@@ -151,6 +173,8 @@ def ComparePanel(model):
     with solara.Column(style={"padding": "8px"}, gap="6px"):
         solara.Text(t("compare_note", ink=t("white" if dark else "black")),
                     style={"font-size": "14px"})
+        if dark:  # the download is not what the page shows
+            solara.Text(t("png_light"), style={"font-size": "14px"})
         with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
             solara.Button(t("keep"), on_click=lambda: keep(model, model.preset_name),
                           outlined=True, class_="keep-run")

@@ -45,7 +45,6 @@ LANG = solara.reactive(opening_language())
 TEXT: dict[str, dict[str, str]] = {
     "title": {"fr": "servisim : servicialisation de l'industrie des Hauts-de-France, 2020-2040",
               "en": "servisim: servitization of Hauts-de-France industry, 2020-2040"},
-    "language": {"fr": "Langue", "en": "Language"},
     "controls": {"fr": "Simulation", "en": "Simulation"},
     "play": {"fr": "▶ Lecture", "en": "▶ Play"},
     "pause": {"fr": "❚❚ Pause", "en": "❚❚ Pause"},
@@ -60,15 +59,18 @@ TEXT: dict[str, dict[str, str]] = {
             "en": "{quarter} · {firms} firms · {platforms} active platforms"},
     "before_start": {"fr": "avant le départ", "en": "before the start"},
     "presets": {"fr": "Scénario de départ", "en": "Starting scenario"},
-    "preset_applied": {"fr": "Scénario « {name} » appliqué : nouveau départ en 2020.",
-                       "en": "Scenario “{name}” applied: a new run from 2020."},
     "custom": {"fr": "Valeurs personnalisées (aucun scénario).",
                "en": "Custom values (no scenario)."},
     "levers": {"fr": "Leviers (ce que décident la Région et l'État)",
                "en": "Levers (what the Region and the State decide)"},
     "levers_note": {"fr": "⚡ s'applique dès le trimestre suivant, en cours de simulation.",
                     "en": "⚡ applies from the next quarter, during the run."},
-    "at_reset": {"fr": "s'applique au prochain départ", "en": "applies at the next run"},
+    "levers_held": {"fr": "Avant {year}, la simulation garde les leviers à leur valeur par "
+                          "défaut (la constante « {name} ») : les valeurs "
+                          "choisies valent à partir de {year}.",
+                    "en": "Before {year} the run keeps the levers at their defaults (the "
+                          "constant “{name}”): the values chosen hold from "
+                          "{year}."},
     "uncertainties": {"fr": "Incertitudes (ce que personne ici ne décide)",
                       "en": "Uncertainties (what nobody here decides)"},
     "uncertainties_note": {
@@ -105,7 +107,6 @@ TEXT: dict[str, dict[str, str]] = {
     "value_now": {"fr": "valeur", "en": "value"},
     "vote": {"fr": "vote", "en": "vote"},
     "inspector": {"fr": "Inspecteur d'agent", "en": "Agent inspector"},
-    "platform": {"fr": "Plateforme", "en": "Platform"},
     "number": {"fr": "n°", "en": "no."},
     "alive": {"fr": "en activité", "en": "active"},
     "exited": {"fr": "activité cessée", "en": "exited"},
@@ -121,16 +122,11 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Each new run keeps the previous one (6 at most); the current run is in {ink}."},
     "black": {"fr": "noir", "en": "black"},
     "white": {"fr": "blanc", "en": "white"},  # the current run's colour on the dark theme
-    "current_run": {"fr": "en cours", "en": "current"},
+    "png_light": {"fr": "La figure PNG est dessinée sur fond blanc, le parcours en cours en "
+                        "noir.",
+                  "en": "The PNG figure is drawn on white, the current run in black."},
     "export_csv": {"fr": "Trajectoire (CSV)", "en": "Trajectory (CSV)"},
     "export_png": {"fr": "Figure de comparaison (PNG)", "en": "Comparison figure (PNG)"},
-    "network_note": {
-        "fr": "{n} entreprises sur {total} (un échantillon voisin de proche en proche), leurs "
-              "liens de sous-traitance, de pôle et de secteur ; les plateformes actives reliées "
-              "aux clients qu'elles servent.",
-        "en": "{n} of {total} firms (a sample grown neighbour by neighbour), their supply-chain, "
-              "cluster and sector links; the active platforms linked to the customers they "
-              "serve."},
 }
 
 #: Firm kinds in the order of ``model.state`` (SME, supplier, large), then platforms.
@@ -181,6 +177,17 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
     "platform_link": {"fr": "client d'une plateforme", "en": "platform customer"},
     "network_title": {"fr": "{quarter} : {p} plateformes actives",
                       "en": "{quarter}: {p} active platforms"},
+    "network_note": {
+        "fr": "{n} des {total} entreprises de 2020 (un échantillon pris de voisin en voisin), "
+              "leurs liens de sous-traitance, de pôle et de secteur ; les plateformes actives "
+              "reliées aux clients qu'elles servent.",
+        "en": "{n} of the {total} firms of 2020 (a sample grown neighbour by neighbour), their "
+              "supply-chain, cluster and sector links; the active platforms linked to the "
+              "customers they serve."},
+    "current_run": {"fr": "en cours", "en": "current"},
+    "custom": {"fr": "personnalisé", "en": "custom"},
+    "seed": {"fr": "graine", "en": "seed"},
+    "levers_moved": {"fr": "leviers modifiés", "en": "levers moved"},
 }
 
 
