@@ -216,3 +216,16 @@ def test_a_scenario_with_one_run_is_described_by_that_run_not_by_a_median(report
     text = class_description(batch, "high", Translator(lang))
     start = {"en": "Its one run, in 2040:", "fr": "Sa seule simulation, en 2040"}[lang]
     assert text.startswith(start)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_glossary_says_a_policys_interval_divides_its_runs_by_the_design_effect(lang):
+    # policies.py takes Wilson's interval at the runs over Kish's design effect, which is 1
+    # where the seeds of a future agree no more than independent runs (the workshop's 0% of
+    # low): its seeds then count as two draws, not one
+    from experiments.report.i18n import load_locale
+
+    ci = load_locale(lang)["glossary.ci_text"]
+    said = {"fr": ("Wilson", "effet de plan"), "en": ("Wilson", "design effect")}[lang]
+    assert all(words in ci for words in said), ci
+    assert {"fr": "comptant pour un seul tirage", "en": "as one draw"}[lang] not in ci
