@@ -82,3 +82,11 @@ def test_a_box_is_set_against_the_class_share_of_the_runs_the_conclusions_use(tm
     kept = results[results["plausible"]]
     sentence = box_sentences(batch, kept, Translator("en"))["high"][0]
     assert "50% of the 2 runs there end in the high scenario (against 25% overall)" in sentence
+
+
+def test_a_vote_that_not_every_run_casts_never_reads_100_percent_nor_is_left_out():
+    # 997 runs vote trend on the gap, 3 vote high: "trend 100%" alone would say all of them
+    runs = [_run()] * 997 + [_run(two_tier_gap=0.1)] * 3
+    rows = votes(pd.DataFrame(runs), pd.Series(["trend"] * 1000), VOTERS, Translator("en"))
+    gap = VOTERS.index("two_tier_gap")
+    assert [cell["text"] for cell in rows[0]["cells"][gap]] == ["trend 99.7%", "high 0.3%"]
