@@ -30,6 +30,7 @@ from experiments.cli.options import (
     chosen_engine,
     path_argument,
     resumable,
+    whole_number,
 )
 from experiments.errors import UsageError, argument
 from experiments.runs.engines import check_engine_options
@@ -44,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_verb(sub, "calibrate", __doc__, handle)
     p.add_argument("--config", default=str(DEFAULT_CONFIG), metavar="FILE",
                    help="calibration file (default: calibration/calibration.toml)")
-    p.add_argument("--budget", type=int, metavar="N",
+    p.add_argument("--budget", type=whole_number, metavar="N",
                    help="simulations in all generations (default: the file's budget)")
     add_engine_options(p)
     p.add_argument("--out", default=str(Path("results") / "calibration"),

@@ -38,6 +38,36 @@ def add_verb(sub: argparse._SubParsersAction, name: str, doc: str,
     return parser
 
 
+def whole_number(text: str) -> int:
+    """Read an option's whole number (``--workers``, ``--seed``), saying what is allowed.
+
+    argparse's own ``type=int`` answers ``invalid int value: '1.5'``, which names no rule.
+
+    Raises:
+        argparse.ArgumentTypeError: the text is not a whole number.
+
+    """
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; allowed digits "
+                                         "only, e.g. 4 (no decimal point or exponent)") from None
+
+
+def number(text: str) -> float:
+    """Read an option's number (``--run-timeout``, ``--scale``), saying what is allowed.
+
+    Raises:
+        argparse.ArgumentTypeError: the text is not a number.
+
+    """
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; allowed a number such "
+                                         "as 0.25 or 600") from None
+
+
 def add_engine_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--engine``, ``--scheduler`` and ``--workers`` to a sub-command's parser.
 
@@ -48,16 +78,16 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
                         help="; ".join(f"{e}: {ENGINE_HELP[e]}" for e in ENGINES))
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
-    parser.add_argument("--workers", type=int, metavar="N",
+    parser.add_argument("--workers", type=whole_number, metavar="N",
                         help="worker processes on this machine (default: the cores available)")
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--run-timeout`` and ``--max-runs`` to a sub-command that runs a batch."""
-    parser.add_argument("--run-timeout", type=float, metavar="SECONDS",
+    parser.add_argument("--run-timeout", type=number, metavar="SECONDS",
                         help="stop a run after this long and store it as failed (default: "
                              "the experiment's run_timeout, else 600)")
-    parser.add_argument("--max-runs", type=int, metavar="N",
+    parser.add_argument("--max-runs", type=whole_number, metavar="N",
                         help="refuse designs with more runs than this (default 1,000,000, "
                              "about 1 GiB of plan)")
 

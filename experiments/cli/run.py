@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from experiments.cli.options import number, whole_number
 from experiments.errors import ArgumentError
 from model import INDICATORS, PRESETS, REGISTRY, preset_key
 from model.presets import french_names
@@ -18,8 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    f"scenario's French name: {', '.join(french_names())})")
     p.add_argument("--set", dest="assignments", action="append", default=[],
                    metavar="NAME=VALUE", help="set a parameter (repeatable)")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument("--scale", type=float, help="population_scale (1.0 = whole region)")
+    p.add_argument("--seed", type=whole_number, default=1, help="random seed (default 1)")
+    p.add_argument("--scale", type=number, help="population_scale (1.0 = whole region)")
     p.add_argument("--out", default="servisim-run",
                    help="output folder: new, empty, or holding an earlier servisim run "
                         "(default ./servisim-run)")

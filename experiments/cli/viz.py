@@ -11,6 +11,7 @@ import socket
 import sys
 from pathlib import Path
 
+from experiments.cli.options import whole_number
 from experiments.errors import UsageError
 from model.labels import LANGS
 
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Start the SolaraViz app (app.py) and print its address. "
                                    "It binds to 127.0.0.1 unless --host says otherwise, and "
                                    "opens in French unless --lang en.")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--port", type=whole_number, default=8765, help="port (default 8765)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--lang", choices=LANGS, default="fr",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def _servisim(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "experiments.cli", *args], capture_output=True,
@@ -46,3 +48,30 @@ def test_help_and_version_before_a_command_still_answer():
     assert _servisim("--version").stdout.startswith("servisim ")
     proc = _servisim("-h", "workshp")
     assert proc.returncode == 0 and proc.stdout.startswith("usage: servisim ")
+
+
+def _parse_error(capsys, *args: str) -> str:
+    from experiments.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(list(args))
+    assert stopped.value.code == 2
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("args", [("run", "--seed", "1.5"),
+                                  ("batch", "x.toml", "--workers", "2.0"),
+                                  ("batch", "x.toml", "--max-runs", "1e6"),
+                                  ("workshop", "--workers", "two"),
+                                  ("calibrate", "--budget", "1e3"), ("viz", "--port", "http")])
+def test_an_option_that_is_not_a_whole_number_is_refused_saying_what_is_allowed(capsys, args):
+    assert _parse_error(capsys, *args).endswith(
+        f"argument {args[-2]}: {args[-1]!r} is not a whole number; allowed digits only, e.g. 4 "
+        "(no decimal point or exponent)")
+
+
+@pytest.mark.parametrize("args", [("run", "--scale", "big"),
+                                  ("batch", "x.toml", "--run-timeout", "10min")])
+def test_an_option_that_is_not_a_number_is_refused_saying_what_is_allowed(capsys, args):
+    assert _parse_error(capsys, *args).endswith(
+        f"argument {args[-2]}: {args[-1]!r} is not a number; allowed a number such as 0.25 or 600")
