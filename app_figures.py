@@ -70,7 +70,7 @@ HEADROOM = 0.04
 LEGEND_Y = -0.1
 #: Image format sent to the browser, and its MIME subtype.
 FORMAT = "jpeg"
-#: Firms drawn one by one up to this many; beyond it the firms view shows a density.
+#: Firms drawn one by one when a run starts with this many or fewer; beyond, a density.
 MAX_DOTS = 2500
 KIND_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c")
 
@@ -254,7 +254,9 @@ class FirmsFigure(LiveFigure):
         self.lang = lang
         p = model.p
         ax, hx = self.axes
-        self.dots = model.firms.capacity <= MAX_DOTS
+        # the firms of the run, not the arrays' room for entrants (2,435 firms at scale 0.25
+        # have room for 3,339): one choice per run, not flipping as firms enter and exit
+        self.dots = model.initial_firms <= MAX_DOTS
         if self.dots:
             self.points = [self.animate(ax.scatter([], [], s=8, alpha=0.6, color=c, lw=0,
                                                    label=k))

@@ -125,3 +125,11 @@ def test_picking_a_scenario_while_playing_starts_the_new_run_paused():
     time.sleep(1.5)  # a quarter and more at the default pause between quarters
     assert rc.find(v.Html, class_="now-line").widget.children[0].startswith("avant le départ")
     rc.find(v.Btn, class_="play", children=["▶ Lecture"]).assert_single()
+
+
+def test_the_firms_view_draws_each_firm_as_a_dot_up_to_2500_firms():
+    from app_figures import MAX_DOTS, FirmsFigure
+
+    model = app.AppModel(population_scale=0.25)  # 2,435 firms, room for 3,339
+    assert model.initial_firms <= MAX_DOTS
+    assert FirmsFigure(model).dots
