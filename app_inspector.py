@@ -37,8 +37,10 @@ WORDS = {  # the inspector's row names
     "reach": {"fr": "clients qui la connaissent", "en": "customers who know it"},
     "market_share": {"fr": "part du marché des services", "en": "share of the service market"},
     "customers": {"fr": "entreprises clientes (espérance)", "en": "customer firms (expected)"},
-    "revenue": {"fr": "chiffre d'affaires par trimestre", "en": "revenue per quarter"},
-    "profit": {"fr": "résultat par trimestre", "en": "profit per quarter"},
+    "revenue": {"fr": "chiffre d'affaires par trimestre, toute la région",
+                "en": "revenue per quarter, whole region"},
+    "profit": {"fr": "résultat par trimestre, toute la région",
+               "en": "profit per quarter, whole region"},
     "entered": {"fr": "entrée", "en": "entered"},
 }
 #: The options of ``agent.decide()`` (``agents.OPTION_NAMES``), joined by " + " when combined.
@@ -90,13 +92,17 @@ def platform_state(model, agent) -> list[tuple[str, object]]:
     """The inspector's rows for a platform."""
     lab = labels()
     pl = model.platforms
+    scale = model.p["population_scale"]
+    revenue, profit = agent.revenue / scale, agent.profit / scale
     return [
         (w("capability"), agent.capability),
         (w("reach"), lab.pct(pl.reach[agent.row])),
         (w("market_share"), lab.pct(agent.market_share, 1)),
         (w("customers"), lab.integer(agent.customers)),
-        (w("revenue"), lab.money(agent.revenue, like=agent.profit)),
-        (w("profit"), lab.money(agent.profit, like=agent.revenue)),
+        # the simulated firms' money, made the region's as the indicators' is: at scale 0.1
+        # a platform earns from a tenth of the region's firms
+        (w("revenue"), lab.money(revenue, like=profit)),
+        (w("profit"), lab.money(profit, like=revenue)),
         # the 2020 platforms were there before the first quarter, which the page says so
         (w("entered"), t("before_start") if agent.row < model.initial_platforms
          else quarter(model.quarter_label_of(int(agent.entry_quarter)))),

@@ -329,11 +329,12 @@ def test_a_platforms_revenue_and_profit_are_written_in_one_unit():
     from app_inspector import platform_state, w
 
     model = app.AppModel(**load_preset("low"), population_scale=0.1)
-    # as a workshop saw them: "8,58 M€" beside "775 000 €"
+    # as a workshop saw them: "8,58 M€" beside "775 000 €" (the region's: ten times the
+    # simulated tenth's)
     agent = SimpleNamespace(row=0, capability=0.5, market_share=0.1, customers=40,
-                            revenue=8.58e6, profit=7.75e5, entry_quarter=0)
+                            revenue=8.58e5, profit=7.75e4, entry_quarter=0)
     rows = dict(platform_state(model, agent))
     assert rows[w("revenue")].endswith("M€") and rows[w("profit")].endswith("M€")
-    agent.revenue, agent.profit = 9.0e5, -2.0e4
+    agent.revenue, agent.profit = 9.0e4, -2.0e3
     rows = dict(platform_state(model, agent))
     assert not rows[w("revenue")].endswith("M€") and not rows[w("profit")].endswith("M€")

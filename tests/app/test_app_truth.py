@@ -133,3 +133,17 @@ def test_the_firms_view_draws_each_firm_as_a_dot_up_to_2500_firms():
     model = app.AppModel(population_scale=0.25)  # 2,435 firms, room for 3,339
     assert model.initial_firms <= MAX_DOTS
     assert FirmsFigure(model).dots
+
+
+def test_a_platforms_revenue_and_profit_are_the_whole_region_s_as_the_indicators_are():
+    from types import SimpleNamespace
+
+    from app_inspector import platform_state, w
+
+    model = app.AppModel(population_scale=0.1, **load_preset("low"))
+    # a tenth of the region's firms: the platform earns a tenth of what it earns in the region
+    agent = SimpleNamespace(row=0, capability=0.5, market_share=0.1, customers=40,
+                            revenue=8.0e6, profit=1.0e6, entry_quarter=0)
+    rows = dict(platform_state(model, agent))
+    assert "région" in w("revenue") and "région" in w("profit")
+    assert rows[w("revenue")] == "80\u00a0M€" and rows[w("profit")] == "10\u00a0M€", rows
