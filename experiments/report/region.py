@@ -179,7 +179,8 @@ def region_page(batch: Batch, t: Translator) -> dict[str, Any] | None:
         "best_worst": t("region.best_worst", best_high=_interval(best, "high", t),
                         best_low=_interval(best, "low", t),
                         worst_high=_interval(worst, "high", t),
-                        worst_low=_interval(worst, "low", t)) + " " + _ties(table, t),
+                        worst_low=_interval(worst, "low", t)) + " " + _ties(table, t)
+        + _worst_ties(table, t),
         "rows": policy_rows(batch, t),
         "levers_high": box_sentence(batch, "levers_high", t),
         "control": control_sentence(batch, t),
@@ -203,6 +204,23 @@ def _ties(table: pd.DataFrame, t: Translator) -> str:
         key = "region.tie_one" if tied == 1 else "region.ties"
         return t(key, tied=t.integer(tied), policies=policies)
     return t("region.no_ties", policies=policies)
+
+
+def _worst_ties(table: pd.DataFrame, t: Translator) -> str:
+    """With a leading space, how many policies' chance of high reaches the worst one's interval.
+
+    The worst is the last of the ranking: when others' intervals reach down to its own, as
+    a dozen do on the workshop study (0% to 2% of high for the last ones), which is worst is
+    no firmer than which is best.
+    """
+    if "p_high_lo" not in table or len(table) < 2 or table["p_high_lo"].isna().all():
+        return ""
+    ceiling = float(table["p_high_hi"].iloc[-1])
+    tied = int((table["p_high_lo"].iloc[1:-1] <= ceiling).sum())
+    if not tied:
+        return ""
+    key = "region.worst_tie_one" if tied == 1 else "region.worst_ties"
+    return " " + t(key, tied=t.integer(tied))
 
 
 def _lever_year(batch: Batch, t: Translator) -> str:

@@ -163,3 +163,18 @@ def test_a_box_limit_is_rounded_away_from_the_box_so_the_runs_on_it_meet_the_pri
         "is at most ×0.652")
     assert condition("platform_usage_edge", edge, 0.9988, "both", batch, fr).endswith(
         "entre 91\u00a0% et 99,9\u00a0%")
+
+
+def test_the_policies_whose_interval_reaches_the_worst_ones_are_counted():
+    from experiments.report.region import _worst_ties
+
+    # the last policy is the worst: 0% of high (0% to 2%); the two before it reach down to 2%
+    table = pd.DataFrame({"p_high": [0.5, 0.1, 0.01, 0.0, 0.0],
+                          "p_high_lo": [0.42, 0.05, 0.002, 0.0, 0.0],
+                          "p_high_hi": [0.6, 0.18, 0.04, 0.02, 0.02]})
+    en, fr = Translator("en"), Translator("fr")
+    assert _worst_ties(table, en) == (" 2 other policies have a chance of high whose interval "
+                                      "reaches the worst one's: which one is worst is not firm.")
+    assert "on ne peut pas dire laquelle est la pire" in _worst_ties(table, fr)
+    assert _worst_ties(table.iloc[[0, 2, 4]], en).startswith(" One other policy")
+    assert _worst_ties(table.iloc[[0, 4]], en) == ""
