@@ -143,6 +143,27 @@ def share_rows(batch: Batch, t: Translator) -> list[dict[str, str]]:
             for _, r in shares.iterrows()]
 
 
+def shares_note(batch: Batch, t: Translator) -> str:
+    """Which results' shares add up to more than 100%, their interaction's estimate below 0.
+
+    The interaction is what the cells' means add to the policy and the uncertainties, less the
+    seeds' noise they carry; where that noise is the larger, the estimate falls below 0 and is
+    set to 0 (:func:`experiments.analysis.variance.variance_shares`), so the four shares add up
+    to more than one: 103% for the large firms' digital adoption on the workshop study.
+    """
+    shares = batch.table("variance_shares")
+    if shares.empty or not set(PARTS) <= set(shares):
+        return ""
+    total = shares[list(PARTS)].sum(axis=1)
+    over = shares[shares["interaction"].eq(0) & (total.round(2) > 1)]
+    if over.empty:
+        return ""
+    names = [t("region.score") if o == sections.SCENARIO_SCORE else t.indicator(o)
+             for o in over["outcome"]]
+    key = "region.shares_over_one" if len(over) == 1 else "region.shares_over"
+    return t(key, outcomes=t.join(names), top=t.pct(float(total[over.index].max())))
+
+
 def _has_interval(row: pd.Series, part: str) -> bool:
     lo, hi = row.get(f"{part}_lo"), row.get(f"{part}_hi")
     return lo is not None and hi is not None and not (pd.isna(lo) or pd.isna(hi))
@@ -185,6 +206,7 @@ def region_page(batch: Batch, t: Translator) -> dict[str, Any] | None:
         "levers_high": box_sentence(batch, "levers_high", t),
         "control": control_sentence(batch, t),
         "shares": share_rows(batch, t),
+        "shares_note": shares_note(batch, t),
         "breaks": box_sentence(batch, "breaks_best", t),
     }
 
