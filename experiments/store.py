@@ -14,7 +14,6 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,8 +36,6 @@ from experiments.files import (
 SPEC, SAMPLES, RUNS, SOURCE = "spec.json", "samples.parquet", "runs.parquet", "experiment.toml"
 RESULTS, TRAJECTORIES, ANALYSIS = "results", "trajectories", "analysis"
 _PART = re.compile(r"part-(\d{20})-\d+\.parquet")  # the name write_part gives
-_ARROW = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
-
 
 
 def _same_table(path: Path, frame: pd.DataFrame) -> bool:
@@ -81,20 +78,6 @@ def read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
             f"{f'and {twin} ' if both else ''}and run the same "
             f"`servisim batch EXPERIMENT.toml --out {root}` again: the runs "
             f"{'they' if both else 'it'} held are run again, the others are kept") from None
-
-
-def results_schema(spec: dict[str, Any], outcomes: Iterable[str] | None = None) -> pa.Schema:
-    """Return the Arrow schema of an experiment's result table (from ``spec.json``)."""
-    fields = [pa.field("run_id", pa.string()), pa.field("point_id", pa.int64()),
-              pa.field("replicate", pa.int64()), pa.field("seed", pa.int64())]
-    fields += [pa.field(n, _ARROW[k]) for n, k in spec["kinds"].items()]
-    names = spec.get("outcomes") if outcomes is None else outcomes
-    fields += [pa.field(n, pa.float64()) for n in names or ()]
-    fields += [pa.field("scenario", pa.string()), pa.field("plausible", pa.bool_()),
-               pa.field("implausibility", pa.float64()), pa.field("history_misses", pa.string()),
-               pa.field("status", pa.string()),
-               pa.field("error", pa.string()), pa.field("runtime_s", pa.float64())]
-    return pa.schema(fields)
 
 
 class Store:
@@ -293,7 +276,9 @@ class Store:
         """Write the experiment's files once (``spec.json`` last: it marks a valid store).
 
         In a folder that has them, a missing or damaged ``samples.parquet`` or
-        ``runs.parquet`` is written again: both follow from the experiment alone.
+        ``runs.parquet`` is written again: both follow from the experiment alone. A resumed
+        file may differ in what changes no run (its description, comments, ``run_timeout``):
+        the folder then takes its text and description, which the report shows.
         """
         (self.root / RESULTS).mkdir(parents=True, exist_ok=True)
         if resolved.get("trajectories"):
@@ -303,6 +288,12 @@ class Store:
                 if not _same_table(self.root / name, frame):
                     atomic_parquet(pa.Table.from_pandas(frame, preserve_index=False),
                                    self.root / name)
+            stored = self.spec()
+            if stored.get("description") != resolved.get("description"):
+                self.write_spec(stored | {"description": resolved.get("description")})
+            copy = self.root / SOURCE
+            if source and not (copy.is_file() and copy.read_bytes() == source):
+                atomic_write(copy, source)
             return
         atomic_write(self.root / SOURCE, source)
         atomic_parquet(pa.Table.from_pandas(samples, preserve_index=False), self.root / SAMPLES)

@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from experiments.store import RUNS, SAMPLES, TRAJECTORIES, Store, read_part, results_schema
+from experiments.schema import results_schema
+from experiments.store import RUNS, SAMPLES, TRAJECTORIES, Store, read_part
 
 
 def load_spec(root: str | Path) -> dict[str, Any]:

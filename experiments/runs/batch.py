@@ -40,10 +40,11 @@ from experiments.runs.loop import RunLoop
 from experiments.runs.progress import make_progress, pick_mode
 from experiments.runs.sampling import Design, build_design, build_plan, check_size, stored_design
 from experiments.runs.worker import ChunkResult
+from experiments.schema import results_schema
 from experiments.spec.experiment import RESERVED, ExperimentSpec, load_experiment
 from experiments.spec.models import search_paths
 from experiments.spec.roles import role_notes
-from experiments.store import TRAJECTORIES, Store, read_part, results_schema
+from experiments.store import TRAJECTORIES, Store, read_part
 
 FLUSH_SECONDS = 2.0  # write a part at most this often (and at the end)
 FLUSH_ROWS = 20_000

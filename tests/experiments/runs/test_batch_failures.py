@@ -19,7 +19,8 @@ import pytest
 from experiments import analyze, load_results, run_batch
 from experiments.cli import main
 from experiments.files import atomic_parquet
-from experiments.store import Store, results_schema
+from experiments.schema import results_schema
+from experiments.store import Store
 
 SERVISIM = Path(sys.executable).with_name("servisim")
 DASK = Path(sys.executable).with_name("dask")

@@ -205,3 +205,13 @@ def test_report_of_a_truncated_trajectory_part_is_one_line_and_exit_2(report_bat
     assert code == 2
     assert err[-1].startswith(f"servisim: error: {part}: the file is damaged (")
     assert f"delete it and {batch / 'results' / part.name} and run the same" in err[-1]
+
+
+def test_a_resumed_file_with_a_new_description_gives_the_folder_its_text(study, tmp_path):
+    study.write_text(TOY.replace("seed = 3", 'seed = 3\ndescription = "first draft"'))
+    run_batch(study, tmp_path / "out", engine="sequential", progress="none")
+    study.write_text(TOY.replace("seed = 3", 'seed = 3\ndescription = "as presented"'))
+    summary = run_batch(study, tmp_path / "out", engine="sequential", progress="none")
+    assert (summary.n_new, summary.n_before) == (0, 10)  # the same runs: nothing run again
+    assert Store(tmp_path / "out").spec()["description"] == {"en": "as presented"}
+    assert (tmp_path / "out" / "experiment.toml").read_bytes() == study.read_bytes()
