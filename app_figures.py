@@ -317,9 +317,14 @@ class FirmsFigure(LiveFigure):
             base = base + counts
         self.fit(self.axes[1], 0, base.max())
         lab = labels_for(self.lang)
+        # repair and installation firms sell services from the start: the servitized shares
+        # of the indicators leave them out, and so does the count of firms that moved
+        servitized = f.servitized[: f.n][alive]
+        from_start = f.service_intensive[: f.n][alive]
         self.caption = ft("caption_firms", self.lang, quarter=quarter_text(model, self.lang),
                           n=lab.integer(alive.sum()),
-                          s=lab.integer(f.servitized[: f.n][alive].sum()))
+                          s=lab.integer((servitized & ~from_start).sum()),
+                          i=lab.integer((servitized & from_start).sum()))
         return self.image()
 
 

@@ -29,7 +29,8 @@ from model.state import CLIENTS_PER_SUPPLIER
 SAMPLE = 300
 #: Node colours by state, and the state's figure word.
 STATES = (("goods_only", "#bdbdbd"), ("digital_state", "#1f77b4"), ("climbing", "#f39c12"),
-          ("servitized_state", "#27ae60"), ("exited_state", "#6d6d6d"))
+          ("servitized_state", "#27ae60"), ("service_firm_state", "#17becf"),
+          ("exited_state", "#6d6d6d"))
 MARKERS = ("o", "s", "^")  # SME, upstream supplier, large firm
 LINKS = {"supply_link": "#ff7f0e", "cluster_link": "#2ca02c", "sector_link": "#9e9e9e",
          "platform_link": "#9467bd"}
@@ -94,7 +95,9 @@ def firm_states(model, rows: np.ndarray) -> np.ndarray:
     state = np.where(f.adopted[rows], 1, 0)
     state = np.where(f.servitizing[rows], 2, state)
     state = np.where(f.servitized[rows], 3, state)
-    return np.where(f.alive[rows], state, 4)
+    # repair and installation firms sold services from the start: not a move into services
+    state = np.where(f.servitized[rows] & f.service_intensive[rows], 4, state)
+    return np.where(f.alive[rows], state, 5)
 
 
 def platform_customers(model, rows: np.ndarray, draws: np.ndarray) -> np.ndarray:

@@ -164,12 +164,15 @@ FIGURE_TEXT: dict[str, dict[str, str]] = {
     "density": {"fr": "densité (1 = case la plus peuplée)",
                 "en": "density (1 = fullest cell)"},
     "cash": {"fr": "trésorerie, k€", "en": "cash, € k"},
-    "caption_firms": {"fr": "{quarter} : {n} entreprises, dont {s} servicialisées",
-                      "en": "{quarter}: {n} firms, {s} servitized"},
+    "caption_firms": {"fr": "{quarter} : {n} entreprises, dont {s} servicialisées et {i} qui "
+                            "vendent des services dès le départ (réparation, installation)",
+                      "en": "{quarter}: {n} firms, {s} servitized and {i} selling services "
+                            "from the start (repair, installation)"},
     "goods_only": {"fr": "biens seuls", "en": "goods only"},
     "digital_state": {"fr": "numérique adopté", "en": "digital adopted"},
     "climbing": {"fr": "en transition vers les services", "en": "moving into services"},
     "servitized_state": {"fr": "servicialisée", "en": "servitized"},
+    "service_firm_state": {"fr": "services dès le départ", "en": "services from the start"},
     "exited_state": {"fr": "sortie", "en": "exited"},
     "supply_link": {"fr": "sous-traitance", "en": "supply chain"},
     "cluster_link": {"fr": "pôle", "en": "cluster"},

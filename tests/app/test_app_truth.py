@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import ipyvuetify as v
+import numpy as np
 import pytest
 import solara
 import solara.widgets
@@ -147,3 +148,20 @@ def test_a_platforms_revenue_and_profit_are_the_whole_region_s_as_the_indicators
     rows = dict(platform_state(model, agent))
     assert "région" in w("revenue") and "région" in w("profit")
     assert rows[w("revenue")] == "80\u00a0M€" and rows[w("profit")] == "10\u00a0M€", rows
+
+
+def test_firms_that_sell_services_from_the_start_are_not_counted_as_servitized():
+    from app_figures import FirmsFigure
+    from app_network import STATES, NetworkFigure, firm_states
+
+    model = app.AppModel()
+    f = model.firms
+    from_start = int((f.servitized & f.service_intensive & f.alive).sum())  # repair, install
+    moved = int((f.servitized & ~f.service_intensive & f.alive).sum())
+    figure = FirmsFigure(model, "fr")
+    figure.frame(model)
+    assert f"dont {moved} servicialisées" in figure.caption, figure.caption
+    assert str(from_start) in figure.caption, figure.caption
+    network = NetworkFigure(model, "fr")
+    shown = np.array([key for key, _ in STATES])[firm_states(model, network.rows)]
+    assert not (shown[f.service_intensive[network.rows]] == "servitized_state").any()
